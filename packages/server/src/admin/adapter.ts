@@ -1,0 +1,183 @@
+// The restJson1 adapter: binds every modelled operation to a Fastify route at the model's method and
+// URI, authenticates it (SigV4), binds and validates the input against the model, runs the handler in
+// a transaction together with its idempotency record, and serializes the output or the error in the
+// AWS shape (status from smithy.api#httpError, x-amzn-errortype header, {"message", "reasons"} body).
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { operations } from '../model/model.generated.js';
+import { taggingOperations } from '../model/tagging.js';
+import '../model/extensions.js';
+import type { ModelOperation } from '../model/modelTypes.js';
+import type { Principal } from '../accounts/accounts.js';
+import { sha256Hex } from '../ids.js';
+import type { Store } from '../store/db.js';
+import type { SecretBox } from '../auth/secretBox.js';
+import { bindInput, validateInput } from './binding.js';
+import { ApiError, badRequest } from './errors.js';
+import type { OperationContext, OperationHandler, OperationName } from './operation.js';
+import { parseRawQuery } from '../auth/sigv4.js';
+
+export const allOperations: Record<string, ModelOperation> = { ...operations, ...taggingOperations };
+
+export interface Authenticated {
+  principal: Principal;
+  accessKeyId?: string;
+}
+
+export interface AdapterOptions {
+  store: Store;
+  secrets: SecretBox;
+  region: string;
+  handlers: Record<string, OperationHandler>;
+  authenticate(request: FastifyRequest, body: Buffer | undefined): Promise<Authenticated>;
+  now?: () => number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    enclaveRequestId?: string;
+  }
+}
+
+/** `/networks/{networkId}/users` → `/networks/:networkId/users` */
+export function fastifyPath(uri: string): string {
+  return uri.replace(/\{(\w+)\+?\}/g, ':$1');
+}
+
+const IDEMPOTENCY_HEADER = 'x-client-token';
+const CLIENT_TOKEN_RE = /^[a-zA-Z0-9-_:]{1,64}$/;
+
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+function isRetryableConflict(err: unknown): boolean {
+  const code = (err as { code?: string })?.code;
+  return code === '23505' || code === '40001' || code === '40P01' || code === 'SQLITE_BUSY';
+}
+
+export function sendError(reply: FastifyReply, err: ApiError) {
+  return reply.status(err.status).header('x-amzn-errortype', err.shape).header('content-type', 'application/json').send(JSON.stringify(err.body()));
+}
+
+export async function registerAdminApi(app: FastifyInstance, opts: AdapterOptions) {
+  const now = opts.now ?? Date.now;
+  for (const [name, op] of Object.entries(allOperations)) {
+    const handler = opts.handlers[name];
+    if (!handler) { if (process.env.ENCLAVE_DEV_PARTIAL) continue; throw new Error(`no handler for operation ${name}`); }
+    const url = name in taggingOperations ? '/tags/*' : fastifyPath(op.uri);
+    app.route({
+      method: op.method as 'GET',
+      url,
+      handler: async (request, reply) => {
+        const body = request.body instanceof Buffer ? request.body : undefined;
+        const auth = await opts.authenticate(request, body);
+        const rawUrl = request.raw.url ?? request.url;
+        const q = rawUrl.indexOf('?');
+        const labels: Record<string, string> = { ...(request.params as Record<string, string>) };
+        if (name in taggingOperations) {
+          // The ARN label is greedy and percent-encoded (':' and '/').
+          const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+          labels.resourceArn = safeDecode(rawPath.slice('/tags/'.length));
+        }
+        const bound = bindInput(op.input, {
+          labels,
+          query: parseRawQuery(q < 0 ? '' : rawUrl.slice(q + 1)),
+          headers: request.headers,
+          body,
+        });
+        const input = validateInput(op.input, bound);
+        const output = await runOperation(opts, name as OperationName, op, handler, input, auth, request, now());
+        return reply.status(op.code).header('content-type', 'application/json').send(JSON.stringify(output ?? {}));
+      },
+    });
+  }
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw badRequest('The resource ARN in the path is not correctly percent-encoded.');
+  }
+}
+
+async function runOperation(
+  opts: AdapterOptions,
+  name: OperationName,
+  op: ModelOperation,
+  handler: OperationHandler,
+  input: Record<string, unknown>,
+  auth: Authenticated,
+  request: FastifyRequest,
+  at: number,
+): Promise<unknown> {
+  const base: Omit<OperationContext, 'db'> = {
+    accountId: auth.principal.accountId,
+    principal: auth.principal,
+    region: opts.region,
+    requestId: request.enclaveRequestId ?? randomUUID(),
+    now: at,
+    secrets: opts.secrets,
+  };
+  const run = handler.handle as (ctx: OperationContext, input: unknown) => Promise<unknown>;
+  if (op.readonly) return run({ ...base, db: opts.store.db }, input);
+
+  // Mutating operations: one transaction holds the change and its idempotency record.
+  const headerToken = request.headers[IDEMPOTENCY_HEADER];
+  const clientToken = (input.clientToken as string | undefined) ?? (typeof headerToken === 'string' && headerToken ? headerToken : undefined);
+  if (clientToken !== undefined && !CLIENT_TOKEN_RE.test(clientToken)) {
+    throw new ApiError('ValidationError', 'clientToken: must match the pattern ^[a-zA-Z0-9-_:]+$ (1-64 characters)', [
+      { field: 'clientToken', reason: 'must match the pattern ^[a-zA-Z0-9-_:]+$ (1-64 characters)' },
+    ]);
+  }
+  const { clientToken: _omit, ...rest } = input;
+  const requestHash = sha256Hex(canonicalJson(rest));
+
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await opts.store.db.transaction().execute(async (trx) => {
+        if (clientToken) {
+          const prior = await trx
+            .selectFrom('idempotency_records')
+            .select(['request_hash', 'response_body'])
+            .where('account_id', '=', base.accountId)
+            .where('operation', '=', name)
+            .where('client_token', '=', clientToken)
+            .executeTakeFirst();
+          if (prior) {
+            if (prior.request_hash !== requestHash) {
+              throw badRequest(`The client token ${clientToken} was already used for a different ${name} request.`);
+            }
+            return JSON.parse(prior.response_body) as unknown;
+          }
+        }
+        const output = await run({ ...base, db: trx }, input);
+        if (clientToken) {
+          await trx
+            .insertInto('idempotency_records')
+            .values({
+              account_id: base.accountId,
+              operation: name,
+              client_token: clientToken,
+              request_hash: requestHash,
+              response_body: JSON.stringify(output ?? {}),
+              created_at: at,
+            })
+            .execute();
+        }
+        return output;
+      });
+    } catch (err) {
+      if (attempt < 3 && isRetryableConflict(err)) continue;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,137 @@
+// Builds the Enclave server: storage, secrets, bootstrap credentials and the Fastify app with the
+// admin API at the root. Cross-cutting concerns (request IDs, SigV4, error shapes) are applied here,
+// in one place; operations live in admin/operations.
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { findActiveAccessKey, touchAccessKey } from './accounts/accounts.js';
+import { bootstrap, type BootstrapResult } from './accounts/bootstrap.js';
+import { registerAdminApi, sendError, type Authenticated } from './admin/adapter.js';
+import { ApiError } from './admin/errors.js';
+import { handlers } from './admin/operations/index.js';
+import { SecretBox } from './auth/secretBox.js';
+import { verifySigV4 } from './auth/sigv4.js';
+import type { ServerConfig } from './config.js';
+import { signingName } from './model/model.generated.js';
+import { openStore, type Store } from './store/db.js';
+
+export interface EnclaveServer {
+  app: FastifyInstance;
+  store: Store;
+  secrets: SecretBox;
+  config: ServerConfig;
+  bootstrap: BootstrapResult;
+  /** Starts listening; resolves to the base URL. */
+  listen(): Promise<string>;
+  /** Stops accepting connections, drains in-flight requests, closes the database. */
+  close(): Promise<void>;
+}
+
+export interface CreateServerOptions {
+  now?: () => number;
+  /** Pino logger options or false; defaults to JSON logs at config.logLevel. */
+  logger?: boolean | Record<string, unknown>;
+}
+
+export async function createServer(config: ServerConfig, options: CreateServerOptions = {}): Promise<EnclaveServer> {
+  const now = options.now ?? Date.now;
+  const secrets = SecretBox.load(config.dataDir, config.masterKey);
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
+  let boot: BootstrapResult;
+  try {
+    const preset = config.rootAccessKeyId && config.rootSecretAccessKey ? { accessKeyId: config.rootAccessKeyId, secretAccessKey: config.rootSecretAccessKey } : undefined;
+    boot = await bootstrap(store.db, secrets, config.dataDir, preset, now());
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+
+  const app = Fastify({
+    bodyLimit: config.bodyLimit,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    disableRequestLogging: false,
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            ...(typeof options.logger === 'object' ? options.logger : {}),
+            // Never log query strings, headers or bodies: they can carry secrets.
+            serializers: {
+              req: (req: { method: string; url: string; id: string }) => ({ method: req.method, path: req.url.split('?')[0], requestId: req.id }),
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            },
+          },
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.enclaveRequestId = request.id;
+    reply.header('x-amzn-requestid', request.id);
+  });
+
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    if (error instanceof ApiError) return sendError(reply, error);
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendError(reply, new ApiError('BadRequestError', `The request body exceeds the limit of ${config.bodyLimit} bytes.`));
+    }
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendError(reply, new ApiError('BadRequestError', error.message));
+    }
+    request.log.error({ err: error, requestId: request.id }, 'internal error');
+    return sendError(reply, new ApiError('InternalServerError', `An internal error occurred. Request ID: ${request.id}`));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, new ApiError('ResourceNotFoundError', `No operation matches ${request.method} ${request.url.split('?')[0]}.`)),
+  );
+
+  app.get('/_enclave/health', async () => ({ status: 'ok' }));
+
+  const authenticate = async (request: import('fastify').FastifyRequest, body: Buffer | undefined): Promise<Authenticated> => {
+    let found: Awaited<ReturnType<typeof findActiveAccessKey>>;
+    const result = await verifySigV4(
+      { method: request.method, rawUrl: request.raw.url ?? request.url, headers: request.headers, body, secure: request.protocol === 'https' },
+      {
+        region: config.region,
+        service: signingName,
+        now: now(),
+        lookup: async (id) => {
+          found = await findActiveAccessKey(store.db, secrets, id);
+          return found;
+        },
+      },
+    );
+    if (!result.ok) {
+      throw new ApiError(result.kind === 'invalid' ? 'ForbiddenError' : 'UnauthorizedError', result.message);
+    }
+    await touchAccessKey(store.db, result.accessKeyId, now());
+    return { principal: found!.principal, accessKeyId: result.accessKeyId };
+  };
+
+  await registerAdminApi(app, { store, secrets, region: config.region, handlers, authenticate, now });
+
+  let closed = false;
+  return {
+    app,
+    store,
+    secrets,
+    config,
+    bootstrap: boot,
+    async listen() {
+      await app.listen({ host: config.host, port: config.port });
+      const addr = app.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : config.port;
+      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+      return `http://${host}:${port}`;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+// Server configuration from flags and environment variables, validated up front: a bad setting stops
+// the process with a message that names it.
+import { resolve } from 'node:path';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  region: string;
+  /** Largest request body accepted by the admin API, bytes. */
+  bodyLimit: number;
+  rootAccessKeyId: string | undefined;
+  rootSecretAccessKey: string | undefined;
+  masterKey: string | undefined;
+  logLevel: string;
+  /** PostgreSQL schema to use instead of public (tests use a throw-away schema). */
+  databaseSchema: string | undefined;
+}
+
+export class ConfigError extends Error {}
+
+export interface ConfigInput {
+  host?: string | undefined;
+  port?: string | number | undefined;
+  dataDir?: string | undefined;
+  databaseUrl?: string | undefined;
+  region?: string | undefined;
+  logLevel?: string | undefined;
+}
+
+const REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const host = flags.host ?? env.ENCLAVE_HOST ?? '127.0.0.1';
+  const portRaw = flags.port ?? env.ENCLAVE_PORT ?? '8080';
+  const port = Number(portRaw);
+  if (!/^\d+$/.test(String(portRaw)) || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`invalid --port / ENCLAVE_PORT "${portRaw}": expected an integer from 0 to 65535 (0 = any free port)`);
+  }
+  if (!host.trim()) throw new ConfigError('invalid --host / ENCLAVE_HOST: must not be empty');
+  const region = flags.region ?? env.ENCLAVE_REGION ?? 'us-east-1';
+  if (!REGION_RE.test(region)) throw new ConfigError(`invalid --region / ENCLAVE_REGION "${region}": expected an AWS region name such as us-east-1`);
+  const databaseUrl = flags.databaseUrl ?? env.ENCLAVE_DATABASE_URL ?? undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('invalid --database-url / ENCLAVE_DATABASE_URL: expected postgres://user@host:port/database');
+  }
+  const dataDir = resolve(flags.dataDir ?? env.ENCLAVE_DATA_DIR ?? './data');
+  const logLevel = flags.logLevel ?? env.ENCLAVE_LOG_LEVEL ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`invalid ENCLAVE_LOG_LEVEL "${logLevel}": one of ${LOG_LEVELS.join(', ')}`);
+  const rootAccessKeyId = env.ENCLAVE_ROOT_ACCESS_KEY_ID || undefined;
+  const rootSecretAccessKey = env.ENCLAVE_ROOT_SECRET_ACCESS_KEY || undefined;
+  if (Boolean(rootAccessKeyId) !== Boolean(rootSecretAccessKey)) {
+    throw new ConfigError('ENCLAVE_ROOT_ACCESS_KEY_ID and ENCLAVE_ROOT_SECRET_ACCESS_KEY must be set together');
+  }
+  if (rootAccessKeyId && !/^[A-Z0-9]{16,128}$/.test(rootAccessKeyId)) {
+    throw new ConfigError('invalid ENCLAVE_ROOT_ACCESS_KEY_ID: 16-128 upper-case letters and digits');
+  }
+  if (rootSecretAccessKey && rootSecretAccessKey.length < 16) {
+    throw new ConfigError('invalid ENCLAVE_ROOT_SECRET_ACCESS_KEY: at least 16 characters');
+  }
+  const bodyLimitRaw = env.ENCLAVE_BODY_LIMIT ?? String(1024 * 1024);
+  const bodyLimit = Number(bodyLimitRaw);
+  if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) throw new ConfigError(`invalid ENCLAVE_BODY_LIMIT "${bodyLimitRaw}": bytes, at least 1024`);
+  return {
+    host,
+    port,
+    dataDir,
+    databaseUrl,
+    region,
+    bodyLimit,
+    rootAccessKeyId,
+    rootSecretAccessKey,
+    masterKey: env.ENCLAVE_MASTER_KEY || undefined,
+    logLevel,
+    databaseSchema: env.ENCLAVE_DATABASE_SCHEMA || undefined,
+  };
+}

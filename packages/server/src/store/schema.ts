@@ -1,0 +1,196 @@
+// Table types for Kysely. One schema for both dialects: booleans are stored as 0/1 integers and
+// times as epoch milliseconds (bigint), so that every repository query is written once.
+import type { Generated } from 'kysely';
+
+export interface AccountsTable {
+  account_id: string;
+  created_at: number;
+  premium_trial_used: number;
+}
+
+export interface PrincipalsTable {
+  principal_id: string;
+  account_id: string;
+  kind: string;
+  name: string;
+  arn: string;
+  created_at: number;
+}
+
+export interface AccessKeysTable {
+  access_key_id: string;
+  principal_id: string;
+  account_id: string;
+  secret_ciphertext: string;
+  status: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface NetworksTable {
+  network_id: string;
+  account_id: string;
+  network_name: string;
+  access_level: string;
+  premium_free_trial: number;
+  free_trial_expiration: number | null;
+  standing: number;
+  migration_state: number;
+  encryption_key_arn: string | null;
+  enable_client_metrics: number;
+  read_receipt_status: string;
+  data_retention: number;
+  enable_trusted_data_format: number;
+  created_at: number;
+}
+
+export interface NetworkTagsTable {
+  network_id: string;
+  tag_key: string;
+  tag_value: string;
+}
+
+export interface SecurityGroupsTable {
+  network_id: string;
+  group_id: string;
+  name: string;
+  is_default: number;
+  settings: string;
+  modified: number;
+  created_at: number;
+}
+
+export interface UsersTable {
+  network_id: string;
+  user_id: number;
+  username: string;
+  first_name: string;
+  last_name: string;
+  /** Lower-cased shadows of the names, for case-insensitive prefix filters. */
+  first_name_lc: string;
+  last_name_lc: string;
+  status: number;
+  suspended: number;
+  is_admin: number;
+  security_group_id: string;
+  invite_code: string;
+  invite_expiration: number;
+  code_validation: number;
+  uname: string;
+  cell: string;
+  country_code: string;
+  otp_enabled: number;
+  challenge_failures: number;
+  rejected: number;
+  created_at: number;
+  modified: number;
+  last_login: number | null;
+  last_activity: number | null;
+}
+
+export interface BotsTable {
+  network_id: string;
+  bot_id: number;
+  username: string;
+  display_name: string;
+  uname: string;
+  pubkey: string;
+  status: number;
+  group_id: string;
+  challenge_hash: string;
+  suspended: number;
+  created_at: number;
+  last_login: number | null;
+}
+
+export interface DevicesTable {
+  network_id: string;
+  user_id: number;
+  app_id: string;
+  type: string;
+  status: string;
+  created_at: number;
+  last_login: number | null;
+}
+
+export interface GuestUsersTable {
+  network_id: string;
+  username_hash: string;
+  username: string;
+  billing_period: string;
+}
+
+export interface GuestBlocksTable {
+  network_id: string;
+  username_hash: string;
+  username: string;
+  admin: string;
+  modified: number;
+}
+
+export interface OidcConfigsTable {
+  network_id: string;
+  company_id: string;
+  issuer: string;
+  scopes: string;
+  client_id: string;
+  secret_ciphertext: string | null;
+  custom_username: string;
+  extra_auth_params: string;
+  sso_token_buffer_minutes: number | null;
+  application_id: number;
+  modified: number;
+}
+
+export interface TdfConfigsTable {
+  network_id: string;
+  client_id: string;
+  client_secret_ciphertext: string;
+  domain: string;
+  provider: string;
+  modified: number;
+}
+
+export interface RetentionBotsTable {
+  network_id: string;
+  bot_name: string;
+  challenge_hash: string | null;
+  registered: number;
+  active: number;
+  pubkey_acked: number;
+  created_at: number;
+}
+
+export interface IdempotencyRecordsTable {
+  account_id: string;
+  operation: string;
+  client_token: string;
+  request_hash: string;
+  response_body: string;
+  created_at: number;
+}
+
+export interface CountersTable {
+  name: string;
+  value: number;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  principals: PrincipalsTable;
+  access_keys: AccessKeysTable;
+  networks: NetworksTable;
+  network_tags: NetworkTagsTable;
+  security_groups: SecurityGroupsTable;
+  users: UsersTable;
+  bots: BotsTable;
+  devices: DevicesTable;
+  guest_users: GuestUsersTable;
+  guest_blocks: GuestBlocksTable;
+  oidc_configs: OidcConfigsTable;
+  tdf_configs: TdfConfigsTable;
+  retention_bots: RetentionBotsTable;
+  idempotency_records: IdempotencyRecordsTable;
+  counters: CountersTable;
+  migrations_marker?: { id: Generated<number> };
+}
