@@ -4,41 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRequest } from '../../packages/server/src/index.js';
 import { dialectName, startTestServer, type TestServer } from '../helpers/harness.js';
-import { errorStatus, members, modelAvailable, modelOps, shape, type ModelOp } from './model.js';
-
-/** A minimal value that satisfies the model's constraints for the target. */
-export function minimal(target: string): unknown {
-  switch (target) {
-    case 'NetworkId':
-      return '00000000';
-    case 'UserId':
-    case 'BotId':
-      return '1';
-  }
-  const s = shape(target)!;
-  switch (s.type) {
-    case 'structure': {
-      const out: Record<string, unknown> = {};
-      for (const m of members(target)) if (m.required) out[m.name] = minimal(m.target);
-      return out;
-    }
-    case 'list':
-      return [minimal(s.member!.target.split('#')[1]!)];
-    case 'enum':
-      return Object.values(s.members!)[0]!.traits!['smithy.api#enumValue'];
-    case 'intEnum':
-      return Object.values(s.members!)[0]!.traits!['smithy.api#enumValue'];
-    case 'integer':
-    case 'long':
-      return 1;
-    case 'boolean':
-      return false;
-    case 'timestamp':
-      return 0;
-    default:
-      return 'x';
-  }
-}
+import { errorStatus, members, minimal, modelAvailable, modelOps, shape, type ModelOp } from './model.js';
 
 function minimalInput(op: ModelOp): Record<string, unknown> {
   return minimal(op.input) as Record<string, unknown>;

@@ -127,3 +127,38 @@ export function conformsTo(target: string, value: unknown, path = '$'): string[]
 export function errorStatus(errorShape: string): number | undefined {
   return shape(errorShape)?.traits?.['smithy.api#httpError'] as number | undefined;
 }
+
+/** A minimal value that satisfies the model's constraints for the target. */
+export function minimal(target: string): unknown {
+  switch (target) {
+    case 'NetworkId':
+      return '00000000';
+    case 'UserId':
+    case 'BotId':
+      return '1';
+  }
+  const s = shape(target)!;
+  switch (s.type) {
+    case 'structure': {
+      const out: Record<string, unknown> = {};
+      for (const m of members(target)) if (m.required) out[m.name] = minimal(m.target);
+      return out;
+    }
+    case 'list':
+      return [minimal(s.member!.target.split('#')[1]!)];
+    case 'enum':
+      return Object.values(s.members!)[0]!.traits!['smithy.api#enumValue'];
+    case 'intEnum':
+      return Object.values(s.members!)[0]!.traits!['smithy.api#enumValue'];
+    case 'integer':
+    case 'long':
+      return 1;
+    case 'boolean':
+      return false;
+    case 'timestamp':
+      return 0;
+    default:
+      return 'x';
+  }
+}
+

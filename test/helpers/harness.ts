@@ -88,3 +88,34 @@ export async function createNetwork(client: AdminClient, name = 'Test Network', 
   const defaultGroupId = securityGroups.find((g) => g.isDefault)!.id;
   return { networkId, defaultGroupId };
 }
+
+const SNAPSHOT_TABLES = [
+  'accounts',
+  'principals',
+  'networks',
+  'network_tags',
+  'security_groups',
+  'users',
+  'bots',
+  'devices',
+  'guest_users',
+  'guest_blocks',
+  'oidc_configs',
+  'tdf_configs',
+  'retention_bots',
+  'idempotency_records',
+  'counters',
+] as const;
+
+/**
+ * A digest of everything an admin operation can change (access keys are left out: every request
+ * records the key's last use). Two equal snapshots mean nothing changed.
+ */
+export async function snapshot(t: TestServer): Promise<string> {
+  const parts: string[] = [];
+  for (const table of SNAPSHOT_TABLES) {
+    const rows = (await t.server.store.db.selectFrom(table).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
+    parts.push(`${table}:${rows.join('\n')}`);
+  }
+  return parts.join('\n#\n');
+}

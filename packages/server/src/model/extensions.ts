@@ -14,3 +14,11 @@ export interface UpdateNetworkExtension {
   accessLevel?: 'STANDARD' | 'PREMIUM';
   enablePremiumFreeTrial?: boolean;
 }
+
+// Batch operations take 1 to 50 items (the guide's batch limit), enforced at binding time for all
+// of them, before any lookup: a larger batch is refused whole and changes nothing.
+export const MAX_BATCH_ITEMS = 50;
+for (const list of ['BatchCreateUserRequestItems', 'UserIds', 'Unames', 'AppIds']) {
+  const s = shapes[list];
+  if (s?.type === 'list') s.length = { min: 1, max: MAX_BATCH_ITEMS };
+}
