@@ -1,18 +1,20 @@
 // Security groups: every network has exactly one default group, created with the network and never
-// deleted. Settings are stored as one JSON document (the model's SecurityGroupSettings).
+// deleted. Settings are stored as one JSON document (the model's SecurityGroupSettings); the rules for
+// names and settings live in securityGroupSettings.ts.
 import type { Selectable } from 'kysely';
 import type { SecurityGroup, SecurityGroupSettings } from '../../model/types.generated.js';
 import type { SecurityGroupsTable } from '../../store/schema.js';
 import { newSecurityGroupId } from '../../ids.js';
 import { notFound } from '../errors.js';
 import type { OperationContext } from '../operation.js';
+import { mergeSettings, sameGroupName, type EffectiveSettings } from './securityGroupSettings.js';
 
 export type SecurityGroupRow = Selectable<SecurityGroupsTable>;
 
 export const DEFAULT_GROUP_NAME = 'Default';
 
 /** Settings a new group starts from (the guide's defaults for a fresh network). */
-export function defaultSecurityGroupSettings(): Required<SecurityGroupSettings> {
+export function defaultSecurityGroupSettings(): EffectiveSettings {
   return {
     alwaysReauthenticate: false,
     atakPackageValues: [],
@@ -78,6 +80,31 @@ export async function requireSecurityGroup(ctx: Pick<OperationContext, 'db'>, ne
   return row;
 }
 
+/** The settings a stored group enforces: its document over the defaults (members added later get their default). */
+export function storedSettings(row: Pick<SecurityGroupRow, 'settings'>): EffectiveSettings {
+  return mergeSettings(defaultSecurityGroupSettings(), JSON.parse(row.settings) as SecurityGroupSettings);
+}
+
+/**
+ * Serializes changes to a network's security groups (name uniqueness is checked by reading): a no-op
+ * write to the network row takes its row lock on PostgreSQL and the write lock on SQLite, so two
+ * concurrent creates or renames in one network cannot both pass the check.
+ */
+export async function lockNetworkGroups(ctx: Pick<OperationContext, 'db'>, networkId: string): Promise<void> {
+  await ctx.db.updateTable('networks').set({ network_id: networkId }).where('network_id', '=', networkId).execute();
+}
+
+/** The group of the network whose name equals `name` case-insensitively (other than `exceptGroupId`). */
+export async function groupNamed(
+  ctx: Pick<OperationContext, 'db'>,
+  networkId: string,
+  name: string,
+  exceptGroupId?: string,
+): Promise<Pick<SecurityGroupRow, 'group_id' | 'name'> | undefined> {
+  const rows = await ctx.db.selectFrom('security_groups').select(['group_id', 'name']).where('network_id', '=', networkId).execute();
+  return rows.find((r) => r.group_id !== exceptGroupId && sameGroupName(r.name, name));
+}
+
 export async function defaultGroupOf(ctx: Pick<OperationContext, 'db'>, networkId: string): Promise<SecurityGroupRow> {
   return ctx.db.selectFrom('security_groups').selectAll().where('network_id', '=', networkId).where('is_default', '=', 1).executeTakeFirstOrThrow();
 }
@@ -109,6 +136,6 @@ export function toSecurityGroup(row: SecurityGroupRow, counts: { active: number;
     activeMembers: counts.active,
     botMembers: counts.bots,
     modified: Math.floor(row.modified / 1000),
-    securityGroupSettings: JSON.parse(row.settings) as SecurityGroupSettings,
+    securityGroupSettings: storedSettings(row),
   };
 }
