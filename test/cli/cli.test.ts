@@ -24,8 +24,6 @@ function tempDir(): string {
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(AWS_|ENCLAVE_)/.test(k)) env[k] = v;
-  // The server refuses to start while an operation has no handler, unless ENCLAVE_DEV_PARTIAL is set.
-  env.ENCLAVE_DEV_PARTIAL = '1';
   return { ...env, ...extra };
 }
 

@@ -44,7 +44,7 @@ describe.skipIf(!modelAvailable)(`conformance: bindings and errors for all ${mod
   it.each(modelOps.map((op) => [op.name, op] as const))('%s is routed at its method and URI and requires SigV4', async (_name, op) => {
     const built = buildRequest(op.name, minimalInput(op));
     expect(built.method).toBe(op.method);
-    const qs = new URLSearchParams(Object.entries(built.query).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => [k, x]))).toString();
+    const qs = new URLSearchParams(Object.entries(built.query).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x]))).toString();
     const res = await fetch(`${t.url}${built.path}${qs ? `?${qs}` : ''}`, {
       method: built.method,
       headers: built.headers,

@@ -1,7 +1,7 @@
 // `enclave admin <operation>`: one subcommand per admin API operation, named and flagged as the AWS
 // CLI names them (list-networks --network-id …), built from the model so a new operation needs no code.
 import { readFileSync } from 'node:fs';
-import { AdminClient, allOperations, type ModelMember, type ModelOperation } from '@enclave/server';
+import { AdminClient, allOperations, type ModelMember, type ModelOperation } from '@enclave/server/client';
 import { Command, Option } from 'commander';
 import { CHUNK_SIZE, chunk, chunkedListMember, maxBaseTokenLength, runChunked } from './batch.js';
 import { resolveCredentials } from './credentials.js';

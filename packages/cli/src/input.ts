@@ -1,6 +1,6 @@
 // An operation's input: --cli-input-json (inline or file://path) first, then one flag per member on
 // top of it, checked like the AWS CLI does before anything is sent (unknown and missing members).
-import type { ModelMember } from '@enclave/server';
+import type { ModelMember } from '@enclave/server/client';
 import { usageError } from './errors.js';
 import { readFlagText } from './modelFlags.js';
 

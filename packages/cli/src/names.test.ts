@@ -1,4 +1,4 @@
-import { allOperations } from '@enclave/server';
+import { allOperations } from '@enclave/server/client';
 import { describe, expect, it } from 'vitest';
 import { operationSpecs } from './admin.js';
 import { kebabCase } from './names.js';

@@ -1,7 +1,7 @@
 // `enclave serve`: loads the configuration (flags over ENCLAVE_* variables), starts the server, shows
 // the bootstrap credentials once on first start, and on SIGTERM/SIGINT drains in-flight requests and
 // closes the database before exiting 0. A bad setting stops it with a message naming the setting.
-import { ConfigError, createServer, loadConfig, type EnclaveServer, type ServerConfig } from '@enclave/server';
+import type { EnclaveServer, ServerConfig } from '@enclave/server';
 import type { Command } from 'commander';
 import { errorMessage } from './errors.js';
 
@@ -97,6 +97,8 @@ function fail(message: string, err?: unknown): never {
 }
 
 export async function serve(flags: ServeFlags): Promise<void> {
+  // Loaded here, not at the top: `enclave admin …` never needs the server's dependencies.
+  const { ConfigError, createServer, loadConfig } = await import('@enclave/server');
   let config: ServerConfig;
   try {
     config = loadConfig(flags);

@@ -49,7 +49,6 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    disableRequestLogging: false,
     logger:
       options.logger === false
         ? false

@@ -4,9 +4,7 @@
 // AWS shape (status from smithy.api#httpError, x-amzn-errortype header, {"message", "reasons"} body).
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { operations } from '../model/model.generated.js';
 import { taggingOperations } from '../model/tagging.js';
-import '../model/extensions.js';
 import type { ModelOperation } from '../model/modelTypes.js';
 import type { Principal } from '../accounts/accounts.js';
 import { sha256Hex } from '../ids.js';
@@ -17,7 +15,8 @@ import { ApiError, badRequest } from './errors.js';
 import type { OperationContext, OperationHandler, OperationName } from './operation.js';
 import { parseRawQuery } from '../auth/sigv4.js';
 
-export const allOperations: Record<string, ModelOperation> = { ...operations, ...taggingOperations };
+import { allOperations } from '../model/allOperations.js';
+export { allOperations };
 
 export interface Authenticated {
   principal: Principal;
@@ -71,7 +70,7 @@ export async function registerAdminApi(app: FastifyInstance, opts: AdapterOption
   const now = opts.now ?? Date.now;
   for (const [name, op] of Object.entries(allOperations)) {
     const handler = opts.handlers[name];
-    if (!handler) { if (process.env.ENCLAVE_DEV_PARTIAL) continue; throw new Error(`no handler for operation ${name}`); }
+    if (!handler) throw new Error(`no handler for operation ${name}`);
     const url = name in taggingOperations ? '/tags/*' : fastifyPath(op.uri);
     app.route({
       method: op.method as 'GET',
@@ -141,40 +140,43 @@ async function runOperation(
   const { clientToken: _omit, ...rest } = input;
   const requestHash = sha256Hex(canonicalJson(rest));
 
+  type Db = typeof opts.store.db;
+  const findPrior = async (db: Db): Promise<{ found: true; output: unknown } | { found: false }> => {
+    if (!clientToken) return { found: false };
+    const prior = await db
+      .selectFrom('idempotency_records')
+      .select(['request_hash', 'response_body'])
+      .where('account_id', '=', base.accountId)
+      .where('operation', '=', name)
+      .where('client_token', '=', clientToken)
+      .executeTakeFirst();
+    if (!prior) return { found: false };
+    if (prior.request_hash !== requestHash) {
+      throw badRequest(`The client token ${clientToken} was already used for a different ${name} request.`);
+    }
+    return { found: true, output: JSON.parse(prior.response_body) as unknown };
+  };
+  const remember = async (db: Db, output: unknown) => {
+    if (!clientToken) return;
+    await db
+      .insertInto('idempotency_records')
+      .values({ account_id: base.accountId, operation: name, client_token: clientToken, request_hash: requestHash, response_body: JSON.stringify(output ?? {}), created_at: at })
+      .execute();
+  };
+  const once = async (db: Db) => {
+    const prior = await findPrior(db);
+    if (prior.found) return prior.output;
+    const output = await run({ ...base, db }, input);
+    await remember(db, output);
+    return output;
+  };
+
   for (let attempt = 0; ; attempt++) {
     try {
-      return await opts.store.db.transaction().execute(async (trx) => {
-        if (clientToken) {
-          const prior = await trx
-            .selectFrom('idempotency_records')
-            .select(['request_hash', 'response_body'])
-            .where('account_id', '=', base.accountId)
-            .where('operation', '=', name)
-            .where('client_token', '=', clientToken)
-            .executeTakeFirst();
-          if (prior) {
-            if (prior.request_hash !== requestHash) {
-              throw badRequest(`The client token ${clientToken} was already used for a different ${name} request.`);
-            }
-            return JSON.parse(prior.response_body) as unknown;
-          }
-        }
-        const output = await run({ ...base, db: trx }, input);
-        if (clientToken) {
-          await trx
-            .insertInto('idempotency_records')
-            .values({
-              account_id: base.accountId,
-              operation: name,
-              client_token: clientToken,
-              request_hash: requestHash,
-              response_body: JSON.stringify(output ?? {}),
-              created_at: at,
-            })
-            .execute();
-        }
-        return output;
-      });
+      // Normally the change and its idempotency record share one transaction. An operation that
+      // waits on an outside service runs without one (it makes at most one write).
+      if (handler.options.outsideTransaction) return await once(opts.store.db);
+      return await opts.store.db.transaction().execute((trx) => once(trx));
     } catch (err) {
       if (attempt < 3 && isRetryableConflict(err)) continue;
       throw err;

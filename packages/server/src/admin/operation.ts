@@ -23,14 +23,25 @@ export interface OperationContext {
   secrets: SecretBox;
 }
 
+export interface OperationOptions {
+  /**
+   * The operation talks to an outside service (an identity provider, an OpenTDF service) and makes at
+   * most one write: it runs without a surrounding transaction, so a slow provider never holds the
+   * database (SQLite has a single writer). Its idempotency record is written after it succeeds.
+   */
+  outsideTransaction?: boolean;
+}
+
 export interface OperationHandler<N extends OperationName = OperationName> {
   name: N;
+  options: OperationOptions;
   handle(ctx: OperationContext, input: AllOperationTypes[N]['input']): Promise<AllOperationTypes[N]['output']>;
 }
 
 export function defineOperation<N extends OperationName>(
   name: N,
   handle: (ctx: OperationContext, input: AllOperationTypes[N]['input']) => Promise<AllOperationTypes[N]['output']>,
+  options: OperationOptions = {},
 ): OperationHandler<N> {
-  return { name, handle };
+  return { name, handle, options };
 }

@@ -16,4 +16,4 @@ export default defineOperation('RegisterOidcConfigTest', async (ctx, input) => {
   const doc = await discover(issuer, ca);
   checkProviderSupports(doc, scopes);
   return toTestResponse(doc);
-});
+}, { outsideTransaction: true });

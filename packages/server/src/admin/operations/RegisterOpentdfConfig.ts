@@ -25,4 +25,4 @@ export default defineOperation('RegisterOpentdfConfig', async (ctx, input) => {
   if (existing) await ctx.db.updateTable('tdf_configs').set(values).where('network_id', '=', network.network_id).execute();
   else await ctx.db.insertInto('tdf_configs').values({ network_id: network.network_id, ...values }).execute();
   return cfg;
-});
+}, { outsideTransaction: true });
