@@ -11,7 +11,7 @@ import { mergeSettings, sameGroupName, type EffectiveSettings } from './security
 
 export type SecurityGroupRow = Selectable<SecurityGroupsTable>;
 
-export const DEFAULT_GROUP_NAME = 'Default';
+export const DEFAULT_GROUP_NAME = 'default';
 
 /** Settings a new group starts from (the guide's defaults for a fresh network). */
 export function defaultSecurityGroupSettings(): EffectiveSettings {
