@@ -175,6 +175,97 @@ export interface CountersTable {
   value: number;
 }
 
+export interface IamUserLoginsTable {
+  principal_id: string;
+  password_hash: string | null;
+  mfa_secret_sealed: string | null;
+  mfa_enabled: number;
+  password_changed_at: number | null;
+}
+
+export interface IamGroupMembersTable {
+  group_principal_id: string;
+  user_principal_id: string;
+}
+
+export interface IamPoliciesTable {
+  policy_arn: string;
+  /** null for AWS managed policies (AWSWickrFullAccess). */
+  account_id: string | null;
+  policy_id: string;
+  policy_name: string;
+  path: string;
+  description: string;
+  default_version_id: string;
+  next_version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IamPolicyVersionsTable {
+  policy_arn: string;
+  version_id: string;
+  document: string;
+  created_at: number;
+}
+
+export interface IamPolicyAttachmentsTable {
+  policy_arn: string;
+  principal_id: string;
+}
+
+export interface IamInlinePoliciesTable {
+  principal_id: string;
+  policy_name: string;
+  document: string;
+}
+
+export interface ConsoleSessionsTable {
+  /** SHA-256 of the session token; the token itself is only in the cookie. */
+  session_hash: string;
+  principal_id: string;
+  account_id: string;
+  csrf_hash: string;
+  mfa_authenticated: number;
+  source_ip: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+export interface AuditEventsTable {
+  seq: number;
+  event_id: string;
+  account_id: string;
+  event_time: number;
+  event_name: string;
+  read_only: number;
+  principal_arn: string;
+  access_key_id: string;
+  error_code: string | null;
+  /** The CloudTrail record, JSON. */
+  record: string;
+}
+
+export interface AuditDeliveriesTable {
+  account_id: string;
+  delivered_seq: number;
+  last_digest_at: number | null;
+  last_digest_signature: string | null;
+  last_digest_hash: string | null;
+  last_digest_key: string | null;
+}
+
+export interface AuditLogFilesTable {
+  account_id: string;
+  object_key: string;
+  sha256: string;
+  first_event_time: number;
+  last_event_time: number;
+  delivered_at: number;
+  in_digest: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   principals: PrincipalsTable;
@@ -192,5 +283,15 @@ export interface Database {
   retention_bots: RetentionBotsTable;
   idempotency_records: IdempotencyRecordsTable;
   counters: CountersTable;
+  iam_user_logins: IamUserLoginsTable;
+  iam_group_members: IamGroupMembersTable;
+  iam_policies: IamPoliciesTable;
+  iam_policy_versions: IamPolicyVersionsTable;
+  iam_policy_attachments: IamPolicyAttachmentsTable;
+  iam_inline_policies: IamInlinePoliciesTable;
+  console_sessions: ConsoleSessionsTable;
+  audit_events: AuditEventsTable;
+  audit_deliveries: AuditDeliveriesTable;
+  audit_log_files: AuditLogFilesTable;
   migrations_marker?: { id: Generated<number> };
 }
