@@ -2,7 +2,7 @@
 // admin API at the root. Cross-cutting concerns (request IDs, SigV4, error shapes) are applied here,
 // in one place; operations live in admin/operations.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { findActiveAccessKey, touchAccessKey } from './accounts/accounts.js';
 import { bootstrap, type BootstrapResult } from './accounts/bootstrap.js';
 import { registerAdminApi, sendError, type Authenticated } from './admin/adapter.js';
@@ -10,6 +10,7 @@ import { ApiError } from './admin/errors.js';
 import { handlers } from './admin/operations/index.js';
 import { SecretBox } from './auth/secretBox.js';
 import { verifySigV4 } from './auth/sigv4.js';
+import { Authorizer, ensureManagedPolicies } from './iam/authorize.js';
 import type { ServerConfig } from './config.js';
 import { signingName } from './model/model.generated.js';
 import { openStore, type Store } from './store/db.js';
@@ -20,6 +21,10 @@ export interface EnclaveServer {
   secrets: SecretBox;
   config: ServerConfig;
   bootstrap: BootstrapResult;
+  /** The one IAM decision point, shared by every API of the server. */
+  authorizer: Authorizer;
+  /** Authenticates a request (SigV4) for routes outside the admin adapter. */
+  authenticate(request: FastifyRequest, body: Buffer | undefined): Promise<Authenticated>;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   /** Stops accepting connections, drains in-flight requests, closes the database. */
@@ -40,6 +45,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   try {
     const preset = config.rootAccessKeyId && config.rootSecretAccessKey ? { accessKeyId: config.rootAccessKeyId, secretAccessKey: config.rootSecretAccessKey } : undefined;
     boot = await bootstrap(store.db, secrets, config.dataDir, preset, now());
+    await ensureManagedPolicies(store.db, now());
   } catch (err) {
     await store.close();
     throw err;
@@ -90,7 +96,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   app.get('/_enclave/health', async () => ({ status: 'ok' }));
 
   const lastTouched = new Map<string, number>();
-  const authenticate = async (request: import('fastify').FastifyRequest, body: Buffer | undefined): Promise<Authenticated> => {
+  const authenticate = async (request: FastifyRequest, body: Buffer | undefined): Promise<Authenticated> => {
     let found: Awaited<ReturnType<typeof findActiveAccessKey>>;
     const result = await verifySigV4(
       { method: request.method, rawUrl: request.raw.url ?? request.url, headers: request.headers, body, secure: request.protocol === 'https' },
@@ -117,7 +123,8 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     return { principal: found!.principal, accessKeyId: result.accessKeyId };
   };
 
-  await registerAdminApi(app, { store, secrets, region: config.region, handlers, authenticate, now });
+  const authorizer = new Authorizer(store.db);
+  await registerAdminApi(app, { store, secrets, region: config.region, handlers, authenticate, authorizer, now });
 
   let closed = false;
   return {
@@ -126,6 +133,8 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     secrets,
     config,
     bootstrap: boot,
+    authorizer,
+    authenticate,
     async listen() {
       await app.listen({ host: config.host, port: config.port });
       const addr = app.server.address();

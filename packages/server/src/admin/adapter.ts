@@ -11,9 +11,11 @@ import { sha256Hex } from '../ids.js';
 import type { Store } from '../store/db.js';
 import type { SecretBox } from '../auth/secretBox.js';
 import { bindInput, validateInput } from './binding.js';
-import { ApiError, badRequest } from './errors.js';
+import { ApiError, badRequest, forbidden } from './errors.js';
 import type { OperationContext, OperationHandler, OperationName } from './operation.js';
 import { parseRawQuery } from '../auth/sigv4.js';
+import { operationResource, type Authorizer } from '../iam/authorize.js';
+import { denialMessage } from '../iam/evaluate.js';
 
 import { allOperations } from '../model/allOperations.js';
 export { allOperations };
@@ -25,6 +27,8 @@ export interface Authenticated {
 
 export interface AdapterOptions {
   store: Store;
+  /** The one IAM decision point (iam/authorize.ts). */
+  authorizer: Authorizer;
   secrets: SecretBox;
   region: string;
   handlers: Record<string, OperationHandler>;
@@ -92,12 +96,19 @@ export async function registerAdminApi(app: FastifyInstance, opts: AdapterOption
           headers: request.headers,
           body,
         });
+        await authorizeCall(opts, auth, `wickr:${name}`, operationResource(opts.region, auth.principal.accountId, bound));
         const input = validateInput(op.input, bound);
         const output = await runOperation(opts, name as OperationName, op, handler, input, auth, request, now());
         return reply.status(op.code).header('content-type', 'application/json').send(JSON.stringify(output ?? {}));
       },
     });
   }
+}
+
+/** Asks the authorizer; a denied call is a 403 in the AWS message form. */
+export async function authorizeCall(opts: Pick<AdapterOptions, 'authorizer'>, auth: Authenticated, action: string, resource: string): Promise<void> {
+  const result = await opts.authorizer.authorize(auth.principal, action, resource);
+  if (result.decision !== 'Allow') throw forbidden(denialMessage(auth.principal.arn, action, resource, result.decision));
 }
 
 function safeDecode(s: string): string {
