@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
@@ -42,9 +42,32 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    store = { db, dialect: 'sqlite', close: () => db.destroy() };
+    // Keep the query planner's statistics current (SQLite's advice for long-running processes):
+    // `PRAGMA optimize` analyzes only the tables whose contents changed enough to matter.
+    const optimize = setInterval(() => {
+      try {
+        sqlite.pragma('optimize');
+      } catch {
+        // Busy or closing: the next round will do it.
+      }
+    }, 10 * 60_000);
+    optimize.unref();
+    store = {
+      db,
+      dialect: 'sqlite',
+      close: async () => {
+        clearInterval(optimize);
+        try {
+          sqlite.pragma('optimize');
+        } catch {
+          // Closing anyway.
+        }
+        await db.destroy();
+      },
+    };
   }
   await migrate(store.db, store.dialect === 'postgres' ? (options.schema ?? 'public') : undefined);
+  if (store.dialect === 'sqlite') await sql`PRAGMA optimize=0x10002`.execute(store.db);
   return store;
 }
 
