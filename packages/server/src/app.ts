@@ -9,6 +9,8 @@ import { registerAdminApi, sendError, type Authenticated } from './admin/adapter
 import { ApiError } from './admin/errors.js';
 import { handlers } from './admin/operations/index.js';
 import { SecretBox } from './auth/secretBox.js';
+import { registerSessionRoutes } from './auth/sessionRoutes.js';
+import { authenticateSession, CSRF_HEADER } from './auth/sessions.js';
 import { verifySigV4 } from './auth/sigv4.js';
 import { Authorizer, ensureManagedPolicies } from './iam/authorize.js';
 import type { ServerConfig } from './config.js';
@@ -97,6 +99,18 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
 
   const lastTouched = new Map<string, number>();
   const authenticate = async (request: FastifyRequest, body: Buffer | undefined): Promise<Authenticated> => {
+    // A console session (cookie) authenticates only a request without an Authorization header; a
+    // signed request is always judged by its signature. Unsafe methods need the CSRF token.
+    if (request.headers.authorization === undefined) {
+      const session = await authenticateSession(store.db, {
+        cookieHeader: request.headers.cookie,
+        method: request.method,
+        csrfHeader: request.headers[CSRF_HEADER],
+        sourceIp: request.ip,
+        now: now(),
+      });
+      if (session) return { principal: session.principal, accessKeyId: session.accessKeyId, session: session.session };
+    }
     let found: Awaited<ReturnType<typeof findActiveAccessKey>>;
     const result = await verifySigV4(
       { method: request.method, rawUrl: request.raw.url ?? request.url, headers: request.headers, body, secure: request.protocol === 'https' },
@@ -124,6 +138,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   };
 
   const authorizer = new Authorizer(store.db);
+  await registerSessionRoutes(app, { store, secrets, authorizer, now });
   await registerAdminApi(app, { store, secrets, region: config.region, handlers, authenticate, authorizer, now });
 
   let closed = false;

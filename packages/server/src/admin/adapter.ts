@@ -23,6 +23,7 @@ export { allOperations };
 export interface Authenticated {
   principal: Principal;
   accessKeyId?: string;
+  session?: { creationDate: number; mfaAuthenticated: boolean };
 }
 
 export interface AdapterOptions {
