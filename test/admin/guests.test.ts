@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAccessKey } from '../../packages/server/src/accounts/accounts.js';
 import { usernameHash } from '../../packages/server/src/ids.js';
 import { createNetwork, dialectName, expectApiError, startTestServer, type TestServer } from '../helpers/harness.js';
+import { bumpIamGeneration, WICKR_FULL_ACCESS_ARN } from '../../packages/server/src/iam/authorize.js';
 
 interface GuestOut {
   billingPeriod: string;
@@ -232,11 +233,14 @@ describe(`guest users (${dialectName})`, () => {
     it('records the ARN of whichever principal of the account blocks', async () => {
       const { networkId } = await createNetwork(t.client, 'Two admins');
       await insertGuest(networkId, 'spam@example.com', period(0));
-      const principal = { principalId: 'AIDATESTALICE', accountId: t.accountId, arn: `arn:aws:iam::${t.accountId}:user/alice`, kind: 'User', name: 'alice' };
+      const principal = { principalId: 'AIDATESTALICE', accountId: t.accountId, arn: `arn:aws:iam::${t.accountId}:user/alice`, kind: 'IAMUser', name: 'alice' };
       await db()
         .insertInto('principals')
         .values({ principal_id: principal.principalId, account_id: principal.accountId, kind: principal.kind, name: principal.name, arn: principal.arn, created_at: Date.now() })
         .execute();
+      // An IAM user may administer Wickr once AWSWickrFullAccess is attached.
+      await db().insertInto('iam_policy_attachments').values({ policy_arn: WICKR_FULL_ACCESS_ARN, principal_id: principal.principalId }).execute();
+      await bumpIamGeneration(db());
       const key = { accessKeyId: 'AKIAALICE' + randomBytes(6).toString('hex').toUpperCase(), secretAccessKey: randomBytes(30).toString('base64') };
       await addAccessKey(db(), t.server.secrets, principal, key, Date.now());
       await updateGuest(networkId, 'spam@example.com', true, t.clientWith(key));
