@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerAdmin } from './admin.js';
+import { registerAudit } from './audit.js';
 import { errorMessage } from './errors.js';
 import { registerServe } from './serve.js';
 
@@ -21,6 +22,7 @@ const program = new Command('enclave')
   .showHelpAfterError('(add --help for usage)');
 registerServe(program);
 registerAdmin(program);
+registerAudit(program);
 
 try {
   await program.parseAsync(process.argv);
