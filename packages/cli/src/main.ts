@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerAdmin } from './admin.js';
 import { registerAudit } from './audit.js';
 import { errorMessage } from './errors.js';
+import { registerIam } from './iam.js';
 import { registerServe } from './serve.js';
 
 function version(): string {
@@ -22,6 +23,7 @@ const program = new Command('enclave')
   .showHelpAfterError('(add --help for usage)');
 registerServe(program);
 registerAdmin(program);
+registerIam(program);
 registerAudit(program);
 
 try {
