@@ -1,12 +1,11 @@
 // A test server with the /iam API: built like test/helpers/harness.ts (SQLite in a temp directory, or
-// a throw-away PostgreSQL schema when ENCLAVE_TEST_DATABASE_URL is set), with registerIamApi added
-// before listen unless app.ts already registers it. Gives signed clients for the admin API and /iam.
+// a throw-away PostgreSQL schema when ENCLAVE_TEST_DATABASE_URL is set). Gives signed clients for the
+// admin API and /iam.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdminClient, createServer, loadConfig, type EnclaveServer } from '../../packages/server/src/index.js';
-import { registerIamApi, type IamAuditEvent } from '../../packages/server/src/iam/routes.js';
 import { dropPostgresSchema } from '../../packages/server/src/store/db.js';
 import { TEST_DATABASE_URL } from '../helpers/harness.js';
 
@@ -37,7 +36,6 @@ export interface IamTestServer {
   adminWith(creds: Credentials): AdminClient;
   iamWith(creds: Credentials): IamClient;
   /** Audit events reported by the /iam API (when this helper registered it). */
-  audit: IamAuditEvent[];
   close(): Promise<void>;
 }
 
@@ -55,19 +53,6 @@ export async function startIamServer(): Promise<IamTestServer> {
     },
   );
   const server = await createServer(config, { logger: false });
-  const audit: IamAuditEvent[] = [];
-  if (!server.app.hasRoute({ method: 'POST', url: '/iam/:action' })) {
-    await registerIamApi(server.app, {
-      store: server.store,
-      secrets: server.secrets,
-      region: config.region,
-      authorizer: server.authorizer,
-      authenticate: server.authenticate,
-      audit: (e) => {
-        audit.push(e);
-      },
-    });
-  }
   const url = await server.listen();
   const adminWith = (creds: Credentials) => new AdminClient({ endpoint: url, region: config.region, credentials: creds });
   const iamWith = (creds: Credentials) => new IamClient(adminWith(creds));
@@ -80,7 +65,6 @@ export async function startIamServer(): Promise<IamTestServer> {
     iam: iamWith(root),
     adminWith,
     iamWith,
-    audit,
     async close() {
       await server.close();
       if (schema && TEST_DATABASE_URL) await dropPostgresSchema(TEST_DATABASE_URL, schema);

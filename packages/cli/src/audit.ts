@@ -67,13 +67,9 @@ type ValidateTrail = (options: {
   trailName?: string;
 }) => Promise<TrailReport>;
 
-/**
- * The server's validateTrail, loaded only when needed (it brings the S3 client). The server package
- * exports no subpath for it, so it is loaded from the file next to the package's entry point.
- */
+/** The server's validateTrail, loaded only when needed (it brings the S3 client). */
 async function loadValidateTrail(): Promise<ValidateTrail> {
-  const entry = import.meta.resolve('@enclave/server');
-  const mod = (await import(new URL('./audit/validate.js', entry).href)) as { validateTrail: ValidateTrail };
+  const mod = (await import('@enclave/server/audit')) as unknown as { validateTrail: ValidateTrail };
   return mod.validateTrail;
 }
 

@@ -5,7 +5,13 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { findActiveAccessKey, touchAccessKey } from './accounts/accounts.js';
 import { bootstrap, type BootstrapResult } from './accounts/bootstrap.js';
-import { registerAdminApi, sendError, type Authenticated } from './admin/adapter.js';
+import { authorizeCall, registerAdminApi, sendError, type Authenticated } from './admin/adapter.js';
+import { recordIamEvent, recordSessionEvent } from './admin/auditTrail.js';
+import { AuditDelivery } from './audit/delivery.js';
+import { loadAuditSigningKey } from './audit/keys.js';
+import { lookupEventsHandler } from './audit/lookupRoute.js';
+import { s3ClientFor } from './audit/objectStore.js';
+import { registerIamApi } from './iam/routes.js';
 import { ApiError } from './admin/errors.js';
 import { handlers } from './admin/operations/index.js';
 import { SecretBox } from './auth/secretBox.js';
@@ -25,6 +31,8 @@ export interface EnclaveServer {
   bootstrap: BootstrapResult;
   /** The one IAM decision point, shared by every API of the server. */
   authorizer: Authorizer;
+  /** Writes CloudTrail log files and digests (started by listen, flushed by close). */
+  delivery: AuditDelivery;
   /** Authenticates a request (SigV4) for routes outside the admin adapter. */
   authenticate(request: FastifyRequest, body: Buffer | undefined): Promise<Authenticated>;
   /** Starts listening; resolves to the base URL. */
@@ -138,8 +146,32 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   };
 
   const authorizer = new Authorizer(store.db);
-  await registerSessionRoutes(app, { store, secrets, authorizer, now });
+  await registerSessionRoutes(app, { store, secrets, authorizer, now, audit: (e) => recordSessionEvent(store.db, config.region, e) });
   await registerAdminApi(app, { store, secrets, region: config.region, handlers, authenticate, authorizer, now });
+  await registerIamApi(app, { store, secrets, region: config.region, authorizer, authenticate, now, audit: (db, e) => recordIamEvent(db, config.region, e) });
+
+  // CloudTrail LookupEvents over this account's trail (action cloudtrail:LookupEvents).
+  app.post('/audit/LookupEvents', async (request, reply) => {
+    const body = request.body instanceof Buffer ? request.body : undefined;
+    const auth = await authenticate(request, body);
+    await authorizeCall({ authorizer }, auth, 'cloudtrail:LookupEvents', '*');
+    const out = await lookupEventsHandler(store.db, auth.principal.accountId, body ?? {});
+    return reply.header('content-type', 'application/json').send(JSON.stringify(out));
+  });
+
+  const auditTarget = config.audit.target;
+  const delivery = new AuditDelivery({
+    db: store.db,
+    region: config.region,
+    intervalMinutes: config.audit.intervalMinutes,
+    signingKey: loadAuditSigningKey(config.dataDir),
+    now,
+    target:
+      auditTarget.kind === 'dir'
+        ? { kind: 'dir', dir: auditTarget.dir }
+        : { kind: 's3', bucket: auditTarget.bucket, ...(auditTarget.prefix ? { prefix: auditTarget.prefix } : {}), client: s3ClientFor({ endpoint: auditTarget.endpoint, region: auditTarget.region }) },
+    onError: (err) => app.log.error({ err }, 'audit log delivery failed; it is retried at the next interval'),
+  });
 
   let closed = false;
   return {
@@ -150,8 +182,10 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     bootstrap: boot,
     authorizer,
     authenticate,
+    delivery,
     async listen() {
       await app.listen({ host: config.host, port: config.port });
+      delivery.start();
       const addr = app.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -161,6 +195,8 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       if (closed) return;
       closed = true;
       await app.close();
+      // Deliver what is left of the trail before the database closes.
+      await delivery.stop().catch((err: unknown) => app.log.error({ err }, 'final audit log delivery failed'));
       await store.close();
     },
   };

@@ -16,6 +16,11 @@ export interface ServerConfig {
   logLevel: string;
   /** PostgreSQL schema to use instead of public (tests use a throw-away schema). */
   databaseSchema: string | undefined;
+  /** Where CloudTrail log files and digests are delivered. */
+  audit: {
+    intervalMinutes: number;
+    target: { kind: 'dir'; dir: string } | { kind: 's3'; bucket: string; prefix: string | undefined; endpoint: string | undefined; region: string | undefined };
+  };
 }
 
 export class ConfigError extends Error {}
@@ -63,7 +68,25 @@ export function loadConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = process.
   const bodyLimitRaw = env.ENCLAVE_BODY_LIMIT ?? String(1024 * 1024);
   const bodyLimit = Number(bodyLimitRaw);
   if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) throw new ConfigError(`invalid ENCLAVE_BODY_LIMIT "${bodyLimitRaw}": bytes, at least 1024`);
+  const intervalRaw = env.ENCLAVE_AUDIT_INTERVAL_MINUTES ?? '5';
+  const intervalMinutes = Number(intervalRaw);
+  if (!/^\d+$/.test(intervalRaw) || intervalMinutes < 1 || intervalMinutes > 60) {
+    throw new ConfigError(`invalid ENCLAVE_AUDIT_INTERVAL_MINUTES "${intervalRaw}": whole minutes from 1 to 60`);
+  }
+  const bucket = env.ENCLAVE_AUDIT_S3_BUCKET || undefined;
+  if (bucket !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new ConfigError(`invalid ENCLAVE_AUDIT_S3_BUCKET "${bucket}": an S3 bucket name`);
+  }
+  const s3Endpoint = env.ENCLAVE_AUDIT_S3_ENDPOINT || undefined;
+  if (s3Endpoint !== undefined && !/^https?:\/\//.test(s3Endpoint)) throw new ConfigError(`invalid ENCLAVE_AUDIT_S3_ENDPOINT "${s3Endpoint}": an http(s) URL`);
+  const audit: ServerConfig['audit'] = {
+    intervalMinutes,
+    target: bucket
+      ? { kind: 's3', bucket, prefix: env.ENCLAVE_AUDIT_S3_PREFIX || undefined, endpoint: s3Endpoint, region: env.ENCLAVE_AUDIT_S3_REGION || region }
+      : { kind: 'dir', dir: resolve(env.ENCLAVE_AUDIT_DIR ?? resolve(dataDir, 'cloudtrail')) },
+  };
   return {
+    audit,
     host,
     port,
     dataDir,

@@ -9,9 +9,12 @@ import type { ModelOperation } from '../model/modelTypes.js';
 import type { Principal } from '../accounts/accounts.js';
 import { sha256Hex } from '../ids.js';
 import type { Store } from '../store/db.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
 import type { SecretBox } from '../auth/secretBox.js';
 import { bindInput, validateInput } from './binding.js';
-import { ApiError, badRequest, forbidden } from './errors.js';
+import { AccessDeniedError, ApiError, badRequest } from './errors.js';
+import { recordCall } from './auditTrail.js';
 import type { OperationContext, OperationHandler, OperationName } from './operation.js';
 import { parseRawQuery } from '../auth/sigv4.js';
 import { operationResource, type Authorizer } from '../iam/authorize.js';
@@ -81,26 +84,50 @@ export async function registerAdminApi(app: FastifyInstance, opts: AdapterOption
       method: op.method as 'GET',
       url,
       handler: async (request, reply) => {
+        const at = now();
         const body = request.body instanceof Buffer ? request.body : undefined;
-        const auth = await opts.authenticate(request, body);
-        const rawUrl = request.raw.url ?? request.url;
-        const q = rawUrl.indexOf('?');
-        const labels: Record<string, string> = { ...(request.params as Record<string, string>) };
-        if (name in taggingOperations) {
-          // The ARN label is greedy and percent-encoded (':' and '/').
-          const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
-          labels.resourceArn = safeDecode(rawPath.slice('/tags/'.length));
+        let auth: Authenticated | undefined;
+        let bound: Record<string, unknown> | undefined;
+        try {
+          auth = await opts.authenticate(request, body);
+          const rawUrl = request.raw.url ?? request.url;
+          const q = rawUrl.indexOf('?');
+          const labels: Record<string, string> = { ...(request.params as Record<string, string>) };
+          if (name in taggingOperations) {
+            // The ARN label is greedy and percent-encoded (':' and '/').
+            const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+            labels.resourceArn = safeDecode(rawPath.slice('/tags/'.length));
+          }
+          bound = bindInput(op.input, {
+            labels,
+            query: parseRawQuery(q < 0 ? '' : rawUrl.slice(q + 1)),
+            headers: request.headers,
+            body,
+          });
+          await authorizeCall(opts, auth, `wickr:${name}`, operationResource(opts.region, auth.principal.accountId, bound));
+          const input = validateInput(op.input, bound);
+          const call = { eventName: name, readOnly: op.readonly, at, region: opts.region, request, auth, inputShape: op.input, input, outputShape: op.output };
+          const output = await runOperation(opts, name as OperationName, op, handler, input, auth, request, at, (db, out) =>
+            recordCall(db, { ...call, output: out }),
+          );
+          return reply.status(op.code).header('content-type', 'application/json').send(JSON.stringify(output ?? {}));
+        } catch (err) {
+          // Calls that could not be attributed to an account (no valid credentials) have no trail.
+          if (auth) {
+            await recordCall(opts.store.db, {
+              eventName: name,
+              readOnly: op.readonly,
+              at,
+              region: opts.region,
+              request,
+              auth,
+              inputShape: op.input,
+              input: bound,
+              error: err,
+            }).catch((auditErr: unknown) => request.log.error({ err: auditErr, requestId: request.id }, 'could not record the audit event of a failed call'));
+          }
+          throw err;
         }
-        const bound = bindInput(op.input, {
-          labels,
-          query: parseRawQuery(q < 0 ? '' : rawUrl.slice(q + 1)),
-          headers: request.headers,
-          body,
-        });
-        await authorizeCall(opts, auth, `wickr:${name}`, operationResource(opts.region, auth.principal.accountId, bound));
-        const input = validateInput(op.input, bound);
-        const output = await runOperation(opts, name as OperationName, op, handler, input, auth, request, now());
-        return reply.status(op.code).header('content-type', 'application/json').send(JSON.stringify(output ?? {}));
       },
     });
   }
@@ -109,7 +136,7 @@ export async function registerAdminApi(app: FastifyInstance, opts: AdapterOption
 /** Asks the authorizer; a denied call is a 403 in the AWS message form. */
 export async function authorizeCall(opts: Pick<AdapterOptions, 'authorizer'>, auth: Authenticated, action: string, resource: string): Promise<void> {
   const result = await opts.authorizer.authorize(auth.principal, action, resource);
-  if (result.decision !== 'Allow') throw forbidden(denialMessage(auth.principal.arn, action, resource, result.decision));
+  if (result.decision !== 'Allow') throw new AccessDeniedError(denialMessage(auth.principal.arn, action, resource, result.decision));
 }
 
 function safeDecode(s: string): string {
@@ -129,6 +156,7 @@ async function runOperation(
   auth: Authenticated,
   request: FastifyRequest,
   at: number,
+  audit: (db: Kysely<Database>, output: unknown) => Promise<void>,
 ): Promise<unknown> {
   const base: Omit<OperationContext, 'db'> = {
     accountId: auth.principal.accountId,
@@ -139,7 +167,11 @@ async function runOperation(
     secrets: opts.secrets,
   };
   const run = handler.handle as (ctx: OperationContext, input: unknown) => Promise<unknown>;
-  if (op.readonly) return run({ ...base, db: opts.store.db }, input);
+  if (op.readonly) {
+    const output = await run({ ...base, db: opts.store.db }, input);
+    await audit(opts.store.db, output);
+    return output;
+  }
 
   // Mutating operations: one transaction holds the change and its idempotency record.
   const headerToken = request.headers[IDEMPOTENCY_HEADER];
@@ -177,9 +209,13 @@ async function runOperation(
   };
   const once = async (db: Db) => {
     const prior = await findPrior(db);
-    if (prior.found) return prior.output;
+    if (prior.found) {
+      await audit(db, prior.output);
+      return prior.output;
+    }
     const output = await run({ ...base, db }, input);
     await remember(db, output);
+    await audit(db, output);
     return output;
   };
 

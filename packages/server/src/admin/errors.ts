@@ -48,3 +48,10 @@ export function validation(a: ErrorReason[] | string, reason?: string): ApiError
   const message = reasons.map((r) => `${r.field}: ${r.reason}`).join('; ');
   return new ApiError('ValidationError', message, reasons);
 }
+
+/** A call refused by the IAM evaluator: 403 ForbiddenError on the wire, AccessDenied in the audit trail. */
+export class AccessDeniedError extends ApiError {
+  constructor(message: string) {
+    super('ForbiddenError', message);
+  }
+}

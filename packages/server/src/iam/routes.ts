@@ -8,7 +8,10 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../accounts/accounts.js';
 import { sendError, type AdapterOptions } from '../admin/adapter.js';
-import { ApiError, badRequest, forbidden, notFound } from '../admin/errors.js';
+import { AccessDeniedError, ApiError, badRequest, notFound } from '../admin/errors.js';
+import { errorCodeOf } from '../admin/auditTrail.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
 import type { SecretBox } from '../auth/secretBox.js';
 import type { Store } from '../store/db.js';
 import { bumpIamGeneration, type Authorizer } from './authorize.js';
@@ -46,7 +49,11 @@ export interface IamApiOptions {
   authorizer: Authorizer;
   authenticate: AdapterOptions['authenticate'];
   now?: () => number;
-  audit?: (event: IamAuditEvent) => void | Promise<void>;
+  /**
+   * Records the call in the audit trail. For a successful mutating call it runs inside the call's
+   * transaction (no change without its record: a failing hook fails the call); otherwise on its own.
+   */
+  audit?: (db: Kysely<Database>, event: IamAuditEvent) => Promise<void>;
 }
 
 /** The actions of the /iam API (the `iam:` actions policies can name). */
@@ -125,7 +132,7 @@ export async function registerIamApi(app: FastifyInstance, opts: IamApiOptions):
       event.resource = resource;
       const iamAction = `iam:${name}`;
       const decision = await opts.authorizer.authorize(auth.principal, iamAction, resource);
-      if (decision.decision !== 'Allow') throw forbidden(denialMessage(auth.principal.arn, iamAction, resource, decision.decision));
+      if (decision.decision !== 'Allow') throw new AccessDeniedError(denialMessage(auth.principal.arn, iamAction, resource, decision.decision));
 
       const input = validateMembers(action, raw);
       const prepared = action.prepare ? await action.prepare(base, input as never) : undefined;
@@ -137,7 +144,9 @@ export async function registerIamApi(app: FastifyInstance, opts: IamApiOptions):
             output = await opts.store.db.transaction().execute(async (trx) => {
               // First, so concurrent IAM writes are serialized on the counter row (limits stay exact).
               await bumpIamGeneration(trx);
-              return action.handle({ ...base, db: trx }, input as never, prepared);
+              const out = await action.handle({ ...base, db: trx }, input as never, prepared);
+              if (opts.audit) await opts.audit(trx, { ...event, responseElements: redact(out, SECRET_OUTPUT) as Record<string, unknown> });
+              return out;
             });
             break;
           } catch (err) {
@@ -145,17 +154,16 @@ export async function registerIamApi(app: FastifyInstance, opts: IamApiOptions):
             throw err;
           }
         }
-        event.responseElements = redact(output, SECRET_OUTPUT) as Record<string, unknown>;
+        // Recorded in the transaction above.
+        return reply.status(200).header('content-type', 'application/json').send(JSON.stringify(output));
       }
     } catch (err) {
-      if (err instanceof ApiError) {
-        event.errorCode = err.shape;
-        event.errorMessage = err.message;
-        await report(request, opts, event);
-        return sendError(reply, err);
-      }
-      event.errorCode = 'InternalServerError';
+      const failure = errorCodeOf(err);
+      event.errorCode = failure.code;
+      event.errorMessage = failure.message;
+      event.responseElements = null;
       await report(request, opts, event);
+      if (err instanceof ApiError) return sendError(reply, err);
       throw err;
     }
     await report(request, opts, event);
@@ -166,7 +174,7 @@ export async function registerIamApi(app: FastifyInstance, opts: IamApiOptions):
 async function report(request: FastifyRequest, opts: IamApiOptions, event: IamAuditEvent): Promise<void> {
   if (!opts.audit) return;
   try {
-    await opts.audit(event);
+    await opts.audit(opts.store.db, event);
   } catch (err) {
     request.log.error({ err, requestId: event.requestId }, 'audit hook failed');
   }

@@ -1,0 +1,121 @@
+// Turns admin calls into CloudTrail records (audit/) for the adapter: one record per call — allowed,
+// denied or failed, read-only or not. A mutating call's record is written in the transaction of the
+// change itself (no change without its record); read-only and failed calls are recorded on their own.
+import type { FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { buildEvent, type BuildEventInput } from '../audit/events.js';
+import { recordEvent } from '../audit/store.js';
+import type { Database } from '../store/schema.js';
+import { AccessDeniedError, ApiError } from './errors.js';
+import type { Authenticated } from './adapter.js';
+
+export interface CallRecord {
+  eventName: string;
+  readOnly: boolean;
+  at: number;
+  region: string;
+  request: FastifyRequest;
+  auth: Authenticated;
+  inputShape?: string | undefined;
+  input?: Record<string, unknown> | undefined;
+  outputShape?: string | undefined;
+  output?: unknown;
+  error?: unknown;
+}
+
+function identityOf(auth: Authenticated): BuildEventInput['identity'] {
+  const p = auth.principal;
+  const type = p.kind === 'Root' ? 'Root' : p.kind === 'IAMUser' ? 'IAMUser' : 'Unknown';
+  return {
+    type,
+    principalId: p.principalId,
+    arn: p.arn,
+    accountId: p.accountId,
+    accessKeyId: auth.accessKeyId ?? '',
+    ...(type === 'IAMUser' ? { userName: p.name } : {}),
+    ...(auth.session ? { session: auth.session } : {}),
+  };
+}
+
+/** The CloudTrail errorCode of a failure: AccessDenied for authorization denials, else the error shape. */
+export function errorCodeOf(err: unknown): { code: string; message: string } {
+  if (err instanceof AccessDeniedError) return { code: 'AccessDenied', message: err.message };
+  if (err instanceof ApiError) return { code: err.shape, message: err.message };
+  return { code: 'InternalServerError', message: 'An internal error occurred.' };
+}
+
+export async function recordCall(db: Kysely<Database>, c: CallRecord): Promise<void> {
+  const failure = c.error === undefined ? undefined : errorCodeOf(c.error);
+  const userAgent = c.request.headers['user-agent'];
+  const record = buildEvent({
+    account: c.auth.principal.accountId,
+    region: c.region,
+    eventName: c.eventName,
+    readOnly: c.readOnly,
+    eventTime: c.at,
+    requestId: c.request.id,
+    sourceIp: c.request.ip,
+    userAgent: typeof userAgent === 'string' ? userAgent : '',
+    identity: identityOf(c.auth),
+    ...(c.input !== undefined && c.inputShape ? { operationInput: { shape: c.inputShape, value: c.input } } : {}),
+    ...(failure === undefined && !c.readOnly && c.output !== undefined ? { responseElements: c.output, ...(c.outputShape ? { outputShape: c.outputShape } : {}) } : {}),
+    ...(failure ? { errorCode: failure.code, errorMessage: failure.message } : {}),
+  });
+  await recordEvent(db, record);
+}
+
+/** Records console sign-in and sign-out (CreateAdminSession, DeleteAdminSession) as CloudTrail events. */
+export async function recordSessionEvent(db: Kysely<Database>, region: string, e: import('../auth/sessionRoutes.js').SessionAuditEvent): Promise<void> {
+  const p = e.principal;
+  const record = buildEvent({
+    account: e.accountId,
+    region,
+    eventName: e.eventName,
+    readOnly: false,
+    eventTime: e.eventTime,
+    requestId: e.requestId,
+    sourceIp: e.sourceIp,
+    userAgent: e.userAgent,
+    identity: p
+      ? {
+          type: p.kind === 'IAMUser' ? 'IAMUser' : p.kind === 'Root' ? 'Root' : 'Unknown',
+          principalId: p.principalId,
+          arn: p.arn,
+          accountId: p.accountId,
+          accessKeyId: e.accessKeyId ?? '',
+          userName: p.name,
+          ...(e.sessionCreationDate !== undefined ? { session: { creationDate: e.sessionCreationDate, mfaAuthenticated: e.mfaAuthenticated } } : {}),
+        }
+      : { type: 'Unknown', principalId: '', arn: '', accountId: e.accountId, accessKeyId: '', userName: e.userName },
+    requestParameters: { userName: e.userName, mfaUsed: e.mfaAuthenticated ? 'Yes' : 'No' },
+    ...(e.error ? { errorCode: e.error.code, errorMessage: e.error.message } : { responseElements: { ConsoleLogin: 'Success' } }),
+  });
+  await recordEvent(db, record);
+}
+
+/** Records a call of the /iam API (eventSource iam.amazonaws.com). */
+export async function recordIamEvent(db: Kysely<Database>, region: string, e: import('../iam/routes.js').IamAuditEvent): Promise<void> {
+  const p = e.principal;
+  const record = buildEvent({
+    account: p.accountId,
+    region,
+    eventName: e.eventName,
+    readOnly: e.readOnly,
+    eventTime: e.eventTime,
+    requestId: e.requestId,
+    sourceIp: e.sourceIp,
+    userAgent: e.userAgent ?? '',
+    identity: {
+      type: p.kind === 'IAMUser' ? 'IAMUser' : p.kind === 'Root' ? 'Root' : 'Unknown',
+      principalId: p.principalId,
+      arn: p.arn,
+      accountId: p.accountId,
+      accessKeyId: e.accessKeyId ?? '',
+      ...(p.kind === 'IAMUser' ? { userName: p.name } : {}),
+    },
+    ...(e.requestParameters ? { requestParameters: e.requestParameters } : {}),
+    ...(e.responseElements && !e.readOnly && !e.errorCode ? { responseElements: e.responseElements } : {}),
+    ...(e.errorCode ? { errorCode: e.errorCode, errorMessage: e.errorMessage ?? '' } : {}),
+  });
+  await recordEvent(db, { ...record, eventSource: e.eventSource });
+}
