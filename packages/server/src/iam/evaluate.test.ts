@@ -178,3 +178,17 @@ describe("the guide's example policies", () => {
     expect(evaluate([p], req('iam:ListUsers', '*', me)).decision).toBe('Allow');
   });
 });
+
+describe('policy variables are values, not patterns', () => {
+  const doc = (version: string) =>
+    parsePolicy(JSON.stringify({ Version: version, Statement: [{ Effect: 'Allow', Action: 'iam:GetUser', Resource: 'arn:aws:iam::*:user/${aws:username}' }] }));
+  it('takes a * in the caller\'s name literally', () => {
+    const policies = [{ name: 'p', document: doc('2012-10-17') }];
+    expect(evaluate(policies, { action: 'iam:GetUser', resource: 'arn:aws:iam::1:user/a*', variables: { username: 'a*' } }).decision).toBe('Allow');
+    expect(evaluate(policies, { action: 'iam:GetUser', resource: 'arn:aws:iam::1:user/alice', variables: { username: 'a*' } }).decision).toBe('ImplicitDeny');
+  });
+  it('does not substitute in Version 2008-10-17 policies', () => {
+    const policies = [{ name: 'p', document: doc('2008-10-17') }];
+    expect(evaluate(policies, { action: 'iam:GetUser', resource: 'arn:aws:iam::1:user/bob', variables: { username: 'bob' } }).decision).toBe('ImplicitDeny');
+  });
+});

@@ -20,12 +20,30 @@ export interface EvaluationResult {
   matched?: { policy: string; sid?: string };
 }
 
-function substitute(pattern: string, vars: RequestContext['variables']): string {
-  return pattern.replace(/\$\{aws:(username|userid)\}/gi, (_, name: string) => {
-    const v = name.toLowerCase() === 'username' ? vars?.username : vars?.userid;
-    // An unknown variable matches nothing (IAM treats it as a non-matching value).
-    return v ?? '\u0000';
-  });
+const VARIABLE_RE = /\$\{aws:(username|userid)\}/gi;
+const escapeRe = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const globPart = (x: string) => x.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+
+/**
+ * Matches a Resource pattern, replacing policy variables by the caller's values taken literally (a `*`
+ * in a value is not a wildcard). Policies of Version 2008-10-17 have no variables, as in IAM.
+ */
+function resourceMatches(pattern: string, resource: string, vars: RequestContext['variables'], withVariables: boolean): boolean {
+  if (pattern === '*') return true;
+  if (!withVariables || !VARIABLE_RE.test(pattern)) return globMatch(pattern, resource, false);
+  VARIABLE_RE.lastIndex = 0;
+  let source = '';
+  let last = 0;
+  for (const m of pattern.matchAll(VARIABLE_RE)) {
+    source += globPart(pattern.slice(last, m.index));
+    const value = m[1]!.toLowerCase() === 'username' ? vars?.username : vars?.userid;
+    // An unknown variable matches nothing.
+    if (value === undefined) return false;
+    source += escapeRe(value);
+    last = m.index + m[0].length;
+  }
+  source += globPart(pattern.slice(last));
+  return new RegExp(`^${source}$`, 's').test(resource);
 }
 
 function matchesAction(s: Statement, action: string): boolean {
@@ -33,8 +51,8 @@ function matchesAction(s: Statement, action: string): boolean {
   return !s.notActions!.some((a) => globMatch(a, action, true));
 }
 
-function matchesResource(s: Statement, resource: string, vars: RequestContext['variables']): boolean {
-  const hit = (p: string) => p === '*' || globMatch(substitute(p, vars), resource, false);
+function matchesResource(s: Statement, resource: string, vars: RequestContext['variables'], withVariables: boolean): boolean {
+  const hit = (p: string) => resourceMatches(p, resource, vars, withVariables);
   if (s.resources) return s.resources.some(hit);
   return !s.notResources!.some(hit);
 }
@@ -42,8 +60,9 @@ function matchesResource(s: Statement, resource: string, vars: RequestContext['v
 export function evaluate(policies: { name: string; document: PolicyDocument }[], req: RequestContext): EvaluationResult {
   let allow: EvaluationResult['matched'];
   for (const p of policies) {
+    const withVariables = p.document.version === '2012-10-17';
     for (const s of p.document.statements) {
-      if (!matchesAction(s, req.action) || !matchesResource(s, req.resource, req.variables)) continue;
+      if (!matchesAction(s, req.action) || !matchesResource(s, req.resource, req.variables, withVariables)) continue;
       if (s.effect === 'Deny') return { decision: 'ExplicitDeny', matched: { policy: p.name, ...(s.sid ? { sid: s.sid } : {}) } };
       allow ??= { policy: p.name, ...(s.sid ? { sid: s.sid } : {}) };
     }
