@@ -122,6 +122,26 @@ describe.skipIf(!modelAvailable)(`every admin operation is authorized and audite
     await t.client.call('GetNetwork', { networkId });
   });
 
+  it('governs UpdateNetwork by the guide\'s action name wickr:UpdateNetworkDetails too', async () => {
+    await iam.call('CreateUser', { UserName: 'renamer' });
+    await iam.call('PutUserPolicy', {
+      UserName: 'renamer',
+      PolicyName: 'Rename',
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'wickr:UpdateNetworkDetails', Resource: '*' }] }),
+    });
+    const { AccessKey } = await iam.call<{ AccessKey: Key }>('CreateAccessKey', { UserName: 'renamer' });
+    const c = t.clientWith({ accessKeyId: AccessKey.AccessKeyId, secretAccessKey: AccessKey.SecretAccessKey });
+    await c.call('UpdateNetwork', { networkId, networkName: 'Renamed' });
+    await iam.call('PutUserPolicy', {
+      UserName: 'renamer',
+      PolicyName: 'NoRename',
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'wickr:UpdateNetwork', Resource: '*' }] }),
+    });
+    const err = await expectApiError(c.call('UpdateNetwork', { networkId, networkName: 'Again' }), 'ForbiddenError');
+    expect(err.body.message).toMatch(/with an explicit deny$/);
+    await t.client.call('UpdateNetwork', { networkId, networkName: 'Authorized' });
+  });
+
   it('scopes a policy to one network by its ARN', async () => {
     const other = await createNetwork(t.client, 'Other');
     await iam.call('CreateUser', { UserName: 'one-network' });

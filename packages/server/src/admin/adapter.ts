@@ -133,10 +133,18 @@ export async function registerAdminApi(app: FastifyInstance, opts: AdapterOption
   }
 }
 
-/** Asks the authorizer; a denied call is a 403 in the AWS message form. */
+/**
+ * IAM action names the guide uses besides the operation's own: the console's "edit network details"
+ * is wickr:UpdateNetworkDetails, so a policy written with either name governs UpdateNetwork.
+ */
+const ACTION_ALIASES: Record<string, string[]> = { 'wickr:UpdateNetwork': ['wickr:UpdateNetworkDetails'] };
+
+/** Asks the authorizer; a denied call is a 403 in the AWS message form. An explicit Deny of any alias wins. */
 export async function authorizeCall(opts: Pick<AdapterOptions, 'authorizer'>, auth: Authenticated, action: string, resource: string): Promise<void> {
-  const result = await opts.authorizer.authorize(auth.principal, action, resource);
-  if (result.decision !== 'Allow') throw new AccessDeniedError(denialMessage(auth.principal.arn, action, resource, result.decision));
+  const results = [];
+  for (const a of [action, ...(ACTION_ALIASES[action] ?? [])]) results.push(await opts.authorizer.authorize(auth.principal, a, resource));
+  const decision = results.some((r) => r.decision === 'ExplicitDeny') ? 'ExplicitDeny' : results.some((r) => r.decision === 'Allow') ? 'Allow' : 'ImplicitDeny';
+  if (decision !== 'Allow') throw new AccessDeniedError(denialMessage(auth.principal.arn, action, resource, decision));
 }
 
 function safeDecode(s: string): string {
