@@ -128,8 +128,9 @@ export function collectInput(spec: OperationSpec, opts: GlobalOptions, flagValue
   return input;
 }
 
-function endpointOf(opts: GlobalOptions): string {
-  const endpoint = opts.endpointUrl ?? (process.env.ENCLAVE_ENDPOINT || DEFAULT_ENDPOINT);
+/** The server URL from --endpoint-url, ENCLAVE_ENDPOINT or the default; shared by every command. */
+export function endpointOf(endpointUrl: string | undefined): string {
+  const endpoint = endpointUrl ?? (process.env.ENCLAVE_ENDPOINT || DEFAULT_ENDPOINT);
   let url: URL;
   try {
     url = new URL(endpoint);
@@ -142,7 +143,7 @@ function endpointOf(opts: GlobalOptions): string {
 
 export async function runOperation(spec: OperationSpec, opts: GlobalOptions, flagValue: (attr: string) => unknown, out: Out = processOut): Promise<void> {
   const input = collectInput(spec, opts, flagValue);
-  const endpoint = endpointOf(opts);
+  const endpoint = endpointOf(opts.endpointUrl);
   const region = opts.region ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || DEFAULT_REGION);
   const credentials = resolveCredentials({ accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey, dataDir: opts.dataDir });
   // Operations without a clientToken member still honour X-Client-Token (the server reads the header).

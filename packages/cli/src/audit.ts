@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { AdminClient } from '@enclave/server/client';
 import { Command, Option } from 'commander';
-import { DEFAULT_ENDPOINT, DEFAULT_REGION } from './admin.js';
+import { DEFAULT_ENDPOINT, DEFAULT_REGION, endpointOf } from './admin.js';
 import { resolveCredentials } from './credentials.js';
 import { CliError, EXIT_OTHER, EXIT_USAGE, errorMessage, usageError } from './errors.js';
 import { printJson, processOut, reportAdminError, type Out } from './output.js';
@@ -109,21 +109,9 @@ export function lookupBody(flags: LookupFlags): Record<string, unknown> {
   return body;
 }
 
-function endpointOf(flags: LookupFlags): string {
-  const endpoint = flags.endpointUrl ?? (process.env.ENCLAVE_ENDPOINT || DEFAULT_ENDPOINT);
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw usageError(`invalid --endpoint-url / ENCLAVE_ENDPOINT "${endpoint}": expected a URL such as ${DEFAULT_ENDPOINT}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`invalid --endpoint-url / ENCLAVE_ENDPOINT "${endpoint}": use http:// or https://`);
-  return endpoint;
-}
-
 export async function runLookup(flags: LookupFlags, out: Out = processOut): Promise<void> {
   const body = lookupBody(flags);
-  const endpoint = endpointOf(flags);
+  const endpoint = endpointOf(flags.endpointUrl);
   const region = flags.region ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || DEFAULT_REGION);
   const credentials = resolveCredentials({ accessKeyId: flags.accessKeyId, secretAccessKey: flags.secretAccessKey, dataDir: flags.dataDir });
   const client = new AdminClient({ endpoint, region, credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey } });

@@ -5,7 +5,7 @@
 // caller's key there, the AccessKeyId member of the key actions is --target-access-key-id here.
 import { AdminClient } from '@enclave/server/client';
 import { Command, Option } from 'commander';
-import { DEFAULT_ENDPOINT, DEFAULT_REGION } from './admin.js';
+import { DEFAULT_ENDPOINT, DEFAULT_REGION, endpointOf } from './admin.js';
 import { resolveCredentials } from './credentials.js';
 import { EXIT_USAGE, usageError } from './errors.js';
 import { parseCliInputJson } from './input.js';
@@ -219,18 +219,6 @@ export function collectIamInput(spec: IamActionSpec, opts: IamOptions, flagValue
   return input;
 }
 
-function endpointOf(opts: IamOptions): string {
-  const endpoint = opts.endpointUrl ?? (process.env.ENCLAVE_ENDPOINT || DEFAULT_ENDPOINT);
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw usageError(`invalid --endpoint-url / ENCLAVE_ENDPOINT "${endpoint}": expected a URL such as ${DEFAULT_ENDPOINT}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`invalid --endpoint-url / ENCLAVE_ENDPOINT "${endpoint}": use http:// or https://`);
-  return endpoint;
-}
-
 /** Follows Marker until IsTruncated is false; the lists of all pages are concatenated. */
 export async function collectIamPages(input: Record<string, unknown>, call: (input: Record<string, unknown>) => Promise<Record<string, unknown>>, maxPages = 100_000) {
   const merged: Record<string, unknown> = {};
@@ -253,7 +241,7 @@ export async function collectIamPages(input: Record<string, unknown>, call: (inp
 /** Runs one action and prints the answer; returns the exit code (ValidatePolicy: 1 when the policy is invalid). */
 export async function runIamAction(spec: IamActionSpec, opts: IamOptions, flagValue: (attr: string) => unknown, out: Out = processOut): Promise<number> {
   const input = collectIamInput(spec, opts, flagValue);
-  const endpoint = endpointOf(opts);
+  const endpoint = endpointOf(opts.endpointUrl);
   const region = opts.region ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || DEFAULT_REGION);
   const credentials = resolveCredentials({ accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey, dataDir: opts.dataDir });
   const client = new AdminClient({ endpoint, region, credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey } });

@@ -106,10 +106,8 @@ export async function registerAdminApi(app: FastifyInstance, opts: AdapterOption
           });
           await authorizeCall(opts, auth, `wickr:${name}`, operationResource(opts.region, auth.principal.accountId, bound));
           const input = validateInput(op.input, bound);
-          const call = { eventName: name, readOnly: op.readonly, at, region: opts.region, request, auth, inputShape: op.input, input, outputShape: op.output };
-          const output = await runOperation(opts, name as OperationName, op, handler, input, auth, request, at, (db, out) =>
-            recordCall(db, { ...call, output: out }),
-          );
+          const call = { eventName: name, readOnly: op.readonly, at, region: opts.region, request, auth, inputShape: op.input, input };
+          const output = await runOperation(opts, name as OperationName, op, handler, input, auth, request, at, (db) => recordCall(db, call));
           return reply.status(op.code).header('content-type', 'application/json').send(JSON.stringify(output ?? {}));
         } catch (err) {
           // Calls that could not be attributed to an account (no valid credentials) have no trail.
@@ -164,7 +162,8 @@ async function runOperation(
   auth: Authenticated,
   request: FastifyRequest,
   at: number,
-  audit: (db: Kysely<Database>, output: unknown) => Promise<void>,
+  /** Writes the call's audit record (in the transaction of a mutating call). */
+  audit: (db: Kysely<Database>) => Promise<void>,
 ): Promise<unknown> {
   const base: Omit<OperationContext, 'db'> = {
     accountId: auth.principal.accountId,
@@ -177,7 +176,7 @@ async function runOperation(
   const run = handler.handle as (ctx: OperationContext, input: unknown) => Promise<unknown>;
   if (op.readonly) {
     const output = await run({ ...base, db: opts.store.db }, input);
-    await audit(opts.store.db, output);
+    await audit(opts.store.db);
     return output;
   }
 
@@ -218,12 +217,12 @@ async function runOperation(
   const once = async (db: Db) => {
     const prior = await findPrior(db);
     if (prior.found) {
-      await audit(db, prior.output);
+      await audit(db);
       return prior.output;
     }
     const output = await run({ ...base, db }, input);
     await remember(db, output);
-    await audit(db, output);
+    await audit(db);
     return output;
   };
 

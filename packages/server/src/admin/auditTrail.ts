@@ -18,8 +18,6 @@ export interface CallRecord {
   auth: Authenticated;
   inputShape?: string | undefined;
   input?: Record<string, unknown> | undefined;
-  outputShape?: string | undefined;
-  output?: unknown;
   error?: unknown;
 }
 
@@ -58,7 +56,9 @@ export async function recordCall(db: Kysely<Database>, c: CallRecord): Promise<v
     userAgent: typeof userAgent === 'string' ? userAgent : '',
     identity: identityOf(c.auth),
     ...(c.input !== undefined && c.inputShape ? { operationInput: { shape: c.inputShape, value: c.input } } : {}),
-    ...(failure === undefined && !c.readOnly && c.output !== undefined ? { responseElements: c.output, ...(c.outputShape ? { outputShape: c.outputShape } : {}) } : {}),
+    // Wickr's CloudTrail records carry no response elements (the guide's CreateNetwork and
+    // UpdateNetworkDetails examples show "responseElements": null); the request is what is audited.
+    // IAM and sign-in records, below, keep theirs as AWS does.
     ...(failure ? { errorCode: failure.code, errorMessage: failure.message } : {}),
   });
   await recordEvent(db, record);

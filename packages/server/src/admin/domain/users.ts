@@ -4,7 +4,7 @@
 // API reports them); every other time is epoch milliseconds. Batch operations take at most 50 items
 // and report per-item failures without failing the batch.
 import { sql, type Selectable } from 'kysely';
-import type { BasicDeviceObject, User } from '../../model/types.generated.js';
+import type { BasicDeviceObject, BatchUserErrorResponseItem, BatchUserSuccessResponseItem, User } from '../../model/types.generated.js';
 import type { DevicesTable, UsersTable } from '../../store/schema.js';
 import { newInviteCode } from '../../ids.js';
 import { notFound, validation } from '../errors.js';
@@ -98,6 +98,22 @@ export async function usersByIds(ctx: Pick<OperationContext, 'db'>, networkId: s
     .execute();
   for (const r of rows) out.set(String(r.user_id), r);
   return out;
+}
+
+/**
+ * The distinct user IDs of a batch, split into those of this network (`numbers` for the write) and
+ * per-item 'User not found' failures, in request order.
+ */
+export async function partitionBatchUsers(ctx: Pick<OperationContext, 'db'>, networkId: string, userIds: readonly string[]) {
+  const ids = distinct(userIds);
+  const found = await usersByIds(ctx, networkId, ids);
+  const successful: BatchUserSuccessResponseItem[] = [];
+  const failed: BatchUserErrorResponseItem[] = [];
+  for (const id of ids) {
+    if (found.has(id)) successful.push({ userId: id });
+    else failed.push({ userId: id, field: 'username', reason: REASON_NOT_FOUND });
+  }
+  return { successful, failed, numbers: successful.map((x) => userIdNumber(x.userId)) };
 }
 
 /** Usernames among `usernames` (lower-cased) already taken in the network by a user or a bot (bots store theirs lower-cased). One query. */

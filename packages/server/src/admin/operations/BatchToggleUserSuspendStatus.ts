@@ -1,6 +1,5 @@
-import type { BatchUserErrorResponseItem, BatchUserSuccessResponseItem } from '../../model/types.generated.js';
 import { requireNetwork } from '../domain/networks.js';
-import { batchResult, checkBatchSize, distinct, REASON_NOT_FOUND, userIdNumber, usersByIds } from '../domain/users.js';
+import { batchResult, checkBatchSize, partitionBatchUsers } from '../domain/users.js';
 import { defineOperation } from '../operation.js';
 
 /**
@@ -10,20 +9,13 @@ import { defineOperation } from '../operation.js';
 export default defineOperation('BatchToggleUserSuspendStatus', async (ctx, input) => {
   checkBatchSize('userIds', input.userIds, 'user');
   const { network_id: networkId } = await requireNetwork(ctx, input.networkId);
-  const ids = distinct(input.userIds);
-  const found = await usersByIds(ctx, networkId, ids);
-  const successful: BatchUserSuccessResponseItem[] = [];
-  const failed: BatchUserErrorResponseItem[] = [];
-  for (const id of ids) {
-    if (found.has(id)) successful.push({ userId: id });
-    else failed.push({ userId: id, field: 'username', reason: REASON_NOT_FOUND });
-  }
-  if (successful.length > 0) {
+  const { successful, failed, numbers } = await partitionBatchUsers(ctx, networkId, input.userIds);
+  if (numbers.length > 0) {
     await ctx.db
       .updateTable('users')
       .set({ suspended: input.suspend ? 1 : 0, modified: ctx.now })
       .where('network_id', '=', networkId)
-      .where('user_id', 'in', successful.map((s) => userIdNumber(s.userId)))
+      .where('user_id', 'in', numbers)
       .execute();
   }
   return batchResult(successful, failed);
