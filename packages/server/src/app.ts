@@ -6,7 +6,8 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest }
 import { findActiveAccessKey, touchAccessKey } from './accounts/accounts.js';
 import { bootstrap, type BootstrapResult } from './accounts/bootstrap.js';
 import { authorizeCall, registerAdminApi, sendError, type Authenticated } from './admin/adapter.js';
-import { recordIamEvent, recordSessionEvent } from './admin/auditTrail.js';
+import { iamRecord, sessionRecord } from './admin/auditTrail.js';
+import { AuditWriter } from './audit/writer.js';
 import { AuditDelivery } from './audit/delivery.js';
 import { loadAuditSigningKey } from './audit/keys.js';
 import { lookupEventsHandler } from './audit/lookupRoute.js';
@@ -31,6 +32,8 @@ export interface EnclaveServer {
   bootstrap: BootstrapResult;
   /** The one IAM decision point, shared by every API of the server. */
   authorizer: Authorizer;
+  /** Writes CloudTrail records (group-committing those of calls that changed nothing). */
+  audit: AuditWriter;
   /** Writes CloudTrail log files and digests (started by listen, flushed by close). */
   delivery: AuditDelivery;
   /** Authenticates a request (SigV4) for routes outside the admin adapter. */
@@ -146,15 +149,25 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   };
 
   const authorizer = new Authorizer(store.db);
-  await registerSessionRoutes(app, { store, secrets, authorizer, now, audit: (e) => recordSessionEvent(store.db, config.region, e) });
-  await registerAdminApi(app, { store, secrets, region: config.region, handlers, authenticate, authorizer, now });
-  await registerIamApi(app, { store, secrets, region: config.region, authorizer, authenticate, now, audit: (db, e) => recordIamEvent(db, config.region, e) });
+  const audit = new AuditWriter(store.db, { onError: (err, dropped) => app.log.error({ err, dropped }, 'could not write audit records; retrying') });
+  await registerSessionRoutes(app, { store, secrets, authorizer, now, audit: (e) => audit.write(store.db, sessionRecord(config.region, e)) });
+  await registerAdminApi(app, { store, secrets, region: config.region, handlers, authenticate, authorizer, audit, now });
+  await registerIamApi(app, {
+    store,
+    secrets,
+    region: config.region,
+    authorizer,
+    authenticate,
+    now,
+    audit: async (db, e) => (db ? audit.write(db, iamRecord(config.region, e)) : audit.defer(iamRecord(config.region, e))),
+  });
 
   // CloudTrail LookupEvents over this account's trail (action cloudtrail:LookupEvents).
   app.post('/audit/LookupEvents', async (request, reply) => {
     const body = request.body instanceof Buffer ? request.body : undefined;
     const auth = await authenticate(request, body);
     await authorizeCall({ authorizer }, auth, 'cloudtrail:LookupEvents', '*');
+    await audit.flush(); // the caller's own recent calls are part of the answer
     const out = await lookupEventsHandler(store.db, auth.principal.accountId, body ?? {});
     return reply.header('content-type', 'application/json').send(JSON.stringify(out));
   });
@@ -182,6 +195,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     bootstrap: boot,
     authorizer,
     authenticate,
+    audit,
     delivery,
     async listen() {
       await app.listen({ host: config.host, port: config.port });
@@ -195,6 +209,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       if (closed) return;
       closed = true;
       await app.close();
+      await audit.close();
       // Deliver what is left of the trail before the database closes.
       await delivery.stop().catch((err: unknown) => app.log.error({ err }, 'final audit log delivery failed'));
       await store.close();

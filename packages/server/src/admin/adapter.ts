@@ -14,7 +14,8 @@ import type { Database } from '../store/schema.js';
 import type { SecretBox } from '../auth/secretBox.js';
 import { bindInput, validateInput } from './binding.js';
 import { AccessDeniedError, ApiError, badRequest } from './errors.js';
-import { recordCall } from './auditTrail.js';
+import { callRecord } from './auditTrail.js';
+import type { AuditWriter } from '../audit/writer.js';
 import type { OperationContext, OperationHandler, OperationName } from './operation.js';
 import { parseRawQuery } from '../auth/sigv4.js';
 import { operationResource, type Authorizer } from '../iam/authorize.js';
@@ -33,6 +34,8 @@ export interface AdapterOptions {
   store: Store;
   /** The one IAM decision point (iam/authorize.ts). */
   authorizer: Authorizer;
+  /** Where every call's CloudTrail record goes. */
+  audit: AuditWriter;
   secrets: SecretBox;
   region: string;
   handlers: Record<string, OperationHandler>;
@@ -107,22 +110,16 @@ export async function registerAdminApi(app: FastifyInstance, opts: AdapterOption
           await authorizeCall(opts, auth, `wickr:${name}`, operationResource(opts.region, auth.principal.accountId, bound));
           const input = validateInput(op.input, bound);
           const call = { eventName: name, readOnly: op.readonly, at, region: opts.region, request, auth, inputShape: op.input, input };
-          const output = await runOperation(opts, name as OperationName, op, handler, input, auth, request, at, (db) => recordCall(db, call));
+          const output = await runOperation(opts, name as OperationName, op, handler, input, auth, request, at, (db) =>
+            db ? opts.audit.write(db, callRecord(call)) : opts.audit.defer(callRecord(call)),
+          );
           return reply.status(op.code).header('content-type', 'application/json').send(JSON.stringify(output ?? {}));
         } catch (err) {
           // Calls that could not be attributed to an account (no valid credentials) have no trail.
           if (auth) {
-            await recordCall(opts.store.db, {
-              eventName: name,
-              readOnly: op.readonly,
-              at,
-              region: opts.region,
-              request,
-              auth,
-              inputShape: op.input,
-              input: bound,
-              error: err,
-            }).catch((auditErr: unknown) => request.log.error({ err: auditErr, requestId: request.id }, 'could not record the audit event of a failed call'));
+            opts.audit.defer(
+              callRecord({ eventName: name, readOnly: op.readonly, at, region: opts.region, request, auth, inputShape: op.input, input: bound, error: err }),
+            );
           }
           throw err;
         }
@@ -162,8 +159,8 @@ async function runOperation(
   auth: Authenticated,
   request: FastifyRequest,
   at: number,
-  /** Writes the call's audit record (in the transaction of a mutating call). */
-  audit: (db: Kysely<Database>) => Promise<void>,
+  /** Writes the call's audit record: in the transaction of a mutating call, deferred (no db) otherwise. */
+  audit: (db: Kysely<Database> | undefined) => Promise<void> | void,
 ): Promise<unknown> {
   const base: Omit<OperationContext, 'db'> = {
     accountId: auth.principal.accountId,
@@ -176,7 +173,7 @@ async function runOperation(
   const run = handler.handle as (ctx: OperationContext, input: unknown) => Promise<unknown>;
   if (op.readonly) {
     const output = await run({ ...base, db: opts.store.db }, input);
-    await audit(opts.store.db);
+    await audit(undefined);
     return output;
   }
 

@@ -1,11 +1,9 @@
-// Turns admin calls into CloudTrail records (audit/) for the adapter: one record per call — allowed,
-// denied or failed, read-only or not. A mutating call's record is written in the transaction of the
-// change itself (no change without its record); read-only and failed calls are recorded on their own.
+// Builds the CloudTrail record (audit/events.ts) of every call: admin operations, /iam actions and
+// console sign-ins — allowed, denied or failed, read-only or not. Where it is written is the
+// AuditWriter's business (audit/writer.ts).
 import type { FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
 import { buildEvent, type BuildEventInput } from '../audit/events.js';
-import { recordEvent } from '../audit/store.js';
-import type { Database } from '../store/schema.js';
+import type { CloudTrailRecord } from '../audit/events.js';
 import { AccessDeniedError, ApiError } from './errors.js';
 import type { Authenticated } from './adapter.js';
 
@@ -42,10 +40,11 @@ export function errorCodeOf(err: unknown): { code: string; message: string } {
   return { code: 'InternalServerError', message: 'An internal error occurred.' };
 }
 
-export async function recordCall(db: Kysely<Database>, c: CallRecord): Promise<void> {
+/** The CloudTrail record of an admin call. */
+export function callRecord(c: CallRecord): CloudTrailRecord {
   const failure = c.error === undefined ? undefined : errorCodeOf(c.error);
   const userAgent = c.request.headers['user-agent'];
-  const record = buildEvent({
+  return buildEvent({
     account: c.auth.principal.accountId,
     region: c.region,
     eventName: c.eventName,
@@ -61,13 +60,12 @@ export async function recordCall(db: Kysely<Database>, c: CallRecord): Promise<v
     // IAM and sign-in records, below, keep theirs as AWS does.
     ...(failure ? { errorCode: failure.code, errorMessage: failure.message } : {}),
   });
-  await recordEvent(db, record);
 }
 
-/** Records console sign-in and sign-out (CreateAdminSession, DeleteAdminSession) as CloudTrail events. */
-export async function recordSessionEvent(db: Kysely<Database>, region: string, e: import('../auth/sessionRoutes.js').SessionAuditEvent): Promise<void> {
+/** The record of a console sign-in or sign-out (CreateAdminSession, DeleteAdminSession). */
+export function sessionRecord(region: string, e: import('../auth/sessionRoutes.js').SessionAuditEvent): CloudTrailRecord {
   const p = e.principal;
-  const record = buildEvent({
+  return buildEvent({
     account: e.accountId,
     region,
     eventName: e.eventName,
@@ -90,11 +88,10 @@ export async function recordSessionEvent(db: Kysely<Database>, region: string, e
     requestParameters: { userName: e.userName, mfaUsed: e.mfaAuthenticated ? 'Yes' : 'No' },
     ...(e.error ? { errorCode: e.error.code, errorMessage: e.error.message } : { responseElements: { ConsoleLogin: 'Success' } }),
   });
-  await recordEvent(db, record);
 }
 
-/** Records a call of the /iam API (eventSource iam.amazonaws.com). */
-export async function recordIamEvent(db: Kysely<Database>, region: string, e: import('../iam/routes.js').IamAuditEvent): Promise<void> {
+/** The record of a call of the /iam API (eventSource iam.amazonaws.com). */
+export function iamRecord(region: string, e: import('../iam/routes.js').IamAuditEvent): CloudTrailRecord {
   const p = e.principal;
   const record = buildEvent({
     account: p.accountId,
@@ -117,5 +114,5 @@ export async function recordIamEvent(db: Kysely<Database>, region: string, e: im
     ...(e.responseElements && !e.readOnly && !e.errorCode ? { responseElements: e.responseElements } : {}),
     ...(e.errorCode ? { errorCode: e.errorCode, errorMessage: e.errorMessage ?? '' } : {}),
   });
-  await recordEvent(db, { ...record, eventSource: e.eventSource });
+  return { ...record, eventSource: e.eventSource };
 }

@@ -51,9 +51,10 @@ export interface IamApiOptions {
   now?: () => number;
   /**
    * Records the call in the audit trail. For a successful mutating call it runs inside the call's
-   * transaction (no change without its record: a failing hook fails the call); otherwise on its own.
+   * transaction (no change without its record: a failing hook fails the call); otherwise without a
+   * database handle (the record may be group-committed).
    */
-  audit?: (db: Kysely<Database>, event: IamAuditEvent) => Promise<void>;
+  audit?: (db: Kysely<Database> | undefined, event: IamAuditEvent) => Promise<void>;
 }
 
 /** The actions of the /iam API (the `iam:` actions policies can name). */
@@ -174,7 +175,7 @@ export async function registerIamApi(app: FastifyInstance, opts: IamApiOptions):
 async function report(request: FastifyRequest, opts: IamApiOptions, event: IamAuditEvent): Promise<void> {
   if (!opts.audit) return;
   try {
-    await opts.audit(opts.store.db, event);
+    await opts.audit(undefined, event);
   } catch (err) {
     request.log.error({ err, requestId: event.requestId }, 'audit hook failed');
   }
