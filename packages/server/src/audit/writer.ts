@@ -1,8 +1,9 @@
 // Writes CloudTrail records. A mutating call's record goes into the call's own transaction (`write`),
 // so a change never exists without its record. Records of read-only and failed calls change nothing
-// they describe, so they are group-committed (`defer`): buffered for at most `maxDelayMs` and written
-// together in one transaction, instead of one durable write (an fsync) per read. A crash can lose the
-// records of the reads of the last few milliseconds, never a change's record. `flush` writes the
+// they describe, so they are group-committed (`defer`): buffered for at most `maxDelayMs` (250 ms) and
+// written together in one transaction, instead of one durable write (an fsync, which stalls SQLite's
+// single connection) per read. A crash can lose the records of the reads of the last quarter second,
+// never a change's record. `flush` writes the
 // buffer now (LookupEvents does, so a caller always finds its own calls); `close` flushes for good.
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
@@ -29,7 +30,7 @@ export class AuditWriter {
 
   constructor(db: Kysely<Database>, options: AuditWriterOptions = {}) {
     this.#db = db;
-    this.#maxDelayMs = options.maxDelayMs ?? 20;
+    this.#maxDelayMs = options.maxDelayMs ?? 250;
     this.#maxBatch = options.maxBatch ?? 500;
     this.#maxPending = options.maxPending ?? 100_000;
     this.#onError = options.onError ?? ((err) => console.error('audit: could not write records', err));

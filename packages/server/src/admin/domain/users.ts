@@ -245,7 +245,9 @@ export function userPageSpec(req: PageRequest, fields: readonly string[], filter
   const spec: PageSpec = { columns, id: BY_USERNAME, defaultSort: 'username', filters };
   const last = resolveSort(req, spec).fields.at(-1);
   const shaped = last === 'firstName' || last === 'lastName' ? { ...spec, id: BY_USER_ID } : spec;
-  return prefixColumn ? sortWithoutIndexes(shaped, prefixColumn) : shaped;
+  // Sorting by the searched column itself reads its index in order: nothing to avoid.
+  const sortsOnlyByPrefix = resolveSort(req, spec).fields.every((f) => USER_COLUMNS[f]!.key === prefixColumn);
+  return prefixColumn && !sortsOnlyByPrefix ? sortWithoutIndexes(shaped, prefixColumn) : shaped;
 }
 
 /**
