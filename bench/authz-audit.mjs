@@ -91,7 +91,8 @@ try {
       sourceIp: '127.0.0.1', userAgent: 'bench', identity: { type: 'IAMUser', principalId: p.principalId, arn: p.arn, accountId: p.accountId, accessKeyId: AccessKey.AccessKeyId, userName: p.name },
       operationInput: { shape: 'BatchCreateUserRequest', value: input }, responseElements: { message: 'success' }, outputShape: 'BatchCreateUserResponse',
     });
-  const change = (trx) => trx.updateTable('networks').set((eb) => ({ standing: eb.ref('standing') })).where('network_id', '=', networkId).execute();
+  let flip = 0;
+  const change = (trx) => trx.updateTable('networks').set({ migration_state: (flip ^= 1) }).where('network_id', '=', networkId).execute();
   const withAudit = [];
   const without = [];
   const readOnlyRecord = [];
