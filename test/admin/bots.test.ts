@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../packages/server/src/auth/passwords.js';
 import { unameFor } from '../../packages/server/src/ids.js';
 import { createNetwork, dialectName, expectApiError, startTestServer, type TestServer } from '../helpers/harness.js';
+import { userRow } from '../helpers/rows.js';
 
 interface BotOut {
   botId: string;
@@ -48,35 +49,9 @@ describe(`bots (${dialectName})`, () => {
 
   /** Users are created by another module; tests insert the row with every NOT NULL column. */
   async function insertUser(net: string, username: string, groupId: string) {
-    const now = Date.now();
     await db()
       .insertInto('users')
-      .values({
-        network_id: net,
-        user_id: userSeq++,
-        username,
-        first_name: 'Test',
-        last_name: 'User',
-        first_name_lc: 'test',
-        last_name_lc: 'user',
-        status: 2,
-        suspended: 0,
-        is_admin: 0,
-        security_group_id: groupId,
-        invite_code: 'INVITECODE12',
-        invite_expiration: now + 86_400_000,
-        code_validation: 0,
-        uname: unameFor(net, username),
-        cell: '',
-        country_code: '',
-        otp_enabled: 0,
-        challenge_failures: 0,
-        rejected: 0,
-        created_at: now,
-        modified: now,
-        last_login: null,
-        last_activity: null,
-      })
+      .values(userRow({ network_id: net, user_id: userSeq++, username, security_group_id: groupId, uname: unameFor(net, username) }))
       .execute();
   }
 

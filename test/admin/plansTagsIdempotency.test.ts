@@ -1,34 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork, dialectName, expectApiError, startTestServer, type TestServer } from '../helpers/harness.js';
+import { userRow } from '../helpers/rows.js';
 
 async function insertUsers(t: TestServer, networkId: string, groupId: string, n: number, start = 900000) {
-  const now = Date.now();
-  const rows = Array.from({ length: n }, (_, i) => ({
-    network_id: networkId,
-    user_id: start + i,
-    username: `seed${start + i}@example.com`,
-    first_name: 'Seed',
-    last_name: `User${i}`,
-    first_name_lc: 'seed',
-    last_name_lc: `user${i}`,
-    status: 1,
-    suspended: 0,
-    is_admin: 0,
-    security_group_id: groupId,
-    invite_code: `CODE${start + i}`,
-    invite_expiration: Math.floor(now / 1000) + 86400,
-    code_validation: 0,
-    uname: `u${start + i}`,
-    cell: '',
-    country_code: '',
-    otp_enabled: 0,
-    challenge_failures: 0,
-    rejected: 0,
-    created_at: now,
-    modified: now,
-    last_login: null,
-    last_activity: null,
-  }));
+  const rows = Array.from({ length: n }, (_, i) =>
+    userRow({ network_id: networkId, user_id: start + i, username: `seed${start + i}@example.com`, security_group_id: groupId, status: 1 }),
+  );
   await t.server.store.db.insertInto('users').values(rows).execute();
 }
 

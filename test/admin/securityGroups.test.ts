@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork, dialectName, expectApiError, snapshot, startTestServer, type TestServer } from '../helpers/harness.js';
+import { userRow } from '../helpers/rows.js';
 
 interface SecurityGroupOut {
   id: string;
@@ -63,37 +64,11 @@ describe(`security groups (${dialectName})`, () => {
 
   /** Users and bots are created by other modules; tests insert rows with every NOT NULL column. */
   async function insertUser(groupId: string, status = 2, net = networkId) {
-    const now = Date.now();
     const userId = seq++;
     const username = `user${userId}@example.com`;
     await db()
       .insertInto('users')
-      .values({
-        network_id: net,
-        user_id: userId,
-        username,
-        first_name: 'Test',
-        last_name: 'User',
-        first_name_lc: 'test',
-        last_name_lc: 'user',
-        status,
-        suspended: 0,
-        is_admin: 0,
-        security_group_id: groupId,
-        invite_code: `INV${userId}`,
-        invite_expiration: now + 86_400_000,
-        code_validation: 0,
-        uname: `uname${userId}`,
-        cell: '',
-        country_code: '',
-        otp_enabled: 0,
-        challenge_failures: 0,
-        rejected: 0,
-        created_at: now,
-        modified: now,
-        last_login: null,
-        last_activity: null,
-      })
+      .values(userRow({ network_id: net, user_id: userId, username, status, security_group_id: groupId }))
       .execute();
     return userId;
   }
