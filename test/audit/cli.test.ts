@@ -6,14 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findActiveAccessKey, type Principal } from '../../packages/server/src/accounts/accounts.js';
-import { ApiError } from '../../packages/server/src/admin/errors.js';
 import { loadAuditSigningKey, publicKeyPem } from '../../packages/server/src/audit/delivery.js';
-import { lookupEventsHandler } from '../../packages/server/src/audit/lookupRoute.js';
-import { verifySigV4 } from '../../packages/server/src/auth/sigv4.js';
-import { createServer, loadConfig, signingName, type EnclaveServer } from '../../packages/server/src/index.js';
+import { createServer, loadConfig, type EnclaveServer } from '../../packages/server/src/index.js';
 import { dropPostgresSchema } from '../../packages/server/src/store/db.js';
 import { ACCOUNT, REGION, S3_CREDENTIALS, TEST_DATABASE_URL, buildTrail, dialectName, openTestStore, recordCalls, removeTempDirs, startS3, tempDir, type BuiltTrail, type LocalS3 } from './trail.js';
 
@@ -153,29 +148,6 @@ describe(`enclave audit lookup (${dialectName})`, () => {
       if (schema && TEST_DATABASE_URL) await dropPostgresSchema(TEST_DATABASE_URL, schema);
     });
     accountId = server.bootstrap.accountId;
-    // The route as the server serves it (added here unless the server has it already).
-    if (!server.app.hasRoute({ method: 'POST', url: '/audit/LookupEvents' })) {
-      server.app.post('/audit/LookupEvents', async (request: FastifyRequest, reply) => {
-        const body = request.body instanceof Buffer ? request.body : undefined;
-        let principal: Principal | undefined;
-        const auth = await verifySigV4(
-          { method: request.method, rawUrl: request.raw.url ?? request.url, headers: request.headers, body, secure: false },
-          {
-            region: REGION,
-            service: signingName,
-            now: Date.now(),
-            lookup: async (id) => {
-              const found = await findActiveAccessKey(server.store.db, server.secrets, id);
-              principal = found?.principal;
-              return found;
-            },
-          },
-        );
-        if (!auth.ok || !principal) throw new ApiError('UnauthorizedError', auth.ok ? 'unknown principal' : auth.message);
-        const out = await lookupEventsHandler(server.store.db, principal.accountId, body);
-        return reply.header('content-type', 'application/json').send(JSON.stringify(out));
-      });
-    }
     url = await server.listen();
     const db = { db: server.store.db } as Parameters<typeof recordCalls>[0];
     await recordCalls(db, accountId, Date.parse('2024-05-01T10:00:00Z'), 6);

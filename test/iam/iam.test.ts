@@ -602,8 +602,20 @@ describe(`IAM API (${dialectName})`, () => {
     await t.iam.call('CreateLoginProfile', { UserName: user.UserName, Password: 'Secret-password-1' });
     await expectApiError(t.iam.call('GetUser', { UserName: 'missing-user' }), 'ResourceNotFoundError');
     await t.server.audit.flush(); // records of reads and failures are group-committed
-    const rows = await t.server.store.db.selectFrom('audit_events').select('record').orderBy('seq', 'desc').limit(3).execute();
-    const events = rows.reverse().map((r) => JSON.parse(r.record) as { eventSource: string; eventName: string; readOnly: boolean; errorCode?: string; responseElements: unknown; userIdentity: { arn: string } });
+    // The newest record of each of the three calls (group-committed records of earlier reads may be
+    // written after them, so sequence order is not call order).
+    const events = [];
+    for (const name of ['CreateAccessKey', 'CreateLoginProfile', 'GetUser']) {
+      const row = await t.server.store.db
+        .selectFrom('audit_events')
+        .select('record')
+        .where('event_name', '=', name)
+        .orderBy('event_time', 'desc')
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirstOrThrow();
+      events.push(JSON.parse(row.record) as { eventSource: string; eventName: string; readOnly: boolean; errorCode?: string; responseElements: unknown; userIdentity: { arn: string } });
+    }
     expect(events.map((e) => [e.eventSource, e.eventName, e.readOnly, e.errorCode])).toEqual([
       ['iam.amazonaws.com', 'CreateAccessKey', false, undefined],
       ['iam.amazonaws.com', 'CreateLoginProfile', false, undefined],
