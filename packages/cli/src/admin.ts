@@ -191,20 +191,26 @@ export async function runOperation(spec: OperationSpec, opts: GlobalOptions, fla
   printJson(out, result);
 }
 
-/** Adds `enclave admin` and its operations to the program. */
-export function registerAdmin(program: Command): Command {
-  const admin = program
-    .command('admin')
-    .description('call the admin API (the AWS Wickr Admin API) of an Enclave server')
+/**
+ * The options every command that calls the server shares: where it is, and whose signed request this
+ * is (`callerWords` prefixes the key options' help, e.g. "the caller's "). Usage errors exit 252.
+ */
+export function addCallerOptions(cmd: Command, callerWords: string): Command {
+  return cmd
     .addOption(new Option('--endpoint-url <url>', `server URL (env ENCLAVE_ENDPOINT, default ${DEFAULT_ENDPOINT})`))
     .addOption(new Option('--region <region>', `signing region (env AWS_REGION, AWS_DEFAULT_REGION; default ${DEFAULT_REGION})`))
-    .addOption(new Option('--access-key-id <id>', 'access key ID (else AWS_ACCESS_KEY_ID, ENCLAVE_ROOT_ACCESS_KEY_ID, <data-dir>/bootstrap-credentials.json)'))
-    .addOption(new Option('--secret-access-key <secret>', 'secret access key (else AWS_SECRET_ACCESS_KEY, ENCLAVE_ROOT_SECRET_ACCESS_KEY)'))
+    .addOption(new Option('--access-key-id <id>', `${callerWords}access key ID (else AWS_ACCESS_KEY_ID, ENCLAVE_ROOT_ACCESS_KEY_ID, <data-dir>/bootstrap-credentials.json)`))
+    .addOption(new Option('--secret-access-key <secret>', `${callerWords}secret access key (else AWS_SECRET_ACCESS_KEY, ENCLAVE_ROOT_SECRET_ACCESS_KEY)`))
     .addOption(new Option('--data-dir <dir>', 'server data directory holding bootstrap-credentials.json (env ENCLAVE_DATA_DIR, default ./data)'))
     .configureHelp({ showGlobalOptions: true })
     .exitOverride((err) => {
       process.exit(err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : EXIT_USAGE);
     });
+}
+
+/** Adds `enclave admin` and its operations to the program. */
+export function registerAdmin(program: Command): Command {
+  const admin = addCallerOptions(program.command('admin').description('call the admin API (the AWS Wickr Admin API) of an Enclave server'), '');
   admin.addHelpText('after', '\nExit codes: 0 success, 252 usage error, 253 missing credentials, 254 service error, 255 other error (e.g. connection refused).');
 
   for (const spec of operationSpecs()) {

@@ -5,9 +5,9 @@
 // caller's key there, the AccessKeyId member of the key actions is --target-access-key-id here.
 import { AdminClient } from '@enclave/server/client';
 import { Command, Option } from 'commander';
-import { DEFAULT_ENDPOINT, DEFAULT_REGION, endpointOf } from './admin.js';
+import { addCallerOptions, DEFAULT_ENDPOINT, DEFAULT_REGION, endpointOf } from './admin.js';
 import { resolveCredentials } from './credentials.js';
-import { EXIT_USAGE, usageError } from './errors.js';
+import { usageError } from './errors.js';
 import { parseCliInputJson } from './input.js';
 import { readFlagText } from './modelFlags.js';
 import { kebabCase } from './names.js';
@@ -263,18 +263,10 @@ function reportValidation(out: Out, result: Record<string, unknown>): number {
 
 /** Adds `enclave iam` and its actions to the program. */
 export function registerIam(program: Command): Command {
-  const iam = program
-    .command('iam')
-    .description('manage IAM users, groups, roles, access keys and policies of an Enclave server (its /iam API)')
-    .addOption(new Option('--endpoint-url <url>', `server URL (env ENCLAVE_ENDPOINT, default ${DEFAULT_ENDPOINT})`))
-    .addOption(new Option('--region <region>', `signing region (env AWS_REGION, AWS_DEFAULT_REGION; default ${DEFAULT_REGION})`))
-    .addOption(new Option('--access-key-id <id>', "the caller's access key ID (else AWS_ACCESS_KEY_ID, ENCLAVE_ROOT_ACCESS_KEY_ID, <data-dir>/bootstrap-credentials.json)"))
-    .addOption(new Option('--secret-access-key <secret>', "the caller's secret access key (else AWS_SECRET_ACCESS_KEY, ENCLAVE_ROOT_SECRET_ACCESS_KEY)"))
-    .addOption(new Option('--data-dir <dir>', 'server data directory holding bootstrap-credentials.json (env ENCLAVE_DATA_DIR, default ./data)'))
-    .configureHelp({ showGlobalOptions: true })
-    .exitOverride((err) => {
-      process.exit(err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : EXIT_USAGE);
-    });
+  const iam = addCallerOptions(
+    program.command('iam').description('manage IAM users, groups, roles, access keys and policies of an Enclave server (its /iam API)'),
+    "the caller's ",
+  );
   iam.addHelpText(
     'after',
     `\nThe key actions name the key to act on with ${TARGET_ACCESS_KEY_FLAG} (--access-key-id is the caller's key).` +

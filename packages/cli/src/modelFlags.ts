@@ -1,26 +1,11 @@
 // Turns an operation's top-level input members into command-line flags: how each member is shown in
 // --help and how a flag's text is coerced to the member's model type.
 import { readFileSync } from 'node:fs';
-import { shapes, type ModelMember, type ModelShape } from '@enclave/server/client';
+import { shapeOf, type ModelMember } from '@enclave/server/client';
+
+export { shapeOf };
 import { usageError } from './errors.js';
 import { kebabCase } from './names.js';
-
-const PRELUDE: Record<string, ModelShape> = {
-  Boolean: { type: 'boolean' },
-  PrimitiveBoolean: { type: 'boolean' },
-  Integer: { type: 'integer' },
-  PrimitiveInteger: { type: 'integer' },
-  Long: { type: 'long' },
-  PrimitiveLong: { type: 'long' },
-  Timestamp: { type: 'timestamp' },
-  String: { type: 'string' },
-};
-
-export function shapeOf(target: string): ModelShape {
-  const s = shapes[target] ?? PRELUDE[target];
-  if (!s) throw new Error(`unknown shape ${target}`);
-  return s;
-}
 
 /** The input structure's members of an operation's input shape. */
 export function inputMembers(inputShape: string): Record<string, ModelMember> {

@@ -4,4 +4,5 @@ export { AdminClient, AdminApiError, buildRequest, operationNames, type AdminCli
 export { operations, shapes, signingName, serviceVersion } from './model/model.generated.js';
 export { taggingOperations } from './model/tagging.js';
 export { allOperations } from './model/allOperations.js';
+export { shapeOf } from './model/shapeOf.js';
 export type { ModelOperation, ModelShape, ModelMember } from './model/modelTypes.js';

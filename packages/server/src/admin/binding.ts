@@ -1,7 +1,7 @@
 // The model-driven half of the restJson1 adapter: takes an HTTP request apart into an operation's
 // input structure (labels, query string, headers, JSON body) and validates it against the model's
 // constraints (required, length, pattern, range, enum, types). It knows nothing of any operation.
-import { shapes } from '../model/model.generated.js';
+import { shapeOf } from '../model/shapeOf.js';
 import type { ModelMember, ModelShape, Range } from '../model/modelTypes.js';
 import { badRequest, validation, type ErrorReason } from './errors.js';
 
@@ -10,20 +10,6 @@ export interface RawRequest {
   query: Record<string, string[]>;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer | undefined;
-}
-
-const PRELUDE: Record<string, ModelShape> = {
-  Boolean: { type: 'boolean' },
-  Integer: { type: 'integer' },
-  Long: { type: 'long' },
-  Timestamp: { type: 'timestamp' },
-  String: { type: 'string' },
-};
-
-export function shapeOf(target: string): ModelShape {
-  const s = shapes[target] ?? PRELUDE[target];
-  if (!s) throw new Error(`unknown shape ${target}`);
-  return s;
 }
 
 function structure(name: string): Extract<ModelShape, { type: 'structure' }> {
