@@ -1,1 +1,2 @@
-export {};
+// @enclave/protocol: the client protocol (wire schemas) and the end-to-end cryptography. Pure: no I/O.
+export * from './wire.js';
