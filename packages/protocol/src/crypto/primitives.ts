@@ -1,0 +1,195 @@
+/**
+ * primitives.ts — owns the thin, typed wrappers around the audited primitives
+ * (noble X25519/Ed25519/ML-KEM-768/HKDF/HMAC/SHA-2 and WebCrypto AES-256-GCM),
+ * the randomness source, and every domain-separation label used by the
+ * protocol. Nothing here is home-made cryptography: only key/label plumbing.
+ */
+import { x25519, ed25519 } from '@noble/curves/ed25519.js';
+import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { ProtocolError, check } from './errors.js';
+import { concatBytes, utf8Encode } from './bytes.js';
+
+/** Source of random bytes. Default: WebCrypto getRandomValues. Pass one for deterministic tests. */
+export type Rng = (n: number) => Uint8Array;
+
+export const defaultRng: Rng = (n) => {
+  const out = new Uint8Array(n);
+  for (let off = 0; off < n; off += 65536) {
+    globalThis.crypto.getRandomValues(out.subarray(off, Math.min(n, off + 65536)));
+  }
+  return out;
+};
+
+export function randomBytes(n: number, rng: Rng = defaultRng): Uint8Array {
+  const out = rng(n);
+  check(out instanceof Uint8Array && out.length === n, 'invalid_argument', 'rng returned wrong length');
+  return Uint8Array.from(out);
+}
+
+// ---- Sizes -----------------------------------------------------------------
+export const KEY_LEN = 32;
+export const SIG_LEN = 64;
+export const KEM_PUBLIC_LEN = 1184;
+export const KEM_SECRET_LEN = 2400;
+export const KEM_CIPHERTEXT_LEN = 1088;
+export const GCM_TAG_LEN = 16;
+export const GCM_NONCE_LEN = 12;
+
+// ---- Domain-separation labels (see docs/protocol.md, "KDF inputs") --------
+export const LABEL = {
+  signedPrekey: 'Enclave-v1/signed-prekey',
+  identityBinding: 'Enclave-v1/identity-binding',
+  detached: 'Enclave-v1/detached',
+  senderKeySig: 'Enclave-v1/sender-key/signature',
+  pqxdh: 'Enclave-v1/PQXDH/X25519/ML-KEM-768/SHA-256',
+  root: 'Enclave-v1/ratchet/root',
+  messageKeys: 'Enclave-v1/ratchet/message-keys',
+  senderKeyMessage: 'Enclave-v1/sender-key/message-keys',
+  file: 'Enclave-v1/file/chunk-key',
+  fileAd: 'Enclave-v1/file/chunk',
+  fingerprint: 'Enclave-v1/fingerprint',
+} as const;
+
+/** utf8(label) || 0x00: labels contain no NUL, so prefixed encodings are unambiguous. */
+export function labelBytes(label: string): Uint8Array {
+  return concatBytes(utf8Encode(label), Uint8Array.of(0));
+}
+
+// ---- X25519 ----------------------------------------------------------------
+export interface DhKeyPair {
+  priv: Uint8Array;
+  pub: Uint8Array;
+}
+
+export function x25519KeyPair(rng?: Rng): DhKeyPair {
+  const priv = randomBytes(KEY_LEN, rng);
+  return { priv, pub: x25519.getPublicKey(priv) };
+}
+
+export function x25519Public(priv: Uint8Array): Uint8Array {
+  return x25519.getPublicKey(priv);
+}
+
+/** X25519; rejects low-order peer keys (all-zero output) as 'malformed'. */
+export function dh(priv: Uint8Array, pub: Uint8Array): Uint8Array {
+  check(priv.length === KEY_LEN && pub.length === KEY_LEN, 'malformed', 'bad X25519 key length');
+  try {
+    return x25519.getSharedSecret(priv, pub);
+  } catch {
+    throw new ProtocolError('malformed', 'invalid X25519 public key');
+  }
+}
+
+// ---- Ed25519 ---------------------------------------------------------------
+export function ed25519KeyPair(rng?: Rng): { priv: Uint8Array; pub: Uint8Array } {
+  const priv = randomBytes(KEY_LEN, rng);
+  return { priv, pub: ed25519.getPublicKey(priv) };
+}
+
+export function sign(priv: Uint8Array, message: Uint8Array): Uint8Array {
+  return ed25519.sign(message, priv);
+}
+
+/** Strict (RFC 8032, non-ZIP-215) verification; throws 'bad_signature' on any failure. */
+export function verify(pub: Uint8Array, message: Uint8Array, signature: Uint8Array): void {
+  let ok = false;
+  if (pub.length === KEY_LEN && signature.length === SIG_LEN) {
+    try {
+      ok = ed25519.verify(signature, message, pub, { zip215: false });
+    } catch {
+      ok = false;
+    }
+  }
+  if (!ok) throw new ProtocolError('bad_signature', 'signature did not verify');
+}
+
+// ---- ML-KEM-768 ------------------------------------------------------------
+export function kemKeyPair(rng?: Rng): { secretKey: Uint8Array; publicKey: Uint8Array } {
+  const { secretKey, publicKey } = ml_kem768.keygen(randomBytes(64, rng));
+  return { secretKey, publicKey };
+}
+
+export function kemEncapsulate(publicKey: Uint8Array, rng?: Rng): { cipherText: Uint8Array; sharedSecret: Uint8Array } {
+  check(publicKey.length === KEM_PUBLIC_LEN, 'malformed', 'bad ML-KEM public key length');
+  try {
+    const { cipherText, sharedSecret } = ml_kem768.encapsulate(publicKey, randomBytes(32, rng));
+    return { cipherText, sharedSecret };
+  } catch {
+    throw new ProtocolError('malformed', 'invalid ML-KEM public key');
+  }
+}
+
+export function kemDecapsulate(cipherText: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  check(cipherText.length === KEM_CIPHERTEXT_LEN, 'malformed', 'bad ML-KEM ciphertext length');
+  try {
+    // Copy: the secret key belongs to the caller's (immutable) prekey record.
+    return ml_kem768.decapsulate(cipherText, Uint8Array.from(secretKey));
+  } catch {
+    throw new ProtocolError('malformed', 'ML-KEM decapsulation failed');
+  }
+}
+
+// ---- Hashes / KDFs ---------------------------------------------------------
+const ZERO32 = new Uint8Array(32);
+
+/** HKDF-SHA-256 (RFC 5869). salt defaults to 32 zero bytes. */
+export function hkdfSha256(ikm: Uint8Array, info: Uint8Array, length: number, salt: Uint8Array = ZERO32): Uint8Array {
+  return hkdf(sha256, ikm, salt, info, length);
+}
+
+export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
+  return hmac(sha256, key, data);
+}
+
+/** Symmetric chain step shared by the Double Ratchet and sender keys. */
+export function chainStep(chainKey: Uint8Array): { messageKey: Uint8Array; nextChainKey: Uint8Array } {
+  return {
+    messageKey: hmacSha256(chainKey, Uint8Array.of(0x01)),
+    nextChainKey: hmacSha256(chainKey, Uint8Array.of(0x02)),
+  };
+}
+
+/** Expand a 32-byte message key into an AES-256 key and a 96-bit nonce. */
+export function messageKeyMaterial(messageKey: Uint8Array, label: string): { key: Uint8Array; nonce: Uint8Array } {
+  const okm = hkdfSha256(messageKey, utf8Encode(label), KEY_LEN + GCM_NONCE_LEN);
+  return { key: okm.slice(0, KEY_LEN), nonce: okm.slice(KEY_LEN) };
+}
+
+// ---- AES-256-GCM (WebCrypto) -------------------------------------------------
+function own(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(bytes);
+}
+
+async function importAesKey(key: Uint8Array, usage: 'encrypt' | 'decrypt'): Promise<CryptoKey> {
+  check(key.length === KEY_LEN, 'invalid_argument', 'AES-256 key must be 32 bytes');
+  return globalThis.crypto.subtle.importKey('raw', own(key), { name: 'AES-GCM' }, false, [usage]);
+}
+
+export async function aesGcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Promise<Uint8Array> {
+  const k = await importAesKey(key, 'encrypt');
+  const ct = await globalThis.crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv: own(nonce), additionalData: own(ad), tagLength: 128 },
+    k,
+    own(plaintext),
+  );
+  return new Uint8Array(ct);
+}
+
+/** Throws ProtocolError('decrypt_failed') on any authentication failure. */
+export async function aesGcmDecrypt(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Promise<Uint8Array> {
+  check(ciphertext.length >= GCM_TAG_LEN, 'malformed', 'ciphertext shorter than tag');
+  const k = await importAesKey(key, 'decrypt');
+  try {
+    const pt = await globalThis.crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: own(nonce), additionalData: own(ad), tagLength: 128 },
+      k,
+      own(ciphertext),
+    );
+    return new Uint8Array(pt);
+  } catch {
+    throw new ProtocolError('decrypt_failed', 'authentication failed');
+  }
+}
