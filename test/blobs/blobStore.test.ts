@@ -270,6 +270,21 @@ describe.each(IMPLEMENTATIONS)('a blob store in %s', (_name, make) => {
     expect(await subject.everything()).toEqual([]);
   });
 
+  it('checks a body whose end comes well after its last byte before storing it', async () => {
+    const blob = newBlobId();
+    async function* slowToEnd(): AsyncGenerator<Uint8Array> {
+      yield bytes('all the bytes, ');
+      yield bytes('then a pause');
+      // An upload stream's end can follow its last data after a network round trip.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await expect(store.putChunk(blob, 0, slowToEnd(), 27, sha256(bytes('other bytes')))).rejects.toBeInstanceOf(BlobIntegrityError);
+    expect(await store.listChunks(blob)).toEqual([]);
+    expect(await subject.everything()).toEqual([]);
+    await store.putChunk(blob, 1, slowToEnd(), 27, sha256(bytes('all the bytes, then a pause')));
+    expect((await collect(await store.getChunk(blob, 1))).toString()).toBe('all the bytes, then a pause');
+  });
+
   it('overwrites a chunk stored under the same blob ID and index', async () => {
     const blob = newBlobId();
     await store.putChunk(blob, 0, bytes('first version, longer'), 21);

@@ -95,7 +95,9 @@ export class S3BlobStore implements BlobStore {
     const verifier = new ChunkVerifier(blobId, index, length, sha256Hex);
     // Pull the first piece before any request: a body that fails at once (too long, not bytes, the
     // uploader's stream failing) sends nothing, and any previous chunk stays as it was.
-    const pieces = verifier.pieces(body);
+    // The final byte is withheld until the checks pass, so the server cannot complete the object
+    // (and this call cannot return) before the verdict is in `outcome`.
+    const pieces = verifier.pieces(body, 1);
     const first = await pieces.next();
     const outcome: { error?: unknown } = {};
     const source = Readable.from(exactly(length, first, pieces, outcome), { objectMode: false });

@@ -95,7 +95,9 @@ function asIterable(body: AsyncIterable<Uint8Array> | Uint8Array): AsyncIterable
  * Counts and hashes a chunk's bytes as they stream past. `pieces` yields the body's pieces
  * unchanged and, once the body ends, throws BlobIntegrityError unless exactly `length` bytes with
  * the declared digest went by. A piece that would take the count past `length` is not yielded: it
- * fails at once, without draining the rest of the body.
+ * fails at once, without draining the rest of the body. With `holdBack` > 0 the last `holdBack`
+ * bytes are withheld until the checks have passed: a consumer that forwards the pieces to storage
+ * cannot have sent the complete chunk before the verdict.
  */
 export class ChunkVerifier {
   readonly #hash: Hash | undefined;
@@ -114,16 +116,28 @@ export class ChunkVerifier {
     throw new BlobIntegrityError(`chunk ${this.index} of blob ${this.blobId}: ${message}`, this.blobId, this.index);
   }
 
-  async *pieces(body: AsyncIterable<Uint8Array> | Uint8Array): AsyncGenerator<Uint8Array> {
+  async *pieces(body: AsyncIterable<Uint8Array> | Uint8Array, holdBack = 0): AsyncGenerator<Uint8Array> {
+    // Copied, since the producer may reuse its buffer once asked for the next piece.
+    const held = new Uint8Array(Math.min(holdBack, this.length));
+    let heldBytes = 0;
     for await (const piece of asIterable(body)) {
       if (!(piece instanceof Uint8Array)) throw new TypeError('a chunk body must yield Uint8Array pieces');
       if (!piece.byteLength) continue;
       this.#count += piece.byteLength;
       if (this.#count > this.length) this.#fail(`more than the declared ${this.length} bytes`);
       this.#hash?.update(piece);
-      yield piece;
+      // The part of this piece inside the last `holdBack` bytes of the chunk is withheld.
+      const inTail = Math.min(piece.byteLength, held.byteLength - (this.length - this.#count));
+      if (inTail <= 0) {
+        yield piece;
+        continue;
+      }
+      if (piece.byteLength > inTail) yield piece.subarray(0, piece.byteLength - inTail);
+      held.set(piece.subarray(piece.byteLength - inTail), heldBytes);
+      heldBytes += inTail;
     }
     this.check();
+    if (heldBytes) yield held.subarray(0, heldBytes);
   }
 
   /** Throws BlobIntegrityError unless exactly `length` bytes with the declared digest were read. */
