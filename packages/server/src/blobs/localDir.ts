@@ -90,7 +90,8 @@ export class LocalDirBlobStore implements BlobStore {
       throw err;
     }
     // The open handle pins this version of the chunk: an overwrite (a rename) or a delete after
-    // this point does not change what the reader gets.
+    // this point does not change what the reader gets. It closes when the stream ends or is
+    // destroyed, so a caller must consume or destroy what it gets.
     return createReadStream('', { fd: fh, highWaterMark: 256 * 1024 });
   }
 

@@ -1,10 +1,12 @@
 // Chunks of encrypted files in an S3 bucket (AWS S3 or any S3-compatible server): one object per
 // chunk at <prefix>blobs/<blobId>/<index, zero-padded to 6 digits>. Owns that key space and nothing
 // else in the bucket. A chunk is streamed into one PutObject with its ContentLength while it is
-// counted and hashed; the final byte is withheld until the length and SHA-256 check out, so a chunk
-// that fails the check never completes its upload (and should a store ever keep it anyway, it is
-// deleted). It must never buffer a whole chunk in memory, never touch keys outside its prefix and
-// never retry a half-sent upload with a consumed stream (the SDK does not retry streaming bodies).
+// counted and hashed; the final byte is withheld until the length and SHA-256 check out. A body that
+// fails on its first piece sends nothing; one that fails later completes the upload (cut or
+// zero-padded to ContentLength, the same on every S3 implementation) and the object is then deleted,
+// so a failed overwrite loses the previous chunk (the uploader re-sends it). It must never buffer a
+// whole chunk in memory, never touch keys outside its prefix and never retry a half-sent upload with
+// a consumed stream (the SDK does not retry streaming bodies).
 import { Readable } from 'node:stream';
 import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { normalizePrefix } from '../audit/objectStore.js';
