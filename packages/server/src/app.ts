@@ -23,6 +23,10 @@ import { Authorizer, ensureManagedPolicies } from './iam/authorize.js';
 import type { ServerConfig } from './config.js';
 import { signingName } from './model/model.generated.js';
 import { openStore, type Store } from './store/db.js';
+import { openBlobStore, type BlobStore } from './blobs/index.js';
+import { openBus, type Bus } from './bus/index.js';
+import { registerMessaging, type Messaging } from './messaging/index.js';
+import { OutboxMailer, type Mailer } from './messaging/mailer.js';
 
 export interface EnclaveServer {
   app: FastifyInstance;
@@ -36,6 +40,11 @@ export interface EnclaveServer {
   audit: AuditWriter;
   /** Writes CloudTrail log files and digests (started by listen, flushed by close). */
   delivery: AuditDelivery;
+  /** The messaging plane: delivery hub and jobs. */
+  messaging: Messaging;
+  bus: Bus;
+  blobs: BlobStore;
+  mailer: Mailer;
   /** Authenticates a request (SigV4) for routes outside the admin adapter. */
   authenticate(request: FastifyRequest, body: Buffer | undefined): Promise<Authenticated>;
   /** Starts listening; resolves to the base URL. */
@@ -151,7 +160,14 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   const authorizer = new Authorizer(store.db);
   const audit = new AuditWriter(store.db, { onError: (err, dropped) => app.log.error({ err, dropped }, 'could not write audit records; retrying') });
   await registerSessionRoutes(app, { store, secrets, authorizer, now, audit: (e) => audit.write(store.db, sessionRecord(config.region, e)) });
-  await registerAdminApi(app, { store, secrets, region: config.region, handlers, authenticate, authorizer, audit, now });
+  const bus = await openBus(config.bus, { onError: (err, subject) => app.log.error({ err, subject }, 'bus handler failed') });
+  const blobs = openBlobStore(config.blobs);
+  const mailer = new OutboxMailer(config.outboxDir);
+  let baseUrl = `http://${config.host}:${config.port}`;
+  const messaging = await registerMessaging(app, { store, bus, blobs, mailer, now, publicUrl: () => config.publicUrl ?? baseUrl });
+  await bus.flush(); // every node's subscriptions are in place before this one serves
+  const onNetworkChanged = (networkId: string) => void messaging.adminChanged(networkId).catch((err: unknown) => app.log.error({ err }, 'could not announce an admin change'));
+  await registerAdminApi(app, { store, secrets, region: config.region, handlers, authenticate, authorizer, audit, now, onNetworkChanged });
   await registerIamApi(app, {
     store,
     secrets,
@@ -197,21 +213,29 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     authenticate,
     audit,
     delivery,
+    messaging,
+    bus,
+    blobs,
+    mailer,
     async listen() {
       await app.listen({ host: config.host, port: config.port });
       delivery.start();
       const addr = app.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-      return `http://${host}:${port}`;
+      baseUrl = `http://${host}:${port}`;
+      return baseUrl;
     },
     async close() {
       if (closed) return;
       closed = true;
+      await messaging.close();
       await app.close();
       await audit.close();
       // Deliver what is left of the trail before the database closes.
       await delivery.stop().catch((err: unknown) => app.log.error({ err }, 'final audit log delivery failed'));
+      await bus.close();
+      await blobs.close();
       await store.close();
     },
   };

@@ -17,6 +17,14 @@ export interface ServerConfig {
   /** PostgreSQL schema to use instead of public (tests use a throw-away schema). */
   databaseSchema: string | undefined;
   /** Where CloudTrail log files and digests are delivered. */
+  /** Where encrypted file chunks are kept. */
+  blobs: { kind: 'dir'; dir: string } | { kind: 's3'; bucket: string; prefix: string | undefined; endpoint: string | undefined; region: string | undefined };
+  /** How nodes tell each other about new messages: in-process (one node) or NATS (several nodes). */
+  bus: { kind: 'memory' } | { kind: 'nats'; servers: string; namespace: string };
+  /** The base URL members use, for links in emails (defaults to the listening address). */
+  publicUrl: string | undefined;
+  /** Outgoing email written as .eml files here (the embedded default). */
+  outboxDir: string;
   audit: {
     intervalMinutes: number;
     target: { kind: 'dir'; dir: string } | { kind: 's3'; bucket: string; prefix: string | undefined; endpoint: string | undefined; region: string | undefined };
@@ -85,7 +93,27 @@ export function loadConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = process.
       ? { kind: 's3', bucket, prefix: env.ENCLAVE_AUDIT_S3_PREFIX || undefined, endpoint: s3Endpoint, region: env.ENCLAVE_AUDIT_S3_REGION || region }
       : { kind: 'dir', dir: resolve(env.ENCLAVE_AUDIT_DIR ?? resolve(dataDir, 'cloudtrail')) },
   };
+  const blobBucket = env.ENCLAVE_BLOB_S3_BUCKET || undefined;
+  if (blobBucket !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(blobBucket)) {
+    throw new ConfigError(`invalid ENCLAVE_BLOB_S3_BUCKET "${blobBucket}": an S3 bucket name`);
+  }
+  const blobEndpoint = env.ENCLAVE_BLOB_S3_ENDPOINT || undefined;
+  if (blobEndpoint !== undefined && !/^https?:\/\//.test(blobEndpoint)) throw new ConfigError(`invalid ENCLAVE_BLOB_S3_ENDPOINT "${blobEndpoint}": an http(s) URL`);
+  const blobs: ServerConfig['blobs'] = blobBucket
+    ? { kind: 's3', bucket: blobBucket, prefix: env.ENCLAVE_BLOB_S3_PREFIX || undefined, endpoint: blobEndpoint, region: env.ENCLAVE_BLOB_S3_REGION || region }
+    : { kind: 'dir', dir: resolve(env.ENCLAVE_BLOB_DIR ?? resolve(dataDir, 'blobs')) };
+  const natsUrl = env.ENCLAVE_NATS_URL || undefined;
+  if (natsUrl !== undefined && !/^(nats|tls|wss?):\/\//.test(natsUrl.split(',')[0]!)) throw new ConfigError(`invalid ENCLAVE_NATS_URL "${natsUrl}": nats://host:port (comma-separated for a cluster)`);
+  const namespace = env.ENCLAVE_BUS_NAMESPACE || 'enclave';
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(namespace)) throw new ConfigError(`invalid ENCLAVE_BUS_NAMESPACE "${namespace}": 1-64 characters of A-Z, a-z, 0-9, _ and -`);
+  const bus: ServerConfig['bus'] = natsUrl ? { kind: 'nats', servers: natsUrl, namespace } : { kind: 'memory' };
+  const publicUrl = env.ENCLAVE_PUBLIC_URL ? env.ENCLAVE_PUBLIC_URL.replace(/\/+$/, '') : undefined;
+  if (publicUrl !== undefined && !/^https?:\/\//.test(publicUrl)) throw new ConfigError(`invalid ENCLAVE_PUBLIC_URL "${publicUrl}": an http(s) URL`);
   return {
+    blobs,
+    bus,
+    publicUrl,
+    outboxDir: resolve(env.ENCLAVE_OUTBOX_DIR ?? resolve(dataDir, 'outbox')),
     audit,
     host,
     port,

@@ -41,6 +41,8 @@ export interface AdapterOptions {
   handlers: Record<string, OperationHandler>;
   authenticate(request: FastifyRequest, body: Buffer | undefined): Promise<Authenticated>;
   now?: () => number;
+  /** Told after a mutating operation on a network committed (the messaging plane re-checks members). */
+  onNetworkChanged?: (networkId: string, operation: string) => void;
 }
 
 declare module 'fastify' {
@@ -113,6 +115,7 @@ export async function registerAdminApi(app: FastifyInstance, opts: AdapterOption
           const output = await runOperation(opts, name as OperationName, op, handler, input, auth, request, at, (db) =>
             db ? opts.audit.write(db, callRecord(call)) : opts.audit.defer(callRecord(call)),
           );
+          if (!op.readonly && typeof input.networkId === 'string') opts.onNetworkChanged?.(input.networkId, name);
           return reply.status(op.code).header('content-type', 'application/json').send(JSON.stringify(output ?? {}));
         } catch (err) {
           // Calls that could not be attributed to an account (no valid credentials) have no trail.

@@ -266,6 +266,125 @@ export interface AuditLogFilesTable {
   in_digest: number;
 }
 
+
+export interface MemberAccountsTable {
+  network_id: string;
+  user_id: number;
+  password_hash: string;
+  failed_attempts: number;
+  locked_until: number | null;
+  recovery_key_hash: string | null;
+  registered_at: number;
+  password_changed_at: number;
+}
+
+export interface DeviceKeysTable {
+  device_id: string;
+  network_id: string;
+  user_id: number;
+  client: string;
+  approved: number;
+  revoked: number;
+  identity_sign_pub: string;
+  identity_dh_pub: string;
+  spk_id: number;
+  spk_pub: string;
+  spk_kem_pub: string;
+  spk_signature: string;
+  created_at: number;
+}
+
+export interface OneTimePrekeysTable {
+  device_id: string;
+  key_id: number;
+  dh_pub: string;
+}
+
+export interface MemberSessionsTable {
+  token_hash: string;
+  device_id: string;
+  network_id: string;
+  user_id: number;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number | null;
+}
+
+export interface MemberCodesTable {
+  code_hash: string;
+  /** 'device_approval' (from another device), 'email_approval', 'password_reset'. */
+  purpose: string;
+  network_id: string;
+  user_id: number;
+  device_id: string | null;
+  expires_at: number;
+}
+
+export interface ConversationsTable {
+  conv_id: string;
+  network_id: string;
+  kind: string;
+  name: string;
+  description: string;
+  created_by: number;
+  created_at: number;
+  last_seq: number;
+  dm_key: string | null;
+}
+
+export interface ConversationMembersTable {
+  conv_id: string;
+  network_id: string;
+  user_id: number;
+  role: string;
+  joined_at: number;
+}
+
+export interface ConvMessagesTable {
+  conv_id: string;
+  seq: number;
+  message_id: string;
+  kind: string;
+  sender_user_id: number;
+  sender_device_id: string;
+  sent_at: number;
+  expires_at: number | null;
+  bor: number | null;
+  body: string;
+  files: string;
+}
+
+export interface ConvMessagePartsTable {
+  conv_id: string;
+  seq: number;
+  device_id: string;
+  body: string;
+}
+
+export interface DeviceCursorsTable {
+  device_id: string;
+  conv_id: string;
+  seq: number;
+}
+
+export interface FilesTable {
+  file_id: string;
+  network_id: string;
+  uploader_user_id: number;
+  conv_id: string;
+  size: number;
+  chunk_count: number;
+  complete: number;
+  referenced: number;
+  created_at: number;
+}
+
+export interface FileRefsTable {
+  file_id: string;
+  conv_id: string;
+  seq: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   principals: PrincipalsTable;
@@ -276,6 +395,18 @@ export interface Database {
   users: UsersTable;
   bots: BotsTable;
   devices: DevicesTable;
+  member_accounts: MemberAccountsTable;
+  device_keys: DeviceKeysTable;
+  one_time_prekeys: OneTimePrekeysTable;
+  member_sessions: MemberSessionsTable;
+  member_codes: MemberCodesTable;
+  conversations: ConversationsTable;
+  conversation_members: ConversationMembersTable;
+  conv_messages: ConvMessagesTable;
+  conv_message_parts: ConvMessagePartsTable;
+  device_cursors: DeviceCursorsTable;
+  files: FilesTable;
+  file_refs: FileRefsTable;
   guest_users: GuestUsersTable;
   guest_blocks: GuestBlocksTable;
   oidc_configs: OidcConfigsTable;

@@ -1,11 +1,13 @@
 import type { BatchDeviceErrorResponseItem, BatchDeviceSuccessResponseItem } from '../../model/types.generated.js';
 import { requireNetwork } from '../domain/networks.js';
-import { batchResult, checkBatchSize, DEVICE_RESET, distinct, requireUser } from '../domain/users.js';
+import { batchResult, checkBatchSize, distinct, requireUser } from '../domain/users.js';
 import { defineOperation } from '../operation.js';
+import { revokeDevice } from '../../messaging/devices.js';
 
 /**
- * Marks up to 50 of a user's devices as 'Reset': the device is signed out and must sign in again
- * (the messaging layer refuses a reset device's session). Unknown app IDs are reported per item.
+ * Marks up to 50 of a user's devices as 'Reset': the device is signed out (its sockets close), its
+ * keys are revoked (no more one-time prekeys handed out, nothing more delivered to it) and it must
+ * sign in again as a new device. Unknown app IDs are reported per item.
  */
 export default defineOperation('BatchResetDevicesForUser', async (ctx, input) => {
   checkBatchSize('appIds', input.appIds, 'app ID');
@@ -26,14 +28,6 @@ export default defineOperation('BatchResetDevicesForUser', async (ctx, input) =>
     if (known.has(appId)) successful.push({ appId });
     else failed.push({ appId, field: 'appId', reason: 'Invalid app ID.' });
   }
-  if (successful.length > 0) {
-    await ctx.db
-      .updateTable('devices')
-      .set({ status: DEVICE_RESET })
-      .where('network_id', '=', networkId)
-      .where('user_id', '=', user.user_id)
-      .where('app_id', 'in', successful.map((s) => s.appId))
-      .execute();
-  }
+  for (const { appId } of successful) await revokeDevice(ctx.db, networkId, user.user_id, appId);
   return batchResult(successful, failed);
 });

@@ -4,7 +4,8 @@ import { defineOperation } from '../operation.js';
 
 /**
  * Suspends (suspend=true) or unsuspends up to 50 users. A suspended user cannot sign in and every
- * device of theirs shows as suspended; the messaging layer signs them out.
+ * device of theirs shows as suspended; the messaging layer closes their sockets at once. Unsuspending
+ * also lifts a lock from failed sign-in attempts: that is how an administrator unlocks an account.
  */
 export default defineOperation('BatchToggleUserSuspendStatus', async (ctx, input) => {
   checkBatchSize('userIds', input.userIds, 'user');
@@ -17,6 +18,9 @@ export default defineOperation('BatchToggleUserSuspendStatus', async (ctx, input
       .where('network_id', '=', networkId)
       .where('user_id', 'in', numbers)
       .execute();
+    if (!input.suspend) {
+      await ctx.db.updateTable('member_accounts').set({ failed_attempts: 0, locked_until: null }).where('network_id', '=', networkId).where('user_id', 'in', numbers).execute();
+    }
   }
   return batchResult(successful, failed);
 });

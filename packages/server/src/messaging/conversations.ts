@@ -1,0 +1,266 @@
+// Conversations: direct messages (one per pair of members), group conversations and rooms (name,
+// description, moderators, ≤ 500 members). Membership changes are recorded in the conversation's
+// own sequence as `sys` records, so every member device sees them in order with the messages.
+// Knows who is in a conversation; never what is said.
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { MAX_ROOM_MEMBERS, type Conversation, type ConversationKind, type SystemEvent } from '@enclave/protocol';
+import { STATUS_ACTIVE } from '../admin/domain/users.js';
+import type { Database } from '../store/schema.js';
+import { activeDevices } from './devices.js';
+import { fail } from './errors.js';
+import type { Member } from './memberAuth.js';
+
+type Db = Kysely<Database>;
+
+export const newConversationId = () => `c${randomBytes(12).toString('base64url')}`;
+
+export interface MembershipChange {
+  convId: string;
+  networkId: string;
+  added: number[];
+  removed: number[];
+  deleted: boolean;
+  seq: number | undefined;
+}
+
+/** Appends a record to a conversation's sequence and returns its number (callers hold a transaction). */
+export async function nextSeq(db: Db, convId: string): Promise<number> {
+  const row = await db.updateTable('conversations').set((eb) => ({ last_seq: eb('last_seq', '+', 1) })).where('conv_id', '=', convId).returning('last_seq').executeTakeFirst();
+  if (!row) throw fail('not_found', 'Conversation not found.');
+  return Number(row.last_seq);
+}
+
+export async function appendSystem(db: Db, convId: string, member: Pick<Member, 'userId' | 'deviceId'>, event: SystemEvent, now: number): Promise<number> {
+  const seq = await nextSeq(db, convId);
+  await db
+    .insertInto('conv_messages')
+    .values({ conv_id: convId, seq, message_id: `sys${seq}`, kind: 'sys', sender_user_id: member.userId, sender_device_id: member.deviceId, sent_at: now, expires_at: null, bor: null, body: JSON.stringify(event), files: '[]' })
+    .execute();
+  return seq;
+}
+
+async function requireActiveUsers(db: Db, networkId: string, userIds: readonly number[]): Promise<void> {
+  if (userIds.length === 0) return;
+  const rows = await db.selectFrom('users').select(['user_id', 'status']).where('network_id', '=', networkId).where('user_id', 'in', [...userIds]).execute();
+  const active = new Set(rows.filter((r) => r.status === STATUS_ACTIVE).map((r) => r.user_id));
+  const missing = userIds.filter((u) => !active.has(u));
+  if (missing.length > 0) throw fail('user_not_found', `User not found: ${missing.join(', ')} (members must have registered).`, missing.map((u) => ({ field: 'members', reason: `user ${u} not found` })));
+}
+
+/** Starts every device of the given users at the conversation's current position. */
+async function startCursors(db: Db, networkId: string, convId: string, userIds: readonly number[], seq: number): Promise<void> {
+  const devices = await activeDevices(db, networkId, userIds);
+  for (let i = 0; i < devices.length; i += 200) {
+    await db
+      .insertInto('device_cursors')
+      .values(devices.slice(i, i + 200).map((d) => ({ device_id: d.deviceId, conv_id: convId, seq })))
+      .onConflict((oc) => oc.columns(['device_id', 'conv_id']).doNothing())
+      .execute();
+  }
+}
+
+export async function getConversation(db: Db, member: Pick<Member, 'networkId' | 'userId'>, convId: string): Promise<Conversation> {
+  const conv = await db.selectFrom('conversations').selectAll().where('conv_id', '=', convId).where('network_id', '=', member.networkId).executeTakeFirst();
+  if (!conv) throw fail('not_found', 'Conversation not found.');
+  const members = await db
+    .selectFrom('conversation_members as cm')
+    .innerJoin('users as u', (j) => j.onRef('u.network_id', '=', 'cm.network_id').onRef('u.user_id', '=', 'cm.user_id'))
+    .select(['cm.user_id', 'cm.role', 'u.username', 'u.first_name', 'u.last_name'])
+    .where('cm.conv_id', '=', convId)
+    .orderBy('cm.joined_at')
+    .orderBy('cm.user_id')
+    .execute();
+  if (!members.some((m) => m.user_id === member.userId)) throw fail('not_member');
+  return {
+    id: conv.conv_id,
+    kind: conv.kind as ConversationKind,
+    name: conv.name,
+    description: conv.description,
+    members: members.map((m) => ({ userId: m.user_id, email: m.username, firstName: m.first_name, lastName: m.last_name, role: m.role === 'moderator' ? 'moderator' : 'member' })),
+    lastSeq: conv.last_seq,
+    createdAt: conv.created_at,
+    createdBy: conv.created_by,
+  };
+}
+
+export async function listConversations(db: Db, member: Pick<Member, 'networkId' | 'userId'>): Promise<Conversation[]> {
+  const ids = await db.selectFrom('conversation_members').select('conv_id').where('network_id', '=', member.networkId).where('user_id', '=', member.userId).execute();
+  const out: Conversation[] = [];
+  for (const { conv_id } of ids) out.push(await getConversation(db, member, conv_id));
+  return out.sort((a, b) => b.lastSeq - a.lastSeq || a.id.localeCompare(b.id));
+}
+
+/** Role of a member in a conversation, or throws not_member. */
+export async function requireMembership(db: Db, member: Pick<Member, 'networkId' | 'userId'>, convId: string): Promise<{ role: string; kind: ConversationKind; createdBy: number }> {
+  const row = await db
+    .selectFrom('conversation_members as cm')
+    .innerJoin('conversations as c', 'c.conv_id', 'cm.conv_id')
+    .select(['cm.role', 'c.kind', 'c.created_by'])
+    .where('cm.conv_id', '=', convId)
+    .where('cm.network_id', '=', member.networkId)
+    .where('cm.user_id', '=', member.userId)
+    .executeTakeFirst();
+  if (!row) {
+    const exists = await db.selectFrom('conversations').select('conv_id').where('conv_id', '=', convId).executeTakeFirst();
+    throw exists ? fail('not_member') : fail('not_found', 'Conversation not found.');
+  }
+  return { role: row.role, kind: row.kind as ConversationKind, createdBy: row.created_by };
+}
+
+export async function createConversation(
+  db: Db,
+  member: Member,
+  req: { kind: ConversationKind; name?: string | undefined; description?: string | undefined; members: number[] },
+  now: number,
+): Promise<{ conversation: Conversation; change: MembershipChange | undefined }> {
+  const others = [...new Set(req.members)].filter((u) => u !== member.userId);
+  if (req.kind === 'dm') {
+    if (others.length !== 1) throw fail('bad_request', 'A direct message has exactly one other member.', [{ field: 'members', reason: 'exactly one user ID' }]);
+    await requireActiveUsers(db, member.networkId, others);
+    const peer = others[0]!;
+    const dmKey = `${member.networkId}:${Math.min(member.userId, peer)}:${Math.max(member.userId, peer)}`;
+    const existing = await db.selectFrom('conversations').select('conv_id').where('dm_key', '=', dmKey).executeTakeFirst();
+    if (existing) return { conversation: await getConversation(db, member, existing.conv_id), change: undefined };
+    return insertConversation(db, member, { kind: 'dm', name: '', description: '', members: others, dmKey }, now);
+  }
+  if (others.length + 1 > MAX_ROOM_MEMBERS) throw fail('room_full');
+  if (req.kind === 'room' && !req.name?.trim()) throw fail('bad_request', 'A room needs a name.', [{ field: 'name', reason: 'required for rooms' }]);
+  await requireActiveUsers(db, member.networkId, others);
+  return insertConversation(db, member, { kind: req.kind, name: req.name?.trim() ?? '', description: req.description?.trim() ?? '', members: others, dmKey: null }, now);
+}
+
+async function insertConversation(db: Db, member: Member, c: { kind: ConversationKind; name: string; description: string; members: number[]; dmKey: string | null }, now: number) {
+  const convId = newConversationId();
+  await db.insertInto('conversations').values({ conv_id: convId, network_id: member.networkId, kind: c.kind, name: c.name, description: c.description, created_by: member.userId, created_at: now, last_seq: 0, dm_key: c.dmKey }).execute();
+  const all = [member.userId, ...c.members];
+  await db
+    .insertInto('conversation_members')
+    .values(all.map((u) => ({ conv_id: convId, network_id: member.networkId, user_id: u, role: c.kind === 'room' && u === member.userId ? 'moderator' : 'member', joined_at: now })))
+    .execute();
+  await startCursors(db, member.networkId, convId, all, 0);
+  const seq = await appendSystem(db, convId, member, { event: 'created', by: member.userId, members: all }, now);
+  return { conversation: await getConversation(db, member, convId), change: { convId, networkId: member.networkId, added: all, removed: [], deleted: false, seq } };
+}
+
+export async function updateConversation(
+  db: Db,
+  member: Member,
+  convId: string,
+  req: { name?: string | undefined; description?: string | undefined; addMembers?: number[] | undefined; removeMembers?: number[] | undefined; addModerators?: number[] | undefined; removeModerators?: number[] | undefined },
+  now: number,
+): Promise<{ conversation: Conversation; change: MembershipChange }> {
+  const me = await requireMembership(db, member, convId);
+  if (me.kind === 'dm') throw fail('bad_request', 'A direct message cannot be renamed or change members.');
+  const isModerator = me.role === 'moderator';
+  const changesModeration = (req.addModerators?.length ?? 0) + (req.removeModerators?.length ?? 0) > 0;
+  if (me.kind === 'room' && !isModerator) throw fail('not_moderator');
+  if (me.kind === 'group' && (req.removeMembers?.length ?? 0) > 0 && me.createdBy !== member.userId) throw fail('forbidden', 'Only the creator of a group conversation can remove members.');
+  if (me.kind === 'group' && changesModeration) throw fail('bad_request', 'Group conversations have no moderators; use a room.');
+  const current = await db.selectFrom('conversation_members').select(['user_id', 'role']).where('conv_id', '=', convId).execute();
+  const currentIds = new Set(current.map((c) => c.user_id));
+  const add = [...new Set(req.addMembers ?? [])].filter((u) => !currentIds.has(u));
+  const remove = [...new Set(req.removeMembers ?? [])].filter((u) => currentIds.has(u));
+  if (currentIds.size + add.length - remove.length > MAX_ROOM_MEMBERS) throw fail('room_full');
+  await requireActiveUsers(db, member.networkId, add);
+  if (req.name !== undefined || req.description !== undefined) {
+    const name = req.name?.trim();
+    if (name !== undefined && name.length === 0) throw fail('bad_request', 'A room needs a name.', [{ field: 'name', reason: 'must not be empty' }]);
+    await db.updateTable('conversations').set({ ...(name !== undefined ? { name } : {}), ...(req.description !== undefined ? { description: req.description.trim() } : {}) }).where('conv_id', '=', convId).execute();
+    await appendSystem(db, convId, member, { event: 'updated', by: member.userId, ...(name !== undefined ? { name } : {}), ...(req.description !== undefined ? { description: req.description.trim() } : {}) }, now);
+  }
+  let seq: number | undefined;
+  if (add.length > 0) {
+    await db.insertInto('conversation_members').values(add.map((u) => ({ conv_id: convId, network_id: member.networkId, user_id: u, role: 'member', joined_at: now }))).execute();
+    const last = await db.selectFrom('conversations').select('last_seq').where('conv_id', '=', convId).executeTakeFirstOrThrow();
+    await startCursors(db, member.networkId, convId, add, last.last_seq);
+    seq = await appendSystem(db, convId, member, { event: 'members_added', by: member.userId, members: add }, now);
+  }
+  if (remove.length > 0) {
+    await removeMembers(db, member.networkId, convId, remove);
+    seq = await appendSystem(db, convId, member, { event: 'members_removed', by: member.userId, members: remove }, now);
+  }
+  if (changesModeration) {
+    const members = new Set((await db.selectFrom('conversation_members').select('user_id').where('conv_id', '=', convId).execute()).map((r) => r.user_id));
+    const addM = [...new Set(req.addModerators ?? [])];
+    const removeM = [...new Set(req.removeModerators ?? [])];
+    const notMembers = [...addM, ...removeM].filter((u) => !members.has(u));
+    if (notMembers.length > 0) throw fail('bad_request', `Not a member of this room: ${notMembers.join(', ')}.`);
+    if (addM.length > 0) await db.updateTable('conversation_members').set({ role: 'moderator' }).where('conv_id', '=', convId).where('user_id', 'in', addM).execute();
+    if (removeM.length > 0) await db.updateTable('conversation_members').set({ role: 'member' }).where('conv_id', '=', convId).where('user_id', 'in', removeM).execute();
+    const mods = await db.selectFrom('conversation_members').select('user_id').where('conv_id', '=', convId).where('role', '=', 'moderator').execute();
+    if (mods.length === 0) throw fail('bad_request', 'A room needs at least one moderator.');
+    await appendSystem(db, convId, member, { event: 'moderators', by: member.userId, added: addM, removed: removeM }, now);
+  }
+  const conversation = await getConversation(db, member, convId);
+  return { conversation, change: { convId, networkId: member.networkId, added: add, removed: remove, deleted: false, seq: seq ?? conversation.lastSeq } };
+}
+
+/** Removes members and stops delivery to all their devices. */
+export async function removeMembers(db: Db, networkId: string, convId: string, userIds: readonly number[]): Promise<void> {
+  if (userIds.length === 0) return;
+  await db.deleteFrom('conversation_members').where('conv_id', '=', convId).where('network_id', '=', networkId).where('user_id', 'in', [...userIds]).execute();
+  const devices = await db.selectFrom('device_keys').select('device_id').where('network_id', '=', networkId).where('user_id', 'in', [...userIds]).execute();
+  if (devices.length > 0) await db.deleteFrom('device_cursors').where('conv_id', '=', convId).where('device_id', 'in', devices.map((d) => d.device_id)).execute();
+}
+
+/**
+ * A member leaves (or is removed by a full account reset). A room whose last moderator leaves gets the
+ * longest-standing member as moderator; a conversation nobody is left in is deleted.
+ */
+export async function leaveConversation(db: Db, member: Pick<Member, 'networkId' | 'userId' | 'deviceId'>, convId: string, now: number): Promise<MembershipChange> {
+  const me = await requireMembership(db, member, convId);
+  await removeMembers(db, member.networkId, convId, [member.userId]);
+  const left = await db.selectFrom('conversation_members').select(['user_id', 'role']).where('conv_id', '=', convId).orderBy('joined_at').orderBy('user_id').execute();
+  if (left.length === 0) {
+    await db.deleteFrom('conversations').where('conv_id', '=', convId).execute();
+    return { convId, networkId: member.networkId, added: [], removed: [member.userId], deleted: true, seq: undefined };
+  }
+  if (me.kind === 'room' && !left.some((m) => m.role === 'moderator')) {
+    await db.updateTable('conversation_members').set({ role: 'moderator' }).where('conv_id', '=', convId).where('user_id', '=', left[0]!.user_id).execute();
+  }
+  const seq = await appendSystem(db, convId, member, { event: 'left', by: member.userId }, now);
+  return { convId, networkId: member.networkId, added: [], removed: [member.userId], deleted: false, seq };
+}
+
+/** Deletes a room (a moderator) or a group conversation (its creator) with all its messages. */
+export async function deleteConversation(db: Db, member: Member, convId: string): Promise<MembershipChange> {
+  const me = await requireMembership(db, member, convId);
+  if (me.kind === 'room' && me.role !== 'moderator') throw fail('not_moderator');
+  if (me.kind === 'group' && me.createdBy !== member.userId) throw fail('forbidden', 'Only the creator of a group conversation can delete it.');
+  if (me.kind === 'dm') throw fail('bad_request', 'A direct message cannot be deleted for everyone; leave it instead.');
+  const members = await db.selectFrom('conversation_members').select('user_id').where('conv_id', '=', convId).execute();
+  await db.deleteFrom('conversations').where('conv_id', '=', convId).execute();
+  return { convId, networkId: member.networkId, added: [], removed: members.map((m) => m.user_id), deleted: true, seq: undefined };
+}
+
+/** Every device a sender encrypts to: active devices of every member (the retention bot's join in issue 7). */
+export async function conversationDevices(db: Db, member: Member, convId: string) {
+  await requireMembership(db, member, convId);
+  const members = await db.selectFrom('conversation_members').select('user_id').where('conv_id', '=', convId).execute();
+  return activeDevices(db, member.networkId, members.map((m) => m.user_id));
+}
+
+/**
+ * Removes users from every conversation they are in (an administrator deleted them): each
+ * conversation records the removal; a conversation nobody is left in is deleted.
+ */
+export async function removeUsersEverywhere(db: Db, networkId: string, userIds: readonly number[], now: number): Promise<void> {
+  if (userIds.length === 0) return;
+  const rows = await db.selectFrom('conversation_members').select(['conv_id', 'user_id']).where('network_id', '=', networkId).where('user_id', 'in', [...userIds]).execute();
+  const byConv = new Map<string, number[]>();
+  for (const r of rows) byConv.set(r.conv_id, [...(byConv.get(r.conv_id) ?? []), r.user_id]);
+  for (const [convId, users] of byConv) {
+    await removeMembers(db, networkId, convId, users);
+    const left = await db.selectFrom('conversation_members').select(['user_id', 'role']).where('conv_id', '=', convId).orderBy('joined_at').orderBy('user_id').execute();
+    if (left.length === 0) {
+      await db.deleteFrom('conversations').where('conv_id', '=', convId).execute();
+      continue;
+    }
+    const conv = await db.selectFrom('conversations').select('kind').where('conv_id', '=', convId).executeTakeFirstOrThrow();
+    if (conv.kind === 'room' && !left.some((m) => m.role === 'moderator')) {
+      await db.updateTable('conversation_members').set({ role: 'moderator' }).where('conv_id', '=', convId).where('user_id', '=', left[0]!.user_id).execute();
+    }
+    await appendSystem(db, convId, { userId: 0, deviceId: 'admin' }, { event: 'members_removed', by: 0, members: users }, now);
+  }
+}

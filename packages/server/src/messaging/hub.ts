@@ -1,0 +1,314 @@
+// The delivery hub of one node: the sockets this node holds, which conversations each follows and how
+// far each has been sent, and the bus subscriptions that tell it a conversation advanced, members
+// changed, an administrator changed a network, or an account changed. Reads ciphertext records from
+// the database (the bus carries only "conversation X advanced", never payloads) and writes them to
+// sockets in sequence order per conversation. Never decrypts anything.
+import type { Kysely } from 'kysely';
+import type { Policy, ServerFrame } from '@enclave/protocol';
+import type { Bus } from '../bus/index.js';
+import type { Database } from '../store/schema.js';
+import { getConversation } from './conversations.js';
+import { MessagingError } from './errors.js';
+import { authenticateMember, type Member } from './memberAuth.js';
+import { advanceCursors, toDelivered, type SendResult } from './messages.js';
+import { policyFor } from './policy.js';
+
+type Db = Kysely<Database>;
+
+/** A socket's send buffer above this means the client cannot keep up: it is closed and catches up on reconnect. */
+const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+const PAGE = 1000;
+
+export interface SocketLike {
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  readonly bufferedAmount: number;
+}
+
+export class Connection {
+  /** conversation → highest sequence written to this socket. */
+  readonly convs = new Map<string, number>();
+  closed = false;
+  constructor(
+    readonly socket: SocketLike,
+    readonly member: Member,
+    readonly token: string,
+    public policy: Policy,
+  ) {}
+
+  send(frame: ServerFrame | string): void {
+    if (this.closed) return;
+    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+}
+
+export interface HubOptions {
+  db: Db;
+  bus: Bus;
+  now: () => number;
+  log: { error(obj: unknown, msg?: string): void; debug?(obj: unknown, msg?: string): void };
+  /** How often coalesced acknowledgements are written (ms). */
+  ackFlushMs?: number;
+}
+
+export class Hub {
+  private readonly conns = new Set<Connection>();
+  private readonly byConv = new Map<string, Set<Connection>>();
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly pendingAcks = new Map<string, { deviceId: string; convId: string; seq: number }>();
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly o: HubOptions) {
+    const { bus } = o;
+    this.unsubscribe.push(
+      bus.subscribe('conv.*', (subject) => this.enqueue(subject.slice(5), () => this.deliver(subject.slice(5)))),
+      bus.subscribe('members.*', (subject, e) => this.enqueue(subject.slice(8), () => this.onMembers(subject.slice(8), e as MembersEvent))),
+      bus.subscribe('expired.*', (subject, e) => this.onExpired(subject.slice(8), e as { messageIds: string[] })),
+      bus.subscribe('admin.*', (subject) => void this.recheck((c) => c.member.networkId === subject.slice(6), true)),
+      bus.subscribe('account.*.*', (subject) => {
+        const [, networkId, userId] = subject.split('.');
+        void this.recheck((c) => c.member.networkId === networkId && String(c.member.userId) === userId, true);
+      }),
+      bus.subscribe('presence.*', (subject, e) => this.onPresence(subject.slice(9), e as { userId: number; state: 'online' | 'away' | 'offline' })),
+    );
+    this.timer = setInterval(() => void this.flushAcks(), o.ackFlushMs ?? 1000);
+    this.timer.unref();
+  }
+
+  get size(): number {
+    return this.conns.size;
+  }
+
+  /** Serializes work per conversation so records reach each socket in order. */
+  private enqueue(convId: string, work: () => Promise<void>): void {
+    const prev = this.chains.get(convId) ?? Promise.resolve();
+    const next = prev.then(work).catch((err: unknown) => this.o.log.error({ err, convId }, 'delivery failed'));
+    this.chains.set(convId, next);
+    void next.then(() => {
+      if (this.chains.get(convId) === next) this.chains.delete(convId);
+    });
+  }
+
+  /** Registers a signed-in socket and starts its catch-up from the device's cursors. */
+  async attach(conn: Connection): Promise<void> {
+    this.conns.add(conn);
+    const cursors = await this.o.db.selectFrom('device_cursors').select(['conv_id', 'seq']).where('device_id', '=', conn.member.deviceId).execute();
+    for (const c of cursors) this.follow(conn, c.conv_id, c.seq);
+    if (conn.policy.presenceEnabled) void this.o.bus.publish(`presence.${conn.member.networkId}`, { userId: conn.member.userId, state: 'online' });
+  }
+
+  private follow(conn: Connection, convId: string, from: number): void {
+    conn.convs.set(convId, from);
+    let set = this.byConv.get(convId);
+    if (!set) this.byConv.set(convId, (set = new Set()));
+    set.add(conn);
+    this.enqueue(convId, () => this.deliver(convId));
+  }
+
+  private unfollow(conn: Connection, convId: string): void {
+    conn.convs.delete(convId);
+    const set = this.byConv.get(convId);
+    set?.delete(conn);
+    if (set && set.size === 0) this.byConv.delete(convId);
+  }
+
+  detach(conn: Connection): void {
+    if (!this.conns.delete(conn)) return;
+    conn.closed = true;
+    for (const convId of [...conn.convs.keys()]) this.unfollow(conn, convId);
+    if (conn.policy.presenceEnabled && ![...this.conns].some((c) => c.member.userId === conn.member.userId && c.member.networkId === conn.member.networkId)) {
+      void this.o.bus.publish(`presence.${conn.member.networkId}`, { userId: conn.member.userId, state: 'offline' });
+    }
+  }
+
+  presence(conn: Connection, state: 'online' | 'away'): void {
+    void this.o.bus.publish(`presence.${conn.member.networkId}`, { userId: conn.member.userId, state });
+  }
+
+  /** Announces a committed message (or membership record) to every node. */
+  async committed(convId: string, result: Pick<SendResult, 'seq'>): Promise<void> {
+    await this.o.bus.publish(`conv.${convId}`, { seq: result.seq });
+  }
+
+  ack(conn: Connection, convId: string, seq: number): void {
+    const sent = conn.convs.get(convId);
+    if (sent === undefined) return;
+    const upTo = Math.min(seq, sent);
+    const key = `${conn.member.deviceId}\0${convId}`;
+    const prior = this.pendingAcks.get(key);
+    if (!prior || prior.seq < upTo) this.pendingAcks.set(key, { deviceId: conn.member.deviceId, convId, seq: upTo });
+  }
+
+  async flushAcks(): Promise<void> {
+    if (this.pendingAcks.size === 0) return;
+    const entries = [...this.pendingAcks.values()];
+    this.pendingAcks.clear();
+    try {
+      await this.o.db.transaction().execute((db) => advanceCursors(db, entries));
+    } catch (err) {
+      for (const e of entries) {
+        const key = `${e.deviceId}\0${e.convId}`;
+        const now = this.pendingAcks.get(key);
+        if (!now || now.seq < e.seq) this.pendingAcks.set(key, e);
+      }
+      this.o.log.error({ err }, 'could not write acknowledgements; retrying');
+    }
+  }
+
+  /** Writes every record after each follower's position to it, in order, reading each page once. */
+  private async deliver(convId: string): Promise<void> {
+    for (;;) {
+      const followers = [...(this.byConv.get(convId) ?? [])].filter((c) => !c.closed);
+      if (followers.length === 0) return;
+      const from = Math.min(...followers.map((c) => c.convs.get(convId) ?? Number.MAX_SAFE_INTEGER));
+      const rows = await this.o.db
+        .selectFrom('conv_messages')
+        .select(['seq', 'message_id', 'kind', 'sender_user_id', 'sender_device_id', 'sent_at', 'expires_at', 'bor', 'body', 'files'])
+        .where('conv_id', '=', convId)
+        .where('seq', '>', from)
+        .orderBy('seq')
+        .limit(PAGE)
+        .execute();
+      if (rows.length === 0) return;
+      const last = rows[rows.length - 1]!.seq;
+      const pwSeqs = rows.filter((r) => r.kind === 'pw').map((r) => r.seq);
+      const parts = new Map<string, string>();
+      if (pwSeqs.length > 0) {
+        const devices = [...new Set(followers.map((c) => c.member.deviceId))];
+        const found = await this.o.db
+          .selectFrom('conv_message_parts')
+          .select(['seq', 'device_id', 'body'])
+          .where('conv_id', '=', convId)
+          .where('seq', '>', from)
+          .where('seq', '<=', last)
+          .where('device_id', 'in', devices)
+          .execute();
+        for (const p of found) parts.set(`${p.seq}\0${p.device_id}`, p.body);
+      }
+      const now = this.o.now();
+      const shared = new Map<number, string>();
+      for (const conn of followers) {
+        const sent = conn.convs.get(convId);
+        if (sent === undefined || conn.closed) continue;
+        for (const r of rows) {
+          if (r.seq <= sent) continue;
+          if (r.expires_at !== null && r.expires_at <= now) continue;
+          if (r.kind === 'sk' && r.sender_device_id === conn.member.deviceId) continue;
+          let frame: string | undefined;
+          if (r.kind === 'pw') {
+            const part = parts.get(`${r.seq}\0${conn.member.deviceId}`);
+            if (part === undefined) continue;
+            frame = JSON.stringify({ t: 'msg', m: toDelivered(convId, { ...r, part }) } satisfies ServerFrame);
+          } else {
+            frame = shared.get(r.seq);
+            if (frame === undefined) shared.set(r.seq, (frame = JSON.stringify({ t: 'msg', m: toDelivered(convId, { ...r, part: null }) } satisfies ServerFrame)));
+          }
+          conn.send(frame);
+        }
+        conn.convs.set(convId, Math.max(sent, last));
+        if (conn.socket.bufferedAmount > MAX_BUFFERED_BYTES) this.close(conn, 'rate_limited', 'The connection cannot keep up; reconnect to continue.');
+      }
+      if (rows.length < PAGE) return;
+    }
+  }
+
+  private async onMembers(convId: string, e: MembersEvent): Promise<void> {
+    const removed = new Set(e.removed);
+    for (const conn of [...(this.byConv.get(convId) ?? [])]) {
+      if (e.deleted || (removed.has(conn.member.userId) && conn.member.networkId === e.networkId)) {
+        this.unfollow(conn, convId);
+        conn.send({ t: 'removed', conv: convId });
+      }
+    }
+    if (e.deleted) return;
+    const added = new Set(e.added);
+    const joining = [...this.conns].filter((c) => c.member.networkId === e.networkId && added.has(c.member.userId) && !c.convs.has(convId));
+    for (const conn of joining) {
+      const cursor = await this.o.db.selectFrom('device_cursors').select('seq').where('device_id', '=', conn.member.deviceId).where('conv_id', '=', convId).executeTakeFirst();
+      if (cursor) {
+        conn.convs.set(convId, cursor.seq);
+        let set = this.byConv.get(convId);
+        if (!set) this.byConv.set(convId, (set = new Set()));
+        set.add(conn);
+      }
+    }
+    const followers = [...(this.byConv.get(convId) ?? [])];
+    if (followers.length > 0) {
+      try {
+        const conversation = await getConversation(this.o.db, followers[0]!.member, convId);
+        const frame = JSON.stringify({ t: 'conversation', conversation } satisfies ServerFrame);
+        for (const conn of followers) conn.send(frame);
+      } catch (err) {
+        if (!(err instanceof MessagingError)) throw err;
+      }
+    }
+    await this.deliver(convId);
+  }
+
+  private onExpired(convId: string, e: { messageIds: string[] }): void {
+    const frame = JSON.stringify({ t: 'expired', conv: convId, messageIds: e.messageIds } satisfies ServerFrame);
+    for (const conn of this.byConv.get(convId) ?? []) conn.send(frame);
+  }
+
+  private onPresence(networkId: string, e: { userId: number; state: 'online' | 'away' | 'offline' }): void {
+    const frame = JSON.stringify({ t: 'presence', userId: e.userId, state: e.state } satisfies ServerFrame);
+    for (const conn of this.conns) {
+      if (conn.member.networkId === networkId && conn.policy.presenceEnabled && conn.member.userId !== e.userId) conn.send(frame);
+    }
+  }
+
+  /**
+   * Re-checks sockets after an administrator or account change: a suspended or deleted user, a reset
+   * device or an ended session is told why and disconnected; a changed policy is sent at once.
+   */
+  private async recheck(match: (c: Connection) => boolean, reloadConversations = false): Promise<void> {
+    for (const conn of [...this.conns].filter(match)) {
+      try {
+        await authenticateMember(this.o.db, conn.token, this.o.now());
+      } catch (err) {
+        if (err instanceof MessagingError) {
+          this.close(conn, err.code, err.message);
+          continue;
+        }
+        this.o.log.error({ err }, 'could not re-check a connection');
+        continue;
+      }
+      const policy = await policyFor(this.o.db, conn.member.networkId, conn.member.userId);
+      if (policy.version !== conn.policy.version) {
+        conn.policy = policy;
+        conn.send({ t: 'policy', policy });
+      }
+      if (reloadConversations) {
+        const cursors = await this.o.db.selectFrom('device_cursors').select(['conv_id', 'seq']).where('device_id', '=', conn.member.deviceId).execute();
+        const now = new Set(cursors.map((c) => c.conv_id));
+        for (const convId of [...conn.convs.keys()]) if (!now.has(convId)) this.enqueue(convId, async () => { this.unfollow(conn, convId); conn.send({ t: 'removed', conv: convId }); });
+        for (const c of cursors) if (!conn.convs.has(c.conv_id)) this.follow(conn, c.conv_id, c.seq);
+        // Records an administrator's change wrote (removals) reach the members still connected.
+        for (const convId of conn.convs.keys()) this.enqueue(convId, () => this.deliver(convId));
+      }
+    }
+  }
+
+  close(conn: Connection, code: string, message: string): void {
+    if (conn.closed) return;
+    conn.send({ t: 'closing', code, message });
+    this.detach(conn);
+    conn.socket.close(4000, code);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    for (const u of this.unsubscribe) u();
+    for (const conn of [...this.conns]) this.close(conn, 'unable_to_connect', 'The server is shutting down.');
+    await Promise.allSettled([...this.chains.values()]);
+    await this.flushAcks();
+  }
+}
+
+export interface MembersEvent {
+  networkId: string;
+  added: number[];
+  removed: number[];
+  deleted: boolean;
+}

@@ -1,0 +1,89 @@
+// The messaging plane as one Fastify plugin: REST routes, the WebSocket endpoint, the delivery hub,
+// and the jobs that delete expired and burned messages and unreferenced files. Announces admin
+// changes to every node's hub. Never sees plaintext.
+import websocket from '@fastify/websocket';
+import type { FastifyInstance } from 'fastify';
+import { MAX_FRAME_BYTES } from '@enclave/protocol';
+import type { BlobStore } from '../blobs/index.js';
+import type { Bus } from '../bus/index.js';
+import type { Store } from '../store/db.js';
+import type { AccountDeps } from './accounts.js';
+import type { MembershipChange } from './conversations.js';
+import { collectFiles } from './files.js';
+import { Hub } from './hub.js';
+import type { Mailer } from './mailer.js';
+import { collectExpired } from './messages.js';
+import { registerMessagingRoutes } from './routes.js';
+import { registerSocketRoute } from './socket.js';
+
+export interface MessagingOptions {
+  store: Store;
+  bus: Bus;
+  blobs: BlobStore;
+  mailer: Mailer;
+  now: () => number;
+  publicUrl: () => string;
+  /** Expiry job period (ms); files are collected every 60 periods. */
+  jobIntervalMs?: number;
+}
+
+export interface Messaging {
+  hub: Hub;
+  /** Tells every node that an administrator changed something in a network (policy, suspension, devices). */
+  adminChanged(networkId: string): Promise<void>;
+  /** Tells every node that one account changed (devices reset, deleted, password reset). */
+  accountChanged(networkId: string, userId: number): Promise<void>;
+  /** Runs the expiry and file collection once (the jobs also run on a timer). */
+  runJobs(options?: { files?: boolean }): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function registerMessaging(app: FastifyInstance, o: MessagingOptions): Promise<Messaging> {
+  const db = o.store.db;
+  const hub = new Hub({ db, bus: o.bus, now: o.now, log: app.log });
+  await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+
+  const accountChanged = async (networkId: string, userId: number) => o.bus.publish(`account.${networkId}.${userId}`, {});
+  const accountDeps: AccountDeps = {
+    db,
+    mailer: o.mailer,
+    now: o.now,
+    publicUrl: o.publicUrl,
+    onAccountChanged: (networkId, userId) => void accountChanged(networkId, userId).catch((err: unknown) => app.log.error({ err }, 'could not announce an account change')),
+  };
+  const membersChanged = async (change: MembershipChange) => {
+    await o.bus.publish(`members.${change.convId}`, { networkId: change.networkId, added: change.added, removed: change.removed, deleted: change.deleted });
+    if (change.seq !== undefined) await o.bus.publish(`conv.${change.convId}`, { seq: change.seq });
+  };
+
+  registerMessagingRoutes(app, { db, blobs: o.blobs, hub, accounts: accountDeps, now: o.now, membersChanged });
+  registerSocketRoute(app, { db, hub, now: o.now, log: app.log });
+
+  let ticks = 0;
+  let running: Promise<void> | undefined;
+  const runJobs = async (options: { files?: boolean } = {}) => {
+    const expired = await db.transaction().execute((trx) => collectExpired(trx, o.now()));
+    for (const [convId, messageIds] of expired) await o.bus.publish(`expired.${convId}`, { messageIds });
+    if (options.files ?? true) await collectFiles(db, o.blobs, o.now());
+  };
+  const timer = setInterval(() => {
+    if (running) return;
+    ticks++;
+    running = runJobs({ files: ticks % 60 === 0 })
+      .catch((err: unknown) => app.log.error({ err }, 'messaging jobs failed'))
+      .finally(() => (running = undefined));
+  }, o.jobIntervalMs ?? 1000);
+  timer.unref();
+
+  return {
+    hub,
+    adminChanged: (networkId) => o.bus.publish(`admin.${networkId}`, {}),
+    accountChanged,
+    runJobs,
+    async close() {
+      clearInterval(timer);
+      await running;
+      await hub.stop();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// The policy a member's clients enforce: the member's security group settings and the network's
+// settings, as the wire contract's Policy. Delivered at sign-in, on connect and whenever it changes
+// (the hub compares versions after every admin change of the network).
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Policy } from '@enclave/protocol';
+import { storedSettings } from '../admin/domain/securityGroups.js';
+import type { Database } from '../store/schema.js';
+import { fail } from './errors.js';
+
+type Db = Kysely<Database>;
+
+export async function policyFor(db: Db, networkId: string, userId: number): Promise<Policy> {
+  const row = await db
+    .selectFrom('users as u')
+    .innerJoin('security_groups as g', (j) => j.onRef('g.network_id', '=', 'u.network_id').onRef('g.group_id', '=', 'u.security_group_id'))
+    .innerJoin('networks as n', 'n.network_id', 'u.network_id')
+    .select(['g.group_id', 'g.settings', 'n.network_name', 'n.read_receipt_status', 'n.data_retention'])
+    .where('u.network_id', '=', networkId)
+    .where('u.user_id', '=', userId)
+    .executeTakeFirst();
+  if (!row) throw fail('user_not_found');
+  const s = storedSettings(row);
+  const readReceipts = (['DISABLED', 'ENABLED', 'FORCE_ENABLED'] as const).find((v) => v === row.read_receipt_status) ?? 'DISABLED';
+  const body: Omit<Policy, 'version'> = {
+    networkId,
+    networkName: row.network_name,
+    securityGroupId: row.group_id,
+    maxTtl: s.maxTtl,
+    maxBor: s.maxBor,
+    messageForwardingEnabled: s.messageForwardingEnabled,
+    filesEnabled: s.filesEnabled,
+    enableFileDownload: s.enableFileDownload,
+    maxAutoDownloadSize: s.maxAutoDownloadSize,
+    quickResponses: s.quickResponses,
+    presenceEnabled: s.presenceEnabled,
+    enableNotificationPreview: s.enableNotificationPreview,
+    locationEnabled: s.locationEnabled,
+    locationAllowMaps: s.locationAllowMaps,
+    isLinkPreviewEnabled: s.isLinkPreviewEnabled,
+    alwaysReauthenticate: s.alwaysReauthenticate,
+    sessionTimeoutMinutes: 0,
+    ssoMaxIdleMinutes: s.ssoMaxIdleMinutes,
+    isAtoEnabled: s.isAtoEnabled,
+    showMasterRecoveryKey: s.showMasterRecoveryKey,
+    lockoutThreshold: s.lockoutThreshold,
+    forceDeviceLockout: s.forceDeviceLockout,
+    passwordRequirements: s.passwordRequirements,
+    calling: { ...s.calling },
+    shredder: { ...s.shredder },
+    readReceipts,
+    forceReadReceipts: s.forceReadReceipts,
+    dataRetention: row.data_retention === 1,
+    retentionDevices: [],
+  };
+  const version = createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 16);
+  return { ...body, version };
+}

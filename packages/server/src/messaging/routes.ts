@@ -1,0 +1,302 @@
+// The REST side of the client protocol (docs/messaging.md): thin routes that authenticate the member,
+// validate the body with the wire schemas, call one service function in a transaction, announce what
+// changed on the bus, and answer. Errors are MessagingError bodies with the guide's texts.
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { z } from 'zod';
+import {
+  ApproveDeviceRequest,
+  ClaimBundlesRequest,
+  CreateConversationRequest,
+  CreateFileRequest,
+  FILE_CHUNK_CIPHERTEXT,
+  KeysUpload,
+  LoginRequest,
+  PasswordResetComplete,
+  PasswordResetRequest,
+  ReceiptBody,
+  RegisterRequest,
+  SendMessage,
+  UpdateConversationRequest,
+} from '@enclave/protocol';
+import { normalizeEmail, STATUS_ACTIVE } from '../admin/domain/users.js';
+import type { BlobStore } from '../blobs/index.js';
+import type { Database } from '../store/schema.js';
+import * as accounts from './accounts.js';
+import * as convs from './conversations.js';
+import { activeDevices, addOneTimePrekeys, claimBundles, listDevices, revokeDevice } from './devices.js';
+import { badRequestFrom, fail, MessagingError } from './errors.js';
+import * as files from './files.js';
+import type { Hub } from './hub.js';
+import { authenticateMember, bearer, endSession, type Member } from './memberAuth.js';
+import * as messages from './messages.js';
+import { policyFor } from './policy.js';
+
+type Db = Kysely<Database>;
+
+export interface RouteDeps {
+  db: Db;
+  blobs: BlobStore;
+  hub: Hub;
+  accounts: accounts.AccountDeps;
+  now: () => number;
+  /** Announces a membership change (after commit) so every node updates its sockets. */
+  membersChanged(change: convs.MembershipChange): Promise<void>;
+}
+
+function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  let value = body;
+  if (body instanceof Buffer) {
+    try {
+      value = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    } catch {
+      throw fail('bad_request', 'The body is not valid JSON.');
+    }
+  }
+  const r = schema.safeParse(value ?? {});
+  if (!r.success) throw badRequestFrom(r.error.issues);
+  return r.data;
+}
+
+export function sendMessagingError(reply: FastifyReply, err: MessagingError): FastifyReply {
+  return reply.status(err.status).header('content-type', 'application/json').send(JSON.stringify(err.toBody()));
+}
+
+export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): void {
+  const { db } = d;
+
+  const member = async (req: FastifyRequest, opts: { allowPending?: boolean } = {}): Promise<Member> => {
+    const m = await authenticateMember(db, bearer(req.headers.authorization), d.now());
+    if (!m.approved && !opts.allowPending) throw fail('device_approval_required');
+    return m;
+  };
+  const json = (reply: FastifyReply, status: number, body: unknown) => reply.status(status).header('content-type', 'application/json').send(JSON.stringify(body));
+
+  app.register(async (scope) => {
+    scope.setErrorHandler((error, request, reply) => {
+      if (error instanceof MessagingError) return sendMessagingError(reply, error);
+      const e = error as { statusCode?: number; code?: string; message: string };
+      if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendMessagingError(reply, fail('too_large'));
+      if (typeof e.statusCode === 'number' && e.statusCode < 500) return sendMessagingError(reply, fail('bad_request', e.message));
+      request.log.error({ err: error }, 'internal error');
+      return sendMessagingError(reply, fail('internal', `An internal error occurred. Request ID: ${request.id}`));
+    });
+
+    // Accounts
+    scope.post('/v1/accounts/register', async (req, reply) => json(reply, 201, await accounts.register(d.accounts, parse(RegisterRequest, req.body))));
+    scope.post('/v1/accounts/login', async (req, reply) => json(reply, 200, await accounts.login(d.accounts, parse(LoginRequest, req.body))));
+    scope.post('/v1/accounts/logout', async (req, reply) => {
+      const m = await member(req, { allowPending: true });
+      await endSession(db, m.tokenHash);
+      return reply.status(204).send();
+    });
+    scope.post('/v1/accounts/reauthenticate', async (req, reply) => {
+      const m = await member(req);
+      const { password } = parse(LoginRequest.pick({ password: true }), req.body);
+      await accounts.reauthenticate(d.accounts, m, password);
+      return reply.status(204).send();
+    });
+    scope.post('/v1/accounts/password-reset', async (req, reply) => {
+      const body = parse(PasswordResetRequest, req.body);
+      await accounts.requestPasswordReset(d.accounts, body.email, body.networkId);
+      return json(reply, 202, { message: 'If an account exists for this email address, a password reset link was sent. It expires in 24 hours.' });
+    });
+    scope.post('/v1/accounts/password-reset/complete', async (req, reply) => {
+      const body = parse(PasswordResetComplete, req.body);
+      const res = await accounts.completePasswordReset(d.accounts, body, async (convId, who) => {
+        const change = await db.transaction().execute((trx) => convs.leaveConversation(trx, who, convId, d.now()));
+        await d.membersChanged(change);
+      });
+      return json(reply, 200, res);
+    });
+
+    scope.get('/v1/me', async (req, reply) => {
+      const m = await member(req, { allowPending: true });
+      const user = await db.selectFrom('users').select(['username', 'first_name', 'last_name']).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).executeTakeFirstOrThrow();
+      return json(reply, 200, {
+        member: { userId: m.userId, email: user.username, firstName: user.first_name, lastName: user.last_name },
+        networkId: m.networkId,
+        deviceId: m.deviceId,
+        deviceStatus: m.approved ? 'ACTIVE' : 'PENDING_APPROVAL',
+        policy: await policyFor(db, m.networkId, m.userId),
+        devices: await listDevices(db, m.networkId, m.userId),
+      });
+    });
+
+    // Devices and keys
+    scope.get('/v1/devices', async (req, reply) => {
+      const m = await member(req, { allowPending: true });
+      return json(reply, 200, { devices: await listDevices(db, m.networkId, m.userId) });
+    });
+    scope.delete<{ Params: { deviceId: string } }>('/v1/devices/:deviceId', async (req, reply) => {
+      const m = await member(req);
+      const mine = (await listDevices(db, m.networkId, m.userId)).find((x) => x.deviceId === req.params.deviceId);
+      if (!mine) throw fail('not_found', 'Device not found.');
+      await db.transaction().execute((trx) => revokeDevice(trx, m.networkId, m.userId, req.params.deviceId));
+      d.accounts.onAccountChanged(m.networkId, m.userId);
+      return reply.status(204).send();
+    });
+    scope.post('/v1/devices/approval-codes', async (req, reply) => json(reply, 201, await accounts.createApprovalCode(d.accounts, await member(req))));
+    scope.post('/v1/devices/email-code', async (req, reply) => {
+      await accounts.emailApprovalCode(d.accounts, await member(req, { allowPending: true }));
+      return json(reply, 202, { message: 'A verification code was sent to your email address. It expires in 10 minutes.' });
+    });
+    scope.post('/v1/devices/approve', async (req, reply) => {
+      const m = await member(req, { allowPending: true });
+      const res = await accounts.approveDevice(d.accounts, m, bearer(req.headers.authorization)!, parse(ApproveDeviceRequest, req.body));
+      d.accounts.onAccountChanged(m.networkId, m.userId);
+      return json(reply, 200, res);
+    });
+    scope.put('/v1/keys', async (req, reply) => {
+      const m = await member(req, { allowPending: true });
+      const body = parse(KeysUpload, req.body);
+      await db.transaction().execute(async (trx) => {
+        if (body.signedPrekey) {
+          const s = body.signedPrekey;
+          await trx.updateTable('device_keys').set({ spk_id: s.id, spk_pub: s.dhPub, spk_kem_pub: s.kemPublic, spk_signature: s.signature }).where('device_id', '=', m.deviceId).execute();
+        }
+        await addOneTimePrekeys(trx, m.deviceId, body.oneTimePrekeys);
+      });
+      return json(reply, 200, { oneTimePrekeys: await countPrekeys(db, m.deviceId) });
+    });
+    scope.get('/v1/keys/count', async (req, reply) => json(reply, 200, { oneTimePrekeys: await countPrekeys(db, (await member(req, { allowPending: true })).deviceId) }));
+    scope.post('/v1/keys/claim', async (req, reply) => {
+      const m = await member(req);
+      const body = parse(ClaimBundlesRequest, req.body);
+      const bundles = await db.transaction().execute((trx) => claimBundles(trx, m.networkId, body.deviceIds));
+      return json(reply, 200, { bundles });
+    });
+
+    // Directory
+    scope.get<{ Querystring: { q?: string; limit?: string } }>('/v1/directory', async (req, reply) => {
+      const m = await member(req);
+      const q = (req.query.q ?? '').trim().toLowerCase();
+      const limit = Math.min(Math.max(Number(req.query.limit ?? 50) || 50, 1), 200);
+      let query = db.selectFrom('users').select(['user_id', 'username', 'first_name', 'last_name']).where('network_id', '=', m.networkId).where('status', '=', STATUS_ACTIVE);
+      if (q) query = query.where((eb) => eb.or([eb('username', 'like', `${q}%`), eb('first_name_lc', 'like', `${q}%`), eb('last_name_lc', 'like', `${q}%`)]));
+      const rows = await query.orderBy('username').limit(limit).execute();
+      return json(reply, 200, { members: rows.map((r) => ({ userId: r.user_id, email: r.username, firstName: r.first_name, lastName: r.last_name })) });
+    });
+    scope.get<{ Querystring: { email?: string } }>('/v1/users/lookup', async (req, reply) => {
+      const m = await member(req);
+      const email = normalizeEmail(req.query.email ?? '');
+      if (!email) throw fail('bad_request', 'Enter a valid email address.');
+      const rows = await db.selectFrom('users').select(['network_id', 'user_id', 'username', 'first_name', 'last_name', 'status']).where('username', '=', email).execute();
+      const here = rows.find((r) => r.network_id === m.networkId);
+      if (!here || here.status !== STATUS_ACTIVE) {
+        if (!here && rows.some((r) => r.status === STATUS_ACTIVE)) throw fail('different_network');
+        throw fail('user_not_found');
+      }
+      return json(reply, 200, {
+        member: { userId: here.user_id, email: here.username, firstName: here.first_name, lastName: here.last_name },
+        devices: await activeDevices(db, m.networkId, [here.user_id]),
+      });
+    });
+
+    // Conversations
+    scope.get('/v1/conversations', async (req, reply) => json(reply, 200, { conversations: await convs.listConversations(db, await member(req)) }));
+    scope.post('/v1/conversations', async (req, reply) => {
+      const m = await member(req);
+      const body = parse(CreateConversationRequest, req.body);
+      const { conversation, change } = await db.transaction().execute((trx) => convs.createConversation(trx, m, body, d.now()));
+      if (change) await d.membersChanged(change);
+      return json(reply, change ? 201 : 200, conversation);
+    });
+    scope.get<{ Params: { id: string } }>('/v1/conversations/:id', async (req, reply) => json(reply, 200, await convs.getConversation(db, await member(req), req.params.id)));
+    scope.patch<{ Params: { id: string } }>('/v1/conversations/:id', async (req, reply) => {
+      const m = await member(req);
+      const body = parse(UpdateConversationRequest, req.body);
+      const { conversation, change } = await db.transaction().execute((trx) => convs.updateConversation(trx, m, req.params.id, body, d.now()));
+      await d.membersChanged(change);
+      return json(reply, 200, conversation);
+    });
+    scope.post<{ Params: { id: string } }>('/v1/conversations/:id/leave', async (req, reply) => {
+      const m = await member(req);
+      const change = await db.transaction().execute((trx) => convs.leaveConversation(trx, m, req.params.id, d.now()));
+      await d.membersChanged(change);
+      return reply.status(204).send();
+    });
+    scope.delete<{ Params: { id: string } }>('/v1/conversations/:id', async (req, reply) => {
+      const m = await member(req);
+      const change = await db.transaction().execute((trx) => convs.deleteConversation(trx, m, req.params.id));
+      await d.membersChanged(change);
+      return reply.status(204).send();
+    });
+    scope.get<{ Params: { id: string } }>('/v1/conversations/:id/devices', async (req, reply) => json(reply, 200, { devices: await convs.conversationDevices(db, await member(req), req.params.id) }));
+    scope.get<{ Params: { id: string }; Querystring: { after?: string; limit?: string } }>('/v1/conversations/:id/messages', async (req, reply) => {
+      const m = await member(req);
+      await convs.requireMembership(db, m, req.params.id);
+      const after = Math.max(Number(req.query.after ?? 0) || 0, 0);
+      const limit = Math.min(Math.max(Number(req.query.limit ?? 200) || 200, 1), 1000);
+      const { messages: list, upTo } = await messages.readRange(db, m.deviceId, req.params.id, after, limit, d.now());
+      return json(reply, 200, { messages: list, upTo });
+    });
+    scope.post<{ Params: { id: string } }>('/v1/conversations/:id/messages', async (req, reply) => {
+      const m = await member(req);
+      const msg = parse(SendMessage, { ...parseObject(req.body), conv: req.params.id });
+      const policy = await policyFor(db, m.networkId, m.userId);
+      const result = await db.transaction().execute((trx) => messages.sendMessage(trx, m, msg, policy, d.now()));
+      if (!result.duplicate) await d.hub.committed(msg.conv, result);
+      return json(reply, result.duplicate ? 200 : 201, result);
+    });
+    scope.post<{ Params: { id: string } }>('/v1/conversations/:id/receipts', async (req, reply) => {
+      const m = await member(req);
+      const body = parse(ReceiptBody.pick({ messageIds: true }), req.body);
+      const policy = await policyFor(db, m.networkId, m.userId);
+      const r = await db.transaction().execute((trx) => messages.sendReceipt(trx, m, req.params.id, body.messageIds, policy, d.now()));
+      await d.hub.committed(req.params.id, r);
+      return reply.status(204).send();
+    });
+    scope.delete<{ Params: { id: string; messageId: string } }>('/v1/conversations/:id/messages/:messageId', async (req, reply) => {
+      const m = await member(req);
+      const r = await db.transaction().execute((trx) => messages.deleteForEveryone(trx, m, req.params.id, req.params.messageId, d.now()));
+      await d.hub.committed(req.params.id, r);
+      return reply.status(204).send();
+    });
+
+    // Files
+    scope.post('/v1/files', async (req, reply) => {
+      const m = await member(req);
+      const body = parse(CreateFileRequest, req.body);
+      const policy = await policyFor(db, m.networkId, m.userId);
+      return json(reply, 201, await files.createFile(db, m, body, policy, d.now()));
+    });
+    scope.put<{ Params: { id: string; index: string } }>('/v1/files/:id/chunks/:index', { bodyLimit: FILE_CHUNK_CIPHERTEXT + 1024 }, async (req, reply) => {
+      const m = await member(req);
+      const body = req.body instanceof Buffer ? req.body : Buffer.alloc(0);
+      const policy = await policyFor(db, m.networkId, m.userId);
+      const sha = req.headers['x-enclave-sha256'];
+      await files.putChunk(db, d.blobs, m, req.params.id, Number(req.params.index), body, typeof sha === 'string' ? sha.toLowerCase() : undefined, policy);
+      return reply.status(204).send();
+    });
+    scope.get<{ Params: { id: string } }>('/v1/files/:id', async (req, reply) => json(reply, 200, await files.fileStatus(db, d.blobs, await member(req), req.params.id)));
+    scope.post<{ Params: { id: string } }>('/v1/files/:id/complete', async (req, reply) => json(reply, 200, await files.completeFile(db, d.blobs, await member(req), req.params.id)));
+    scope.get<{ Params: { id: string; index: string } }>('/v1/files/:id/chunks/:index', async (req, reply) => {
+      const m = await member(req);
+      const { length } = await files.requireDownload(db, m, req.params.id, Number(req.params.index));
+      const stream = await d.blobs.getChunk(req.params.id, Number(req.params.index));
+      return reply.header('content-type', 'application/octet-stream').header('content-length', String(length)).send(Readable.from(stream));
+    });
+  });
+
+}
+
+/** A JSON object body (validated against its schema by the caller). */
+function parseObject(body: unknown): Record<string, unknown> {
+  let value: unknown = body;
+  if (body instanceof Buffer) {
+    try {
+      value = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    } catch {
+      throw fail('bad_request', 'The body is not valid JSON.');
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('bad_request', 'The body must be a JSON object.');
+  return value as Record<string, unknown>;
+}
+
+async function countPrekeys(db: Db, deviceId: string): Promise<number> {
+  const r = await db.selectFrom('one_time_prekeys').select((eb) => eb.fn.countAll<number>().as('n')).where('device_id', '=', deviceId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
