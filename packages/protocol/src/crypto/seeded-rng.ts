@@ -1,7 +1,7 @@
 /**
  * seeded-rng.ts — owns the deterministic RNG used ONLY by tests and the test
- * vectors (SHA-256 in counter mode over a seed string). Not exported from
- * index.ts; never use it for real keys.
+ * vectors: output block i = SHA-256(utf8(seed) || u32be(i)), concatenated.
+ * Not exported from index.ts; never use it for real keys.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, u32be, utf8Encode } from './bytes.js';
@@ -12,9 +12,17 @@ export function seededRng(seed: string): Rng {
   let counter = 0;
   let pool: Uint8Array = new Uint8Array(0);
   return (n) => {
-    while (pool.length < n) pool = concatBytes(pool, sha256(concatBytes(s, u32be(counter++))));
-    const out = pool.slice(0, n);
-    pool = pool.slice(n);
+    const out = new Uint8Array(n);
+    let off = Math.min(n, pool.length);
+    out.set(pool.subarray(0, off));
+    pool = pool.slice(off);
+    while (off < n) {
+      const b = sha256(concatBytes(s, u32be(counter++)));
+      const take = Math.min(b.length, n - off);
+      out.set(b.subarray(0, take), off);
+      off += take;
+      pool = b.slice(take);
+    }
     return out;
   };
 }
