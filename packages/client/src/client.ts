@@ -1,0 +1,426 @@
+/**
+ * client.ts — owns EnclaveClient, the SDK's entry point: signing in (delegating to account.ts),
+ * wiring the modules together, the WebSocket lifecycle and the ordered processing of server frames,
+ * policy updates, the SDK-enforced session timers (alwaysReauthenticate, absolute session timeout),
+ * and the message API for apps. Plaintext exists only in memory and in the encrypted local store;
+ * never sends plaintext or keys to the server, never logs content.
+ */
+import { SessionResponse, type Policy, type SendMessage, type ServerFrame } from '@enclave/protocol';
+import {
+  PROFILE_KEY,
+  completePasswordReset,
+  loginAccount,
+  openProfile,
+  registerAccount,
+  requestPasswordReset,
+  signInStoredDevice,
+  type DeviceOptions,
+  type SignedIn,
+  type StoreOptions,
+} from './account.js';
+import { Mutex, type Context } from './context.js';
+import { Conversations, type ConversationPatch, type UserRef } from './conversations.js';
+import { Directory } from './directory.js';
+import { TypedEmitter, type Listener } from './emitter.js';
+import { EnclaveError, enclaveError, isEnclaveError } from './errors.js';
+import { Files } from './files.js';
+import { Http, q } from './http.js';
+import { Inbound } from './inbound.js';
+import { KeyManager } from './keys.js';
+import { LocalMessages } from './local-messages.js';
+import { silentLogger } from './logger.js';
+import { Messaging, type FileOptions, type TextOptions } from './messaging.js';
+import { Outbound } from './outbound.js';
+import { ApprovalCode, DevicesResponse, MeResponse, SendResponse } from './schemas.js';
+import { SenderKeys } from './sender-keys.js';
+import { SessionManager } from './sessions.js';
+import { Socket } from './socket.js';
+import type { EncryptedStore } from './store/encrypted-store.js';
+import type { FileRef } from '@enclave/protocol';
+import type { ClientEvents, FileSink, FileSource, Me, Message, Platform, Progress } from './types.js';
+
+export interface ClientOptions extends StoreOptions {
+  platform?: Platform;
+}
+
+export class EnclaveClient {
+  /** The master recovery key, present only right after registration when the group shows it. */
+  readonly recoveryKey?: string;
+  private readonly ctx: Context;
+  private readonly events: TypedEmitter<ClientEvents>;
+  private readonly dir: Directory;
+  private readonly local: LocalMessages;
+  private readonly senderKeys: SenderKeys;
+  private readonly convs: Conversations;
+  private readonly files: Files;
+  private readonly msgs: Messaging;
+  private keys?: KeyManager;
+  private sessions?: SessionManager;
+  private outbound?: Outbound;
+  private inbound?: Inbound;
+  private socket?: Socket;
+  private frames: Promise<void> = Promise.resolve();
+  private member?: Me['member'];
+  private isLocked = false;
+  private suspendedAt?: number;
+  private timeoutTimer?: ReturnType<typeof setTimeout>;
+
+  private constructor(signed: { store: EncryptedStore; profile: SignedIn['profile']; policy: Policy; recoveryKey?: string }, opts: ClientOptions) {
+    this.events = new TypedEmitter<ClientEvents>((err) => this.events.emit('error', { code: 'internal', message: (err as Error).message }));
+    const logger = opts.logger ?? silentLogger;
+    const profile = signed.profile;
+    this.ctx = {
+      http: new Http({
+        server: profile.server,
+        logger,
+        ...(opts.fetch ? { fetch: opts.fetch } : {}),
+        token: () => this.ctx.profile.token,
+        onAuthFailure: (err) => this.onAuthFailure(err),
+      }),
+      store: signed.store,
+      logger,
+      events: this.events,
+      platform: opts.platform ?? {},
+      profile,
+      policy: signed.policy,
+      crypto: new Mutex(),
+      now: opts.now ?? Date.now,
+    };
+    if (signed.recoveryKey) this.recoveryKey = signed.recoveryKey;
+    this.dir = new Directory(this.ctx);
+    this.local = new LocalMessages(this.ctx);
+    this.senderKeys = new SenderKeys(this.ctx);
+    this.convs = new Conversations(this.ctx, this.dir, this.senderKeys, this.local);
+    this.files = new Files(this.ctx);
+    this.msgs = new Messaging({
+      ctx: this.ctx,
+      dir: this.dir,
+      local: this.local,
+      files: this.files,
+      outbound: () => this.outbound!,
+      socket: () => this.socket,
+      guard: () => this.requireUnlocked(),
+    });
+  }
+
+  // ---- Signing in ------------------------------------------------------------------------------
+
+  /** Registers with an invite code (BatchCreateUser); the new device is this one. */
+  static async register(o: ClientOptions & DeviceOptions & { server: string; email: string; inviteCode: string; password: string; firstName?: string; lastName?: string }): Promise<EnclaveClient> {
+    const s = await registerAccount(o);
+    return EnclaveClient.start(s, o, s.session.recoveryKey);
+  }
+
+  /** Signs in (the stored device when the profile has one, else a new device). */
+  static async login(o: ClientOptions & Partial<DeviceOptions> & { server: string; email: string; password: string; networkId?: string }): Promise<EnclaveClient> {
+    return EnclaveClient.start(await loginAccount(o), o);
+  }
+
+  /**
+   * Opens the stored profile. When its session ended (timeout), signs the stored device in again
+   * with the same password.
+   */
+  static async open(o: ClientOptions & { password: string }): Promise<EnclaveClient> {
+    const { store, profile } = await openProfile(o);
+    const http = new Http({ server: profile.server, logger: o.logger ?? silentLogger, ...(o.fetch ? { fetch: o.fetch } : {}), token: () => profile.token });
+    try {
+      const me = await http.json('GET', '/v1/me', MeResponse);
+      return EnclaveClient.start({ store, profile, session: undefined as never }, o, undefined, me.policy);
+    } catch (err) {
+      if (!isEnclaveError(err, 'session_expired') && !isEnclaveError(err, 'unauthorized')) throw err;
+      await store.close().catch(() => undefined);
+      return EnclaveClient.login({ ...o, server: profile.server, email: profile.email, networkId: profile.networkId });
+    }
+  }
+
+  static requestPasswordReset = requestPasswordReset;
+
+  /** Completes a password reset: a full account reset that wipes this profile's local store. */
+  static async resetPassword(o: ClientOptions & DeviceOptions & { server: string; token: string; password: string }): Promise<EnclaveClient> {
+    return EnclaveClient.start(await completePasswordReset(o), o);
+  }
+
+  private static async start(s: SignedIn, o: ClientOptions, recoveryKey?: string, policy?: Policy): Promise<EnclaveClient> {
+    const c = new EnclaveClient({ store: s.store, profile: s.profile, policy: policy ?? s.session.policy, ...(recoveryKey ? { recoveryKey } : {}) }, o);
+    if (s.profile.deviceStatus === 'ACTIVE') await c.init();
+    return c;
+  }
+
+  /** Loads keys, fetches the account and policy, re-arms timers, retries held messages. */
+  private async init(): Promise<void> {
+    this.keys = await KeyManager.load(this.ctx);
+    this.sessions = new SessionManager(this.ctx, this.keys);
+    this.outbound = new Outbound(this.ctx, this.dir, this.sessions, this.senderKeys, this.local, { deliver: (m) => this.deliver(m) });
+    this.inbound = new Inbound(this.ctx, this.dir, this.sessions, this.senderKeys, this.local);
+    this.inbound.onProcessed = (conv, seq) => void this.socket?.send({ t: 'ack', conv, seq });
+    const me = await this.ctx.http.json('GET', '/v1/me', MeResponse);
+    this.member = me.member;
+    this.applyPolicy(me.policy, false);
+    await this.local.restoreTimers();
+    for (const conv of await this.senderKeys.heldConversations()) await this.inbound.retryHeld(conv);
+    this.armSessionTimeout();
+    void this.keys.replenish().catch((err: unknown) => this.ctx.logger.log('warn', 'keys.replenish_failed', { code: (err as EnclaveError).code }));
+  }
+
+  // ---- State -----------------------------------------------------------------------------------
+
+  get policy(): Policy {
+    return this.ctx.policy;
+  }
+  get me(): Me {
+    const p = this.ctx.profile;
+    return { member: this.member ?? { userId: p.userId, email: p.email, firstName: p.firstName, lastName: p.lastName }, deviceId: p.deviceId, policy: this.ctx.policy };
+  }
+  get userId(): number {
+    return this.ctx.profile.userId;
+  }
+  get deviceId(): string {
+    return this.ctx.profile.deviceId;
+  }
+  get pendingApproval(): boolean {
+    return this.ctx.profile.deviceStatus === 'PENDING_APPROVAL';
+  }
+  get locked(): boolean {
+    return this.isLocked;
+  }
+
+  on<K extends keyof ClientEvents>(event: K, listener: Listener<ClientEvents[K]>): () => void {
+    return this.events.on(event, listener);
+  }
+  once<K extends keyof ClientEvents>(event: K, listener: Listener<ClientEvents[K]>): () => void {
+    return this.events.once(event, listener);
+  }
+  off<K extends keyof ClientEvents>(event: K, listener: Listener<ClientEvents[K]>): void {
+    this.events.off(event, listener);
+  }
+  /** The next event of a kind (optionally matching a filter). */
+  next<K extends keyof ClientEvents>(event: K, filter?: (p: ClientEvents[K]) => boolean): Promise<ClientEvents[K]> {
+    return this.events.next(event, filter);
+  }
+
+  private applyPolicy(p: Policy, emit = true): void {
+    const changed = p.version !== this.ctx.policy.version;
+    this.ctx.policy = p;
+    if (changed || emit) this.ctx.logger.log('info', 'policy.applied', { version: p.version });
+    if (changed && emit) this.events.emit('policy', p);
+  }
+
+  private async saveProfile(): Promise<void> {
+    await this.ctx.store.putJson(PROFILE_KEY, this.ctx.profile);
+  }
+
+  // ---- Devices ---------------------------------------------------------------------------------
+
+  /** Approves this PENDING device with a code (other device or e-mail) or the master recovery key. */
+  async approveDevice(proof: { code: string } | { recoveryKey: string }): Promise<void> {
+    const s = await this.ctx.http.json('POST', '/v1/devices/approve', SessionResponse, { body: proof });
+    Object.assign(this.ctx.profile, { token: s.token, deviceStatus: s.deviceStatus, expiresAt: s.expiresAt });
+    await this.saveProfile();
+    this.applyPolicy(s.policy, false);
+    if (s.deviceStatus === 'ACTIVE') await this.init();
+  }
+  async requestEmailCode(): Promise<void> {
+    await this.ctx.http.empty('POST', '/v1/devices/email-code');
+  }
+  async createApprovalCode(): Promise<{ code: string; expiresAt: number }> {
+    return this.ctx.http.json('POST', '/v1/devices/approval-codes', ApprovalCode);
+  }
+  async devices() {
+    return (await this.ctx.http.json('GET', '/v1/devices', DevicesResponse)).devices;
+  }
+  async resetDevice(deviceId: string): Promise<void> {
+    await this.ctx.http.empty('DELETE', `/v1/devices/${q(deviceId)}`);
+  }
+
+  // ---- Connection ------------------------------------------------------------------------------
+
+  /** Opens the WebSocket; resolves when the server is ready. Reconnects on its own until close(). */
+  async connect(): Promise<void> {
+    this.requireActive();
+    if (this.socket) return;
+    const create = this.ctx.platform.createWebSocket ?? ((url: string) => new (globalThis as unknown as { WebSocket: new (u: string) => never }).WebSocket(url));
+    this.socket = new Socket({
+      url: this.ctx.http.socketUrl(),
+      token: () => this.ctx.profile.token,
+      create,
+      logger: this.ctx.logger,
+      onFrame: (f) => this.enqueue(f),
+      onState: (state) => this.events.emit('connection', { state }),
+      onTerminal: (code, message) => this.onTerminal(code, message),
+    });
+    try {
+      await this.socket.start();
+    } catch (err) {
+      this.socket = undefined;
+      throw err;
+    }
+  }
+
+  private enqueue(f: ServerFrame): void {
+    this.frames = this.frames.then(() => this.handleFrame(f)).catch((err: unknown) => {
+      this.ctx.logger.log('error', 'frame.failed', { t: f.t, error: (err as Error).name });
+      this.events.emit('error', { code: err instanceof EnclaveError ? err.code : 'internal', message: (err as Error).message });
+    });
+  }
+
+  /** Resolves once every frame received so far has been processed. */
+  idle(): Promise<void> {
+    return this.frames;
+  }
+
+  private async handleFrame(f: ServerFrame): Promise<void> {
+    switch (f.t) {
+      case 'ready':
+        return this.applyPolicy(f.policy);
+      case 'msg':
+        return this.inbound?.process(f.m);
+      case 'conversation':
+        this.dir.remember(f.conversation);
+        this.dir.invalidateDevices(f.conversation.id);
+        return this.events.emit('conversation', f.conversation);
+      case 'removed':
+        await this.convs.forgetLocally(f.conv);
+        return this.events.emit('removed', { conv: f.conv });
+      case 'expired':
+        for (const id of f.messageIds) await this.local.delete(f.conv, id);
+        return this.events.emit('expired', { conv: f.conv, messageIds: f.messageIds });
+      case 'policy':
+        return this.applyPolicy(f.policy);
+      case 'presence':
+        return this.events.emit('presence', { userId: f.userId, state: f.state });
+      case 'error':
+        return this.events.emit('error', { code: f.code, message: f.message });
+      default:
+        return;
+    }
+  }
+
+  private async deliver(msg: SendMessage): Promise<{ seq: number; duplicate: boolean }> {
+    if (this.socket) {
+      const f = await this.socket.request({ t: 'send', msg });
+      if (f.t !== 'sent') throw new EnclaveError('internal', 'Unexpected answer to a send.');
+      return { seq: f.seq, duplicate: f.duplicate };
+    }
+    return this.ctx.http.json('POST', `/v1/conversations/${q(msg.conv)}/messages`, SendResponse, { body: msg });
+  }
+
+  private onTerminal(code: string, message: string): void {
+    this.socket = undefined;
+    if (code === 'session_expired') this.lock('session_timeout');
+    this.events.emit('closed', { code, message });
+  }
+
+  private onAuthFailure(err: EnclaveError): void {
+    if (err.code === 'session_expired') this.lock('session_timeout');
+  }
+
+  /** Closes the connection and the local store; the profile stays signed in. */
+  async close(): Promise<void> {
+    this.socket?.stop();
+    this.socket = undefined;
+    await this.frames;
+    this.local.stop();
+    if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
+    await this.ctx.store.close();
+  }
+
+  /** Ends the session on the server (the device stays registered) and closes. */
+  async logout(): Promise<void> {
+    await this.ctx.http.empty('POST', '/v1/accounts/logout').catch(() => undefined);
+    delete this.ctx.profile.token;
+    await this.saveProfile();
+    await this.close();
+  }
+
+  setPresence(state: 'online' | 'away'): void {
+    this.socket?.send({ t: 'presence', state });
+  }
+
+  // ---- Locking (alwaysReauthenticate, session timeout) -----------------------------------------
+
+  /** The app went to the background. */
+  suspendApp(): void {
+    this.suspendedAt = this.ctx.now();
+  }
+  /** The app came back: with alwaysReauthenticate the client locks until unlock(password). */
+  resumeApp(): void {
+    if (this.suspendedAt !== undefined && this.ctx.policy.alwaysReauthenticate) this.lock('resume');
+    this.suspendedAt = undefined;
+  }
+
+  private lock(reason: 'resume' | 'session_timeout'): void {
+    if (this.isLocked) return;
+    this.isLocked = true;
+    this.ctx.logger.log('info', 'client.locked', { reason });
+    this.events.emit('locked', { reason });
+  }
+
+  private armSessionTimeout(): void {
+    if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
+    const at = this.ctx.profile.expiresAt;
+    if (!at) return;
+    const delay = Math.min(Math.max(0, at - this.ctx.now()), 2 ** 31 - 1);
+    this.timeoutTimer = setTimeout(() => (this.ctx.now() >= at ? this.lock('session_timeout') : this.armSessionTimeout()), delay);
+    (this.timeoutTimer as { unref?: () => void }).unref?.();
+  }
+
+  /** Unlocks with the password: re-authenticates, or signs the device in again after the timeout. */
+  async unlock(password: string): Promise<void> {
+    const expired = this.ctx.profile.expiresAt !== null && this.ctx.now() >= this.ctx.profile.expiresAt;
+    if (!expired) {
+      try {
+        await this.ctx.http.empty('POST', '/v1/accounts/reauthenticate', { body: { password } });
+      } catch (err) {
+        if (!isEnclaveError(err, 'session_expired')) throw err;
+        return this.unlock(password);
+      }
+    } else {
+      if (!this.keys) throw enclaveError('unauthorized');
+      const session = await signInStoredDevice(this.ctx.http, this.ctx.profile, this.keys.identity, password, this.ctx.now());
+      Object.assign(this.ctx.profile, { token: session.token, expiresAt: session.expiresAt, deviceStatus: session.deviceStatus });
+      await this.saveProfile();
+      this.applyPolicy(session.policy);
+    }
+    this.isLocked = false;
+    this.armSessionTimeout();
+    this.events.emit('unlocked', {});
+  }
+
+  private requireActive(): void {
+    if (this.pendingApproval) throw enclaveError('device_approval_required');
+    if (!this.outbound) throw enclaveError('unauthorized');
+  }
+
+  private requireUnlocked(): void {
+    this.requireActive();
+    if (this.isLocked) throw enclaveError('reauthentication_required');
+  }
+
+  // ---- Conversations ---------------------------------------------------------------------------
+
+  directory(query?: string, limit?: number) { return this.convs.directory(query, limit); }
+  lookup(email: string) { return this.convs.lookup(email); }
+  conversations() { return this.convs.list(); }
+  conversation(id: string) { return this.convs.get(id); }
+  createRoom(o: { name: string; description?: string; members: UserRef[] }) { return this.convs.createRoom(o); }
+  createGroup(members: UserRef[], name?: string) { return this.convs.createGroup(members, name); }
+  openDm(user: UserRef) { return this.convs.openDm(user); }
+  updateConversation(conv: string, patch: ConversationPatch) { return this.convs.update(conv, patch); }
+  leave(conv: string) { return this.convs.leave(conv); }
+  deleteConversation(conv: string) { return this.convs.delete(conv); }
+
+  // ---- Messages (messaging.ts) -----------------------------------------------------------------
+
+  sendText(conv: string, text: string, o?: TextOptions): Promise<Message> { return this.msgs.sendText(conv, text, o); }
+  edit(conv: string, messageId: string, text: string): Promise<void> { return this.msgs.edit(conv, messageId, text); }
+  deleteForEveryone(conv: string, messageId: string): Promise<void> { return this.msgs.deleteForEveryone(conv, messageId); }
+  forward(conv: string, message: Message, o?: TextOptions): Promise<Message> { return this.msgs.forward(conv, message, o); }
+  sendLocation(conv: string, lat: number, lon: number, o?: TextOptions & { accuracy?: number }): Promise<Message> { return this.msgs.sendLocation(conv, lat, lon, o); }
+  sendFile(conv: string, file: string | FileSource | Uint8Array, o?: FileOptions): Promise<Message> { return this.msgs.sendFile(conv, file, o); }
+  markRead(conv: string, messageIds: string[]): Promise<boolean> { return this.msgs.markRead(conv, messageIds); }
+  read(conv: string, messageId: string): Promise<Message | undefined> { return this.msgs.read(conv, messageId); }
+  messages(conv: string): Promise<Message[]> { return this.msgs.messages(conv); }
+  message(id: string, conv?: string): Promise<Message | undefined> { return this.msgs.message(id, conv); }
+  downloadFile(ref: FileRef, sink: FileSink, o?: { onProgress?: (p: Progress) => void }): Promise<void> { return this.msgs.downloadFile(ref, sink, o); }
+  previewFile(ref: FileRef): Promise<Uint8Array> { return this.msgs.previewFile(ref); }
+}

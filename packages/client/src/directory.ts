@@ -1,0 +1,82 @@
+/**
+ * directory.ts — owns what the SDK knows about conversations and their devices: conversation
+ * records (cached in the store, refreshed from `GET /v1/conversations`), the device list to encrypt
+ * to (`GET /v1/conversations/{id}/devices`, cached in memory and dropped on membership or device
+ * changes), and member e-mail addresses for message senders. Read-only toward the server.
+ */
+import { Conversation, ConversationDevices, type Member } from '@enclave/protocol';
+import type { Context } from './context.js';
+import { q } from './http.js';
+import { ConversationsResponse } from './schemas.js';
+import type { DeviceRef } from './sessions.js';
+
+const DEVICE_CACHE_MS = 60_000;
+
+export class Directory {
+  private devices = new Map<string, { at: number; list: DeviceRef[] }>();
+  private convs = new Map<string, Conversation>();
+  private emails = new Map<number, string>();
+
+  constructor(private readonly ctx: Context) {}
+
+  remember(c: Conversation): void {
+    this.convs.set(c.id, c);
+    for (const m of c.members) this.emails.set(m.userId, m.email);
+    void this.ctx.store.putJson(`conv/${c.id}`, c).catch(() => undefined);
+  }
+
+  rememberMembers(members: Member[]): void {
+    for (const m of members) this.emails.set(m.userId, m.email);
+  }
+
+  emailOf(userId: number): string | undefined {
+    if (userId === this.ctx.profile.userId) return this.ctx.profile.email;
+    return this.emails.get(userId);
+  }
+
+  async list(): Promise<Conversation[]> {
+    const { conversations } = await this.ctx.http.json('GET', '/v1/conversations', ConversationsResponse);
+    for (const c of conversations) this.remember(c);
+    return conversations;
+  }
+
+  async get(id: string, fresh = false): Promise<Conversation> {
+    if (!fresh) {
+      const cached = this.convs.get(id) ?? (await this.ctx.store.getJson<Conversation>(`conv/${id}`));
+      if (cached) {
+        this.convs.set(id, cached);
+        for (const m of cached.members) this.emails.set(m.userId, m.email);
+        return cached;
+      }
+    }
+    const c = await this.ctx.http.json('GET', `/v1/conversations/${q(id)}`, Conversation);
+    this.remember(c);
+    return c;
+  }
+
+  async forget(id: string): Promise<void> {
+    this.convs.delete(id);
+    this.devices.delete(id);
+    await this.ctx.store.delete(`conv/${id}`);
+  }
+
+  /** Every device to encrypt to in `conv` (members' and the retention bot's). */
+  async devicesOf(conv: string, fresh = false): Promise<DeviceRef[]> {
+    const cached = this.devices.get(conv);
+    if (!fresh && cached && this.ctx.now() - cached.at < DEVICE_CACHE_MS) return cached.list;
+    const { devices } = await this.ctx.http.json('GET', `/v1/conversations/${q(conv)}/devices`, ConversationDevices);
+    this.devices.set(conv, { at: this.ctx.now(), list: devices });
+    return devices;
+  }
+
+  invalidateDevices(conv?: string): void {
+    if (conv === undefined) this.devices.clear();
+    else this.devices.delete(conv);
+  }
+
+  /** The identity a device publishes, looked up in a conversation's device list (refreshed once). */
+  async identityOf(conv: string, deviceId: string): Promise<DeviceRef | undefined> {
+    const hit = (await this.devicesOf(conv)).find((d) => d.deviceId === deviceId);
+    return hit ?? (await this.devicesOf(conv, true)).find((d) => d.deviceId === deviceId);
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * inbound.ts — owns receiving: each delivered message in sequence order is de-duplicated, decrypted
+ * (pairwise or sender key; a sender-key message whose key has not arrived is held and retried when
+ * the distribution comes), checked against its envelope, applied locally (new message, edit,
+ * sender key, deletion, receipt, membership change) and persisted, and only then acknowledged.
+ * Never logs content; never sends anything but acks.
+ */
+import { ReceiptBody, SystemEvent, fromBase64Url, utf8Decode, type Content, type DeliveredMessage } from '@enclave/protocol';
+import { decodeEnvelope, senderKeyAd, unb64 } from './codec.js';
+import type { Context } from './context.js';
+import type { Directory } from './directory.js';
+import { EnclaveError } from './errors.js';
+import type { LocalMessages } from './local-messages.js';
+import type { SenderKeys } from './sender-keys.js';
+import type { SessionManager } from './sessions.js';
+import type { Message } from './types.js';
+
+/** Parses a clear-JSON body (`sys`, `rcpt`); accepts raw JSON or base64url-encoded JSON. */
+function clearJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return JSON.parse(utf8Decode(fromBase64Url(body)));
+  }
+}
+
+export class Inbound {
+  /** Called with (conv, seq) once a message is processed and persisted. */
+  onProcessed: (conv: string, seq: number) => void = () => {};
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly dir: Directory,
+    private readonly sessions: SessionManager,
+    private readonly senderKeys: SenderKeys,
+    private readonly local: LocalMessages,
+  ) {}
+
+  async process(m: DeliveredMessage): Promise<void> {
+    if (await this.local.isDuplicate(m.conv, m.seq, m.messageId)) {
+      this.onProcessed(m.conv, m.seq);
+      return;
+    }
+    try {
+      await this.apply(m);
+    } catch (err) {
+      const code = err instanceof EnclaveError ? err.code : 'integrity';
+      this.ctx.logger.log('warn', 'message.undecryptable', { conv: m.conv, seq: m.seq, messageId: m.messageId, kind: m.kind, code, error: (err as Error).name });
+      this.ctx.events.emit('error', { code, message: 'A message could not be decrypted.', conv: m.conv, messageId: m.messageId });
+    }
+    await this.local.markProcessed(m.conv, m.seq, m.messageId);
+    this.onProcessed(m.conv, m.seq);
+  }
+
+  private async apply(m: DeliveredMessage): Promise<void> {
+    if (m.expiresAt !== null && m.expiresAt <= this.ctx.now()) return;
+    switch (m.kind) {
+      case 'sys':
+        return this.system(m);
+      case 'rcpt': {
+        const r = ReceiptBody.safeParse(clearJson(m.body));
+        if (r.success) this.ctx.events.emit('receipt', { conv: m.conv, userId: m.senderUserId, messageIds: r.data.messageIds, state: 'read' });
+        return;
+      }
+      case 'pw': {
+        const plaintext = await this.ctx.crypto.run(() =>
+          this.sessions.decrypt({ userId: m.senderUserId, deviceId: m.senderDeviceId }, unb64(m.body), (d) => this.dir.identityOf(m.conv, d)),
+        );
+        const env = decodeEnvelope(plaintext, { conv: m.conv, id: m.messageId, from: m.senderDeviceId, to: this.ctx.profile.deviceId });
+        return this.content(m, env.c);
+      }
+      case 'sk': {
+        const plaintext = await this.ctx.crypto.run(() =>
+          this.senderKeys.decrypt(m.conv, m.senderDeviceId, unb64(m.body), senderKeyAd(m.conv, m.messageId, m.senderDeviceId)),
+        );
+        if (!plaintext) return this.ctx.crypto.run(() => this.senderKeys.hold(m));
+        const env = decodeEnvelope(plaintext, { conv: m.conv, id: m.messageId, from: m.senderDeviceId, to: '*' });
+        return this.content(m, env.c);
+      }
+    }
+  }
+
+  private async system(m: DeliveredMessage): Promise<void> {
+    const parsed = SystemEvent.safeParse(clearJson(m.body));
+    if (!parsed.success) return;
+    const e = parsed.data;
+    switch (e.event) {
+      case 'members_removed':
+      case 'left':
+      case 'devices_changed':
+        this.dir.invalidateDevices(m.conv);
+        await this.ctx.crypto.run(() => this.senderKeys.requireRotation(m.conv));
+        if (e.event === 'devices_changed' && e.userId === this.ctx.profile.userId) this.dir.invalidateDevices();
+        break;
+      case 'members_added':
+      case 'created':
+        this.dir.invalidateDevices(m.conv);
+        break;
+      case 'deleted_message': {
+        const target = await this.local.get(m.conv, e.messageId);
+        if (target && target.sender.userId !== e.by) break;
+        await this.local.delete(m.conv, e.messageId);
+        this.ctx.events.emit('deleted', { conv: m.conv, messageId: e.messageId, by: e.by });
+        break;
+      }
+      default:
+        break;
+    }
+    if (['created', 'updated', 'moderators', 'members_added', 'members_removed', 'left'].includes(e.event)) {
+      await this.dir.get(m.conv, true).catch(() => undefined);
+    }
+    this.ctx.events.emit('system', { conv: m.conv, seq: m.seq, event: e as Record<string, unknown> & { event: string } });
+  }
+
+  private async content(m: DeliveredMessage, c: Content): Promise<void> {
+    const sender = { userId: m.senderUserId, deviceId: m.senderDeviceId, ...(this.dir.emailOf(m.senderUserId) ? { email: this.dir.emailOf(m.senderUserId)! } : {}) };
+    switch (c.type) {
+      case 'sender_key': {
+        if (c.conv !== m.conv) throw new EnclaveError('integrity', 'A sender key was sent for another conversation.');
+        await this.ctx.crypto.run(() => this.senderKeys.importFrom(c.conv, m.senderDeviceId, unb64(c.distribution)));
+        await this.retryHeld(c.conv, m.senderDeviceId);
+        return;
+      }
+      case 'edit': {
+        const target = await this.local.get(m.conv, c.target);
+        if (!target || target.sender.userId !== m.senderUserId) return;
+        const edited = this.ctx.now();
+        await this.local.put({ ...target, text: c.text, edited });
+        this.ctx.events.emit('edited', { conv: m.conv, messageId: c.target, text: c.text, edited });
+        return;
+      }
+      default: {
+        const msg: Message = {
+          id: m.messageId,
+          conv: m.conv,
+          seq: m.seq,
+          sender,
+          sentAt: c.sentAt,
+          receivedAt: m.sentAt,
+          ...(m.expiresAt !== null ? { expiresAt: m.expiresAt } : {}),
+          ...(m.bor !== null ? { bor: m.bor } : {}),
+          ...(c.forwarded ? { forwarded: true } : {}),
+        };
+        if (m.senderUserId === this.ctx.profile.userId) msg.outgoing = true;
+        if (c.type === 'text') {
+          msg.text = c.text;
+          if (c.replyTo) msg.replyTo = c.replyTo;
+        } else if (c.type === 'file') {
+          if (!m.files.includes(c.file.fileId)) throw new EnclaveError('integrity', 'A file message does not reference its file.');
+          msg.file = c.file;
+          if (c.text !== undefined) msg.text = c.text;
+          if (c.replyTo) msg.replyTo = c.replyTo;
+        } else {
+          msg.location = { latitude: c.latitude, longitude: c.longitude, ...(c.accuracy !== undefined ? { accuracy: c.accuracy } : {}) };
+        }
+        await this.local.put(msg);
+        this.ctx.logger.log('info', 'message.received', { conv: m.conv, seq: m.seq, messageId: m.messageId, type: c.type });
+        this.ctx.events.emit('message', msg);
+      }
+    }
+  }
+
+  /** Decrypts the messages held for (conv, device) now that its key arrived. */
+  async retryHeld(conv: string, device?: string): Promise<void> {
+    for (const held of await this.senderKeys.held(conv, device)) {
+      const plaintext = await this.ctx.crypto
+        .run(() => this.senderKeys.decrypt(conv, held.senderDeviceId, unb64(held.body), senderKeyAd(conv, held.messageId, held.senderDeviceId)))
+        .catch((err: unknown) => {
+          this.ctx.events.emit('error', { code: 'integrity', message: (err as Error).message, conv, messageId: held.messageId });
+          return null;
+        });
+      if (plaintext === undefined) continue;
+      await this.senderKeys.release(held);
+      if (plaintext === null) continue;
+      try {
+        const env = decodeEnvelope(plaintext, { conv, id: held.messageId, from: held.senderDeviceId, to: '*' });
+        await this.content(held, env.c);
+      } catch (err) {
+        this.ctx.events.emit('error', { code: 'integrity', message: (err as Error).message, conv, messageId: held.messageId });
+      }
+    }
+  }
+}

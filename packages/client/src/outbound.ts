@@ -1,0 +1,149 @@
+/**
+ * outbound.ts — owns sending: the security-group checks made before anything leaves (timers,
+ * forwarding, location, files), encryption of a Content (pairwise parts for DMs, the sender key
+ * for rooms and groups, distributing a fresh or missing sender key first), delivery over the
+ * WebSocket (resolved on `sent`) or REST, and the sender's local copy. Only ciphertext and routing
+ * metadata reach the server; plaintext is never logged.
+ */
+import { SendMessage, type Content, type Policy } from '@enclave/protocol';
+import { b64, encodeEnvelope, newId, senderKeyAd } from './codec.js';
+import { Mutex, type Context } from './context.js';
+import type { Directory } from './directory.js';
+import { enclaveError } from './errors.js';
+import type { LocalMessages } from './local-messages.js';
+import type { SenderKeys } from './sender-keys.js';
+import type { SessionManager } from './sessions.js';
+import type { Message } from './types.js';
+
+export interface SendOptions {
+  /** Expiration timer (seconds): at most policy.maxTtl. */
+  ttl?: number;
+  /** Burn-on-read timer (seconds): at most policy.maxBor. */
+  bor?: number;
+  /** Reuse a message ID (idempotent retry of the same message). */
+  messageId?: string;
+  files?: string[];
+}
+
+export interface Delivery {
+  deliver(msg: SendMessage): Promise<{ seq: number; duplicate: boolean }>;
+}
+
+/** Refuses timers beyond the security group's limits (policy_violation) before sending. */
+export function checkTimers(policy: Policy, opts: SendOptions): void {
+  for (const [value, max] of [
+    [opts.ttl, policy.maxTtl],
+    [opts.bor, policy.maxBor],
+  ] as const) {
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value < 1 || (max > 0 && value > max)) throw enclaveError('policy_violation');
+  }
+}
+
+export class Outbound {
+  private convLocks = new Map<string, Mutex>();
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly dir: Directory,
+    private readonly sessions: SessionManager,
+    private readonly senderKeys: SenderKeys,
+    private readonly local: LocalMessages,
+    private readonly delivery: Delivery,
+  ) {}
+
+  private lock(conv: string): Mutex {
+    let m = this.convLocks.get(conv);
+    if (!m) this.convLocks.set(conv, (m = new Mutex()));
+    return m;
+  }
+
+  /** Encrypts and delivers one Content; resolves once the server committed it. */
+  async send(conv: string, content: Content, opts: SendOptions = {}): Promise<Message> {
+    checkTimers(this.ctx.policy, opts);
+    const messageId = opts.messageId ?? newId();
+    const c = await this.dir.get(conv);
+    return this.lock(conv).run(async () => {
+      const from = this.ctx.profile.deviceId;
+      const meta = {
+        ...(opts.ttl !== undefined ? { ttl: opts.ttl } : {}),
+        ...(opts.bor !== undefined ? { bor: opts.bor } : {}),
+        ...(opts.files?.length ? { files: opts.files } : {}),
+      };
+      let msg: SendMessage;
+      if (c.kind === 'dm') {
+        const devices = await this.dir.devicesOf(conv);
+        const { parts } = await this.ctx.crypto.run(() =>
+          this.sessions.encryptFor(devices, (d) => encodeEnvelope({ v: 1, conv, id: messageId, from, to: d.deviceId, c: content })),
+        );
+        msg = SendMessage.parse({ conv, messageId, kind: 'pw', parts, ...meta });
+      } else {
+        await this.distributeSenderKey(conv);
+        const body = await this.ctx.crypto.run(() =>
+          this.senderKeys.encrypt(conv, encodeEnvelope({ v: 1, conv, id: messageId, from, to: '*', c: content }), senderKeyAd(conv, messageId, from)),
+        );
+        msg = SendMessage.parse({ conv, messageId, kind: 'sk', body: b64(body), ...meta });
+      }
+      await this.local.markSent(conv, messageId);
+      const { seq } = await this.delivery.deliver(msg);
+      this.ctx.logger.log('info', 'message.sent', { conv, messageId, seq, kind: msg.kind, type: content.type });
+      return this.keepLocal(conv, seq, messageId, content, opts);
+    });
+  }
+
+  /**
+   * Makes sure every current device of `conv` holds this device's sender key: a fresh key after a
+   * removal (then to everybody), the current key to devices that joined since.
+   */
+  async distributeSenderKey(conv: string): Promise<void> {
+    const devices = await this.dir.devicesOf(conv);
+    const prepared = await this.ctx.crypto.run(async () => {
+      const { distribution, missing } = await this.senderKeys.prepare(
+        conv,
+        devices.map((d) => d.deviceId),
+      );
+      if (missing.length === 0) return undefined;
+      const targets = devices.filter((d) => missing.includes(d.deviceId));
+      const messageId = newId();
+      const content: Content = { type: 'sender_key', conv, distribution: b64(distribution), sentAt: this.ctx.now() };
+      const from = this.ctx.profile.deviceId;
+      const { parts } = await this.sessions.encryptFor(targets, (d) => encodeEnvelope({ v: 1, conv, id: messageId, from, to: d.deviceId, c: content }));
+      return { messageId, parts, missing };
+    });
+    if (!prepared) return;
+    if (Object.keys(prepared.parts).length > 0) {
+      await this.local.markSent(conv, prepared.messageId);
+      await this.delivery.deliver(SendMessage.parse({ conv, messageId: prepared.messageId, kind: 'pw', parts: prepared.parts }));
+    }
+    // Devices without a bundle are not retried on every send; a devices_changed record brings them back.
+    await this.ctx.crypto.run(() => this.senderKeys.markDistributed(conv, prepared.missing));
+    this.ctx.logger.log('info', 'sender_key.distributed', { conv, devices: Object.keys(prepared.parts).length });
+  }
+
+  private async keepLocal(conv: string, seq: number, id: string, content: Content, opts: SendOptions): Promise<Message> {
+    const now = this.ctx.now();
+    const m: Message = {
+      id,
+      conv,
+      seq,
+      sender: { userId: this.ctx.profile.userId, deviceId: this.ctx.profile.deviceId, email: this.ctx.profile.email },
+      sentAt: content.sentAt,
+      receivedAt: now,
+      outgoing: true,
+      ...(opts.ttl ? { expiresAt: now + opts.ttl * 1000 } : {}),
+      ...(opts.bor ? { bor: opts.bor } : {}),
+    };
+    if (content.type === 'text') {
+      m.text = content.text;
+      if (content.replyTo) m.replyTo = content.replyTo;
+    } else if (content.type === 'file') {
+      m.file = content.file;
+      if (content.text) m.text = content.text;
+    } else if (content.type === 'location') {
+      m.location = { latitude: content.latitude, longitude: content.longitude, ...(content.accuracy !== undefined ? { accuracy: content.accuracy } : {}) };
+    }
+    if (content.forwarded) m.forwarded = true;
+    if (content.type === 'text' || content.type === 'file' || content.type === 'location') await this.local.put(m);
+    return m;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * types.ts — owns the public data types of the SDK: the decrypted message as the app sees it, the
+ * event map of EnclaveClient, the stored profile, and the platform hooks (WebSocket, files) that
+ * keep the core isomorphic. Types only: no logic, no I/O.
+ */
+import type { Conversation, FileRef, Member, Policy } from '@enclave/protocol';
+
+export interface Sender {
+  userId: number;
+  deviceId: string;
+  email?: string;
+}
+
+/** A decrypted message (text, file or location) as shown to the app. */
+export interface Message {
+  id: string;
+  conv: string;
+  seq: number;
+  sender: Sender;
+  /** Sender's clock (epoch ms), from inside the encryption. */
+  sentAt: number;
+  /** Server's commit time (epoch ms). */
+  receivedAt: number;
+  text?: string;
+  file?: FileRef;
+  location?: { latitude: number; longitude: number; accuracy?: number };
+  replyTo?: string;
+  forwarded?: boolean;
+  /** Epoch ms of the last edit. */
+  edited?: number;
+  /** Epoch ms when the message expires (ttl). */
+  expiresAt?: number;
+  /** Burn-on-read seconds. */
+  bor?: number;
+  /** Epoch ms when it burns (set once the app has read it). */
+  burnAt?: number;
+  /** True for messages this device sent. */
+  outgoing?: boolean;
+}
+
+export interface ClientEvents {
+  message: Message;
+  edited: { conv: string; messageId: string; text: string; edited: number };
+  deleted: { conv: string; messageId: string; by: number };
+  receipt: { conv: string; userId: number; messageIds: string[]; state: 'read' };
+  burned: { conv: string; messageId: string };
+  expired: { conv: string; messageIds: string[] };
+  conversation: Conversation;
+  removed: { conv: string };
+  policy: Policy;
+  presence: { userId: number; state: 'online' | 'away' | 'offline' };
+  /** A membership or device change recorded by the server in a conversation. */
+  system: { conv: string; seq: number; event: Record<string, unknown> & { event: string } };
+  /** The SDK locked itself (alwaysReauthenticate on resume, or the session timeout); call unlock(password). */
+  locked: { reason: 'resume' | 'session_timeout' };
+  unlocked: Record<string, never>;
+  connection: { state: 'connecting' | 'ready' | 'reconnecting' | 'closed' };
+  closed: { code: string; message: string };
+  error: { code: string; message: string; conv?: string; messageId?: string };
+}
+
+/** What the SDK keeps about the signed-in account (encrypted in the local store). */
+export interface Profile {
+  server: string;
+  email: string;
+  userId: number;
+  networkId: string;
+  firstName: string;
+  lastName: string;
+  deviceId: string;
+  deviceStatus: 'ACTIVE' | 'PENDING_APPROVAL';
+  token?: string;
+  expiresAt: number | null;
+  deviceType: 'desktop' | 'web' | 'cli' | 'bot' | 'android' | 'ios';
+  clientName: string;
+}
+
+export interface Me {
+  member: Member;
+  deviceId: string;
+  policy: Policy;
+}
+
+/** A readable source of bytes (a file on disk, a browser Blob, bytes in memory). */
+export interface FileSource {
+  size: number;
+  /** Stable identity for resuming an interrupted upload (e.g. path + size + mtime). */
+  resumeId?: string;
+  read(offset: number, length: number): Promise<Uint8Array>;
+  close?(): Promise<void>;
+}
+
+/** Where downloaded plaintext goes; abort() discards everything written. */
+export interface FileSink {
+  write(chunk: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** The subset of the WebSocket API the SDK uses (browser WebSocket and the `ws` package both fit). */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+}
+
+/** Platform hooks: Node passes `nodePlatform()` from '@enclave/client/node'. */
+export interface Platform {
+  createWebSocket?: (url: string) => WebSocketLike;
+  /** Opens a file by path (Node): lets sendFile take a path. */
+  openFile?: (path: string) => Promise<FileSource>;
+}
+
+export interface Progress {
+  bytes: number;
+  total: number;
+}
