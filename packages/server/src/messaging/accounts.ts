@@ -128,15 +128,21 @@ async function findAccount(db: Db, rawEmail: string, networkId: string | undefin
  * Checks the password with the lockout rule: a locked account is refused without looking at the
  * password; a wrong password counts, and the lockoutThreshold-th failure locks for 24 hours.
  */
-async function checkPassword(db: Db, networkId: string, userId: number, password: string, now: number): Promise<void> {
+async function checkPassword(deps: Pick<AccountDeps, 'db'>, networkId: string, userId: number, password: string, now: number): Promise<void> {
+  // The failure count must survive the refusal: the count commits, then the error is thrown.
+  const refusal = await deps.db.transaction().execute((db) => countAttempt(db, networkId, userId, password, now));
+  if (refusal) throw refusal;
+}
+
+async function countAttempt(db: Db, networkId: string, userId: number, password: string, now: number): Promise<MessagingError | undefined> {
   const account = await db.selectFrom('member_accounts').selectAll().where('network_id', '=', networkId).where('user_id', '=', userId).executeTakeFirstOrThrow();
-  if (account.locked_until !== null && account.locked_until > now) throw new MessagingError('account_locked', undefined, undefined, { lockedUntil: account.locked_until });
+  if (account.locked_until !== null && account.locked_until > now) return new MessagingError('account_locked', undefined, undefined, { lockedUntil: account.locked_until });
   const ok = await verifyPassword(password, account.password_hash);
   if (ok) {
     if (account.failed_attempts !== 0 || account.locked_until !== null) {
       await db.updateTable('member_accounts').set({ failed_attempts: 0, locked_until: null }).where('network_id', '=', networkId).where('user_id', '=', userId).execute();
     }
-    return;
+    return undefined;
   }
   const policy = await policyFor(db, networkId, userId);
   const failures = (account.locked_until !== null ? 0 : account.failed_attempts) + 1;
@@ -144,19 +150,18 @@ async function checkPassword(db: Db, networkId: string, userId: number, password
   if (threshold > 0 && failures >= threshold) {
     const lockedUntil = now + LOCK_MS;
     await db.updateTable('member_accounts').set({ failed_attempts: failures, locked_until: lockedUntil }).where('network_id', '=', networkId).where('user_id', '=', userId).execute();
-    throw new MessagingError('account_locked', undefined, undefined, { lockedUntil });
+    return new MessagingError('account_locked', undefined, undefined, { lockedUntil });
   }
   await db.updateTable('member_accounts').set({ failed_attempts: failures, locked_until: null }).where('network_id', '=', networkId).where('user_id', '=', userId).execute();
   const left = threshold > 0 ? threshold - failures : undefined;
-  throw fail('invalid_credentials', left !== undefined ? `Incorrect password. ${left} attempt${left === 1 ? '' : 's'} left before your account is locked for 24 hours.` : undefined);
+  return fail('invalid_credentials', left !== undefined ? `Incorrect password. ${left} attempt${left === 1 ? '' : 's'} left before your account is locked for 24 hours.` : undefined);
 }
 
 export async function login(deps: AccountDeps, input: z.infer<typeof LoginRequest>): Promise<SessionResponse> {
   const now = deps.now();
   const { user } = await findAccount(deps.db, input.email, input.networkId);
   const m = { networkId: user.network_id, userId: user.user_id };
-  // The failure count must survive the refusal, so the password check commits on its own.
-  await deps.db.transaction().execute((db) => checkPassword(db, m.networkId, m.userId, input.password, now));
+  await checkPassword(deps, m.networkId, m.userId, input.password, now);
   if (user.suspended === 1) throw fail('account_suspended');
   return deps.db.transaction().execute(async (db) => {
     let deviceId: string;
@@ -188,7 +193,7 @@ export async function login(deps: AccountDeps, input: z.infer<typeof LoginReques
 }
 
 export async function reauthenticate(deps: AccountDeps, member: Member, password: string): Promise<void> {
-  await deps.db.transaction().execute((db) => checkPassword(db, member.networkId, member.userId, password, deps.now()));
+  await checkPassword(deps, member.networkId, member.userId, password, deps.now());
 }
 
 /** An approved device creates a code that approves a new device of the same account (10 minutes). */

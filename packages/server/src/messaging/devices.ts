@@ -1,15 +1,16 @@
 // Member devices and their public keys: creation at registration / sign-in, prekey uploads, bundle
 // claims (one one-time prekey consumed per claim), approval of a new device under account takeover
 // protection, sign-out of a device. Holds public keys only; private keys never leave the device.
-import { createHash, createPublicKey, randomBytes, randomInt, verify } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { DeviceInfo, NewDevice, PrekeyBundleWire } from '@enclave/protocol';
+import { fromBase64Url, utf8Encode, verifyDetached, type DeviceInfo, type NewDevice, type PrekeyBundleWire } from '@enclave/protocol';
 import { DEVICE_ACTIVE, DEVICE_RESET } from '../admin/domain/users.js';
 import type { Database } from '../store/schema.js';
 
 type Db = Kysely<Database>;
 
-export const LOGIN_SIGNATURE_PREFIX = 'enclave-login-v1';
+/** Detached-signature context of the sign-in proof of an existing device. */
+export const LOGIN_SIGNATURE_CONTEXT = 'enclave-login-v1';
 export const LOGIN_SIGNATURE_WINDOW_MS = 5 * 60_000;
 export const APPROVAL_CODE_TTL_MS = 10 * 60_000;
 
@@ -136,17 +137,20 @@ export async function listDevices(db: Db, networkId: string, userId: number): Pr
 export async function revokeDevice(db: Db, networkId: string, userId: number, deviceId: string): Promise<void> {
   await db.updateTable('device_keys').set({ revoked: 1 }).where('device_id', '=', deviceId).where('network_id', '=', networkId).where('user_id', '=', userId).execute();
   await db.updateTable('devices').set({ status: DEVICE_RESET }).where('network_id', '=', networkId).where('user_id', '=', userId).where('app_id', '=', deviceId).execute();
-  await db.deleteFrom('member_sessions').where('device_id', '=', deviceId).execute();
+  // Its sessions stay (they now answer device_reset, so the client can say why), unusable.
   await db.deleteFrom('one_time_prekeys').where('device_id', '=', deviceId).execute();
   await db.deleteFrom('device_cursors').where('device_id', '=', deviceId).execute();
 }
 
-/** Checks the login signature of an existing device (Ed25519 over `enclave-login-v1|<deviceId>|<timestamp>`). */
+/**
+ * Checks the sign-in proof of an existing device: signDetached(identity, 'enclave-login-v1',
+ * UTF-8 `<deviceId>|<timestamp>`), the timestamp within 5 minutes of the server's clock.
+ */
 export function verifyLoginSignature(identitySignPub: string, deviceId: string, timestamp: number, signature: string, now: number): boolean {
   if (Math.abs(now - timestamp) > LOGIN_SIGNATURE_WINDOW_MS) return false;
   try {
-    const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: identitySignPub }, format: 'jwk' });
-    return verify(null, Buffer.from(`${LOGIN_SIGNATURE_PREFIX}|${deviceId}|${timestamp}`, 'utf8'), key, Buffer.from(signature, 'base64url'));
+    verifyDetached(fromBase64Url(identitySignPub), LOGIN_SIGNATURE_CONTEXT, utf8Encode(`${deviceId}|${timestamp}`), fromBase64Url(signature));
+    return true;
   } catch {
     return false;
   }
