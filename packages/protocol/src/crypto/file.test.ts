@@ -85,7 +85,7 @@ describe('file chunks', () => {
     for (const [i, c] of enc.entries()) {
       for (const pos of [0, c.length >> 1, c.length - 1]) {
         const bad = c.slice();
-        bad[pos] ^= 1;
+        bad[pos]! ^= 1;
         await expectCode(decryptFileChunk(key, i, i === enc.length - 1, bad), 'decrypt_failed');
       }
     }

@@ -163,7 +163,7 @@ function own(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes);
 }
 
-async function importAesKey(key: Uint8Array, usage: 'encrypt' | 'decrypt'): Promise<CryptoKey> {
+async function importAesKey(key: Uint8Array, usage: 'encrypt' | 'decrypt') {
   check(key.length === KEY_LEN, 'invalid_argument', 'AES-256 key must be 32 bytes');
   return globalThis.crypto.subtle.importKey('raw', own(key), { name: 'AES-GCM' }, false, [usage]);
 }

@@ -85,7 +85,7 @@ describe('sender keys', () => {
     const { message } = await senderKeyEncrypt(owner, enc('genuine'), AD);
     for (let i = 0; i < message.length; i++) {
       const bad = message.slice();
-      bad[i] ^= 0x80;
+      bad[i]! ^= 0x80;
       await expectCode(senderKeyDecrypt(recv, bad, AD), ['bad_signature', 'malformed', 'unknown_key']);
     }
     await expectCode(senderKeyDecrypt(recv, message, enc('room:other|sender:alice/dev1')), 'bad_signature');

@@ -221,7 +221,7 @@ describe('pairwise session', () => {
       const step = message.length > 500 ? 7 : 1;
       for (let i = 0; i < message.length; i += i < 2 ? 1 : step) {
         const bad = message.slice();
-        bad[i] ^= 0x01;
+        bad[i]! ^= 0x01;
         await expectCode(sessionDecrypt(state, bad, AD), ['decrypt_failed', 'malformed', 'session_mismatch', 'too_many_skipped', 'replay']);
       }
       await expectCode(sessionDecrypt(state, message.slice(0, -1), AD), ['decrypt_failed', 'malformed']);
@@ -251,7 +251,7 @@ describe('pairwise session', () => {
     const mallory = device('forge-mallory');
     const good = bundle(bob);
     const badSig = good.signedPrekey.signature.slice();
-    badSig[10] ^= 1;
+    badSig[10]! ^= 1;
     await expectCode(() => initiateSession(alice.identity, { ...good, signedPrekey: { ...good.signedPrekey, signature: badSig } }, AD), 'bad_signature');
     // Mallory's signed prekey presented under Bob's identity
     await expectCode(() => initiateSession(alice.identity, { ...good, signedPrekey: publicSignedPrekey(mallory.spk) }, AD), 'bad_signature');
@@ -259,7 +259,7 @@ describe('pairwise session', () => {
     await expectCode(() => initiateSession(alice.identity, { ...good, identityDhPub: mallory.identity.dhPub }, AD), 'bad_signature');
     // substituted KEM key
     const kemPublic = good.signedPrekey.kemPublic.slice();
-    kemPublic[0] ^= 1;
+    kemPublic[0]! ^= 1;
     await expectCode(() => initiateSession(alice.identity, { ...good, signedPrekey: { ...good.signedPrekey, kemPublic } }, AD), 'bad_signature');
   });
 
@@ -299,7 +299,7 @@ describe('pairwise session', () => {
     const { bob, first } = await established('kem');
     const KEM_CT_OFFSET = 2 + 32 + 32 + 64 + 32 + 4 + 1 + 4;
     const bad = first.slice();
-    bad[KEM_CT_OFFSET + 500] ^= 0x40;
+    bad[KEM_CT_OFFSET + 500]! ^= 0x40;
     await expectCode(sessionAcceptInitial(bob.identity, bob.store, bad, AD), 'decrypt_failed');
     // Same classical keys, different ML-KEM secret key => different KEM shared secret => failure.
     const otherKem = generateSignedPrekey(bob.identity, 1, seededRng('kem-other'));
