@@ -154,6 +154,13 @@ export class RawSocket {
     }
   }
 
+  /** Waits until the server has handled every frame sent so far (frames are handled in order). */
+  async sync(): Promise<void> {
+    const req = `sync${Math.random().toString(36).slice(2)}`;
+    this.send({ t: 'ping', req });
+    await this.next((f) => f.t === 'pong' && f.req === req);
+  }
+
   async closed(ms = 5000): Promise<{ code: number; reason: string }> {
     const deadline = Date.now() + ms;
     while (!this.closedWith) {

@@ -143,6 +143,7 @@ describe(`conversations and delivery (${dialectName})`, () => {
     const last = await sb.next<Msg>(isMsg(r.id, first[4]));
     expect(sb.frames.filter((f) => f.t === 'msg' && f.m.conv === r.id && f.m.kind === 'sk').length).toBe(5);
     sb.send({ t: 'ack', conv: r.id, seq: last.m.seq });
+    await sb.sync();
     await t.server.messaging.hub.flushAcks();
     sb.close();
     await new Promise((res) => setTimeout(res, 50));
@@ -201,26 +202,27 @@ describe(`conversations and delivery (${dialectName})`, () => {
     sb.close();
   });
 
-  it('deletes a burn-on-read message on the server once every member device has acknowledged it', async () => {
-    const r = await room(alice, [bob]);
+  it('deletes a burn-on-read message on the server once every recipient device has acknowledged it', async () => {
+    const r = await room(alice, [bob, carol]);
     const sa = await RawSocket.open(t, alice.token);
-    const sb = await RawSocket.open(t, bob.token);
     const id = msgId();
     await send(sa, { conv: r.id, messageId: id, kind: 'sk', body: body(), bor: 10 });
-    const m = await sb.next<Msg>(isMsg(r.id, id));
-    expect(m.m.bor).toBe(10);
     const stored = () => t.server.store.db.selectFrom('conv_messages').select('seq').where('conv_id', '=', r.id).where('message_id', '=', id).execute();
-    sb.send({ t: 'ack', conv: r.id, seq: m.m.seq });
-    await t.server.messaging.hub.flushAcks();
-    await t.server.messaging.runJobs();
-    expect((await stored()).length).toBe(1); // alice's device has not acknowledged it yet
-    sa.send({ t: 'ack', conv: r.id, seq: m.m.seq });
-    await new Promise((res) => setTimeout(res, 50));
-    await t.server.messaging.hub.flushAcks();
-    await t.server.messaging.runJobs();
+    const readAndAck = async (m: TestMember) => {
+      const s = await RawSocket.open(t, m.token);
+      const got = await s.next<Msg>(isMsg(r.id, id));
+      expect(got.m.bor).toBe(10);
+      s.send({ t: 'ack', conv: r.id, seq: got.m.seq });
+      await s.sync();
+      await t.server.messaging.hub.flushAcks();
+      await t.server.messaging.runJobs();
+      s.close();
+    };
+    await readAndAck(bob);
+    expect((await stored()).length).toBe(1); // carol's device has not acknowledged it yet
+    await readAndAck(carol);
     expect(await stored()).toEqual([]);
     sa.close();
-    sb.close();
   });
 
   it('sends read receipts in 1:1 only, and only when the network allows them', async () => {

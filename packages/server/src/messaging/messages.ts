@@ -155,8 +155,8 @@ export async function releaseFileRefs(db: Db, records: readonly { conv_id: strin
 }
 
 /**
- * Deletes what has expired: messages past their expiry timer, and burn-on-read messages every member
- * device has acknowledged. Returns the deleted message IDs per conversation.
+ * Deletes what has expired: messages past their expiry timer, and burn-on-read messages every
+ * recipient device (every member device but the sending one) has acknowledged. Returns the deleted message IDs per conversation.
  */
 export async function collectExpired(db: Db, now: number, limit = 1000): Promise<Map<string, string[]>> {
   const expired = await db.selectFrom('conv_messages').select(['conv_id', 'seq', 'message_id']).where('expires_at', '<=', now).limit(limit).execute();
@@ -165,7 +165,7 @@ export async function collectExpired(db: Db, now: number, limit = 1000): Promise
     .select(['m.conv_id', 'm.seq', 'm.message_id'])
     .where('m.bor', 'is not', null)
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('device_cursors as c').select('c.device_id').whereRef('c.conv_id', '=', 'm.conv_id').whereRef('c.seq', '<', 'm.seq'))),
+      not(exists(selectFrom('device_cursors as c').select('c.device_id').whereRef('c.conv_id', '=', 'm.conv_id').whereRef('c.seq', '<', 'm.seq').whereRef('c.device_id', '!=', 'm.sender_device_id'))),
     )
     .limit(limit)
     .execute();
