@@ -4,15 +4,15 @@
 // behind (not even a damaged copy of a chunk it was meant to overwrite); listings are sorted,
 // deletion is idempotent and blob IDs that could escape the store are refused. Test data is
 // generated as a stream (AES-CTR keystream) and checked by a streaming hash.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createRequire } from 'node:module';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startS3rver } from '../helpers/s3rver.js';
 import {
   BlobIntegrityError,
   BlobNotFoundError,
@@ -97,39 +97,8 @@ interface Subject {
 
 let s3: { child: ChildProcess; client: S3Client; endpoint: string } | undefined;
 
-/**
- * s3rver on 127.0.0.1, a free port and a temp directory, in a child process: s3rver encrypts its
- * ListObjectsV2 continuation tokens with DES, which OpenSSL 3 offers only with its legacy provider
- * (a Node.js flag), and without it every listing of more than 1000 keys fails. The child exits when
- * its stdin closes, so it cannot outlive this process.
- */
-async function startS3rver(directory: string, bucket: string): Promise<{ child: ChildProcess; port: number }> {
-  const modulePath = createRequire(import.meta.url).resolve('s3rver');
-  const script = `
-    const S3rver = require(${JSON.stringify(modulePath)});
-    const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: ${JSON.stringify(directory)}, configureBuckets: [{ name: ${JSON.stringify(bucket)}, configs: [] }] });
-    server.run().then(({ port }) => process.stdout.write(JSON.stringify({ port }) + '\\n'), (err) => { console.error(err); process.exit(1); });
-    process.stdin.on('end', () => process.exit(0));
-    process.stdin.resume();
-  `;
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout?.setEncoding('utf8');
-  child.stdout?.on('data', (d: string) => (out += d));
-  const exited = once(child, 'exit').then(([code]) => {
-    throw new Error(`s3rver exited with code ${String(code)}`);
-  });
-  const started = (async () => {
-    while (!out.includes('\n')) await once(child.stdout ?? child, 'data');
-    return (JSON.parse(out.slice(0, out.indexOf('\n'))) as { port: number }).port;
-  })();
-  const port = await Promise.race([started, exited]);
-  exited.catch(() => undefined);
-  return { child, port };
-}
-
 beforeAll(async () => {
-  const { child, port } = await startS3rver(tempDir('enclave-blobs-s3rver-'), BUCKET);
+  const { child, port } = await startS3rver(BUCKET, tempDir('enclave-blobs-s3rver-'));
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new S3Client({
     endpoint,
