@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerAdmin } from './admin.js';
 import { registerAudit } from './audit.js';
+import { registerChat } from './chat/index.js';
 import { errorMessage } from './errors.js';
 import { registerIam } from './iam.js';
 import { registerServe } from './serve.js';
@@ -25,6 +26,7 @@ registerServe(program);
 registerAdmin(program);
 registerIam(program);
 registerAudit(program);
+registerChat(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -5,7 +5,7 @@
  * encrypted store. Sends the password only to the server's account routes over the transport;
  * never stores it, never logs it.
  */
-import { SessionResponse, type IdentityKeyPair, type NewDevice } from '@enclave/protocol';
+import { SessionResponse, type IdentityKeyPair, type NewDevice, type Policy } from '@enclave/protocol';
 import { loginSignature } from './codec.js';
 import { EnclaveError, isEnclaveError } from './errors.js';
 import { Http } from './http.js';
@@ -16,6 +16,7 @@ import type { LocalStore } from './store/local-store.js';
 import type { Profile } from './types.js';
 
 export const PROFILE_KEY = 'profile';
+export const POLICY_KEY = 'policy';
 
 export interface StoreOptions {
   /** The backend: MemoryStore, FileStore (node), IndexedDbStore (browser). Encrypted with the password. */
@@ -89,6 +90,7 @@ export async function registerAccount(
   await saveDeviceKeys(store, keys, (o.now ?? Date.now)());
   const profile = profileOf(o.server, session, o);
   await store.putJson(PROFILE_KEY, profile);
+  await store.putJson(POLICY_KEY, session.policy);
   return { store, profile, session };
 }
 
@@ -116,6 +118,7 @@ export async function loginAccount(o: StoreOptions & Partial<DeviceOptions> & { 
       });
       const profile = { ...profileOf(o.server, session, device) };
       await store.putJson(PROFILE_KEY, profile);
+      await store.putJson(POLICY_KEY, session.policy);
       return { store, profile, session };
     } catch (err) {
       // The device was reset or removed: start over with a new device (its sessions are gone too).
@@ -131,6 +134,7 @@ export async function loginAccount(o: StoreOptions & Partial<DeviceOptions> & { 
   await saveDeviceKeys(store, keys, now());
   const profile = profileOf(o.server, session, device);
   await store.putJson(PROFILE_KEY, profile);
+  await store.putJson(POLICY_KEY, session.policy);
   return { store, profile, session };
 }
 
@@ -148,12 +152,13 @@ export async function signInStoredDevice(http: Http, profile: Profile, identity:
 }
 
 /** Opens the stored profile without contacting the server. */
-export async function openProfile(o: StoreOptions & { password: string }): Promise<{ store: EncryptedStore; profile: Profile }> {
+export async function openProfile(o: StoreOptions & { password: string }): Promise<{ store: EncryptedStore; profile: Profile; policy?: Policy }> {
   if (!(await EncryptedStore.exists(o.store))) throw new EnclaveError('unauthorized', 'This profile holds no account. Register or sign in first.');
   const store = await EncryptedStore.open(o.store, o.password, o.kdf ?? DEFAULT_KDF);
   const profile = await store.getJson<Profile>(PROFILE_KEY);
   if (!profile) throw new EnclaveError('unauthorized', 'This profile holds no account. Register or sign in first.');
-  return { store, profile };
+  const policy = await store.getJson<Policy>(POLICY_KEY);
+  return { store, profile, ...(policy ? { policy } : {}) };
 }
 
 /** Asks the server to e-mail a password reset link (always answered 202). */
@@ -179,5 +184,6 @@ export async function completePasswordReset(o: StoreOptions & DeviceOptions & { 
   await saveDeviceKeys(store, keys, (o.now ?? Date.now)());
   const profile = profileOf(o.server, session, o);
   await store.putJson(PROFILE_KEY, profile);
+  await store.putJson(POLICY_KEY, session.policy);
   return { store, profile, session };
 }

@@ -7,6 +7,7 @@
  */
 import { SessionResponse, type Policy, type SendMessage, type ServerFrame } from '@enclave/protocol';
 import {
+  POLICY_KEY,
   PROFILE_KEY,
   completePasswordReset,
   loginAccount,
@@ -121,7 +122,8 @@ export class EnclaveClient {
    * with the same password.
    */
   static async open(o: ClientOptions & { password: string }): Promise<EnclaveClient> {
-    const { store, profile } = await openProfile(o);
+    const { store, profile, policy } = await openProfile(o);
+    if (profile.deviceStatus === 'PENDING_APPROVAL' && policy) return EnclaveClient.start({ store, profile, session: undefined as never }, o, undefined, policy);
     const http = new Http({ server: profile.server, logger: o.logger ?? silentLogger, ...(o.fetch ? { fetch: o.fetch } : {}), token: () => profile.token });
     try {
       const me = await http.json('GET', '/v1/me', MeResponse);
@@ -207,6 +209,7 @@ export class EnclaveClient {
 
   private async saveProfile(): Promise<void> {
     await this.ctx.store.putJson(PROFILE_KEY, this.ctx.profile);
+    await this.ctx.store.putJson(POLICY_KEY, this.ctx.policy);
   }
 
   // ---- Devices ---------------------------------------------------------------------------------

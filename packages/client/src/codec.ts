@@ -8,6 +8,7 @@
 import {
   Content,
   fromBase64Url,
+  signDetached,
   toBase64Url,
   utf8Decode,
   utf8Encode,
@@ -90,21 +91,12 @@ export function bundleFromWire(w: PrekeyBundleWire): PrekeyBundle {
   };
 }
 
-// PKCS#8 prefix of an Ed25519 private key (RFC 8410): the 32-byte seed follows.
-const ED25519_PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]);
-
 /**
- * Login of an existing device: Ed25519 (WebCrypto) over the UTF-8 bytes of
- * `enclave-login-v1|<deviceId>|<timestamp>` with the device identity key (docs/messaging.md).
+ * Login of an existing device: the device identity key's detached signature
+ * `signDetached(identity, 'enclave-login-v1', utf8("<deviceId>|<timestamp>"))` (docs/messaging.md).
  */
 export async function loginSignature(identity: IdentityKeyPair, deviceId: string, timestamp: number): Promise<string> {
-  const pkcs8 = new Uint8Array(ED25519_PKCS8_PREFIX.length + 32);
-  pkcs8.set(ED25519_PKCS8_PREFIX);
-  pkcs8.set(identity.signPriv, ED25519_PKCS8_PREFIX.length);
-  const key = await globalThis.crypto.subtle.importKey('pkcs8', pkcs8, { name: 'Ed25519' }, false, ['sign']);
-  pkcs8.fill(0);
-  const sig = await globalThis.crypto.subtle.sign({ name: 'Ed25519' }, key, new Uint8Array(utf8Encode(`enclave-login-v1|${deviceId}|${timestamp}`)));
-  return b(new Uint8Array(sig));
+  return b(signDetached(identity, 'enclave-login-v1', utf8Encode(`${deviceId}|${timestamp}`)));
 }
 
 /**

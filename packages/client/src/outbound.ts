@@ -36,7 +36,7 @@ export function checkTimers(policy: Policy, opts: SendOptions): void {
     [opts.bor, policy.maxBor],
   ] as const) {
     if (value === undefined) continue;
-    if (!Number.isInteger(value) || value < 1 || (max > 0 && value > max)) throw enclaveError('policy_violation');
+    if (!Number.isInteger(value) || value < 1 || value > max) throw enclaveError('policy_violation');
   }
 }
 

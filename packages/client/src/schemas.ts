@@ -49,7 +49,9 @@ export const PrekeyCount = obj({ oneTimePrekeys: num });
 export const MeResponse = obj({ member: Member, deviceId: str, policy: Policy, devices: arr(DeviceInfo) });
 export const DevicesResponse = obj({ devices: arr(DeviceInfo) });
 export const DirectoryResponse = obj({ members: arr(Member) });
-export const LookupResponse = obj({ member: Member, devices: arr(DeviceInfo) });
+/** Devices as encryption targets (lookup answers list them like ConversationDevices). */
+export const DeviceRefSchema = obj({ userId: num, deviceId: str, identitySignPub: str, identityDhPub: str });
+export const LookupResponse = obj({ member: Member, devices: arr(DeviceRefSchema) });
 export const ConversationsResponse = obj({ conversations: arr(Conversation) });
 export const MessagesResponse = obj({ messages: arr(DeliveredMessage) });
 export const SendResponse = obj({ seq: num, duplicate: bool });

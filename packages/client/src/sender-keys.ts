@@ -56,7 +56,11 @@ export class SenderKeys {
    */
   async prepare(conv: string, current: string[]): Promise<{ distribution: Uint8Array; missing: string[] }> {
     let rec = await this.ctx.store.getJson<OwnRecord>(K.own(conv));
-    if (!rec || rec.rotate) {
+    // A device that held the key is gone (member removed, device reset): rotate even when the
+    // membership record has not been seen yet (a device that only sends never reads it).
+    const now = new Set(current);
+    const gone = rec ? rec.distributedTo.some((d) => !now.has(d)) : false;
+    if (!rec || rec.rotate || gone) {
       const state = createSenderKey();
       rec = { state: b64(serializeSenderKey(state)), distributedTo: [], rotate: false, created: this.ctx.now() };
       await this.ctx.store.putJson(K.own(conv), rec);
