@@ -34,7 +34,7 @@ export async function api<T = Record<string, unknown>>(t: Pick<TestServer, 'url'
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
 }
 
-export async function invite(t: TestServer, networkId: string, email: string, groupId?: string, extra: Record<string, unknown> = {}): Promise<{ userId: number; inviteCode: string }> {
+export async function invite(t: Pick<TestServer, 'client'>, networkId: string, email: string, groupId?: string, extra: Record<string, unknown> = {}): Promise<{ userId: number; inviteCode: string }> {
   const groups = groupId ? [groupId] : [(await t.client.call<{ securityGroups: { id: string; isDefault: boolean }[] }>('ListSecurityGroups', { networkId })).securityGroups.find((g) => g.isDefault)!.id];
   const r = await t.client.call<{ successful: { userId: string; inviteCode: string }[]; failed: unknown[] }>('BatchCreateUser', { networkId, users: [{ username: email, securityGroupIds: groups, ...extra }] });
   if (r.failed.length > 0) throw new Error(`invite failed: ${JSON.stringify(r.failed)}`);
@@ -76,7 +76,7 @@ export interface TestMember {
   session: SessionResponse;
 }
 
-export async function registerMember(t: TestServer, networkId: string, email: string, opts: { groupId?: string; password?: string } = {}): Promise<TestMember> {
+export async function registerMember(t: Pick<TestServer, 'url' | 'client'>, networkId: string, email: string, opts: { groupId?: string; password?: string } = {}): Promise<TestMember> {
   const { inviteCode } = await invite(t, networkId, email, opts.groupId);
   const device = newDevice();
   const r = await api<SessionResponse>(t, 'POST', '/v1/accounts/register', undefined, { email, inviteCode, password: opts.password ?? GOOD_PASSWORD, device: device.wire });
@@ -85,7 +85,7 @@ export async function registerMember(t: TestServer, networkId: string, email: st
 }
 
 /** Signs in again on a new device of the same account. */
-export async function addDevice(t: TestServer, m: Pick<TestMember, 'email'>, password = GOOD_PASSWORD): Promise<{ token: string; deviceId: string; device: DeviceSecrets; session: SessionResponse; status: number }> {
+export async function addDevice(t: Pick<TestServer, 'url'>, m: Pick<TestMember, 'email'>, password = GOOD_PASSWORD): Promise<{ token: string; deviceId: string; device: DeviceSecrets; session: SessionResponse; status: number }> {
   const device = newDevice();
   const r = await api<SessionResponse>(t, 'POST', '/v1/accounts/login', undefined, { email: m.email, password, device: device.wire });
   return { token: r.body.token, deviceId: r.body.deviceId, device, session: r.body, status: r.status };

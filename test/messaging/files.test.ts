@@ -79,7 +79,7 @@ for (const backend of ['dir', 's3'] as const) {
       expect((await getChunk(t, bob.token, id, 0)).status).toBe(404);
       const ws = await RawSocket.open(t, alice.token);
       ws.send({ t: 'send', req: 's', msg: { conv: room.id, messageId: 'file1', kind: 'sk', body: 'AAAA', files: [id] } });
-      expect(await ws.next((f) => f.req === 's')).toMatchObject({ t: 'sent' });
+      expect(await ws.next((f) => 'req' in f && f.req === 's')).toMatchObject({ t: 'sent' });
       for (const [i, c] of chunks.entries()) {
         const got = await getChunk(t, bob.token, id, i);
         expect(got.status).toBe(200);
@@ -109,7 +109,7 @@ for (const backend of ['dir', 's3'] as const) {
         expect(await api(t, 'POST', '/v1/files', alice.token, { size: 100, conv: room.id })).toMatchObject({ status: 403, body: { code: 'files_disabled', message: 'File sharing is turned off by your security group.' } });
         const ws = await RawSocket.open(t, alice.token);
         ws.send({ t: 'send', req: 'f', msg: { conv: room.id, messageId: 'nofile', kind: 'sk', body: 'AAAA', files: [fileId] } });
-        expect(await ws.next((f) => f.req === 'f')).toMatchObject({ t: 'error', code: 'files_disabled' });
+        expect(await ws.next((f) => 'req' in f && f.req === 'f')).toMatchObject({ t: 'error', code: 'files_disabled' });
         ws.close();
       } finally {
         await t.client.call('UpdateSecurityGroup', { networkId: net, groupId: group, securityGroupSettings: { filesEnabled: true } });
@@ -121,9 +121,9 @@ for (const backend of ['dir', 's3'] as const) {
       const ws = await RawSocket.open(t, alice.token);
       ws.send({ t: 'send', req: 'a', msg: { conv: room.id, messageId: 'ref-a', kind: 'sk', body: 'AAAA', files: [fileId] } });
       ws.send({ t: 'send', req: 'b', msg: { conv: room.id, messageId: 'ref-b', kind: 'sk', body: 'AAAA', files: [fileId], ttl: 60 } });
-      await ws.next((f) => f.req === 'b');
+      await ws.next((f) => 'req' in f && f.req === 'b');
       ws.send({ t: 'delete', req: 'd', conv: room.id, messageId: 'ref-a' });
-      await ws.next((f) => f.req === 'd');
+      await ws.next((f) => 'req' in f && f.req === 'd');
       await t.server.messaging.runJobs();
       expect(await t.server.blobs.listChunks(fileId)).toEqual([0]);
       await t.server.store.db.updateTable('conv_messages').set({ expires_at: Date.now() - 1 }).where('conv_id', '=', room.id).where('message_id', '=', 'ref-b').execute();
