@@ -284,9 +284,18 @@ export class EnclaveClient {
       case 'removed':
         await this.convs.forgetLocally(f.conv);
         return this.events.emit('removed', { conv: f.conv });
-      case 'expired':
-        for (const id of f.messageIds) await this.local.delete(f.conv, id);
-        return this.events.emit('expired', { conv: f.conv, messageIds: f.messageIds });
+      case 'expired': {
+        // The server also drops burn-on-read records once every device has them: a bor message
+        // stays until its local burn timer (started by read()) fires.
+        const gone: string[] = [];
+        for (const id of f.messageIds) {
+          const m = await this.local.get(f.conv, id);
+          if (m?.bor && !(m.expiresAt && m.expiresAt <= this.ctx.now() + 5000)) continue;
+          if (await this.local.delete(f.conv, id)) gone.push(id);
+        }
+        if (gone.length > 0) this.events.emit('expired', { conv: f.conv, messageIds: gone });
+        return;
+      }
       case 'policy':
         return this.applyPolicy(f.policy);
       case 'presence':
