@@ -79,6 +79,12 @@ export function members(structure: string): MemberInfo[] {
   });
 }
 
+/**
+ * Members Enclave adds to modelled output shapes, each documented in docs/api-compat.md (AWS SDKs
+ * ignore members they do not know). Anything else not in the model is a problem.
+ */
+export const DOCUMENTED_EXTENSIONS: Record<string, string[]> = { SecurityGroupSettings: ['nonSsoTimeoutMinutes'] };
+
 /** Checks a JSON value against a model shape: types, enums, required members. Returns problems. */
 export function conformsTo(target: string, value: unknown, path = '$'): string[] {
   const s = shape(target);
@@ -94,7 +100,7 @@ export function conformsTo(target: string, value: unknown, path = '$'): string[]
           if (m.required) problems.push(`${path}.${m.name}: required member missing`);
         } else problems.push(...conformsTo(m.target, v, `${path}.${m.name}`));
       }
-      const known = new Set(members(target).map((m) => m.name));
+      const known = new Set([...members(target).map((m) => m.name), ...(DOCUMENTED_EXTENSIONS[target] ?? [])]);
       for (const k of Object.keys(value)) if (!known.has(k)) problems.push(`${path}.${k}: not a member of ${target}`);
       return problems;
     }

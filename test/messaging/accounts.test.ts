@@ -260,4 +260,18 @@ describe(`member accounts (${dialectName})`, () => {
     expect((await api(t, 'POST', '/v1/accounts/reauthenticate', m.token, { password: GOOD_PASSWORD })).status).toBe(204);
     ws.close();
   });
+
+  it('ends a password session after the non-SSO timeout, whatever the member does', async () => {
+    await expect(newGroup('Bad timeout', { nonSsoTimeoutMinutes: 50_000 })).rejects.toMatchObject({ errorType: 'ValidationError' });
+    const groupId = await newGroup('Timeout', { nonSsoTimeoutMinutes: 30 });
+    const m = await registerMember(t, net, email(), { groupId });
+    expect(m.session.policy.sessionTimeoutMinutes).toBe(30);
+    expect(m.session.expiresAt! - Date.now()).toBeGreaterThan(29 * 60_000);
+    expect(m.session.expiresAt! - Date.now()).toBeLessThanOrEqual(30 * 60_000);
+    const g = await t.client.call<{ securityGroup: { securityGroupSettings: { nonSsoTimeoutMinutes: number } } }>('GetSecurityGroup', { networkId: net, groupId });
+    expect(g.securityGroup.securityGroupSettings.nonSsoTimeoutMinutes).toBe(30);
+    expect((await api(t, 'GET', '/v1/me', m.token)).status).toBe(200);
+    await t.server.store.db.updateTable('member_sessions').set({ expires_at: Date.now() - 1 }).where('device_id', '=', m.deviceId).execute();
+    expect(await api(t, 'GET', '/v1/me', m.token)).toMatchObject({ status: 401, body: { code: 'session_expired', message: 'Your session has expired. Sign in again.' } });
+  });
 });

@@ -39,7 +39,7 @@ export async function policyFor(db: Db, networkId: string, userId: number): Prom
     locationAllowMaps: s.locationAllowMaps,
     isLinkPreviewEnabled: s.isLinkPreviewEnabled,
     alwaysReauthenticate: s.alwaysReauthenticate,
-    sessionTimeoutMinutes: 0,
+    sessionTimeoutMinutes: s.nonSsoTimeoutMinutes,
     ssoMaxIdleMinutes: s.ssoMaxIdleMinutes,
     isAtoEnabled: s.isAtoEnabled,
     showMasterRecoveryKey: s.showMasterRecoveryKey,

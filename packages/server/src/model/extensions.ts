@@ -10,6 +10,16 @@ if (updateNetwork?.type === 'structure') {
   // The network name stays required by the model; a plan-only change sends the current name.
 }
 
+// The guide's "non-SSO timeout" (安全 → 非 SSO 逾時) has no member in the model: an absolute session
+// length for members who sign in with a password, in minutes (0 = none). Accepted wherever the model's
+// SecurityGroupSettings is (UpdateSecurityGroup) and returned with the group.
+const groupSettings = shapes.SecurityGroupSettings;
+if (groupSettings?.type === 'structure') groupSettings.members.nonSsoTimeoutMinutes = { target: 'Integer' };
+
+export interface SecurityGroupSettingsExtension {
+  nonSsoTimeoutMinutes?: number;
+}
+
 export interface UpdateNetworkExtension {
   accessLevel?: 'STANDARD' | 'PREMIUM';
   enablePremiumFreeTrial?: boolean;

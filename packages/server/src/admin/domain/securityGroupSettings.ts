@@ -5,9 +5,10 @@
 // because they are a different error (BadRequestError) and only apply to what a request changes.
 import type { CallingSettings, PasswordRequirements, SecurityGroupSettings, ShredderSettings } from '../../model/types.generated.js';
 import type { ErrorReason } from '../errors.js';
+import type { SecurityGroupSettingsExtension } from '../../model/extensions.js';
 
 /** Every member present, nested structures included: what a group actually enforces. */
-export type EffectiveSettings = Required<Omit<SecurityGroupSettings, 'calling' | 'passwordRequirements' | 'shredder'>> & {
+export type EffectiveSettings = Required<Omit<SecurityGroupSettings, 'calling' | 'passwordRequirements' | 'shredder'>> & Required<SecurityGroupSettingsExtension> & {
   calling: Required<CallingSettings>;
   passwordRequirements: Required<PasswordRequirements>;
   shredder: Required<ShredderSettings>;
@@ -29,6 +30,8 @@ export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 export const SHREDDER_INTENSITY_MAX = 100;
 export const SSO_MAX_IDLE_MINUTES = 10_080;
+/** The non-SSO timeout goes up to 30 days. */
+export const NON_SSO_TIMEOUT_MAX_MINUTES = 43_200;
 export const QUICK_RESPONSES_MAX = 20;
 export const QUICK_RESPONSE_MAX_LENGTH = 160;
 /** The two package names the guide allows for the ATAK plugin (civilian and military builds). */
@@ -230,6 +233,7 @@ export function checkSecurityGroupSettings(next: EffectiveSettings, previous: Ef
   // Secure shredder, SSO idle timeout.
   if (!isIntIn(next.shredder.intensity, 0, SHREDDER_INTENSITY_MAX)) bad('shredder.intensity', `must be between 0 and ${SHREDDER_INTENSITY_MAX}`);
   if (!isIntIn(next.ssoMaxIdleMinutes, 0, SSO_MAX_IDLE_MINUTES)) bad('ssoMaxIdleMinutes', `must be between 0 and ${SSO_MAX_IDLE_MINUTES} minutes`);
+  if (!isIntIn(next.nonSsoTimeoutMinutes, 0, NON_SSO_TIMEOUT_MAX_MINUTES)) bad('nonSsoTimeoutMinutes', `must be between 0 (no timeout) and ${NON_SSO_TIMEOUT_MAX_MINUTES} minutes`);
 
   // Quick responses.
   if (next.quickResponses.length > QUICK_RESPONSES_MAX) bad('quickResponses', `at most ${QUICK_RESPONSES_MAX} quick responses are allowed`);

@@ -46,6 +46,7 @@ export function defaultSecurityGroupSettings(): EffectiveSettings {
     showMasterRecoveryKey: true,
     shredder: { canProcessManually: true, intensity: 50 },
     ssoMaxIdleMinutes: 0,
+    nonSsoTimeoutMinutes: 0,
     federationMode: 0,
     lockoutThreshold: 10,
     permittedNetworks: [],
