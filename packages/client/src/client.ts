@@ -27,6 +27,7 @@ import { EnclaveError, enclaveError, isEnclaveError } from './errors.js';
 import { Files } from './files.js';
 import { Http, q } from './http.js';
 import { Inbound } from './inbound.js';
+import { SessionLock } from './lock.js';
 import { KeyManager } from './keys.js';
 import { LocalMessages } from './local-messages.js';
 import { silentLogger } from './logger.js';
@@ -62,9 +63,7 @@ export class EnclaveClient {
   private socket?: Socket;
   private frames: Promise<void> = Promise.resolve();
   private member?: Me['member'];
-  private isLocked = false;
-  private suspendedAt?: number;
-  private timeoutTimer?: ReturnType<typeof setTimeout>;
+  private readonly sessionLock: SessionLock;
 
   private constructor(signed: { store: EncryptedStore; profile: SignedIn['profile']; policy: Policy; recoveryKey?: string }, opts: ClientOptions) {
     this.events = new TypedEmitter<ClientEvents>((err) => this.events.emit('error', { code: 'internal', message: (err as Error).message }));
@@ -93,6 +92,7 @@ export class EnclaveClient {
     this.senderKeys = new SenderKeys(this.ctx);
     this.convs = new Conversations(this.ctx, this.dir, this.senderKeys, this.local);
     this.files = new Files(this.ctx);
+    this.sessionLock = new SessionLock(this.ctx, (pw) => this.signInAgain(pw));
     this.msgs = new Messaging({
       ctx: this.ctx,
       dir: this.dir,
@@ -160,7 +160,7 @@ export class EnclaveClient {
     this.applyPolicy(me.policy, false);
     await this.local.restoreTimers();
     for (const conv of await this.senderKeys.heldConversations()) await this.inbound.retryHeld(conv);
-    this.armSessionTimeout();
+    this.sessionLock.arm();
     void this.keys.replenish().catch((err: unknown) => this.ctx.logger.log('warn', 'keys.replenish_failed', { code: (err as EnclaveError).code }));
   }
 
@@ -183,7 +183,7 @@ export class EnclaveClient {
     return this.ctx.profile.deviceStatus === 'PENDING_APPROVAL';
   }
   get locked(): boolean {
-    return this.isLocked;
+    return this.sessionLock.locked;
   }
 
   on<K extends keyof ClientEvents>(event: K, listener: Listener<ClientEvents[K]>): () => void {
@@ -318,12 +318,12 @@ export class EnclaveClient {
 
   private onTerminal(code: string, message: string): void {
     this.socket = undefined;
-    if (code === 'session_expired') this.lock('session_timeout');
+    if (code === 'session_expired') this.sessionLock.lock('session_timeout');
     this.events.emit('closed', { code, message });
   }
 
   private onAuthFailure(err: EnclaveError): void {
-    if (err.code === 'session_expired') this.lock('session_timeout');
+    if (err.code === 'session_expired') this.sessionLock.lock('session_timeout');
   }
 
   /** Closes the connection and the local store; the profile stays signed in. */
@@ -332,7 +332,7 @@ export class EnclaveClient {
     this.socket = undefined;
     await this.frames;
     this.local.stop();
-    if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
+    this.sessionLock.stop();
     await this.ctx.store.close();
   }
 
@@ -348,54 +348,27 @@ export class EnclaveClient {
     this.socket?.send({ t: 'presence', state });
   }
 
-  // ---- Locking (alwaysReauthenticate, session timeout) -----------------------------------------
+  // ---- Locking (lock.ts) ----------------------------------------------------------------------
 
   /** The app went to the background. */
   suspendApp(): void {
-    this.suspendedAt = this.ctx.now();
+    this.sessionLock.suspend();
   }
   /** The app came back: with alwaysReauthenticate the client locks until unlock(password). */
   resumeApp(): void {
-    if (this.suspendedAt !== undefined && this.ctx.policy.alwaysReauthenticate) this.lock('resume');
-    this.suspendedAt = undefined;
+    this.sessionLock.resume();
   }
-
-  private lock(reason: 'resume' | 'session_timeout'): void {
-    if (this.isLocked) return;
-    this.isLocked = true;
-    this.ctx.logger.log('info', 'client.locked', { reason });
-    this.events.emit('locked', { reason });
-  }
-
-  private armSessionTimeout(): void {
-    if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
-    const at = this.ctx.profile.expiresAt;
-    if (!at) return;
-    const delay = Math.min(Math.max(0, at - this.ctx.now()), 2 ** 31 - 1);
-    this.timeoutTimer = setTimeout(() => (this.ctx.now() >= at ? this.lock('session_timeout') : this.armSessionTimeout()), delay);
-    (this.timeoutTimer as { unref?: () => void }).unref?.();
-  }
-
   /** Unlocks with the password: re-authenticates, or signs the device in again after the timeout. */
-  async unlock(password: string): Promise<void> {
-    const expired = this.ctx.profile.expiresAt !== null && this.ctx.now() >= this.ctx.profile.expiresAt;
-    if (!expired) {
-      try {
-        await this.ctx.http.empty('POST', '/v1/accounts/reauthenticate', { body: { password } });
-      } catch (err) {
-        if (!isEnclaveError(err, 'session_expired')) throw err;
-        return this.unlock(password);
-      }
-    } else {
-      if (!this.keys) throw enclaveError('unauthorized');
-      const session = await signInStoredDevice(this.ctx.http, this.ctx.profile, this.keys.identity, password, this.ctx.now());
-      Object.assign(this.ctx.profile, { token: session.token, expiresAt: session.expiresAt, deviceStatus: session.deviceStatus });
-      await this.saveProfile();
-      this.applyPolicy(session.policy);
-    }
-    this.isLocked = false;
-    this.armSessionTimeout();
-    this.events.emit('unlocked', {});
+  unlock(password: string): Promise<void> {
+    return this.sessionLock.unlock(password);
+  }
+
+  private async signInAgain(password: string): Promise<void> {
+    if (!this.keys) throw enclaveError('unauthorized');
+    const session = await signInStoredDevice(this.ctx.http, this.ctx.profile, this.keys.identity, password, this.ctx.now());
+    Object.assign(this.ctx.profile, { token: session.token, expiresAt: session.expiresAt, deviceStatus: session.deviceStatus });
+    this.applyPolicy(session.policy);
+    await this.saveProfile();
   }
 
   private requireActive(): void {
@@ -405,7 +378,7 @@ export class EnclaveClient {
 
   private requireUnlocked(): void {
     this.requireActive();
-    if (this.isLocked) throw enclaveError('reauthentication_required');
+    if (this.sessionLock.locked) throw enclaveError('reauthentication_required');
   }
 
   // ---- Conversations ---------------------------------------------------------------------------
