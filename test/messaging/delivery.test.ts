@@ -279,4 +279,35 @@ describe(`conversations and delivery (${dialectName})`, () => {
     expect((await api(t, 'GET', `/v1/conversations/${r.id}/messages?after=0`, carol.token)).body).toMatchObject({ code: 'not_member' });
     for (const s of [sa, sb, sc]) s.close();
   });
+
+  it('delivers the security group settings clients enforce, and presence only where the group enables it', async () => {
+    const { securityGroup } = await t.client.call<{ securityGroup: { id: string } }>('CreateSecurityGroup', { networkId: net, name: 'Quiet', securityGroupSettings: {} });
+    await t.client.call('UpdateSecurityGroup', {
+      networkId: net,
+      groupId: securityGroup.id,
+      securityGroupSettings: { quickResponses: ['On my way', 'Call me'], enableNotificationPreview: false, maxAutoDownloadSize: 512000, presenceEnabled: false, messageForwardingEnabled: false, locationEnabled: false, locationAllowMaps: false },
+    });
+    const quiet = await registerMember(t, net, `quiet${++n}@example.com`, { groupId: securityGroup.id });
+    const sq = await RawSocket.open(t, quiet.token);
+    expect(sq.frames[0]).toMatchObject({
+      t: 'ready',
+      policy: { quickResponses: ['On my way', 'Call me'], enableNotificationPreview: false, maxAutoDownloadSize: 512000, presenceEnabled: false, messageForwardingEnabled: false, locationEnabled: false, locationAllowMaps: false },
+    });
+    // Presence: members of a group with presence on see each other come and go; the quiet member sees nothing.
+    const [x, y] = [await member(), await member()];
+    const sx = await RawSocket.open(t, x.token);
+    const sy = await RawSocket.open(t, y.token);
+    expect(await sx.next((f) => f.t === 'presence' && f.userId === y.userId)).toMatchObject({ state: 'online' });
+    sy.send({ t: 'presence', state: 'away' });
+    await sx.next((f) => f.t === 'presence' && f.userId === y.userId && f.state === 'away');
+    sy.close();
+    await sx.next((f) => f.t === 'presence' && f.userId === y.userId && f.state === 'offline');
+    sq.send({ t: 'presence', state: 'away' });
+    await sq.sync();
+    await new Promise((res) => setTimeout(res, 100));
+    expect(sq.frames.some((f) => f.t === 'presence')).toBe(false);
+    expect(sx.frames.some((f) => f.t === 'presence' && f.userId === quiet.userId)).toBe(false);
+    sx.close();
+    sq.close();
+  });
 });
