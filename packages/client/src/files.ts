@@ -154,7 +154,9 @@ export class Files {
     let plainBytes = 0;
     try {
       for (let i = 0; i < n; i++) {
-        const ct = await withRetries(() => this.ctx.http.bytes('GET', `/v1/files/${q(ref.fileId)}/chunks/${i}`, { timeoutMs: 300_000 }));
+        // `connection: close`: a kept-alive connection that served a streamed chunk kept the
+        // server from shutting down (seen in tests); chunks are large, so a new connection is cheap.
+        const ct = await withRetries(() => this.ctx.http.bytes('GET', `/v1/files/${q(ref.fileId)}/chunks/${i}`, { timeoutMs: 300_000, headers: { connection: 'close' } }));
         digest.update(ct);
         const plain = await decryptFileChunk(key, i, i === n - 1, ct).catch(() => {
           throw enclaveError('integrity');
