@@ -49,7 +49,7 @@ export class Http {
     const headers: Record<string, string> = { ...ro.headers };
     const token = ro.anonymous ? undefined : this.opts.token?.();
     if (token) headers.authorization = `Bearer ${token}`;
-    let body: BodyInit | undefined;
+    let body: RequestInit['body'];
     if (ro.bytes) {
       headers['content-type'] = 'application/octet-stream';
       body = new Uint8Array(ro.bytes);

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * browser/indexeddb-store.ts — owns the browser backend of LocalStore on the plain IndexedDB API:
  * one object store of opaque byte records keyed by string. Holds only what EncryptedStore gives it
