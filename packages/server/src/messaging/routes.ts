@@ -1,7 +1,6 @@
 // The REST side of the client protocol (docs/messaging.md): thin routes that authenticate the member,
 // validate the body with the wire schemas, call one service function in a transaction, announce what
 // changed on the bus, and answer. Errors are MessagingError bodies with the guide's texts.
-import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
@@ -276,7 +275,13 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
       const m = await member(req);
       const { length } = await files.requireDownload(db, m, req.params.id, Number(req.params.index));
       const stream = await d.blobs.getChunk(req.params.id, Number(req.params.index));
-      return reply.header('content-type', 'application/octet-stream').header('content-length', String(length)).send(Readable.from(stream));
+      // One chunk (at most 4 MiB + 16 bytes) is read whole and sent as one buffer: memory stays
+      // bounded by the chunk size, and the response ends the moment it is written.
+      const parts: Buffer[] = [];
+      for await (const part of stream) parts.push(Buffer.from(part));
+      const chunk = Buffer.concat(parts);
+      if (chunk.length !== length) throw fail('integrity', `Chunk ${req.params.index} is ${chunk.length} bytes in the blob store, not ${length}.`);
+      return reply.header('content-type', 'application/octet-stream').send(chunk);
     });
   });
 
