@@ -4,7 +4,7 @@
 // Wire-level only (no SDK): the same calls test/helpers/members.ts makes, on the built code.
 import { spawn, execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -209,3 +209,13 @@ export function machine() {
 
 /** An opaque base64url string of `chars` characters (what an `sk` body looks like to the server). */
 export const opaqueBody = (chars) => randomBytes(Math.ceil((chars * 3) / 4) + 3).toString('base64url').slice(0, chars);
+
+/** Resets a process's peak RSS (VmHWM) to its current RSS (Linux: `5` to /proc/<pid>/clear_refs). */
+export function resetPeak(pid) {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
