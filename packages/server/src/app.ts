@@ -17,6 +17,7 @@ import { ApiError } from './admin/errors.js';
 import { handlers } from './admin/operations/index.js';
 import { SecretBox } from './auth/secretBox.js';
 import { registerSessionRoutes } from './auth/sessionRoutes.js';
+import { registerConsole } from './web/console.js';
 import { authenticateSession, CSRF_HEADER } from './auth/sessions.js';
 import { verifySigV4 } from './auth/sigv4.js';
 import { Authorizer, ensureManagedPolicies } from './iam/authorize.js';
@@ -160,6 +161,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   const authorizer = new Authorizer(store.db);
   const audit = new AuditWriter(store.db, { onError: (err, dropped) => app.log.error({ err, dropped }, 'could not write audit records; retrying') });
   await registerSessionRoutes(app, { store, secrets, authorizer, now, audit: (e) => audit.write(store.db, sessionRecord(config.region, e)) });
+  await registerConsole(app);
   const bus = await openBus(config.bus, { onError: (err, subject) => app.log.error({ err, subject }, 'bus handler failed') });
   const blobs = openBlobStore(config.blobs);
   const mailer = new OutboxMailer(config.outboxDir);

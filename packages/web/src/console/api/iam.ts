@@ -1,0 +1,48 @@
+// The /iam API (docs/iam.md): POST /iam/<Action> with the action's members as JSON.
+import { request } from './http';
+
+export function iam<T = Record<string, unknown>>(action: string, input: Record<string, unknown> = {}): Promise<T> {
+  return request<T>('POST', `/iam/${action}`, { body: input });
+}
+
+export interface IamUser {
+  UserName: string;
+  UserId: string;
+  Arn: string;
+  Path: string;
+  CreateDate: string;
+  PasswordLastUsed?: string;
+}
+export interface AccessKeyMeta {
+  UserName: string;
+  AccessKeyId: string;
+  Status: 'Active' | 'Inactive';
+  CreateDate: string;
+}
+export interface ManagedPolicy {
+  PolicyName: string;
+  PolicyId: string;
+  Arn: string;
+  Path: string;
+  DefaultVersionId: string;
+  AttachmentCount: number;
+  IsAttachable?: boolean;
+  Description?: string;
+  CreateDate: string;
+  UpdateDate: string;
+}
+export interface PolicyVersion {
+  VersionId: string;
+  IsDefaultVersion: boolean;
+  CreateDate: string;
+  Document?: string;
+}
+export interface AttachedPolicy {
+  PolicyName: string;
+  PolicyArn: string;
+}
+export interface ValidatePolicyResult {
+  Valid: boolean;
+  Errors: { Statement?: number; Message: string }[];
+  Warnings: { Message: string }[];
+}
