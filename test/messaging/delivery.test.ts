@@ -130,7 +130,7 @@ describe(`conversations and delivery (${dialectName})`, () => {
     const devices = await api<{ devices: { deviceId: string }[] }>(t, 'GET', `/v1/conversations/${dm.id}/devices`, alice.token);
     expect(devices.body.devices.map((d) => d.deviceId).sort()).toEqual([alice.deviceId, carol.deviceId, carol2.deviceId].sort());
     const stranger = await send(sa, { conv: dm.id, messageId: msgId(), kind: 'pw', parts: { [bob.deviceId]: body() } });
-    expect(stranger).toMatchObject({ t: 'error', code: 'bad_request' });
+    expect(stranger).toMatchObject({ t: 'error', code: 'conflict' });
     for (const s of [sc, sc2, sa]) s.close();
   });
 

@@ -70,33 +70,62 @@ export class Outbound {
         ...(opts.bor !== undefined ? { bor: opts.bor } : {}),
         ...(opts.files?.length ? { files: opts.files } : {}),
       };
-      let msg: SendMessage;
+      let seq: number;
       if (c.kind === 'dm') {
-        const devices = await this.dir.devicesOf(conv);
-        const { parts } = await this.ctx.crypto.run(() =>
-          this.sessions.encryptFor(devices, (d) => encodeEnvelope({ v: 1, conv, id: messageId, from, to: d.deviceId, c: content })),
-        );
-        msg = SendMessage.parse({ conv, messageId, kind: 'pw', parts, ...meta });
+        seq = await this.withFreshDevices(conv, async (devices) => {
+          const { parts } = await this.ctx.crypto.run(() =>
+            this.sessions.encryptFor(devices, (d) => encodeEnvelope({ v: 1, conv, id: messageId, from, to: d.deviceId, c: content })),
+          );
+          await this.local.markSent(conv, messageId);
+          return (await this.delivery.deliver(SendMessage.parse({ conv, messageId, kind: 'pw', parts, ...meta }))).seq;
+        });
       } else {
         await this.distributeSenderKey(conv);
         const body = await this.ctx.crypto.run(() =>
           this.senderKeys.encrypt(conv, encodeEnvelope({ v: 1, conv, id: messageId, from, to: '*', c: content }), senderKeyAd(conv, messageId, from)),
         );
-        msg = SendMessage.parse({ conv, messageId, kind: 'sk', body: b64(body), ...meta });
+        await this.local.markSent(conv, messageId);
+        seq = (await this.delivery.deliver(SendMessage.parse({ conv, messageId, kind: 'sk', body: b64(body), ...meta }))).seq;
       }
-      await this.local.markSent(conv, messageId);
-      const { seq } = await this.delivery.deliver(msg);
-      this.ctx.logger.log('info', 'message.sent', { conv, messageId, seq, kind: msg.kind, type: content.type });
+      this.ctx.logger.log('info', 'message.sent', { conv, messageId, seq, kind: c.kind === 'dm' ? 'pw' : 'sk', type: content.type });
       return this.keepLocal(conv, seq, messageId, content, opts);
     });
+  }
+
+  /**
+   * Runs a pairwise send with the conversation's device list; when the server answers that the
+   * devices changed since (a device reset, a member removed: `conflict` on `parts.*`), refreshes the
+   * list and encrypts again, once.
+   */
+  private async withFreshDevices<T>(conv: string, attempt: (devices: Awaited<ReturnType<Directory['devicesOf']>>) => Promise<T>): Promise<T> {
+    try {
+      return await attempt(await this.dir.devicesOf(conv));
+    } catch (err) {
+      const e = err as { code?: string; details?: { field: string }[] };
+      if (e.code !== 'conflict' || !e.details?.some((d) => d.field.startsWith('parts.'))) throw err;
+      this.dir.invalidateDevices(conv);
+      this.ctx.logger.log('info', 'devices.changed', { conv });
+      return attempt(await this.dir.devicesOf(conv, true));
+    }
   }
 
   /**
    * Makes sure every current device of `conv` holds this device's sender key: a fresh key after a
    * removal (then to everybody), the current key to devices that joined since.
    */
-  async distributeSenderKey(conv: string): Promise<void> {
-    const devices = await this.dir.devicesOf(conv);
+  async distributeSenderKey(conv: string, retry = true): Promise<void> {
+    try {
+      await this.distributeTo(conv, await this.dir.devicesOf(conv));
+    } catch (err) {
+      const e = err as { code?: string; details?: { field: string }[] };
+      if (!retry || e.code !== 'conflict' || !e.details?.some((d) => d.field.startsWith('parts.'))) throw err;
+      // The devices changed since they were listed: a fresh list (a departed device makes the key rotate).
+      this.dir.invalidateDevices(conv);
+      await this.distributeSenderKey(conv, false);
+    }
+  }
+
+  private async distributeTo(conv: string, devices: Awaited<ReturnType<Directory['devicesOf']>>): Promise<void> {
     const prepared = await this.ctx.crypto.run(async () => {
       const { distribution, missing } = await this.senderKeys.prepare(
         conv,

@@ -11,6 +11,7 @@ import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { isInviteExpired, normalizeEmail, STATUS_ACTIVE, STATUS_PENDING } from '../admin/domain/users.js';
 import type { Database } from '../store/schema.js';
 import { codeHash, createDevice, newApprovalCode, verifyLoginSignature, APPROVAL_CODE_TTL_MS } from './devices.js';
+import { recordDevicesChanged } from './conversations.js';
 import { fail, MessagingError } from './errors.js';
 import type { Mailer } from './mailer.js';
 import { issueSession, type Member } from './memberAuth.js';
@@ -29,6 +30,8 @@ export interface AccountDeps {
   publicUrl: () => string;
   /** Told after commit when a user's devices or memberships changed (sockets close, conversations update). */
   onAccountChanged: (networkId: string, userId: number) => void;
+  /** Told after commit that records were appended to conversations (delivery to connected members). */
+  onRecords: (records: { convId: string; seq: number }[]) => void;
 }
 
 const recoveryHash = (key: string) => createHash('sha256').update(`enclave-recovery\0${key.replace(/[\s-]/g, '').toUpperCase()}`).digest('base64url');
@@ -163,7 +166,8 @@ export async function login(deps: AccountDeps, input: z.infer<typeof LoginReques
   const m = { networkId: user.network_id, userId: user.user_id };
   await checkPassword(deps, m.networkId, m.userId, input.password, now);
   if (user.suspended === 1) throw fail('account_suspended');
-  return deps.db.transaction().execute(async (db) => {
+  let records: { convId: string; seq: number }[] = [];
+  const response = await deps.db.transaction().execute(async (db) => {
     let deviceId: string;
     let approved: boolean;
     if ('deviceId' in input.device) {
@@ -184,12 +188,15 @@ export async function login(deps: AccountDeps, input: z.infer<typeof LoginReques
       // recovery key) can approve it.
       approved = !(policy.isAtoEnabled && (others.length > 0 || account.recovery_key_hash !== null));
       deviceId = await createDevice(db, m, input.device, approved, now);
+      if (approved) records = await recordDevicesChanged(db, m.networkId, m.userId, now);
     }
     await db.updateTable('devices').set({ last_login: now }).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).where('app_id', '=', deviceId).execute();
     await db.updateTable('users').set({ last_login: now, last_activity: now }).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).execute();
     const token = await issueSession(db, { ...m, deviceId }, now, await sessionExpiry(db, m.networkId, m.userId, now));
     return sessionResponse(db, { ...m, deviceId, approved }, token, now);
   });
+  deps.onRecords(records);
+  return response;
 }
 
 export async function reauthenticate(deps: AccountDeps, member: Member, password: string): Promise<void> {
@@ -222,7 +229,8 @@ export async function emailApprovalCode(deps: AccountDeps, member: Member): Prom
 export async function approveDevice(deps: AccountDeps, member: Member, token: string, proof: { code: string } | { recoveryKey: string }): Promise<SessionResponse> {
   const now = deps.now();
   if (member.approved) throw fail('conflict', 'This device is already approved.');
-  return deps.db.transaction().execute(async (db) => {
+  let records: { convId: string; seq: number }[] = [];
+  const response = await deps.db.transaction().execute(async (db) => {
     let ok = false;
     if ('recoveryKey' in proof) {
       const account = await db.selectFrom('member_accounts').select('recovery_key_hash').where('network_id', '=', member.networkId).where('user_id', '=', member.userId).executeTakeFirstOrThrow();
@@ -239,8 +247,11 @@ export async function approveDevice(deps: AccountDeps, member: Member, token: st
     }
     if (!ok) throw fail('forbidden', 'The code or recovery key is not valid (codes expire after 10 minutes).');
     await db.updateTable('device_keys').set({ approved: 1 }).where('device_id', '=', member.deviceId).execute();
+    records = await recordDevicesChanged(db, member.networkId, member.userId, now);
     return sessionResponse(db, { ...member, approved: true }, token, now);
   });
+  deps.onRecords(records);
+  return response;
 }
 
 /** Starts a password reset: emails a link valid for 24 hours. Answers the same whether or not the account exists. */

@@ -264,3 +264,15 @@ export async function removeUsersEverywhere(db: Db, networkId: string, userIds: 
     await appendSystem(db, convId, { userId: 0, deviceId: 'admin' }, { event: 'members_removed', by: 0, members: users }, now);
   }
 }
+
+/**
+ * Records in each of a user's conversations that the user's devices changed (a device added,
+ * approved, signed out or reset), so senders refresh the device list they encrypt to. Returns the
+ * records' sequence numbers, to announce after commit.
+ */
+export async function recordDevicesChanged(db: Db, networkId: string, userId: number, now: number): Promise<{ convId: string; seq: number }[]> {
+  const convs = await db.selectFrom('conversation_members').select('conv_id').where('network_id', '=', networkId).where('user_id', '=', userId).execute();
+  const out: { convId: string; seq: number }[] = [];
+  for (const { conv_id } of convs) out.push({ convId: conv_id, seq: await appendSystem(db, conv_id, { userId, deviceId: 'server' }, { event: 'devices_changed', userId }, now) });
+  return out;
+}

@@ -50,6 +50,9 @@ export async function registerMessaging(app: FastifyInstance, o: MessagingOption
     now: o.now,
     publicUrl: o.publicUrl,
     onAccountChanged: (networkId, userId) => void accountChanged(networkId, userId).catch((err: unknown) => app.log.error({ err }, 'could not announce an account change')),
+    onRecords: (records) => {
+      for (const r of records) void hub.committed(r.convId, r).catch((err: unknown) => app.log.error({ err }, 'could not announce a record'));
+    },
   };
   const membersChanged = async (change: MembershipChange) => {
     await o.bus.publish(`members.${change.convId}`, { networkId: change.networkId, added: change.added, removed: change.removed, deleted: change.deleted });

@@ -37,7 +37,9 @@ export async function sendMessage(db: Db, member: Member, msg: SendMessage, poli
     if (parts.length > 2000) throw fail('too_large', 'At most 2000 recipient devices per message.');
     const allowed = new Set((await conversationDevices(db, member, msg.conv)).map((d) => d.deviceId));
     const strangers = parts.map(([d]) => d).filter((d) => !allowed.has(d));
-    if (strangers.length > 0) throw fail('bad_request', `Not a device of this conversation: ${strangers.slice(0, 5).join(', ')}.`, strangers.slice(0, 20).map((d) => ({ field: `parts.${d}`, reason: 'not a device of this conversation' })));
+    // A device reset or a member removed since the sender listed the devices: the sender refreshes
+    // the list (GET .../devices) and sends again; nothing is stored for anyone.
+    if (strangers.length > 0) throw fail('conflict', `The devices of this conversation changed (not a device of it: ${strangers.slice(0, 5).join(', ')}). Refresh the device list and send again.`, strangers.slice(0, 20).map((d) => ({ field: `parts.${d}`, reason: 'not a device of this conversation' })));
   }
   const files = [...new Set(msg.files ?? [])];
   if (files.length > 0) {

@@ -132,8 +132,12 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
       const m = await member(req);
       const mine = (await listDevices(db, m.networkId, m.userId)).find((x) => x.deviceId === req.params.deviceId);
       if (!mine) throw fail('not_found', 'Device not found.');
-      await db.transaction().execute((trx) => revokeDevice(trx, m.networkId, m.userId, req.params.deviceId));
+      const records = await db.transaction().execute(async (trx) => {
+        await revokeDevice(trx, m.networkId, m.userId, req.params.deviceId);
+        return convs.recordDevicesChanged(trx, m.networkId, m.userId, d.now());
+      });
       d.accounts.onAccountChanged(m.networkId, m.userId);
+      d.accounts.onRecords(records);
       return reply.status(204).send();
     });
     scope.post('/v1/devices/approval-codes', async (req, reply) => json(reply, 201, await accounts.createApprovalCode(d.accounts, await member(req))));

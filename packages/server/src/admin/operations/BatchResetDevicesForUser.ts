@@ -3,6 +3,7 @@ import { requireNetwork } from '../domain/networks.js';
 import { batchResult, checkBatchSize, distinct, requireUser } from '../domain/users.js';
 import { defineOperation } from '../operation.js';
 import { revokeDevice } from '../../messaging/devices.js';
+import { recordDevicesChanged } from '../../messaging/conversations.js';
 
 /**
  * Marks up to 50 of a user's devices as 'Reset': the device is signed out (its sockets close), its
@@ -29,5 +30,7 @@ export default defineOperation('BatchResetDevicesForUser', async (ctx, input) =>
     else failed.push({ appId, field: 'appId', reason: 'Invalid app ID.' });
   }
   for (const { appId } of successful) await revokeDevice(ctx.db, networkId, user.user_id, appId);
+  // Senders in the user's conversations learn it and stop encrypting to the reset devices.
+  if (successful.length > 0) await recordDevicesChanged(ctx.db, networkId, user.user_id, ctx.now);
   return batchResult(successful, failed);
 });
