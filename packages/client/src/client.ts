@@ -378,6 +378,7 @@ export class EnclaveClient {
 
   private requireUnlocked(): void {
     this.requireActive();
+    this.sessionLock.check();
     if (this.sessionLock.locked) throw enclaveError('reauthentication_required');
   }
 

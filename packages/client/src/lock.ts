@@ -29,6 +29,16 @@ export class SessionLock {
   resume(): void {
     if (this.suspendedAt !== undefined && this.ctx.policy.alwaysReauthenticate) this.lock('resume');
     this.suspendedAt = undefined;
+    this.check();
+  }
+
+  /**
+   * Locks when the absolute session timeout has passed. The timer alone is not enough: a device that
+   * slept, or whose clock jumped, wakes past expiresAt without the timer having fired.
+   */
+  check(): void {
+    const at = this.ctx.profile.expiresAt;
+    if (at && this.ctx.now() >= at) this.lock('session_timeout');
   }
 
   lock(reason: 'resume' | 'session_timeout'): void {

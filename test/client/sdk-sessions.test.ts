@@ -1,0 +1,135 @@
+// End-to-end tests of the SDK's connection and account flows against a real server: reconnecting
+// after the connection drops (sends made meanwhile are delivered once), a new device approved under
+// account takeover protection, location sharing only where the group allows it, and the non-SSO
+// session timeout locking the client until the password signs the device in again.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EnclaveClient, MemoryStore, type Message } from '../../packages/client/src/index.js';
+import { nodePlatform } from '../../packages/client/src/node/index.js';
+import { createNetwork, startTestServer, type TestServer } from '../helpers/harness.js';
+import { GOOD_PASSWORD, invite } from '../helpers/members.js';
+
+const kdf = { N: 2 ** 10, r: 8, p: 1 };
+let t: TestServer;
+let networkId: string;
+const open: EnclaveClient[] = [];
+
+beforeAll(async () => {
+  t = await startTestServer();
+  ({ networkId } = await createNetwork(t.client, 'SDK Sessions'));
+});
+afterAll(async () => {
+  for (const c of open) await c.close().catch(() => undefined);
+  await t?.close();
+});
+
+async function groupWith(name: string, settings: Record<string, unknown>): Promise<string> {
+  const { securityGroup } = await t.client.call<{ securityGroup: { id: string } }>('CreateSecurityGroup', { networkId, name, securityGroupSettings: {} });
+  await t.client.call('UpdateSecurityGroup', { networkId, groupId: securityGroup.id, securityGroupSettings: settings });
+  return securityGroup.id;
+}
+
+async function member(name: string, opts: { groupId?: string; now?: () => number; store?: MemoryStore } = {}) {
+  const email = `${name}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+  const { inviteCode } = await invite(t, networkId, email, opts.groupId);
+  const store = opts.store ?? new MemoryStore();
+  const client = await EnclaveClient.register({ server: t.url, email, inviteCode, password: GOOD_PASSWORD, store, kdf, platform: nodePlatform(), deviceType: 'cli', clientName: 'sdk-test/1', ...(opts.now ? { now: opts.now } : {}) });
+  open.push(client);
+  return { client, email, store };
+}
+
+function collect(c: EnclaveClient): Message[] {
+  const got: Message[] = [];
+  c.on('message', (m) => got.push(m));
+  return got;
+}
+
+async function until(cond: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('SDK sessions and connections', () => {
+  it('reconnects after the connection drops; sends made meanwhile are delivered once', async () => {
+    const a = await member('na');
+    const b = await member('nb');
+    const bGot = collect(b.client);
+    const states: string[] = [];
+    a.client.on('connection', (s) => states.push((s as { state: string }).state));
+    await a.client.connect();
+    await b.client.connect();
+    const dm = await a.client.openDm(b.email);
+    await a.client.sendText(dm.id, 'before the drop');
+    await until(() => bGot.length === 1);
+    // The network drops every socket (no closing frame).
+    for (const ws of t.server.app.websocketServer.clients) ws.terminate();
+    const pending = [a.client.sendText(dm.id, 'during the drop 1'), a.client.sendText(dm.id, 'during the drop 2')];
+    await Promise.all(pending);
+    await until(() => bGot.length === 3, 15_000);
+    expect(states).toContain('reconnecting');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bGot.map((m) => m.text)).toEqual(['before the drop', 'during the drop 1', 'during the drop 2']);
+  });
+
+  it('approves a new device with a code from an existing device under account takeover protection', async () => {
+    const groupId = await groupWith('ATO sdk', { isAtoEnabled: true });
+    const a = await member('aa', { groupId });
+    const b = await member('ab');
+    const second = await EnclaveClient.login({ server: t.url, email: a.email, password: GOOD_PASSWORD, store: new MemoryStore(), kdf, platform: nodePlatform(), deviceType: 'cli', clientName: 'sdk-test/1' });
+    open.push(second);
+    expect(second.pendingApproval).toBe(true);
+    await expect(second.conversations()).rejects.toMatchObject({ code: 'device_approval_required' });
+    await expect(second.approveDevice({ code: 'WRONGCOD' })).rejects.toMatchObject({ status: 403 });
+    const { code } = await a.client.createApprovalCode();
+    await second.approveDevice({ code });
+    expect(second.pendingApproval).toBe(false);
+    const got = collect(second);
+    await second.connect();
+    const dm = await b.client.openDm(a.email);
+    await b.client.sendText(dm.id, 'to both of your devices');
+    await until(() => got.length === 1);
+    expect(got[0]!.text).toBe('to both of your devices');
+  });
+
+  it('shares a location only where the security group allows it', async () => {
+    const a = await member('la');
+    const b = await member('lb');
+    const bGot = collect(b.client);
+    await b.client.connect();
+    const dm = await a.client.openDm(b.email);
+    await a.client.sendLocation(dm.id, 25.033, 121.5654);
+    await until(() => bGot.length === 1);
+    expect(bGot[0]!.location).toMatchObject({ latitude: 25.033, longitude: 121.5654 });
+    const noLocation = await groupWith('No location', { locationEnabled: false, locationAllowMaps: false });
+    const c = await member('lc', { groupId: noLocation });
+    const dm2 = await c.client.openDm(b.email);
+    await expect(c.client.sendLocation(dm2.id, 1, 2)).rejects.toMatchObject({ code: 'location_disabled', message: 'Location sharing is turned off by your security group.' });
+  });
+
+  it('locks at the non-SSO session timeout until the password signs the device in again', async () => {
+    const groupId = await groupWith('Short sessions', { nonSsoTimeoutMinutes: 5 });
+    let skew = 0;
+    const now = () => Date.now() + skew;
+    const a = await member('sa', { groupId, now });
+    const b = await member('sb');
+    expect(a.client.policy.sessionTimeoutMinutes).toBe(5);
+    const dm = await a.client.openDm(b.email);
+    await a.client.sendText(dm.id, 'within the session');
+    const locked = a.client.next('locked');
+    // Five minutes pass (on the client's clock; the server ends the session the same way).
+    skew = 5 * 60_000 + 1000;
+    await t.server.store.db.updateTable('member_sessions').set({ expires_at: Date.now() - 1 }).where('device_id', '=', a.client.deviceId).execute();
+    // The app comes back (or simply acts) after the timeout: the client locks.
+    a.client.resumeApp();
+    expect(await locked).toMatchObject({ reason: 'session_timeout' });
+    expect(a.client.locked).toBe(true);
+    await expect(a.client.sendText(dm.id, 'while locked')).rejects.toMatchObject({ code: 'reauthentication_required' });
+    await expect(a.client.unlock('Wrong-password-1')).rejects.toMatchObject({ code: 'invalid_credentials' });
+    skew = 0;
+    await a.client.unlock(GOOD_PASSWORD);
+    expect(a.client.locked).toBe(false);
+    await a.client.sendText(dm.id, 'after signing in again');
+  });
+});
