@@ -596,9 +596,9 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
           () => setCopied(false),
         );
       }}
-      aria-label={label}
     >
       {copied ? t('common.copied') : t('common.copy')}
+      <span className="sr-only"> {label}</span>
     </Button>
   );
 }

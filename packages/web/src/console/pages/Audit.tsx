@@ -138,8 +138,9 @@ function EventRow({ e, open, onToggle }: { e: AuditEvent; open: boolean; onToggl
         <td>{e.sourceIPAddress ?? '—'}</td>
         <td>{e.errorCode ? <span className="status bad">{e.errorCode}</span> : t('audit.ok')}</td>
         <td>
-          <Button onClick={onToggle} aria-expanded={open} aria-label={t('audit.jsonOf', { name: e.eventName, time: e.eventTime })}>
+          <Button onClick={onToggle} aria-expanded={open}>
             {open ? t('audit.hideJson') : t('audit.showJson')}
+            <span className="sr-only"> ({e.eventName}, {e.eventTime})</span>
           </Button>
         </td>
       </tr>
