@@ -5,7 +5,7 @@
 import { spawn, execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { AdminClient } from '../packages/server/dist/index.js';
@@ -218,4 +218,27 @@ export function resetPeak(pid) {
   } catch {
     return false;
   }
+}
+
+/** CPU seconds the whole machine has been busy (all cores, from /proc/stat), to spot other load. */
+export function machineBusySeconds() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = f;
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
+
+export const loadAverage = () => loadavg().map((x) => round(x, 2));
+
+/**
+ * Waits (up to `maxSeconds`) until the 1-minute load average is below `below`: other work on the
+ * machine's two cores distorts every number here. Returns the load average it started with.
+ */
+export async function waitForQuiet(below = 0.8, maxSeconds = 600) {
+  const start = loadAverage();
+  const deadline = Date.now() + maxSeconds * 1000;
+  while (loadavg()[0] >= below && Date.now() < deadline) {
+    log(`waiting for an idle machine (load average ${loadAverage().join(' ')})`);
+    await new Promise((r) => setTimeout(r, 15_000));
+  }
+  return { loadAverageBefore: start, loadAverageAtStart: loadAverage() };
 }

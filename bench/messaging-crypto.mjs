@@ -29,7 +29,7 @@ import {
   toBase64Url,
   utf8Encode,
 } from '../packages/protocol/dist/index.js';
-import { log, machine, pct, round } from './lib-messaging.mjs';
+import { loadAverage, log, machine, pct, round, waitForQuiet } from './lib-messaging.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,6 +37,7 @@ const { values: args } = parseArgs({
     messages: { type: 'string', default: '1000' },
     sample: { type: 'string', default: '5' },
     repeat: { type: 'string', default: '3' },
+    'no-wait': { type: 'boolean', default: false },
   },
 });
 const SIZES = args.sizes.split(',').map(Number);
@@ -44,7 +45,7 @@ const MESSAGES = Number(args.messages);
 const SAMPLE = Number(args.sample);
 const REPEAT = Number(args.repeat);
 
-const report = { benchmark: 'messaging-crypto', machine: machine(), messagesPerSize: MESSAGES, sampleRecipients: SAMPLE, repeat: REPEAT, sizes: {} };
+const report = { benchmark: 'messaging-crypto', machine: { ...machine(), ...(args['no-wait'] ? {} : await waitForQuiet()) }, messagesPerSize: MESSAGES, sampleRecipients: SAMPLE, repeat: REPEAT, sizes: {} };
 const us = (ms) => round(ms * 1000, 1);
 const stats = (xs) => ({ p50us: us(pct(xs, 50)), p99us: us(pct(xs, 99)), meanUs: us(xs.reduce((a, b) => a + b, 0) / xs.length) });
 const median = (xs) => pct(xs, 50);
@@ -174,4 +175,5 @@ for (const N of SIZES) {
       `distribution to ${N - 1} devices: ${out.distributionNewSessions.totalMs} ms new sessions, ${out.distributionExistingSessions.totalMs} ms existing`,
   );
 }
+report.loadAverageAtEnd = loadAverage();
 console.log(JSON.stringify(report, null, 2));

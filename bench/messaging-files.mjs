@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chunkCount, decryptFileChunk, encryptFileChunk, encryptedSize, FILE_CHUNK_SIZE, generateFileKey, toBase64Url } from '../packages/protocol/dist/index.js';
-import { api, createNetwork, inviteAll, log, machine, memoryOf, opaqueBody, registerAll, resetPeak, round, startEnclave, stopChild, waitForLine } from './lib-messaging.mjs';
+import { api, loadAverage, machineBusySeconds, waitForQuiet, createNetwork, inviteAll, log, machine, memoryOf, opaqueBody, registerAll, resetPeak, round, startEnclave, stopChild, waitForLine } from './lib-messaging.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,6 +30,7 @@ const { values: args } = parseArgs({
     parallel: { type: 'string', default: '2' },
     'skip-baseline': { type: 'boolean', default: false },
     client: { type: 'string', default: 'both' },
+    'no-wait': { type: 'boolean', default: false },
   },
 });
 const UNITS = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9 };
@@ -41,10 +42,12 @@ const CHUNKS = chunkCount(SIZE);
 const CT_SIZE = encryptedSize(SIZE);
 const MB = 1e6;
 
-const report = { benchmark: 'messaging-files', machine: machine(), plaintextBytes: SIZE, ciphertextBytes: CT_SIZE, chunks: CHUNKS, parallel: PARALLEL };
+const report = { benchmark: 'messaging-files', machine: { ...machine(), ...(args['no-wait'] ? {} : await waitForQuiet()) }, plaintextBytes: SIZE, ciphertextBytes: CT_SIZE, chunks: CHUNKS, parallel: PARALLEL };
 
 // The generated source: chunk i is a fixed random block with i in its first 8 bytes.
 const BLOCK = randomBytes(FILE_CHUNK_SIZE);
+const busyAtStart = machineBusySeconds();
+const wallAtStart = performance.now();
 const plainLength = (i) => (i === CHUNKS - 1 ? SIZE - i * FILE_CHUNK_SIZE : FILE_CHUNK_SIZE);
 function plainChunk(i) {
   const b = Buffer.allocUnsafe(plainLength(i));
@@ -329,5 +332,8 @@ if (report.baseline && report.enclave) {
   report.uploadRatioToBaseline = round(report.enclave.uploadMBps / report.baseline.uploadMBps, 2);
   report.downloadRatioToBaseline = round(report.enclave.downloadMBps / report.baseline.downloadMBps, 2);
 }
+report.loadAverageAtEnd = loadAverage();
+report.machineBusyCpuSeconds = round(machineBusySeconds() - busyAtStart);
+report.wallSeconds = round((performance.now() - wallAtStart) / 1000);
 console.log(JSON.stringify(report, null, 2));
 process.exit(0);

@@ -15,7 +15,7 @@
 // ~n²/2 presence frames, which measures the presence fan-out, not idle sockets.
 import { fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { api, createNetwork, inviteAll, log, loginNewDevice, machine, memoryOf, openSocket, pool, registerAll, round, startEnclave } from './lib-messaging.mjs';
+import { api, loadAverage, waitForQuiet, createNetwork, inviteAll, log, loginNewDevice, machine, memoryOf, openSocket, pool, registerAll, round, startEnclave } from './lib-messaging.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,6 +26,7 @@ const { values: args } = parseArgs({
     devices: { type: 'string', default: '1000' },
     clients: { type: 'string', default: '4' },
     presence: { type: 'boolean', default: false },
+    'no-wait': { type: 'boolean', default: false },
   },
 });
 
@@ -55,7 +56,7 @@ if (args.child) {
   const MEMBERS = Number(args.members);
   const DEVICES = Number(args.devices);
   const CLIENTS = Number(args.clients);
-  const report = { benchmark: 'messaging-idle', machine: machine(), connections: CONNECTIONS, members: MEMBERS, deviceSessions: DEVICES, clientProcesses: CLIENTS, presence: args.presence, marks: [] };
+  const report = { benchmark: 'messaging-idle', machine: { ...machine(), ...(args['no-wait'] ? {} : await waitForQuiet()) }, connections: CONNECTIONS, members: MEMBERS, deviceSessions: DEVICES, clientProcesses: CLIENTS, presence: args.presence, marks: [] };
 
   const enclave = await startEnclave();
   const children = [];
@@ -116,6 +117,7 @@ if (args.child) {
     for (const ch of children) ch.send({ t: 'exit' });
     await enclave.stop();
   }
+  report.loadAverageAtEnd = loadAverage();
   console.log(JSON.stringify(report, null, 2));
   process.exit(0);
 }

@@ -4,7 +4,8 @@
 //   node bench/messaging-latency.mjs > bench/results/messaging-latency.json
 // Options: --rate 1000 (messages per second offered), --seconds 25 (measured), --warmup 3 (seconds sent
 // first and not measured), --body 300 (characters of the ciphertext part / raw payload), --pairs 1 (the
-// rate is split over this many DMs, each sender on its own socket; message i goes to pair i % pairs).
+// rate is split over this many DMs, each sender on its own socket; message i goes to pair i % pairs),
+// --no-wait (do not wait for the machine's load average to drop below 0.8 first).
 // Sender and receiver sockets are in this process (one clock); the server runs in its own process.
 // Latency is measured from each message's *scheduled* send time (t0 + i/rate), so a client or server
 // that falls behind shows up in the numbers instead of silently lowering the rate (no coordinated
@@ -12,7 +13,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { api, cpuSecondsOf, createNetwork, inviteAll, log, machine, memoryOf, opaqueBody, openSocket, pct, registerAll, round, startEnclave, stopChild, waitForLine } from './lib-messaging.mjs';
+import { api, cpuSecondsOf, loadAverage, machineBusySeconds, waitForQuiet, createNetwork, inviteAll, log, machine, memoryOf, opaqueBody, openSocket, pct, registerAll, round, startEnclave, stopChild, waitForLine } from './lib-messaging.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -21,6 +22,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '3' },
     body: { type: 'string', default: '300' },
     pairs: { type: 'string', default: '1' },
+    'no-wait': { type: 'boolean', default: false },
   },
 });
 const RATE = Number(args.rate);
@@ -31,7 +33,7 @@ const PAIRS = Number(args.pairs);
 const TOTAL = Math.round(RATE * (WARMUP + SECONDS));
 const FIRST_MEASURED = Math.round(RATE * WARMUP);
 
-const report = { benchmark: 'messaging-latency', machine: machine(), offeredRate: RATE, pairs: PAIRS, measuredSeconds: SECONDS, warmupSeconds: WARMUP, bodyChars: BODY };
+const report = { benchmark: 'messaging-latency', machine: { ...machine(), ...(args['no-wait'] ? {} : await waitForQuiet()) }, offeredRate: RATE, pairs: PAIRS, measuredSeconds: SECONDS, warmupSeconds: WARMUP, bodyChars: BODY };
 
 /**
  * Sends TOTAL messages on schedule (`sender(i, frame(i))`), collects the receive time of each
@@ -51,6 +53,8 @@ async function run(label, sender, frame, hooks, serverPid) {
     if (i >= 0 && i < TOTAL) ack[i] = performance.now();
   };
   const cpu0 = cpuSecondsOf(serverPid);
+  const self0 = process.cpuUsage();
+  const busy0 = machineBusySeconds();
   const t0 = performance.now() + 5;
   const at = (i) => t0 + (i * 1000) / RATE;
   let sent = 0;
@@ -92,6 +96,11 @@ async function run(label, sender, frame, hooks, serverPid) {
     maxMs: round(Math.max(...lat)),
     ...(ackLat.length ? { sentAckP50ms: round(pct(ackLat, 50)), sentAckP99ms: round(pct(ackLat, 99)) } : {}),
     serverCpuSeconds: round(cpuSecondsOf(serverPid) - cpu0),
+    ...(() => {
+      const self = process.cpuUsage(self0);
+      const client = (self.user + self.system) / 1e6;
+      return { clientCpuSeconds: round(client), otherProcessesCpuSeconds: round(machineBusySeconds() - busy0 - (cpuSecondsOf(serverPid) - cpu0) - client) };
+    })(),
     serverMemory: memoryOf(serverPid),
   };
   log(`${label}: p50 ${out.p50ms} ms, p99 ${out.p99ms} ms, max ${out.maxMs} ms, ${out.undelivered} undelivered, ${out.achievedRate} msg/s delivered`);
@@ -184,5 +193,6 @@ const openRaw = (url) =>
 
 report.ratioP50 = round(report.enclave.p50ms / report.raw.p50ms, 1);
 report.ratioP99 = round(report.enclave.p99ms / report.raw.p99ms, 1);
+report.loadAverageAtEnd = loadAverage();
 console.log(JSON.stringify(report, null, 2));
 process.exit(0);
