@@ -75,7 +75,7 @@ export async function setupConsole(options: { lang?: 'en' | 'zh-TW'; userName?: 
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--no-first-run'] });
   const context = await browser.newContext({ locale: options.lang ?? 'en-US', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  await context.addInitScript(`try { localStorage.setItem('enclave.console.lang', ${JSON.stringify(options.lang ?? 'en')}); } catch {}`);
+  await context.addInitScript(`try { if (!localStorage.getItem('enclave.console.lang')) localStorage.setItem('enclave.console.lang', ${JSON.stringify(options.lang ?? 'en')}); } catch {}`);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const url = (path: string) => `${t.url}/console${path}`;

@@ -62,6 +62,7 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
         wildcard: false,
         index: false,
         decorateReply: false,
+        cacheControl: false,
         setHeaders(res, path) {
           // Vite names assets by content hash, so they never change; index.html always revalidates.
           res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
