@@ -187,3 +187,62 @@ export async function completePasswordReset(o: StoreOptions & DeviceOptions & { 
   await store.putJson(POLICY_KEY, session.policy);
   return { store, profile, session };
 }
+
+/**
+ * The data retention bot's first sign-in: the initial password (CreateDataRetentionBotChallenge), the
+ * bot's own new password (the initial one stops working), a new device. The local store is
+ * encrypted with the new password.
+ */
+export async function registerRetentionBotAccount(o: StoreOptions & { server: string; botName: string; initialPassword: string; newPassword: string; clientName?: string }): Promise<SignedIn> {
+  const kdf = o.kdf ?? DEFAULT_KDF;
+  const device: DeviceOptions = { deviceType: 'bot', clientName: o.clientName ?? 'enclave-retention-bot/0.1.0' };
+  const keys = generateDeviceKeys();
+  const session = await httpFor(o.server, o).json('POST', '/v1/bots/retention/register', SessionResponse, {
+    anonymous: true,
+    body: { botName: o.botName, password: o.initialPassword, newPassword: o.newPassword, device: newDeviceWire(keys, device.deviceType, device.clientName) },
+  });
+  const store = await freshStore(o.store, o.newPassword, kdf);
+  await saveDeviceKeys(store, keys, (o.now ?? Date.now)());
+  const profile: Profile = { ...profileOf(o.server, session, device), retentionBot: true };
+  await store.putJson(PROFILE_KEY, profile);
+  await store.putJson(POLICY_KEY, session.policy);
+  return { store, profile, session };
+}
+
+/** Later sign-ins of the retention bot: its stored device (signature), else a new device. */
+export async function loginRetentionBotAccount(o: StoreOptions & { server: string; botName: string; password: string; clientName?: string }): Promise<SignedIn> {
+  const kdf = o.kdf ?? DEFAULT_KDF;
+  const now = o.now ?? Date.now;
+  const http = httpFor(o.server, o);
+  let store = await EncryptedStore.open(o.store, o.password, kdf);
+  const prior = await store.getJson<Profile>(PROFILE_KEY);
+  if (prior && (!prior.retentionBot || prior.email !== o.botName)) throw new EnclaveError('conflict', 'This profile holds another account. Use a new profile.');
+  const device: DeviceOptions = { deviceType: 'bot', clientName: o.clientName ?? prior?.clientName ?? 'enclave-retention-bot/0.1.0' };
+  const identity = prior ? await loadIdentity(store) : undefined;
+  if (prior && identity) {
+    const timestamp = now();
+    try {
+      const session = await http.json('POST', '/v1/bots/retention/login', SessionResponse, {
+        anonymous: true,
+        body: { botName: o.botName, password: o.password, device: { deviceId: prior.deviceId, timestamp, signature: await loginSignature(identity, prior.deviceId, timestamp) } },
+      });
+      const profile: Profile = { ...profileOf(o.server, session, device), retentionBot: true };
+      await store.putJson(PROFILE_KEY, profile);
+      await store.putJson(POLICY_KEY, session.policy);
+      return { store, profile, session };
+    } catch (err) {
+      if (!isEnclaveError(err, 'device_reset') && !isEnclaveError(err, 'not_found')) throw err;
+    }
+  }
+  const keys = generateDeviceKeys();
+  const session = await http.json('POST', '/v1/bots/retention/login', SessionResponse, {
+    anonymous: true,
+    body: { botName: o.botName, password: o.password, device: newDeviceWire(keys, device.deviceType, device.clientName) },
+  });
+  store = await freshStore(o.store, o.password, kdf);
+  await saveDeviceKeys(store, keys, now());
+  const profile: Profile = { ...profileOf(o.server, session, device), retentionBot: true };
+  await store.putJson(PROFILE_KEY, profile);
+  await store.putJson(POLICY_KEY, session.policy);
+  return { store, profile, session };
+}

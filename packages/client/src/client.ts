@@ -11,8 +11,10 @@ import {
   PROFILE_KEY,
   completePasswordReset,
   loginAccount,
+  loginRetentionBotAccount,
   openProfile,
   registerAccount,
+  registerRetentionBotAccount,
   requestPasswordReset,
   signInStoredDevice,
   type DeviceOptions,
@@ -64,6 +66,7 @@ export class EnclaveClient {
   private frames: Promise<void> = Promise.resolve();
   private member?: Me['member'];
   private readonly sessionLock: SessionLock;
+  private readonly kdf: ClientOptions['kdf'];
 
   private constructor(signed: { store: EncryptedStore; profile: SignedIn['profile']; policy: Policy; recoveryKey?: string }, opts: ClientOptions) {
     this.events = new TypedEmitter<ClientEvents>((err) => this.events.emit('error', { code: 'internal', message: (err as Error).message }));
@@ -87,6 +90,7 @@ export class EnclaveClient {
       now: opts.now ?? Date.now,
     };
     if (signed.recoveryKey) this.recoveryKey = signed.recoveryKey;
+    this.kdf = opts.kdf;
     this.dir = new Directory(this.ctx);
     this.local = new LocalMessages(this.ctx);
     this.senderKeys = new SenderKeys(this.ctx);
@@ -131,11 +135,25 @@ export class EnclaveClient {
     } catch (err) {
       if (!isEnclaveError(err, 'session_expired') && !isEnclaveError(err, 'unauthorized')) throw err;
       await store.close().catch(() => undefined);
+      if (profile.retentionBot) return EnclaveClient.loginRetentionBot({ ...o, server: profile.server, botName: profile.email });
       return EnclaveClient.login({ ...o, server: profile.server, email: profile.email, networkId: profile.networkId });
     }
   }
 
   static requestPasswordReset = requestPasswordReset;
+
+  /**
+   * The data retention bot's first sign-in (issue 7): the initial password from
+   * CreateDataRetentionBotChallenge and the bot's own new password (≥ 12 characters, different).
+   */
+  static async registerRetentionBot(o: ClientOptions & { server: string; botName: string; initialPassword: string; newPassword: string; clientName?: string }): Promise<EnclaveClient> {
+    return EnclaveClient.start(await registerRetentionBotAccount(o), o);
+  }
+
+  /** The data retention bot signs in again (its stored device when the profile has one). */
+  static async loginRetentionBot(o: ClientOptions & { server: string; botName: string; password: string; clientName?: string }): Promise<EnclaveClient> {
+    return EnclaveClient.start(await loginRetentionBotAccount(o), o);
+  }
 
   /** Completes a password reset: a full account reset that wipes this profile's local store. */
   static async resetPassword(o: ClientOptions & DeviceOptions & { server: string; token: string; password: string }): Promise<EnclaveClient> {
@@ -358,6 +376,19 @@ export class EnclaveClient {
   resumeApp(): void {
     this.sessionLock.resume();
   }
+  /**
+   * Changes the account password (the security group's rules; the retention bot: ≥ 12 characters,
+   * different), then re-encrypts the local store under the new password.
+   */
+  async changePassword(current: string, next: string): Promise<void> {
+    this.requireUnlocked();
+    await this.ctx.http.empty('POST', '/v1/accounts/password', { body: { password: current, newPassword: next } });
+    await this.ctx.crypto.run(async () => {
+      this.ctx.store = await this.ctx.store.rekey(next, this.kdf);
+    });
+    this.ctx.logger.log('info', 'account.password_changed', {});
+  }
+
   /** Unlocks with the password: re-authenticates, or signs the device in again after the timeout. */
   unlock(password: string): Promise<void> {
     return this.sessionLock.unlock(password);

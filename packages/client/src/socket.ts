@@ -11,7 +11,7 @@ import type { Logger } from './logger.js';
 import type { WebSocketLike } from './types.js';
 
 /** `closing` codes after which reconnecting is pointless. */
-const TERMINAL = new Set(['account_suspended', 'device_reset', 'session_expired', 'unauthorized', 'forbidden', 'device_approval_required']);
+const TERMINAL = new Set(['account_suspended', 'device_reset', 'session_expired', 'unauthorized', 'forbidden', 'device_approval_required', 'user_not_found']);
 
 type Ready = Extract<ServerFrame, { t: 'ready' }>;
 type Answer = Extract<ServerFrame, { t: 'sent' | 'ok' }>;

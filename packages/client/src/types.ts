@@ -73,6 +73,8 @@ export interface Profile {
   expiresAt: number | null;
   deviceType: 'desktop' | 'web' | 'cli' | 'bot' | 'android' | 'ios';
   clientName: string;
+  /** The network's data retention bot (signs in by bot name at /v1/bots/retention/*). */
+  retentionBot?: boolean;
 }
 
 export interface Me {

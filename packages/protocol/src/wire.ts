@@ -222,6 +222,22 @@ export const ApproveDeviceRequest = z.union([
   z.object({ recoveryKey: z.string().min(8).max(200) }),
 ]);
 
+/** A member (password rules of the security group) or the retention bot (≥ 12 characters) changes its password. */
+export const ChangePasswordRequest = z.object({ password: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) });
+
+/** The data retention bot's first sign-in: the initial password from CreateDataRetentionBotChallenge and a new one. */
+export const RetentionBotRegisterRequest = z.object({
+  botName: z.string().min(1).max(100),
+  password: z.string().min(1).max(1024),
+  newPassword: z.string().min(1).max(1024),
+  device: NewDevice,
+});
+export const RetentionBotLoginRequest = z.object({
+  botName: z.string().min(1).max(100),
+  password: z.string().min(1).max(1024),
+  device: z.union([z.object({ deviceId: id, timestamp: z.number(), signature: b64 }), NewDevice]),
+});
+
 export const PasswordResetRequest = z.object({ email: z.string().min(3).max(254), networkId: z.string().optional() });
 export const PasswordResetComplete = z.object({ token: z.string().min(16).max(200), password: z.string().min(1).max(1024), device: NewDevice });
 

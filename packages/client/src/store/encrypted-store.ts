@@ -176,6 +176,31 @@ export class EncryptedStore implements LocalStore {
     return out.sort();
   }
 
+  /**
+   * Re-encrypts every record under a key from `password` (a new salt) and returns the store to use
+   * from now on. Crash-safe: the new records are written beside the old ones (their names differ),
+   * then the metadata is replaced in one write (the switch), then the old records are removed. A
+   * crash before the switch leaves the old store intact, after it the new one.
+   */
+  async rekey(password: string, kdf: KdfParams = DEFAULT_KDF): Promise<EncryptedStore> {
+    const salt = globalThis.crypto.getRandomValues(new Uint8Array(16));
+    const next = await EncryptedStore.derive(this.backend, password, salt, kdf);
+    const old = await this.backend.list('r.');
+    const written = new Set<string>();
+    for (const physical of old) {
+      const rec = await this.readRecord(physical);
+      if (!rec) continue;
+      await next.put(rec.key, rec.value);
+      written.add(next.physical(rec.key));
+    }
+    const check = await next.seal(META_KEY, utf8Encode(CHECK_TEXT));
+    const meta: Meta = { v: VERSION, kdf: 'scrypt', ...kdf, salt: toBase64Url(salt), check: toBase64Url(check) };
+    await this.backend.put(META_KEY, utf8Encode(JSON.stringify(meta)));
+    for (const physical of old) if (!written.has(physical)) await this.backend.delete(physical);
+    this.nameKey.fill(0);
+    return next;
+  }
+
   /** Removes every record, the metadata included: the next open creates a new store. */
   async clear(): Promise<void> {
     await this.backend.clear();

@@ -17,6 +17,7 @@ import type { Mailer } from './mailer.js';
 import { issueSession, type Member } from './memberAuth.js';
 import { passwordViolations } from './passwordRules.js';
 import { policyFor } from './policy.js';
+import { checkBotPassword, isRetentionBot } from './retention.js';
 
 type Db = Kysely<Database>;
 export const LOCK_MS = 24 * 60 * 60_000;
@@ -304,4 +305,22 @@ export async function completePasswordReset(deps: AccountDeps, input: z.infer<ty
   for (const c of convs) await onRemoved(c.conv_id, { networkId, userId, deviceId });
   deps.onAccountChanged(networkId, userId);
   return response;
+}
+
+/**
+ * Changes the password of a signed-in member (the security group's rules; the current password is
+ * checked with the lockout rule) or of the retention bot (at least 12 characters, different).
+ */
+export async function changePassword(deps: AccountDeps, member: Member, input: { password: string; newPassword: string }): Promise<void> {
+  const now = deps.now();
+  await checkPassword(deps, member.networkId, member.userId, input.password, now);
+  if (isRetentionBot(member)) {
+    checkBotPassword(input.password, input.newPassword);
+  } else {
+    const policy = await policyFor(deps.db, member.networkId, member.userId);
+    const violations = passwordViolations(input.newPassword, policy.passwordRequirements).map((v) => ({ ...v, field: 'newPassword' }));
+    if (violations.length > 0) throw new MessagingError('password_policy', undefined, violations);
+  }
+  const hash = await hashPassword(input.newPassword);
+  await deps.db.updateTable('member_accounts').set({ password_hash: hash, password_changed_at: now }).where('network_id', '=', member.networkId).where('user_id', '=', member.userId).execute();
 }

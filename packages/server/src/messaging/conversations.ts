@@ -10,6 +10,7 @@ import type { Database } from '../store/schema.js';
 import { activeDevices } from './devices.js';
 import { fail } from './errors.js';
 import type { Member } from './memberAuth.js';
+import { isRetentionBot, retentionDevices } from './retention.js';
 
 type Db = Kysely<Database>;
 
@@ -71,7 +72,8 @@ export async function getConversation(db: Db, member: Pick<Member, 'networkId' |
     .orderBy('cm.joined_at')
     .orderBy('cm.user_id')
     .execute();
-  if (!members.some((m) => m.user_id === member.userId)) throw fail('not_member');
+  // The retention bot reads every conversation of its network; it is a member of none.
+  if (!members.some((m) => m.user_id === member.userId) && !isRetentionBot(member)) throw fail('not_member');
   return {
     id: conv.conv_id,
     kind: conv.kind as ConversationKind,
@@ -85,10 +87,22 @@ export async function getConversation(db: Db, member: Pick<Member, 'networkId' |
 }
 
 export async function listConversations(db: Db, member: Pick<Member, 'networkId' | 'userId'>): Promise<Conversation[]> {
-  const ids = await db.selectFrom('conversation_members').select('conv_id').where('network_id', '=', member.networkId).where('user_id', '=', member.userId).execute();
+  const ids = isRetentionBot(member)
+    ? await db.selectFrom('conversations').select('conv_id').where('network_id', '=', member.networkId).execute()
+    : await db.selectFrom('conversation_members').select('conv_id').where('network_id', '=', member.networkId).where('user_id', '=', member.userId).execute();
   const out: Conversation[] = [];
   for (const { conv_id } of ids) out.push(await getConversation(db, member, conv_id));
   return out.sort((a, b) => b.lastSeq - a.lastSeq || a.id.localeCompare(b.id));
+}
+
+/** A member of the conversation, or the network's retention bot (which may read, never write). */
+export async function requireReader(db: Db, member: Pick<Member, 'networkId' | 'userId'>, convId: string): Promise<void> {
+  if (!isRetentionBot(member)) {
+    await requireMembership(db, member, convId);
+    return;
+  }
+  const conv = await db.selectFrom('conversations').select('conv_id').where('conv_id', '=', convId).where('network_id', '=', member.networkId).executeTakeFirst();
+  if (!conv) throw fail('not_found', 'Conversation not found.');
 }
 
 /** Role of a member in a conversation, or throws not_member. */
@@ -139,6 +153,7 @@ async function insertConversation(db: Db, member: Member, c: { kind: Conversatio
     .values(all.map((u) => ({ conv_id: convId, network_id: member.networkId, user_id: u, role: c.kind === 'room' && u === member.userId ? 'moderator' : 'member', joined_at: now })))
     .execute();
   await startCursors(db, member.networkId, convId, all, 0);
+  for (const d of await retentionDevices(db, member.networkId)) await db.insertInto('device_cursors').values({ device_id: d.deviceId, conv_id: convId, seq: 0 }).execute();
   const seq = await appendSystem(db, convId, member, { event: 'created', by: member.userId, members: all }, now);
   return { conversation: await getConversation(db, member, convId), change: { convId, networkId: member.networkId, added: all, removed: [], deleted: false, seq } };
 }
@@ -234,11 +249,11 @@ export async function deleteConversation(db: Db, member: Member, convId: string)
   return { convId, networkId: member.networkId, added: [], removed: members.map((m) => m.user_id), deleted: true, seq: undefined };
 }
 
-/** Every device a sender encrypts to: active devices of every member (the retention bot's join in issue 7). */
-export async function conversationDevices(db: Db, member: Member, convId: string) {
-  await requireMembership(db, member, convId);
+/** Every device a sender encrypts to: active devices of every member, and the retention bot's while retention is on. */
+export async function conversationDevices(db: Db, member: Pick<Member, 'networkId' | 'userId'>, convId: string) {
+  await requireReader(db, member, convId);
   const members = await db.selectFrom('conversation_members').select('user_id').where('conv_id', '=', convId).execute();
-  return activeDevices(db, member.networkId, members.map((m) => m.user_id));
+  return [...(await activeDevices(db, member.networkId, members.map((m) => m.user_id))), ...(await retentionDevices(db, member.networkId))];
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Database } from '../store/schema.js';
 import { requireMembership } from './conversations.js';
 import { fail } from './errors.js';
 import type { Member } from './memberAuth.js';
+import { isRetentionBot } from './retention.js';
 
 type Db = Kysely<Database>;
 
@@ -77,7 +78,11 @@ export async function completeFile(db: Db, blobs: BlobStore, member: Member, fil
 export async function requireDownload(db: Db, member: Member, fileId: string, index: number): Promise<{ length: number }> {
   const row = await db.selectFrom('files').selectAll().where('file_id', '=', fileId).executeTakeFirst();
   if (!row || row.complete !== 1 || row.network_id !== member.networkId) throw fail('not_found', 'File not found.');
-  if (row.uploader_user_id !== member.userId) {
+  if (isRetentionBot(member)) {
+    // The retention bot archives every file a message of its network references.
+    const ref = await db.selectFrom('file_refs').select('file_id').where('file_id', '=', fileId).executeTakeFirst();
+    if (!ref) throw fail('not_found', 'File not found.');
+  } else if (row.uploader_user_id !== member.userId) {
     const ref = await db
       .selectFrom('file_refs as r')
       .innerJoin('conversation_members as cm', 'cm.conv_id', 'r.conv_id')

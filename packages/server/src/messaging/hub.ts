@@ -223,7 +223,8 @@ export class Hub {
     }
     if (e.deleted) return;
     const added = new Set(e.added);
-    const joining = [...this.conns].filter((c) => c.member.networkId === e.networkId && added.has(c.member.userId) && !c.convs.has(convId));
+    // New members' devices, and the network's retention bot (user 0: it follows every conversation while retention is on).
+    const joining = [...this.conns].filter((c) => c.member.networkId === e.networkId && (added.has(c.member.userId) || c.member.userId === 0) && !c.convs.has(convId));
     for (const conn of joining) {
       const cursor = await this.o.db.selectFrom('device_cursors').select('seq').where('device_id', '=', conn.member.deviceId).where('conv_id', '=', convId).executeTakeFirst();
       if (cursor) {

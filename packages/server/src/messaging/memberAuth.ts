@@ -40,10 +40,17 @@ export async function authenticateMember(db: Db, token: string | undefined, now:
     .innerJoin('device_keys as k', 'k.device_id', 's.device_id')
     .leftJoin('users as u', (j) => j.onRef('u.network_id', '=', 's.network_id').onRef('u.user_id', '=', 's.user_id'))
     .leftJoin('devices as d', (j) => j.onRef('d.network_id', '=', 's.network_id').onRef('d.user_id', '=', 's.user_id').onRef('d.app_id', '=', 's.device_id'))
-    .select(['s.network_id', 's.user_id', 's.device_id', 's.expires_at', 'k.approved', 'k.revoked', 'u.username', 'u.status', 'u.suspended', 'd.status as device_status'])
+    .leftJoin('retention_bots as b', 'b.network_id', 's.network_id')
+    .select(['s.network_id', 's.user_id', 's.device_id', 's.expires_at', 'k.approved', 'k.revoked', 'u.username', 'u.status', 'u.suspended', 'd.status as device_status', 'b.bot_name'])
     .where('s.token_hash', '=', hash)
     .executeTakeFirst();
   if (!row) throw fail('unauthorized');
+  if (row.user_id === 0) {
+    // The network's data retention bot (messaging/retention.ts): valid while it is provisioned.
+    if (row.bot_name === null) throw fail('user_not_found', 'User not found: the data retention bot was deleted.');
+    if (row.revoked === 1 || row.device_status === DEVICE_RESET || row.device_status === null) throw fail('device_reset');
+    return { networkId: row.network_id, userId: 0, deviceId: row.device_id, email: row.bot_name, approved: true, tokenHash: hash };
+  }
   if (row.username === null || row.status !== STATUS_ACTIVE) throw fail('user_not_found');
   if (row.revoked === 1 || row.device_status === DEVICE_RESET || row.device_status === null) throw fail('device_reset');
   if (row.suspended === 1) throw fail('account_suspended');

@@ -7,18 +7,29 @@ import type { Policy } from '@enclave/protocol';
 import { storedSettings } from '../admin/domain/securityGroups.js';
 import type { Database } from '../store/schema.js';
 import { fail } from './errors.js';
+import { RETENTION_BOT_USER_ID, retentionDevices } from './retention.js';
 
 type Db = Kysely<Database>;
 
 export async function policyFor(db: Db, networkId: string, userId: number): Promise<Policy> {
-  const row = await db
-    .selectFrom('users as u')
-    .innerJoin('security_groups as g', (j) => j.onRef('g.network_id', '=', 'u.network_id').onRef('g.group_id', '=', 'u.security_group_id'))
-    .innerJoin('networks as n', 'n.network_id', 'u.network_id')
-    .select(['g.group_id', 'g.settings', 'n.network_name', 'n.read_receipt_status', 'n.data_retention'])
-    .where('u.network_id', '=', networkId)
-    .where('u.user_id', '=', userId)
-    .executeTakeFirst();
+  // The retention bot (user 0) has no user row: it gets the network's default security group.
+  const row =
+    userId === RETENTION_BOT_USER_ID
+      ? await db
+          .selectFrom('security_groups as g')
+          .innerJoin('networks as n', 'n.network_id', 'g.network_id')
+          .select(['g.group_id', 'g.settings', 'n.network_name', 'n.read_receipt_status', 'n.data_retention'])
+          .where('g.network_id', '=', networkId)
+          .where('g.is_default', '=', 1)
+          .executeTakeFirst()
+      : await db
+          .selectFrom('users as u')
+          .innerJoin('security_groups as g', (j) => j.onRef('g.network_id', '=', 'u.network_id').onRef('g.group_id', '=', 'u.security_group_id'))
+          .innerJoin('networks as n', 'n.network_id', 'u.network_id')
+          .select(['g.group_id', 'g.settings', 'n.network_name', 'n.read_receipt_status', 'n.data_retention'])
+          .where('u.network_id', '=', networkId)
+          .where('u.user_id', '=', userId)
+          .executeTakeFirst();
   if (!row) throw fail('user_not_found');
   const s = storedSettings(row);
   const readReceipts = (['DISABLED', 'ENABLED', 'FORCE_ENABLED'] as const).find((v) => v === row.read_receipt_status) ?? 'DISABLED';
@@ -51,7 +62,7 @@ export async function policyFor(db: Db, networkId: string, userId: number): Prom
     readReceipts,
     forceReadReceipts: s.forceReadReceipts,
     dataRetention: row.data_retention === 1,
-    retentionDevices: [],
+    retentionDevices: (await retentionDevices(db, networkId)).map((d) => d.deviceId),
   };
   const version = createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 16);
   return { ...body, version };

@@ -6,6 +6,9 @@ import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import {
   ApproveDeviceRequest,
+  ChangePasswordRequest,
+  RetentionBotLoginRequest,
+  RetentionBotRegisterRequest,
   ClaimBundlesRequest,
   CreateConversationRequest,
   CreateFileRequest,
@@ -31,6 +34,7 @@ import type { Hub } from './hub.js';
 import { authenticateMember, bearer, endSession, type Member } from './memberAuth.js';
 import * as messages from './messages.js';
 import { policyFor } from './policy.js';
+import { isRetentionBot, loginRetentionBot, registerRetentionBot } from './retention.js';
 
 type Db = Kysely<Database>;
 
@@ -110,8 +114,36 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
       return json(reply, 200, res);
     });
 
+    scope.post('/v1/accounts/password', async (req, reply) => {
+      const m = await member(req);
+      await accounts.changePassword(d.accounts, m, parse(ChangePasswordRequest, req.body));
+      return reply.status(204).send();
+    });
+
+    // The data retention bot
+    scope.post('/v1/bots/retention/register', async (req, reply) => {
+      const { session, records } = await registerRetentionBot(db, parse(RetentionBotRegisterRequest, req.body), d.now());
+      d.accounts.onRecords(records);
+      return json(reply, 201, session);
+    });
+    scope.post('/v1/bots/retention/login', async (req, reply) => {
+      const { session, records } = await loginRetentionBot(db, parse(RetentionBotLoginRequest, req.body), d.now());
+      d.accounts.onRecords(records);
+      return json(reply, 200, session);
+    });
+
     scope.get('/v1/me', async (req, reply) => {
       const m = await member(req, { allowPending: true });
+      if (isRetentionBot(m)) {
+        return json(reply, 200, {
+          member: { userId: m.userId, email: m.email, firstName: 'Data retention', lastName: 'bot' },
+          networkId: m.networkId,
+          deviceId: m.deviceId,
+          deviceStatus: 'ACTIVE',
+          policy: await policyFor(db, m.networkId, m.userId),
+          devices: await listDevices(db, m.networkId, m.userId),
+        });
+      }
       const user = await db.selectFrom('users').select(['username', 'first_name', 'last_name']).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).executeTakeFirstOrThrow();
       return json(reply, 200, {
         member: { userId: m.userId, email: user.username, firstName: user.first_name, lastName: user.last_name },
@@ -229,7 +261,7 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
     scope.get<{ Params: { id: string } }>('/v1/conversations/:id/devices', async (req, reply) => json(reply, 200, { devices: await convs.conversationDevices(db, await member(req), req.params.id) }));
     scope.get<{ Params: { id: string }; Querystring: { after?: string; limit?: string } }>('/v1/conversations/:id/messages', async (req, reply) => {
       const m = await member(req);
-      await convs.requireMembership(db, m, req.params.id);
+      await convs.requireReader(db, m, req.params.id);
       const after = Math.max(Number(req.query.after ?? 0) || 0, 0);
       const limit = Math.min(Math.max(Number(req.query.limit ?? 200) || 200, 1), 1000);
       const { messages: list, upTo } = await messages.readRange(db, m.deviceId, req.params.id, after, limit, d.now());

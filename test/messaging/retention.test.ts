@@ -1,0 +1,123 @@
+// The data retention bot on the server side (issue 7), through the SDK: the guide's steps (create the
+// bot, its initial password, the bot registers with a new password, the public-key message is
+// acknowledged, then retention can be enabled), every conversation of the network then encrypting
+// to the bot's devices (DMs, groups, rooms, files), members told retention is on, disabling stopping
+// it, password rotation, and deleting the bot signing it out.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EnclaveClient, MemoryStore, type FileSink, type Message } from '../../packages/client/src/index.js';
+import { nodePlatform } from '../../packages/client/src/node/index.js';
+import { createNetwork, dialectName, expectApiError, startTestServer, type TestServer } from '../helpers/harness.js';
+import { GOOD_PASSWORD, invite } from '../helpers/members.js';
+
+const kdf = { N: 2 ** 10, r: 8, p: 1 };
+
+async function until(cond: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe(`data retention bot, server side (${dialectName})`, () => {
+  let t: TestServer;
+  let networkId: string;
+  const clients: EnclaveClient[] = [];
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    ({ networkId } = await createNetwork(t.client, 'Retention', 'PREMIUM'));
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.close().catch(() => undefined);
+    await t.close();
+  });
+
+  async function member(name: string) {
+    const email = `${name}-${randomBytes(3).toString('hex')}@example.com`;
+    const { inviteCode } = await invite(t, networkId, email);
+    const client = await EnclaveClient.register({ server: t.url, email, inviteCode, password: GOOD_PASSWORD, store: new MemoryStore(), kdf, platform: nodePlatform(), deviceType: 'cli', clientName: 'test/1' });
+    clients.push(client);
+    return { client, email };
+  }
+
+  it('follows the guide: create, challenge, register, acknowledge, enable; every conversation then reaches the bot', async () => {
+    const botName = `compliance_${networkId}_bot`;
+    await t.client.call('CreateDataRetentionBot', { networkId });
+    const { challenge } = await t.client.call<{ challenge: string }>('CreateDataRetentionBotChallenge', { networkId });
+    await expectApiError(t.client.call('UpdateDataRetention', { networkId, actionType: 'ENABLE' }), 'BadRequestError');
+
+    const botStore = new MemoryStore();
+    await expect(EnclaveClient.registerRetentionBot({ server: t.url, botName, initialPassword: 'not-the-challenge', newPassword: 'A-new-bot-password-1', store: new MemoryStore(), kdf, platform: nodePlatform() })).rejects.toMatchObject({ code: 'invalid_credentials' });
+    await expect(EnclaveClient.registerRetentionBot({ server: t.url, botName, initialPassword: challenge, newPassword: 'short', store: new MemoryStore(), kdf, platform: nodePlatform() })).rejects.toMatchObject({ code: 'password_policy' });
+    const bot = await EnclaveClient.registerRetentionBot({ server: t.url, botName, initialPassword: challenge, newPassword: 'A-new-bot-password-1', store: botStore, kdf, platform: nodePlatform() });
+    clients.push(bot);
+    // The initial password works once.
+    await expect(EnclaveClient.registerRetentionBot({ server: t.url, botName, initialPassword: challenge, newPassword: 'Another-bot-password-2', store: new MemoryStore(), kdf, platform: nodePlatform() })).rejects.toMatchObject({ code: 'invalid_credentials' });
+    expect(await t.client.call('GetDataRetentionBot', { networkId })).toMatchObject({ isDataRetentionBotRegistered: true, isPubkeyMsgAcked: false, isDataRetentionServiceEnabled: false });
+
+    const alice = await member('alice');
+    const bob = await member('bob');
+    const archived: Message[] = [];
+    bot.on('message', (m) => archived.push(m));
+    await bot.connect();
+    await Promise.all([alice.client.connect(), bob.client.connect()]);
+    const dm = await alice.client.openDm(bob.email);
+    await alice.client.sendText(dm.id, 'before retention');
+    expect(alice.client.policy.dataRetention).toBe(false);
+
+    await t.client.call('UpdateDataRetention', { networkId, actionType: 'PUBKEY_MSG_ACK' });
+    const notice = alice.client.next('policy');
+    await t.client.call('UpdateDataRetention', { networkId, actionType: 'ENABLE' });
+    // Every member is told (the "data retention is on" notice) and encrypts to the bot from now on.
+    expect(await notice).toMatchObject({ dataRetention: true, retentionDevices: [bot.deviceId] });
+    const room = await alice.client.createRoom({ name: 'Archived room', members: [bob.email] });
+    const group = await bob.client.createGroup([alice.email], 'Archived group');
+    await alice.client.sendText(dm.id, 'dm archived');
+    await bob.client.sendText(dm.id, 'dm reply archived');
+    await alice.client.sendText(room.id, 'room archived');
+    await bob.client.sendText(group.id, 'group archived');
+    const file = new TextEncoder().encode('attachment bytes '.repeat(1000));
+    await alice.client.sendFile(room.id, file, { name: 'report.txt', mime: 'text/plain' });
+    const botErrors: unknown[] = [];
+    bot.on('error', (e) => botErrors.push(e));
+    await until(() => archived.length >= 5).catch((err) => {
+      throw new Error(`${(err as Error).message}: archived ${JSON.stringify(archived.map((m) => m.text ?? m.file?.name))} errors ${JSON.stringify(botErrors)}`);
+    });
+    expect(archived.map((m) => m.text).filter(Boolean).sort()).toEqual(['dm archived', 'dm reply archived', 'group archived', 'room archived'].sort());
+    expect(archived.some((m) => m.text === 'before retention')).toBe(false);
+    const withFile = archived.find((m) => m.file)!;
+    const parts: Uint8Array[] = [];
+    const sink: FileSink = { write: async (c) => void parts.push(c), close: async () => {}, abort: async () => {} };
+    await bot.downloadFile(withFile.file!, sink);
+    expect(Buffer.concat(parts).equals(Buffer.from(file))).toBe(true);
+    // The bot reads; it never takes part.
+    await expect(bot.sendText(room.id, 'the bot speaks')).rejects.toMatchObject({ code: 'not_member' });
+
+    // Disabling stops it.
+    const off = alice.client.next('policy');
+    await t.client.call('UpdateDataRetention', { networkId, actionType: 'DISABLE' });
+    expect(await off).toMatchObject({ dataRetention: false, retentionDevices: [] });
+    await alice.client.sendText(dm.id, 'after disabling');
+    await alice.client.sendText(room.id, 'room after disabling');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(archived.map((m) => m.text)).not.toContain('after disabling');
+    expect(archived.map((m) => m.text)).not.toContain('room after disabling');
+
+    // Password rotation, then the stored device signs in with the new password only.
+    await bot.changePassword('A-new-bot-password-1', 'Rotated-bot-password-3');
+    await bot.close();
+    await expect(EnclaveClient.loginRetentionBot({ server: t.url, botName, password: 'A-new-bot-password-1', store: botStore, kdf, platform: nodePlatform() })).rejects.toMatchObject({ code: 'invalid_credentials' });
+    const again = await EnclaveClient.loginRetentionBot({ server: t.url, botName, password: 'Rotated-bot-password-3', store: botStore, kdf, platform: nodePlatform() });
+    clients.push(again);
+    expect(again.deviceId).toBe(bot.deviceId);
+
+    // Deleting the bot signs it out.
+    await again.connect();
+    const closed = again.next('closed');
+    await t.client.call('DeleteDataRetentionBot', { networkId });
+    expect(await closed).toMatchObject({ code: 'user_not_found' });
+    expect(await t.client.call('GetDataRetentionBot', { networkId })).toMatchObject({ botExists: false, isDataRetentionServiceEnabled: false });
+  });
+});
