@@ -23,12 +23,18 @@ function common(c: AwsConfig) {
   return {
     region: c.region,
     maxAttempts: 3,
+    // The SDK's own console warnings (e.g. a non-retryable streaming upload) would bypass the bot's
+    // log; failures reach the bot as errors and are logged there.
+    logger: { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
     ...(c.endpoint ? { endpoint: c.endpoint } : {}),
     ...(id && secret ? { credentials: { accessKeyId: id, secretAccessKey: secret, ...(c.env.AWS_SESSION_TOKEN ? { sessionToken: c.env.AWS_SESSION_TOKEN } : {}) } } : {}),
   };
 }
 
-export const s3Client = (c: AwsConfig) => new S3Client({ ...common(c), ...(c.endpoint ? { forcePathStyle: true } : {}) });
+/** An overridden endpoint is an S3-compatible store: path-style keys, checksums only where required
+ * (aws-chunked uploads with checksum trailers are an AWS extension many stores lack). */
+export const s3Client = (c: AwsConfig) =>
+  new S3Client({ ...common(c), ...(c.endpoint ? { forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } : {}) });
 export const kmsClient = (c: AwsConfig) => new KMSClient(common(c));
 export const snsClient = (c: AwsConfig) => new SNSClient(common(c));
 export const cloudWatchClient = (c: AwsConfig) => new CloudWatchClient(common(c));
