@@ -100,6 +100,9 @@ describe(`network settings (${dialectName})`, () => {
       { optionName: 'readReceiptConfig', value: '{"status":"DISABLED"}', type: 'object' },
       { optionName: 'dataRetention', value: 'false', type: 'boolean' },
       { optionName: 'enableTrustedDataFormat', value: 'false', type: 'boolean' },
+      // Documented extensions (docs/api-compat.md): the consent pop-up and the idle session timeout.
+      { optionName: 'consentPopup', value: '{"enabled":false,"title":"","body":"","buttonLabel":""}', type: 'object' },
+      { optionName: 'sessionIdleTimeoutMinutes', value: '0', type: 'number' },
     ]);
     const u = await t.client.call<{ settings: unknown[] }>('UpdateNetworkSettings', {
       networkId,

@@ -30,6 +30,8 @@ import { Files } from './files.js';
 import { Http, q } from './http.js';
 import { Inbound } from './inbound.js';
 import { SessionLock } from './lock.js';
+
+const CONSENT_KEY = 'consent';
 import { KeyManager } from './keys.js';
 import { LocalMessages } from './local-messages.js';
 import { silentLogger } from './logger.js';
@@ -176,6 +178,7 @@ export class EnclaveClient {
     const me = await this.ctx.http.json('GET', '/v1/me', MeResponse);
     this.member = me.member;
     this.applyPolicy(me.policy, false);
+    await this.loadConsent();
     await this.local.restoreTimers();
     for (const conv of await this.senderKeys.heldConversations()) await this.inbound.retryHeld(conv);
     this.sessionLock.arm();
@@ -223,6 +226,41 @@ export class EnclaveClient {
     this.ctx.policy = p;
     if (changed || emit) this.ctx.logger.log('info', 'policy.applied', { version: p.version });
     if (changed && emit) this.events.emit('policy', p);
+    if (p.consentPopup && this.consentAccepted !== p.consentPopup.version && emit) this.events.emit('consent', p.consentPopup);
+  }
+
+  /**
+   * The consent pop-up version accepted in this session (the session token it was accepted under is
+   * kept with it: a new sign-in is a new token, so the pop-up shows again).
+   */
+  private consentAccepted?: number;
+
+  private async loadConsent(): Promise<void> {
+    const saved = await this.ctx.store.getJson<{ version: number; token?: string }>(CONSENT_KEY);
+    if (saved && saved.token === this.ctx.profile.token) this.consentAccepted = saved.version;
+  }
+
+  /**
+   * The network's consent pop-up waiting to be shown and accepted, or undefined. Until it is
+   * accepted, sending, reading and downloading throw `consent_required` (the retention bot is exempt).
+   */
+  get consentRequired(): Policy['consentPopup'] | undefined {
+    const c = this.ctx.policy.consentPopup;
+    if (!c || this.ctx.profile.retentionBot || this.consentAccepted === c.version) return undefined;
+    return c;
+  }
+
+  /** The member accepted the consent pop-up they were shown (its version); kept until the next sign-in. */
+  async acceptConsent(version = this.ctx.policy.consentPopup?.version): Promise<void> {
+    if (version === undefined) return;
+    this.consentAccepted = version;
+    await this.ctx.store.putJson(CONSENT_KEY, { version, token: this.ctx.profile.token });
+    this.ctx.logger.log('info', 'consent.accepted', { version });
+  }
+
+  /** The member did something: keeps the network's idle timeout from locking the client. */
+  activity(): void {
+    this.sessionLock.touch();
   }
 
   private async saveProfile(): Promise<void> {
@@ -411,6 +449,8 @@ export class EnclaveClient {
     this.requireActive();
     this.sessionLock.check();
     if (this.sessionLock.locked) throw enclaveError('reauthentication_required');
+    if (this.consentRequired) throw enclaveError('consent_required');
+    this.sessionLock.touch();
   }
 
   // ---- Conversations ---------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 /**
- * lock.ts — owns the session timers the SDK enforces for the security group: alwaysReauthenticate
- * (locked whenever the app returns from the background) and the absolute session timeout (locked at
- * the session's expiresAt), and unlocking with the password (`POST /v1/accounts/reauthenticate`, or
+ * lock.ts — owns the session timers the SDK enforces for the security group and the network:
+ * alwaysReauthenticate (locked whenever the app returns from the background), the absolute session
+ * timeout (locked at the session's expiresAt), the network's idle timeout (locked after that long
+ * without activity), and unlocking with the password (`POST /v1/accounts/reauthenticate`, or
  * signing the stored device in again once the session has ended). Never keeps the password.
  */
 import type { Context } from './context.js';
@@ -11,12 +12,21 @@ export class SessionLock {
   private isLocked = false;
   private suspendedAt?: number;
   private timer?: ReturnType<typeof setTimeout>;
+  private idleTimer?: ReturnType<typeof setInterval>;
+  private lastActivity: number;
 
   constructor(
     private readonly ctx: Context,
     /** Signs the stored device in again with the password (new token and expiresAt). */
     private readonly signInAgain: (password: string) => Promise<void>,
-  ) {}
+  ) {
+    this.lastActivity = ctx.now();
+  }
+
+  /** The member did something (the app calls this on input; SDK calls that act count too). */
+  touch(): void {
+    this.lastActivity = this.ctx.now();
+  }
 
   get locked(): boolean {
     return this.isLocked;
@@ -39,18 +49,23 @@ export class SessionLock {
   check(): void {
     const at = this.ctx.profile.expiresAt;
     if (at && this.ctx.now() >= at) this.lock('session_timeout');
+    // The network's idle timeout: no activity for that long locks the client.
+    const idle = this.ctx.policy.idleTimeoutMinutes ?? 0;
+    if (idle > 0 && this.ctx.now() - this.lastActivity >= idle * 60_000) this.lock('idle');
   }
 
-  lock(reason: 'resume' | 'session_timeout'): void {
+  lock(reason: 'resume' | 'session_timeout' | 'idle'): void {
     if (this.isLocked) return;
     this.isLocked = true;
     this.ctx.logger.log('info', 'client.locked', { reason });
     this.ctx.events.emit('locked', { reason });
   }
 
-  /** Arms the absolute session timeout from the profile's expiresAt. */
+  /** Arms the absolute session timeout from the profile's expiresAt, and the idle check. */
   arm(): void {
     this.stop();
+    this.idleTimer = setInterval(() => this.check(), 15_000);
+    (this.idleTimer as { unref?: () => void }).unref?.();
     const at = this.ctx.profile.expiresAt;
     if (!at) return;
     const delay = Math.min(Math.max(0, at - this.ctx.now()), 2 ** 31 - 1);
@@ -71,6 +86,7 @@ export class SessionLock {
     }
     if (ended) await this.signInAgain(password);
     this.isLocked = false;
+    this.touch();
     this.arm();
     this.ctx.events.emit('unlocked', {});
   }
@@ -78,5 +94,7 @@ export class SessionLock {
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.idleTimer = undefined;
   }
 }

@@ -52,7 +52,9 @@ export interface ClientEvents {
   /** A membership or device change recorded by the server in a conversation. */
   system: { conv: string; seq: number; event: Record<string, unknown> & { event: string } };
   /** The SDK locked itself (alwaysReauthenticate on resume, or the session timeout); call unlock(password). */
-  locked: { reason: 'resume' | 'session_timeout' };
+  locked: { reason: 'resume' | 'session_timeout' | 'idle' };
+  /** The network's consent pop-up must be shown and accepted (after sign-in, and whenever it changes). */
+  consent: NonNullable<import('@enclave/protocol').Policy['consentPopup']>;
   unlocked: Record<string, never>;
   connection: { state: 'connecting' | 'ready' | 'reconnecting' | 'closed' };
   closed: { code: string; message: string };

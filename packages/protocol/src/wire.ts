@@ -43,6 +43,7 @@ export const ERROR_TEXTS = {
   device_reset: 'This device was signed out and its keys were revoked. Sign in again.',
   session_expired: 'Your session has expired. Sign in again.',
   reauthentication_required: 'Enter your password to continue.',
+  consent_required: 'Read and accept the notice of your organization first.',
   unauthorized: 'Sign in first.',
   forbidden: 'You are not allowed to do this.',
   not_member: 'You are not a member of this conversation.',
@@ -170,6 +171,10 @@ export const Policy = z.object({
   dataRetention: z.boolean(),
   /** Device IDs of the data retention bot: every conversation also encrypts to them (issue 7). */
   retentionDevices: z.array(id),
+  /** The network's consent pop-up: shown at every sign-in and whenever `version` changes, acknowledged before use. */
+  consentPopup: z.object({ title: z.string(), body: z.string(), buttonLabel: z.string(), version: z.number() }).nullable(),
+  /** The network's idle session timeout (minutes; 0 = none): the client locks after that long without use. */
+  idleTimeoutMinutes: z.number(),
 });
 export type Policy = z.infer<typeof Policy>;
 

@@ -15,6 +15,7 @@ export interface ProfileFlags {
   profile: string;
   password?: string;
   logging?: string;
+  acceptConsent?: boolean;
 }
 
 export function cliVersion(): string {
@@ -32,7 +33,35 @@ export function profileOptions(cmd: Command): Command {
   return cmd
     .requiredOption('--profile <dir>', 'profile directory (keys, sessions and messages, encrypted with the password)')
     .option('--password <password>', 'profile and account password (env ENCLAVE_PASSWORD)')
-    .option('--logging <file>', 'append the client log (JSON lines, no message content) to FILE');
+    .option('--logging <file>', 'append the client log (JSON lines, no message content) to FILE')
+    .option('--accept-consent', "accept the network's consent notice (printed on stderr); also ENCLAVE_ACCEPT_CONSENT=1");
+}
+
+/**
+ * The network's consent pop-up: printed on stderr, then accepted with --accept-consent (or
+ * ENCLAVE_ACCEPT_CONSENT=1) or an answer on a terminal; refused otherwise, as the guide requires
+ * acceptance before use.
+ */
+export async function handleConsent(client: EnclaveClient, flags: ProfileFlags): Promise<void> {
+  const c = client.consentRequired;
+  if (!c) return;
+  process.stderr.write(`\n== ${c.title} ==\n${c.body}\n\n`);
+  if (flags.acceptConsent || process.env.ENCLAVE_ACCEPT_CONSENT === '1') {
+    await client.acceptConsent(c.version);
+    process.stderr.write(`[${c.buttonLabel}] accepted (--accept-consent)\n`);
+    return;
+  }
+  if (process.stdin.isTTY) {
+    const { createInterface } = await import('node:readline/promises');
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    const answer = await rl.question(`Type "yes" to ${c.buttonLabel}: `);
+    rl.close();
+    if (answer.trim().toLowerCase() === 'yes') {
+      await client.acceptConsent(c.version);
+      return;
+    }
+  }
+  throw new CliError('Your network shows this notice and asks you to accept it before using Enclave: run again with --accept-consent to accept it.', 1);
 }
 
 export function passwordOf(flags: ProfileFlags): string {
@@ -66,6 +95,12 @@ export async function openClient(flags: ProfileFlags): Promise<Opened> {
   const o = await storeOptions(flags);
   try {
     const client = await EnclaveClient.open({ store: o.store, platform: o.platform, password: passwordOf(flags), ...(o.logger ? { logger: o.logger } : {}) });
+    try {
+      await handleConsent(client, flags);
+    } catch (err) {
+      await finish(client, o.close);
+      throw err;
+    }
     return { client, done: () => finish(client, o.close) };
   } catch (err) {
     await o.close();

@@ -16,6 +16,36 @@ if (updateNetwork?.type === 'structure') {
 const groupSettings = shapes.SecurityGroupSettings;
 if (groupSettings?.type === 'structure') groupSettings.members.nonSsoTimeoutMinutes = { target: 'Integer' };
 
+// Network policies of the guide that the model has no members for (網路政策 → 同意快顯視窗, and the
+// release notes' idle session timeout): accepted by UpdateNetworkSettings inside `settings`, listed by
+// GetNetworkSettings as two more settings (`consentPopup`, `sessionIdleTimeoutMinutes`).
+shapes.ConsentPopup = {
+  type: 'structure',
+  members: {
+    enabled: { target: 'Boolean' },
+    title: { target: 'String' },
+    body: { target: 'String' },
+    buttonLabel: { target: 'String' },
+  },
+};
+const networkSettings = shapes.NetworkSettings;
+if (networkSettings?.type === 'structure') {
+  networkSettings.members.consentPopup = { target: 'ConsentPopup' };
+  networkSettings.members.sessionIdleTimeoutMinutes = { target: 'Integer' };
+}
+
+export interface ConsentPopupSetting {
+  enabled?: boolean;
+  title?: string;
+  body?: string;
+  buttonLabel?: string;
+}
+
+export interface NetworkSettingsExtension {
+  consentPopup?: ConsentPopupSetting;
+  sessionIdleTimeoutMinutes?: number;
+}
+
 export interface SecurityGroupSettingsExtension {
   nonSsoTimeoutMinutes?: number;
 }

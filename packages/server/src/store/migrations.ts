@@ -448,10 +448,24 @@ const m0003: Migration = {
   },
 };
 
+// Network policies without a model member (docs/api-compat.md): the consent pop-up and the idle
+// session timeout. consent_version moves whenever the pop-up's content changes (members see it again).
+const m0004: Migration = {
+  async up(db) {
+    await db.schema.alterTable('networks').addColumn('consent_enabled', bool, (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema.alterTable('networks').addColumn('consent_title', 'text', (c) => c.notNull().defaultTo('')).execute();
+    await db.schema.alterTable('networks').addColumn('consent_body', 'text', (c) => c.notNull().defaultTo('')).execute();
+    await db.schema.alterTable('networks').addColumn('consent_button', 'text', (c) => c.notNull().defaultTo('')).execute();
+    await db.schema.alterTable('networks').addColumn('consent_version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema.alterTable('networks').addColumn('idle_timeout_minutes', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '0001_control_plane': m0001,
   '0002_iam_audit_sessions': m0002,
   '0003_messaging': m0003,
+  '0004_network_policies': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

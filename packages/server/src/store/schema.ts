@@ -42,6 +42,13 @@ export interface NetworksTable {
   data_retention: number;
   enable_trusted_data_format: number;
   created_at: number;
+  /** Documented extensions (docs/api-compat.md), with database defaults. */
+  consent_enabled: Generated<number>;
+  consent_title: Generated<string>;
+  consent_body: Generated<string>;
+  consent_button: Generated<string>;
+  consent_version: Generated<number>;
+  idle_timeout_minutes: Generated<number>;
 }
 
 export interface NetworkTagsTable {

@@ -2,7 +2,13 @@
 import type { Setting } from '../../model/types.generated.js';
 import type { NetworkRow } from './networks.js';
 
-export const SETTING_NAMES = ['enableClientMetrics', 'readReceiptConfig', 'dataRetention', 'enableTrustedDataFormat'] as const;
+export const SETTING_NAMES = ['enableClientMetrics', 'readReceiptConfig', 'dataRetention', 'enableTrustedDataFormat', 'consentPopup', 'sessionIdleTimeoutMinutes'] as const;
+
+/** Limits of the consent pop-up fields and the idle timeout (documented extensions). */
+export const CONSENT_TITLE_MAX = 100;
+export const CONSENT_BODY_MAX = 4000;
+export const CONSENT_BUTTON_MAX = 30;
+export const IDLE_TIMEOUT_MAX_MINUTES = 1440;
 
 export function networkSettingsList(row: NetworkRow): Setting[] {
   const bool = (v: number) => (v === 1 ? 'true' : 'false');
@@ -11,5 +17,11 @@ export function networkSettingsList(row: NetworkRow): Setting[] {
     { optionName: 'readReceiptConfig', value: JSON.stringify({ status: row.read_receipt_status }), type: 'object' },
     { optionName: 'dataRetention', value: bool(row.data_retention), type: 'boolean' },
     { optionName: 'enableTrustedDataFormat', value: bool(row.enable_trusted_data_format), type: 'boolean' },
+    {
+      optionName: 'consentPopup',
+      value: JSON.stringify({ enabled: row.consent_enabled === 1, title: row.consent_title, body: row.consent_body, buttonLabel: row.consent_button }),
+      type: 'object',
+    },
+    { optionName: 'sessionIdleTimeoutMinutes', value: String(row.idle_timeout_minutes), type: 'number' },
   ];
 }

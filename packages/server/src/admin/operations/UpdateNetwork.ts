@@ -2,6 +2,7 @@ import type { UpdateNetworkExtension } from '../../model/extensions.js';
 import { addMonthsUtc, checkKmsKeyArn, checkNetworkName, countUsers, requireNetwork, TRIAL_MAX_USERS, TRIAL_MONTHS, trialActive } from '../domain/networks.js';
 import { badRequest, validation } from '../errors.js';
 import { defineOperation } from '../operation.js';
+import type { Updateable } from 'kysely';
 import type { NetworksTable } from '../../store/schema.js';
 
 /**
@@ -14,7 +15,7 @@ export default defineOperation('UpdateNetwork', async (ctx, rawInput) => {
   const network = await requireNetwork(ctx, input.networkId);
   checkNetworkName(input.networkName);
   if (input.encryptionKeyArn !== undefined) checkKmsKeyArn(input.encryptionKeyArn);
-  const patch: Partial<NetworksTable> = { network_name: input.networkName };
+  const patch: Updateable<NetworksTable> = { network_name: input.networkName };
   if (input.encryptionKeyArn !== undefined) patch.encryption_key_arn = input.encryptionKeyArn;
 
   if (input.enablePremiumFreeTrial === true) {

@@ -1,7 +1,10 @@
 import { requireNetwork, requirePremium } from '../domain/networks.js';
-import { networkSettingsList, SETTING_NAMES } from '../domain/settings.js';
+import { CONSENT_BODY_MAX, CONSENT_BUTTON_MAX, CONSENT_TITLE_MAX, IDLE_TIMEOUT_MAX_MINUTES, networkSettingsList, SETTING_NAMES } from '../domain/settings.js';
+import type { NetworkSettingsExtension } from '../../model/extensions.js';
+import { startRetention, stopRetention } from '../../messaging/retention.js';
 import { badRequest, validation } from '../errors.js';
 import { defineOperation } from '../operation.js';
+import type { Updateable } from 'kysely';
 import type { NetworksTable } from '../../store/schema.js';
 
 /**
@@ -11,10 +14,10 @@ import type { NetworksTable } from '../../store/schema.js';
  */
 export default defineOperation('UpdateNetworkSettings', async (ctx, input) => {
   const network = await requireNetwork(ctx, input.networkId);
-  const s = input.settings;
+  const s = input.settings as typeof input.settings & NetworkSettingsExtension;
   const given = SETTING_NAMES.filter((n) => s[n] !== undefined);
   if (given.length === 0) throw validation('settings', `at least one setting is required: ${SETTING_NAMES.join(', ')}`);
-  const patch: Partial<NetworksTable> = {};
+  const patch: Updateable<NetworksTable> = {};
   if (s.enableClientMetrics !== undefined) patch.enable_client_metrics = s.enableClientMetrics ? 1 : 0;
   if (s.readReceiptConfig !== undefined) {
     if (s.readReceiptConfig.status === undefined) throw validation('settings.readReceiptConfig.status', 'status is required');
@@ -31,7 +34,34 @@ export default defineOperation('UpdateNetworkSettings', async (ctx, input) => {
     }
     patch.data_retention = s.dataRetention ? 1 : 0;
   }
+  if (s.consentPopup !== undefined) {
+    const c = s.consentPopup;
+    const enabled = c.enabled ?? network.consent_enabled === 1;
+    const title = (c.title ?? network.consent_title).trim();
+    const body = (c.body ?? network.consent_body).trim();
+    const button = (c.buttonLabel ?? network.consent_button).trim();
+    const reasons = [];
+    if ([...title].length > CONSENT_TITLE_MAX) reasons.push({ field: 'settings.consentPopup.title', reason: `at most ${CONSENT_TITLE_MAX} characters` });
+    if ([...body].length > CONSENT_BODY_MAX) reasons.push({ field: 'settings.consentPopup.body', reason: `at most ${CONSENT_BODY_MAX} characters` });
+    if ([...button].length > CONSENT_BUTTON_MAX) reasons.push({ field: 'settings.consentPopup.buttonLabel', reason: `at most ${CONSENT_BUTTON_MAX} characters` });
+    if (enabled && !title) reasons.push({ field: 'settings.consentPopup.title', reason: 'a title is required while the consent pop-up is enabled' });
+    if (enabled && !body) reasons.push({ field: 'settings.consentPopup.body', reason: 'the body is required while the consent pop-up is enabled' });
+    if (reasons.length > 0) throw validation(reasons);
+    const changed = title !== network.consent_title || body !== network.consent_body || button !== network.consent_button || enabled !== (network.consent_enabled === 1);
+    Object.assign(patch, { consent_enabled: enabled ? 1 : 0, consent_title: title, consent_body: body, consent_button: button, ...(changed ? { consent_version: network.consent_version + 1 } : {}) });
+  }
+  if (s.sessionIdleTimeoutMinutes !== undefined) {
+    const v = s.sessionIdleTimeoutMinutes;
+    if (!Number.isInteger(v) || v < 0 || v > IDLE_TIMEOUT_MAX_MINUTES) throw validation('settings.sessionIdleTimeoutMinutes', `must be 0 (off) to ${IDLE_TIMEOUT_MAX_MINUTES} minutes`);
+    patch.idle_timeout_minutes = v;
+  }
   await ctx.db.updateTable('networks').set(patch).where('network_id', '=', network.network_id).execute();
+  if (s.dataRetention !== undefined && (s.dataRetention ? 1 : 0) !== network.data_retention) {
+    // The same as UpdateDataRetention ENABLE / DISABLE: the bot is (in)active and conversations follow.
+    await ctx.db.updateTable('retention_bots').set({ active: s.dataRetention ? 1 : 0 }).where('network_id', '=', network.network_id).execute();
+    if (s.dataRetention) await startRetention(ctx.db, network.network_id, ctx.now);
+    else await stopRetention(ctx.db, network.network_id, ctx.now);
+  }
   const updated = { ...network, ...patch };
   return { settings: networkSettingsList(updated).filter((x) => (given as string[]).includes(x.optionName)) };
 });
