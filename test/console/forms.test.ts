@@ -162,7 +162,7 @@ describe('forms rendered', () => {
     expect(html).toContain('aria-label="Remove tag Env"');
   });
   it('the consent preview shows what a member sees', () => {
-    const html = render(createElement(ConsentPreview, { consent: { enabled: true, title: 'Terms of use', body: 'Be nice.', closeButtonLabel: 'Accept' } }));
+    const html = render(createElement(ConsentPreview, { consent: { enabled: true, title: 'Terms of use', body: 'Be nice.', buttonLabel: 'Accept' } }));
     expect(html).toContain('Terms of use');
     expect(html).toContain('Be nice.');
     expect(html).toContain('Accept');

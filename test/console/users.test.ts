@@ -127,14 +127,14 @@ describe.skipIf(!haveChromium)(`console: user management (${haveChromium ? 'chro
     await page.getByRole('button', { name: 'Previous' }).click();
     await page.getByText('Page 1', { exact: true }).waitFor();
     await page.getByLabel('Rows per page').selectOption('25');
-    expect(await page.getByRole('row').count()).toBe(26);
+    await expect.poll(() => page.getByRole('row').count()).toBe(26);
     await page.getByRole('button', { name: /^Email address/ }).click();
     await page.getByRole('columnheader', { name: /Email address/ }).and(page.locator('[aria-sort="descending"]')).waitFor();
-    expect(await page.getByRole('row').nth(1).textContent()).toContain('user60@example.com');
+    await expect.poll(() => page.getByRole('row').nth(1).textContent()).toContain('user60@example.com');
     await page.getByLabel('Search by email').fill('user1');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('row', { name: /user19@example.com/ }).waitFor();
-    expect(await page.getByRole('row').count()).toBe(11);
+    await expect.poll(() => page.getByRole('row').count()).toBe(11);
     await page.getByLabel('Status').selectOption('2');
     await page.getByText('No users match these filters.').waitFor();
     await page.getByLabel('Status').selectOption('');

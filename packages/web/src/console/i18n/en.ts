@@ -642,6 +642,7 @@ export const en = {
   'audit.jsonOf': 'JSON of {name} at {time}',
   'audit.more': 'Load more',
 
+  'v.maxChars': 'At most {max} characters.',
   'v.required': 'This field is required.',
   'v.range': 'Enter a whole number from {min} to {max}.',
   'v.rangeHint': 'From {min} to {max}.',

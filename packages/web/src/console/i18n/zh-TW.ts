@@ -644,6 +644,7 @@ export const zhTW: Record<Key, string> = {
   'audit.jsonOf': '{name}（{time}）的 JSON',
   'audit.more': '載入更多',
 
+  'v.maxChars': '最多 {max} 個字元。',
   'v.required': '此欄位為必填。',
   'v.range': '請輸入 {min} 到 {max} 的整數。',
   'v.rangeHint': '{min} 到 {max}。',

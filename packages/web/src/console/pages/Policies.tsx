@@ -13,6 +13,10 @@ import { useLoad } from '../lib/useLoad';
 
 export const CONSENT_OPTION = 'consentPopup';
 export const IDLE_OPTION = 'sessionIdleTimeoutMinutes';
+/** Limits of the consent pop-up's fields and of the idle timeout, as the server's extension checks them. */
+export const CONSENT_LIMITS = { title: 100, body: 4000, buttonLabel: 30 };
+export const IDLE_MAX_MINUTES = 1440;
+const PRESETS = ['0', '5', '15', '30', '60', '240', '1440'];
 
 function settingValue(settings: Setting[], name: string): string | undefined {
   return settings.find((s) => s.optionName === name)?.value;
@@ -251,7 +255,7 @@ interface Consent {
   enabled: boolean;
   title: string;
   body: string;
-  closeButtonLabel: string;
+  buttonLabel: string;
 }
 
 /** The consent pop-up as a member sees it when signing in. */
@@ -263,7 +267,7 @@ export function ConsentPreview({ consent }: { consent: Consent }) {
         <h3>{consent.title || t('consent.titlePlaceholder')}</h3>
         <div className="consent-body">{consent.body || t('consent.bodyPlaceholder')}</div>
         <button type="button" className="btn btn-primary" tabIndex={-1} aria-hidden="true">
-          {consent.closeButtonLabel || t('consent.defaultButton')}
+          {consent.buttonLabel || t('consent.defaultButton')}
         </button>
       </div>
     </div>
@@ -284,17 +288,23 @@ function ConsentSection({ settings, onSaved }: { settings: Setting[]; onSaved: (
   const { networkId } = useNetwork();
   const raw = settingValue(settings, CONSENT_OPTION);
   const supported = raw !== undefined;
-  const current: Consent = { enabled: false, title: '', body: '', closeButtonLabel: '', ...(raw ? (JSON.parse(raw) as Partial<Consent>) : {}) };
+  const current: Consent = { enabled: false, title: '', body: '', buttonLabel: '', ...(raw ? (JSON.parse(raw) as Partial<Consent>) : {}) };
   const [form, setForm] = useState<Consent>(current);
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [errs, setErrs] = useState<Record<string, string>>({});
-  const set = (p: Partial<Consent>) => setForm((f) => ({ ...f, ...p }));
+  const set = (p: Partial<Consent>) => {
+    setForm((f) => ({ ...f, ...p }));
+    setErrs((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !(k in p))));
+  };
   const save = async () => {
     const e: Record<string, string> = {};
     if (form.enabled && !form.title.trim()) e.title = t('v.required');
     if (form.enabled && !form.body.trim()) e.body = t('v.required');
+    if ([...form.title.trim()].length > CONSENT_LIMITS.title) e.title = t('v.maxChars', { max: CONSENT_LIMITS.title });
+    if ([...form.body.trim()].length > CONSENT_LIMITS.body) e.body = t('v.maxChars', { max: CONSENT_LIMITS.body });
+    if ([...form.buttonLabel.trim()].length > CONSENT_LIMITS.buttonLabel) e.buttonLabel = t('v.maxChars', { max: CONSENT_LIMITS.buttonLabel });
     setErrs(e);
     if (Object.keys(e).length) return;
     setBusy(true);
@@ -342,7 +352,7 @@ function ConsentSection({ settings, onSaved }: { settings: Setting[]; onSaved: (
               <CheckboxField label={t('consent.enabled')} checked={form.enabled} onChange={(v) => set({ enabled: v })} name="consentEnabled" />
               <TextField label={t('consent.titleField')} value={form.title} onChange={(v) => set({ title: v })} hint={t('consent.titleHint')} error={errs.title} name="consentTitle" />
               <TextAreaField label={t('consent.body')} value={form.body} onChange={(v) => set({ body: v })} hint={t('consent.bodyHint')} error={errs.body} rows={6} name="consentBody" />
-              <TextField label={t('consent.button')} value={form.closeButtonLabel} onChange={(v) => set({ closeButtonLabel: v })} hint={t('consent.buttonHint')} error={errs.closeButtonLabel} name="consentButton" />
+              <TextField label={t('consent.button')} value={form.buttonLabel} onChange={(v) => set({ buttonLabel: v })} hint={t('consent.buttonHint')} error={errs.buttonLabel} name="consentButton" />
             </fieldset>
             <ErrorBanner error={error} title={t('common.saveFailed')} />
             {supported ? (
@@ -365,7 +375,7 @@ function ConsentSection({ settings, onSaved }: { settings: Setting[]; onSaved: (
             items={[
               [t('consent.enabled'), <YesNo key="e" value={current.enabled} />],
               [t('consent.titleField'), current.title],
-              [t('consent.button'), current.closeButtonLabel],
+              [t('consent.button'), current.buttonLabel],
             ]}
           />
           <ConsentPreview consent={current} />
@@ -381,16 +391,16 @@ function IdleSection({ settings, onSaved }: { settings: Setting[]; onSaved: (s: 
   const raw = settingValue(settings, IDLE_OPTION);
   const supported = raw !== undefined;
   const current = raw === undefined ? 0 : Number(raw);
-  const [choice, setChoice] = useState(String(current));
-  const [custom, setCustom] = useState('');
+  const [choice, setChoice] = useState(PRESETS.includes(String(current)) ? String(current) : 'custom');
+  const [custom, setCustom] = useState(PRESETS.includes(String(current)) ? '' : String(current));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [fieldErr, setFieldErr] = useState<string | null>(null);
-  const presets = ['0', '5', '15', '30', '60', '240', '1440'];
+  const presets = PRESETS;
   const save = async () => {
     const minutes = choice === 'custom' ? intValue(custom) : Number(choice);
-    if (Number.isNaN(minutes) || minutes < 0 || minutes > 10_080) {
-      setFieldErr(t('v.range', { min: 0, max: 10_080 }));
+    if (Number.isNaN(minutes) || minutes < 0 || minutes > IDLE_MAX_MINUTES) {
+      setFieldErr(t('v.range', { min: 0, max: IDLE_MAX_MINUTES }));
       return;
     }
     setFieldErr(null);
@@ -424,7 +434,7 @@ function IdleSection({ settings, onSaved }: { settings: Setting[]; onSaved: (s: 
             error={choice === 'custom' ? null : fieldErr}
             name="idle"
           />
-          {choice === 'custom' ? <TextField label={t('idle.customMinutes')} value={custom} onChange={setCustom} inputMode="numeric" error={fieldErr} hint={t('v.rangeHint', { min: 0, max: 10_080 })} name="idleCustom" /> : null}
+          {choice === 'custom' ? <TextField label={t('idle.customMinutes')} value={custom} onChange={setCustom} inputMode="numeric" error={fieldErr} hint={t('v.rangeHint', { min: 0, max: IDLE_MAX_MINUTES })} name="idleCustom" /> : null}
         </fieldset>
         <ErrorBanner error={error} title={t('common.saveFailed')} />
         {supported ? (
