@@ -2,7 +2,7 @@
 // Room fan-out throughput: deliveries per second (messages × recipients) to a 500-member room, against
 // the raw limit of a bare `ws` relay measured in the same run. Reproduce with `npm run build` and then:
 //   node bench/messaging-fanout.mjs > bench/results/messaging-fanout.json
-// Options: --members 500, --seconds 15 (sending time per side, split into --rounds 3 alternating
+// Options: --members 500, --seconds 30 (sending time per side, split into --rounds 6 alternating
 // segments: raw, Enclave, raw, Enclave, …), --window 32 (unacknowledged sends),
 // --body 300 (characters of the opaque base64url body / raw payload), --no-wait (do not wait for the
 // machine's load average to drop below 0.8 first).
@@ -15,12 +15,12 @@ import { api, cpuSecondsOf, loadAverage, machineBusySeconds, waitForQuiet, creat
 const { values: args } = parseArgs({
   options: {
     members: { type: 'string', default: '500' },
-    seconds: { type: 'string', default: '15' },
+    seconds: { type: 'string', default: '30' },
     window: { type: 'string', default: '32' },
     body: { type: 'string', default: '300' },
     'register-concurrency': { type: 'string', default: '4' },
     'no-wait': { type: 'boolean', default: false },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '6' },
   },
 });
 const MEMBERS = Number(args.members);
