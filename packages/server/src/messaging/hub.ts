@@ -126,9 +126,22 @@ export class Hub {
     void this.o.bus.publish(`presence.${conn.member.networkId}`, { userId: conn.member.userId, state });
   }
 
-  /** Announces a committed message (or membership record) to every node. */
+  private readonly toAnnounce = new Map<string, number>();
+  private announcing = false;
+
+  /**
+   * Announces a committed record to every node. Announcements are coalesced per conversation (one
+   * event carries the highest sequence of a burst), since a node reads from its own position anyway.
+   */
   async committed(convId: string, result: Pick<SendResult, 'seq'>): Promise<void> {
-    await this.o.bus.publish(`conv.${convId}`, { seq: result.seq });
+    this.toAnnounce.set(convId, Math.max(this.toAnnounce.get(convId) ?? 0, result.seq));
+    if (this.announcing) return;
+    this.announcing = true;
+    await new Promise((r) => setImmediate(r));
+    const batch = [...this.toAnnounce];
+    this.toAnnounce.clear();
+    this.announcing = false;
+    await Promise.all(batch.map(([conv, seq]) => this.o.bus.publish(`conv.${conv}`, { seq })));
   }
 
   ack(conn: Connection, convId: string, seq: number): void {

@@ -15,6 +15,7 @@ import type { Mailer } from './mailer.js';
 import { collectExpired } from './messages.js';
 import { registerMessagingRoutes } from './routes.js';
 import { registerSocketRoute } from './socket.js';
+import { WriteQueue } from './writeQueue.js';
 
 export interface MessagingOptions {
   store: Store;
@@ -29,6 +30,7 @@ export interface MessagingOptions {
 
 export interface Messaging {
   hub: Hub;
+  writes: WriteQueue;
   /** Tells every node that an administrator changed something in a network (policy, suspension, devices). */
   adminChanged(networkId: string): Promise<void>;
   /** Tells every node that one account changed (devices reset, deleted, password reset). */
@@ -41,6 +43,7 @@ export interface Messaging {
 export async function registerMessaging(app: FastifyInstance, o: MessagingOptions): Promise<Messaging> {
   const db = o.store.db;
   const hub = new Hub({ db, bus: o.bus, now: o.now, log: app.log });
+  const writes = new WriteQueue({ db, onError: (err) => app.log.warn({ err }, 'a group commit failed; retrying its items one by one') });
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
 
   const accountChanged = async (networkId: string, userId: number) => o.bus.publish(`account.${networkId}.${userId}`, {});
@@ -59,8 +62,8 @@ export async function registerMessaging(app: FastifyInstance, o: MessagingOption
     if (change.seq !== undefined) await o.bus.publish(`conv.${change.convId}`, { seq: change.seq });
   };
 
-  registerMessagingRoutes(app, { db, blobs: o.blobs, hub, accounts: accountDeps, now: o.now, membersChanged });
-  registerSocketRoute(app, { db, hub, now: o.now, log: app.log });
+  registerMessagingRoutes(app, { db, blobs: o.blobs, hub, writes, accounts: accountDeps, now: o.now, membersChanged });
+  registerSocketRoute(app, { db, hub, writes, now: o.now, log: app.log });
 
   let ticks = 0;
   let running: Promise<void> | undefined;
@@ -80,12 +83,14 @@ export async function registerMessaging(app: FastifyInstance, o: MessagingOption
 
   return {
     hub,
+    writes,
     adminChanged: (networkId) => o.bus.publish(`admin.${networkId}`, {}),
     accountChanged,
     runJobs,
     async close() {
       clearInterval(timer);
       await running;
+      await writes.idle();
       await hub.stop();
     },
   };

@@ -35,6 +35,7 @@ import { authenticateMember, bearer, endSession, type Member } from './memberAut
 import * as messages from './messages.js';
 import { policyFor } from './policy.js';
 import { isRetentionBot, loginRetentionBot, registerRetentionBot } from './retention.js';
+import type { WriteQueue } from './writeQueue.js';
 
 type Db = Kysely<Database>;
 
@@ -42,6 +43,7 @@ export interface RouteDeps {
   db: Db;
   blobs: BlobStore;
   hub: Hub;
+  writes: WriteQueue;
   accounts: accounts.AccountDeps;
   now: () => number;
   /** Announces a membership change (after commit) so every node updates its sockets. */
@@ -271,7 +273,7 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
       const m = await member(req);
       const msg = parse(SendMessage, { ...parseObject(req.body), conv: req.params.id });
       const policy = await policyFor(db, m.networkId, m.userId);
-      const result = await db.transaction().execute((trx) => messages.sendMessage(trx, m, msg, policy, d.now()));
+      const result = await d.writes.submit((trx) => messages.sendMessage(trx, m, msg, policy, d.now()));
       if (!result.duplicate) await d.hub.committed(msg.conv, result);
       return json(reply, result.duplicate ? 200 : 201, result);
     });
@@ -279,13 +281,13 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
       const m = await member(req);
       const body = parse(ReceiptBody.pick({ messageIds: true }), req.body);
       const policy = await policyFor(db, m.networkId, m.userId);
-      const r = await db.transaction().execute((trx) => messages.sendReceipt(trx, m, req.params.id, body.messageIds, policy, d.now()));
+      const r = await d.writes.submit((trx) => messages.sendReceipt(trx, m, req.params.id, body.messageIds, policy, d.now()));
       await d.hub.committed(req.params.id, r);
       return reply.status(204).send();
     });
     scope.delete<{ Params: { id: string; messageId: string } }>('/v1/conversations/:id/messages/:messageId', async (req, reply) => {
       const m = await member(req);
-      const r = await db.transaction().execute((trx) => messages.deleteForEveryone(trx, m, req.params.id, req.params.messageId, d.now()));
+      const r = await d.writes.submit((trx) => messages.deleteForEveryone(trx, m, req.params.id, req.params.messageId, d.now()));
       await d.hub.committed(req.params.id, r);
       return reply.status(204).send();
     });

@@ -13,12 +13,15 @@ import { Connection, type Hub } from './hub.js';
 import { authenticateMember } from './memberAuth.js';
 import * as messages from './messages.js';
 import { policyFor } from './policy.js';
+import type { WriteQueue } from './writeQueue.js';
 
 const HELLO_TIMEOUT_MS = 10_000;
 
 export interface SocketDeps {
   db: Kysely<Database>;
   hub: Hub;
+  /** Group commit of sends, deletions and receipts. */
+  writes: WriteQueue;
   now: () => number;
   log: { error(obj: unknown, msg?: string): void };
 }
@@ -28,6 +31,14 @@ export function registerSocketRoute(app: FastifyInstance, d: SocketDeps): void {
     let conn: Connection | undefined;
     let closed = false;
     const raw = (frame: ServerFrame) => socket.send(JSON.stringify(frame));
+    const refuse = (req: string | undefined, err: unknown) => {
+      if (err instanceof MessagingError) {
+        raw({ t: 'error', ...(req !== undefined ? { req } : {}), code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
+        return;
+      }
+      d.log.error({ err }, 'socket frame failed');
+      raw({ t: 'error', ...(req !== undefined ? { req } : {}), code: 'internal', message: 'An internal error occurred.' });
+    };
     const helloTimer = setTimeout(() => {
       if (!conn) {
         raw({ t: 'closing', code: 'unauthorized', message: 'Sign in first.' });
@@ -78,43 +89,51 @@ export function registerSocketRoute(app: FastifyInstance, d: SocketDeps): void {
         if (!conn) throw fail('unauthorized');
         const c = conn;
         switch (frame.t) {
+          // Writes go to the group-commit queue in frame order; the next frame is handled without
+          // waiting for the commit, and each answer follows its own commit.
           case 'send': {
-            const result = await d.db.transaction().execute((trx) => messages.sendMessage(trx, c.member, frame.msg, c.policy, d.now()));
-            c.send({ t: 'sent', req: frame.req, conv: frame.msg.conv, messageId: frame.msg.messageId, seq: result.seq, duplicate: result.duplicate });
-            if (!result.duplicate) await d.hub.committed(frame.msg.conv, result);
+            const { msg, req: id } = frame;
+            d.writes
+              .submit((trx) => messages.sendMessage(trx, c.member, msg, c.policy, d.now()))
+              .then((result) => {
+                c.send({ t: 'sent', req: id, conv: msg.conv, messageId: msg.messageId, seq: result.seq, duplicate: result.duplicate });
+                if (!result.duplicate) void d.hub.committed(msg.conv, result);
+              }, (err: unknown) => refuse(id, err));
             return;
           }
           case 'ack':
             d.hub.ack(c, frame.conv, frame.seq);
             return;
           case 'delete': {
-            const r = await d.db.transaction().execute((trx) => messages.deleteForEveryone(trx, c.member, frame.conv, frame.messageId, d.now()));
-            c.send({ t: 'ok', req: frame.req });
-            await d.hub.committed(frame.conv, r);
+            const { conv, messageId, req: id } = frame;
+            d.writes.submit((trx) => messages.deleteForEveryone(trx, c.member, conv, messageId, d.now())).then((r) => {
+              c.send({ t: 'ok', req: id });
+              void d.hub.committed(conv, r);
+            }, (err: unknown) => refuse(id, err));
             return;
           }
           case 'receipt': {
-            const r = await d.db.transaction().execute((trx) => messages.sendReceipt(trx, c.member, frame.conv, frame.messageIds, c.policy, d.now()));
-            c.send({ t: 'ok', req: frame.req });
-            await d.hub.committed(frame.conv, r);
+            const { conv, messageIds, req: id } = frame;
+            d.writes.submit((trx) => messages.sendReceipt(trx, c.member, conv, messageIds, c.policy, d.now())).then((r) => {
+              c.send({ t: 'ok', req: id });
+              void d.hub.committed(conv, r);
+            }, (err: unknown) => refuse(id, err));
             return;
           }
           case 'presence':
             if (c.policy.presenceEnabled) d.hub.presence(c, frame.state);
             return;
-          case 'ping':
-            c.send({ t: 'pong', ...(frame.req !== undefined ? { req: frame.req } : {}) });
+          case 'ping': {
+            // Answered after the writes submitted before it: a client can wait for its frames to be handled.
+            const id = frame.req;
+            void d.writes.submit(async () => undefined).then(() => c.send({ t: 'pong', ...(id !== undefined ? { req: id } : {}) }));
             return;
+          }
         }
       } catch (err) {
-        if (err instanceof MessagingError) {
-          raw({ t: 'error', ...(req !== undefined ? { req } : {}), code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
-          // A socket that cannot sign in is closed; every other error leaves it open.
-          if (!conn && ['unauthorized', 'account_suspended', 'device_reset', 'user_not_found', 'session_expired', 'device_approval_required'].includes(err.code)) socket.close(4001, err.code);
-          return;
-        }
-        d.log.error({ err }, 'socket frame failed');
-        raw({ t: 'error', ...(req !== undefined ? { req } : {}), code: 'internal', message: 'An internal error occurred.' });
+        refuse(req, err);
+        // A socket that cannot sign in is closed; every other error leaves it open.
+        if (err instanceof MessagingError && !conn && ['unauthorized', 'account_suspended', 'device_reset', 'user_not_found', 'session_expired', 'device_approval_required'].includes(err.code)) socket.close(4001, err.code);
       }
     };
   });
