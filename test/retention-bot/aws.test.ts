@@ -122,7 +122,7 @@ describe('retention bot AWS integrations', () => {
     expect(gen.body).toMatchObject({ KeyId: KEY, KeySpec: 'AES_256' });
     await decryptFile(kms, join(dir, 'c'), join(dir, 'd'));
     expect(readFileSync(join(dir, 'd')).equals(plain)).toBe(true);
-    enc[enc.length - 100] ^= 1;
+    enc[enc.length - 100] = enc[enc.length - 100]! ^ 1;
     writeFileSync(join(dir, 'c2'), enc);
     await expect(decryptFile(kms, join(dir, 'c2'), join(dir, 'd2'))).rejects.toThrow(/modified or truncated/);
     expect(existsSync(join(dir, 'd2'))).toBe(false);

@@ -68,6 +68,7 @@ export function buildEvent(id: EventIdentity, message: string, severity: Severit
 
 export class Events {
   private pending = new Set<Promise<void>>();
+  private chain: Promise<void> = Promise.resolve();
   /** Every event built, newest last (for tests and the status line). */
   readonly sent: BotEvent[] = [];
 
@@ -85,13 +86,15 @@ export class Events {
     this.log.log(severity === 'critical' ? 'error' : 'info', 'event', { message, severity });
     if (!this.sns) return;
     const { client, topicArn } = this.sns;
-    const p = client
-      .send(new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify(evt) }))
+    // One at a time, so subscribers see the events in the order they happened.
+    const p = this.chain
+      .then(() => client.send(new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify(evt) })))
       .then(
         () => undefined,
         (err: unknown) => this.log.log('warn', 'sns.publish_failed', { error: awsErrorText(err) }),
       )
       .finally(() => this.pending.delete(p));
+    this.chain = p;
     this.pending.add(p);
   }
 
