@@ -204,7 +204,21 @@ export function machine() {
   } catch {
     ulimitN = undefined;
   }
-  return { nproc: cpus().length, cpu: cpus()[0]?.model, memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version, ulimitN, when: new Date().toISOString() };
+  // Which code was measured: the commit, uncommitted changes under packages/, and when the server's
+  // messaging code in dist was built (others may rebuild dist between runs).
+  const sh = (c) => {
+    try {
+      return execSync(c, { cwd: new URL('..', import.meta.url).pathname, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    } catch {
+      return undefined;
+    }
+  };
+  const code = {
+    commit: sh('git rev-parse --short HEAD'),
+    uncommittedFilesUnderPackages: Number(sh('git status --porcelain packages | wc -l')),
+    serverDistBuiltAt: sh('stat -c %y packages/server/dist/messaging/socket.js'),
+  };
+  return { nproc: cpus().length, cpu: cpus()[0]?.model, memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version, ulimitN, when: new Date().toISOString(), code };
 }
 
 /** An opaque base64url string of `chars` characters (what an `sk` body looks like to the server). */
