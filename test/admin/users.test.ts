@@ -849,4 +849,27 @@ describe(`users (${dialectName})`, () => {
       expect((await row(v!.userId))!.username).toBe('upd.y@example.com');
     });
   });
+
+  describe('country code and phone (documented extension)', () => {
+    it('are taken at invitation and by UpdateUser, normalized, validated per item, and listed by ListUsers', async () => {
+      const listed = async (username: string) =>
+        (await t.client.call<{ users: { username: string; countryCode: string; cell: string }[] }>('ListUsers', { networkId: net, username })).users.find((u) => u.username === username);
+      const r = await create(net, [
+        item('phone.ok@example.com', group, { countryCode: '+886', cell: '0912-345 678' }),
+        item('phone.badcc@example.com', group, { countryCode: '88600' }),
+        item('phone.badcell@example.com', group, { cell: '12' }),
+      ]);
+      expect(r.failed).toEqual([
+        { userId: '0', field: 'countryCode', reason: 'Country code must be 1 to 3 digits (an optional leading + is dropped)' },
+        { userId: '0', field: 'cell', reason: 'Phone number must be 4 to 15 digits (spaces, dashes, dots and parentheses are dropped)' },
+      ]);
+      const ok = r.successful[0]!;
+      expect(ok).toMatchObject({ countryCode: '886', cell: '0912345678' });
+      expect(await listed('phone.ok@example.com')).toMatchObject({ countryCode: '886', cell: '0912345678' });
+      await t.client.call('UpdateUser', { networkId: net, userId: ok.userId, userDetails: { cell: '(02) 2345-6789', countryCode: '1' } });
+      expect(await listed('phone.ok@example.com')).toMatchObject({ countryCode: '1', cell: '0223456789' });
+      await expectApiError(t.client.call('UpdateUser', { networkId: net, userId: ok.userId, userDetails: { cell: 'call me' } }), 'ValidationError');
+      expect(await listed('phone.ok@example.com')).toMatchObject({ cell: '0223456789' });
+    });
+  });
 });

@@ -525,6 +525,8 @@ describe(`IAM API (${dialectName})`, () => {
     expect(uri.searchParams.get('digits')).toBe('6');
     expect(uri.searchParams.get('period')).toBe('30');
     const row = async () => t.server.store.db.selectFrom('iam_user_logins').selectAll().where('principal_id', '=', user.UserId).executeTakeFirstOrThrow();
+    const devices = async () => (await t.iam.call<{ MFADevices: { UserName: string; SerialNumber: string; EnableDate: string }[] }>('ListMFADevices', { UserName: user.UserName })).MFADevices;
+    expect(await devices()).toEqual([]); // pending, not enabled yet
     const pending = await row();
     expect(pending.mfa_enabled).toBe(0);
     expect(pending.mfa_secret_sealed).not.toContain(enabled.Base32StringSeed);
@@ -542,6 +544,9 @@ describe(`IAM API (${dialectName})`, () => {
     await expectApiError(t.iam.call('ConfirmMFADevice', { UserName: user.UserName, AuthenticationCode1: '12345', AuthenticationCode2: 'abcdef' }), 'ValidationError', 422);
     expect(await t.iam.call('ConfirmMFADevice', { UserName: user.UserName, AuthenticationCode1: code1, AuthenticationCode2: code2 })).toEqual({ SerialNumber: enabled.SerialNumber });
     expect((await row()).mfa_enabled).toBe(1);
+    const listed = await devices();
+    expect(listed).toEqual([{ UserName: user.UserName, SerialNumber: enabled.SerialNumber, EnableDate: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }]);
+    expect(Math.abs(Date.parse(listed[0]!.EnableDate) - Date.now())).toBeLessThan(60_000);
     await expectApiError(t.iam.call('EnableMFADevice', { UserName: user.UserName }), 'BadRequestError', 400);
     expect((await expectApiError(t.iam.call('DeleteUser', { UserName: user.UserName }), 'BadRequestError', 400)).body.message).toBe(
       'Cannot delete entity, must delete MFA device first.',
@@ -549,6 +554,7 @@ describe(`IAM API (${dialectName})`, () => {
     await expectApiError(t.iam.call('DeactivateMFADevice', { UserName: user.UserName, SerialNumber: 'arn:aws:iam::1:mfa/x' }), 'ResourceNotFoundError', 404);
     await t.iam.call('DeactivateMFADevice', { UserName: user.UserName, SerialNumber: enabled.SerialNumber });
     expect(await row()).toMatchObject({ mfa_enabled: 0, mfa_secret_sealed: null });
+    expect(await devices()).toEqual([]);
     await expectApiError(t.iam.call('ConfirmMFADevice', { UserName: user.UserName, AuthenticationCode1: code1, AuthenticationCode2: code2 }), 'ResourceNotFoundError', 404);
     await t.iam.call('DeleteUser', { UserName: user.UserName });
   });

@@ -95,6 +95,7 @@ export const IAM_ACTIONS: Record<string, Record<string, IamMember>> = {
   ListGroupPolicies: { GroupName: M.GroupName, Marker: M.Marker, MaxItems: M.MaxItems },
   ListGroups: { PathPrefix: M.PathPrefix, Marker: M.Marker, MaxItems: M.MaxItems },
   ListGroupsForUser: { UserName: M.SelfUserName, Marker: M.Marker, MaxItems: M.MaxItems },
+  ListMFADevices: { UserName: M.UserName },
   ListPolicies: { Scope: M.Scope, OnlyAttached: M.OnlyAttached, PathPrefix: M.PathPrefix, Marker: M.Marker, MaxItems: M.MaxItems },
   ListPolicyVersions: { PolicyArn: M.PolicyArn },
   ListRolePolicies: { RoleName: M.RoleName, Marker: M.Marker, MaxItems: M.MaxItems },

@@ -11,7 +11,7 @@ export const IAM_ACTION_NAMES: readonly string[] = [
   'DeleteRole', 'DeleteRolePolicy', 'DeleteUser', 'DeleteUserPolicy', 'DetachGroupPolicy', 'DetachRolePolicy',
   'DetachUserPolicy', 'EnableMFADevice', 'GetAccessKeyLastUsed', 'GetGroup', 'GetGroupPolicy', 'GetLoginProfile', 'GetPolicy',
   'GetPolicyVersion', 'GetRole', 'GetRolePolicy', 'GetUser', 'GetUserPolicy', 'ListAccessKeys', 'ListAttachedGroupPolicies',
-  'ListAttachedRolePolicies', 'ListAttachedUserPolicies', 'ListGroupPolicies', 'ListGroups', 'ListGroupsForUser', 'ListPolicies',
+  'ListAttachedRolePolicies', 'ListAttachedUserPolicies', 'ListGroupPolicies', 'ListGroups', 'ListGroupsForUser', 'ListMFADevices', 'ListPolicies',
   'ListPolicyVersions', 'ListRolePolicies', 'ListRoles', 'ListUserPolicies', 'ListUsers', 'PutGroupPolicy', 'PutRolePolicy',
   'PutUserPolicy', 'RemoveUserFromGroup', 'SetDefaultPolicyVersion', 'UpdateAccessKey', 'UpdateLoginProfile', 'ValidatePolicy',
 ];

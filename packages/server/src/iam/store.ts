@@ -2,7 +2,7 @@
 // console logins (password and TOTP), managed policies with their versions, attachments and inline
 // policies. Written once with Kysely for SQLite and PostgreSQL. Every lookup is scoped to one account;
 // AWS managed policies (account_id null) are visible to every account but belong to none.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Updateable } from 'kysely';
 import type { Database } from '../store/schema.js';
 
 type Db = Kysely<Database>;
@@ -197,6 +197,7 @@ export interface LoginRow {
   mfaSecretSealed: string | null;
   mfaEnabled: boolean;
   passwordChangedAt: number | null;
+  mfaEnabledAt?: number | null;
 }
 
 export async function getLogin(db: Db, principalId: string): Promise<LoginRow | undefined> {
@@ -207,16 +208,18 @@ export async function getLogin(db: Db, principalId: string): Promise<LoginRow | 
       mfaSecretSealed: r.mfa_secret_sealed,
       mfaEnabled: Number(r.mfa_enabled) === 1,
       passwordChangedAt: r.password_changed_at === null ? null : Number(r.password_changed_at),
+      mfaEnabledAt: r.mfa_enabled_at === null ? null : Number(r.mfa_enabled_at),
     }
   );
 }
 
 export async function updateLogin(db: Db, principalId: string, patch: Partial<LoginRow>): Promise<void> {
-  const set: Partial<Database['iam_user_logins']> = {};
+  const set: Updateable<Database['iam_user_logins']> = {};
   if (patch.passwordHash !== undefined) set.password_hash = patch.passwordHash;
   if (patch.passwordChangedAt !== undefined) set.password_changed_at = patch.passwordChangedAt;
   if (patch.mfaSecretSealed !== undefined) set.mfa_secret_sealed = patch.mfaSecretSealed;
   if (patch.mfaEnabled !== undefined) set.mfa_enabled = patch.mfaEnabled ? 1 : 0;
+  if (patch.mfaEnabledAt !== undefined) set.mfa_enabled_at = patch.mfaEnabledAt;
   const exists = await db.selectFrom('iam_user_logins').select('principal_id').where('principal_id', '=', principalId).executeTakeFirst();
   if (exists) {
     await db.updateTable('iam_user_logins').set(set).where('principal_id', '=', principalId).execute();

@@ -46,6 +46,22 @@ export interface NetworkSettingsExtension {
   sessionIdleTimeoutMinutes?: number;
 }
 
+// The guide's invite form (邀請使用者) asks for a country code and a phone number; the model's User
+// output has `countryCode` and `cell`, its inputs do not: BatchCreateUser items and UpdateUser's
+// userDetails accept them as well.
+for (const name of ['BatchCreateUserRequestItem', 'UpdateUserDetails']) {
+  const shape = shapes[name];
+  if (shape?.type === 'structure') {
+    shape.members.countryCode = { target: 'String' };
+    shape.members.cell = { target: 'String' };
+  }
+}
+
+export interface UserPhoneExtension {
+  countryCode?: string;
+  cell?: string;
+}
+
 export interface SecurityGroupSettingsExtension {
   nonSsoTimeoutMinutes?: number;
 }

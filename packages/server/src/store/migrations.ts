@@ -458,6 +458,8 @@ const m0004: Migration = {
     await db.schema.alterTable('networks').addColumn('consent_button', 'text', (c) => c.notNull().defaultTo('')).execute();
     await db.schema.alterTable('networks').addColumn('consent_version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
     await db.schema.alterTable('networks').addColumn('idle_timeout_minutes', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    // When an IAM user's MFA device was enabled (ListMFADevices EnableDate).
+    await db.schema.alterTable('iam_user_logins').addColumn('mfa_enabled_at', 'bigint').execute();
   },
 };
 

@@ -188,6 +188,7 @@ export interface IamUserLoginsTable {
   mfa_secret_sealed: string | null;
   mfa_enabled: number;
   password_changed_at: number | null;
+  mfa_enabled_at: Generated<number | null>;
 }
 
 export interface IamGroupMembersTable {

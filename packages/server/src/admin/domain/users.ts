@@ -31,6 +31,23 @@ export const REASON_ONE_GROUP = 'A user must belong to exactly one security grou
 export const REASON_INVITE_CODE = 'Invite code must be 6-64 characters of A-Z, a-z, 0-9, _ and -';
 export const REASON_INVITE_TTL = `Invite code TTL must be between ${MIN_INVITE_TTL_DAYS} and ${MAX_INVITE_TTL_DAYS} days`;
 
+export const REASON_COUNTRY_CODE = 'Country code must be 1 to 3 digits (an optional leading + is dropped)';
+export const REASON_CELL = 'Phone number must be 4 to 15 digits (spaces, dashes, dots and parentheses are dropped)';
+
+/** The stored country code ('' when not given), or undefined when it is not 1-3 digits. */
+export function normalizeCountryCode(raw: string): string | undefined {
+  const v = raw.trim().replace(/^\+/, '');
+  if (v === '') return '';
+  return /^[0-9]{1,3}$/.test(v) ? v : undefined;
+}
+
+/** The stored phone number (digits only; '' when not given), or undefined when it is not 4-15 digits. */
+export function normalizeCell(raw: string): string | undefined {
+  const v = raw.trim().replace(/[\s().-]/g, '');
+  if (v === '') return '';
+  return /^[0-9]{4,15}$/.test(v) ? v : undefined;
+}
+
 export const groupNotFoundReason = (groupId: string) => `Security group ${groupId} not found in this network`;
 
 /** Rejects an empty list or one longer than 50 items: a ValidationError on the list field, nothing changed. */

@@ -18,12 +18,17 @@ import {
   REASON_ONE_GROUP,
   REASON_TRIAL_LIMIT,
   STATUS_PENDING,
+  normalizeCell,
+  normalizeCountryCode,
+  REASON_CELL,
+  REASON_COUNTRY_CODE,
   takenUsernames,
   trialSeatsLeft,
   toUser,
   type UserRow,
 } from '../domain/users.js';
 import { defineOperation } from '../operation.js';
+import type { UserPhoneExtension } from '../../model/extensions.js';
 
 /**
  * Invites up to 50 users: each starts PENDING with an invite code. Set-based: one query for taken
@@ -54,6 +59,9 @@ export default defineOperation('BatchCreateUser', async (ctx, input) => {
     if (!groups.has(groupId)) return fail('securityGroupIds', groupNotFoundReason(groupId));
     if (item.inviteCode !== undefined && !isValidInviteCode(item.inviteCode)) return fail('inviteCode', REASON_INVITE_CODE);
     if (item.inviteCodeTtl !== undefined && !isValidInviteTtl(item.inviteCodeTtl)) return fail('inviteCodeTtl', REASON_INVITE_TTL);
+    const phone = item as UserPhoneExtension;
+    if (phone.countryCode !== undefined && normalizeCountryCode(phone.countryCode) === undefined) return fail('countryCode', REASON_COUNTRY_CODE);
+    if (phone.cell !== undefined && normalizeCell(phone.cell) === undefined) return fail('cell', REASON_CELL);
     if (taken.has(username) || seen.has(username)) return fail('username', REASON_EXISTS);
     if (room <= 0) return fail('username', REASON_TRIAL_LIMIT);
     seen.add(username);
@@ -85,8 +93,8 @@ export default defineOperation('BatchCreateUser', async (ctx, input) => {
         invite_expiration: a.expiration,
         code_validation: a.codeValidation ? 1 : 0,
         uname: unameFor(networkId, a.username),
-        cell: '',
-        country_code: '',
+        cell: normalizeCell((item as UserPhoneExtension).cell ?? '') ?? '',
+        country_code: normalizeCountryCode((item as UserPhoneExtension).countryCode ?? '') ?? '',
         otp_enabled: 0,
         challenge_failures: 0,
         rejected: 0,

@@ -9,7 +9,11 @@ import {
   inviteExpiration,
   isValidInviteCode,
   isValidInviteTtl,
+  normalizeCell,
+  normalizeCountryCode,
   normalizeEmail,
+  REASON_CELL,
+  REASON_COUNTRY_CODE,
   REASON_EXISTS,
   REASON_INVALID_EMAIL,
   REASON_INVITE_CODE,
@@ -21,6 +25,7 @@ import {
 } from '../domain/users.js';
 import { badRequest, validation, type ErrorReason } from '../errors.js';
 import { defineOperation } from '../operation.js';
+import type { UserPhoneExtension } from '../../model/extensions.js';
 
 /**
  * Edits a user (the guide's 編輯使用者): names, username (an email address, unique in the network
@@ -31,16 +36,26 @@ import { defineOperation } from '../operation.js';
 export default defineOperation('UpdateUser', async (ctx, input) => {
   const { network_id: networkId } = await requireNetwork(ctx, input.networkId);
   const user = await requireUser(ctx, networkId, input.userId);
-  const d = input.userDetails ?? {};
-  const given = (['firstName', 'lastName', 'username', 'securityGroupIds', 'inviteCode', 'inviteCodeTtl', 'codeValidation'] as const).filter((k) => d[k] !== undefined);
+  const d = (input.userDetails ?? {}) as NonNullable<typeof input.userDetails> & UserPhoneExtension;
+  const given = (['firstName', 'lastName', 'username', 'securityGroupIds', 'inviteCode', 'inviteCodeTtl', 'codeValidation', 'countryCode', 'cell'] as const).filter((k) => d[k] !== undefined);
   if (given.length === 0) {
-    throw validation('userDetails', 'at least one of firstName, lastName, username, securityGroupIds, inviteCode, inviteCodeTtl, codeValidation is required');
+    throw validation('userDetails', 'at least one of firstName, lastName, username, securityGroupIds, inviteCode, inviteCodeTtl, codeValidation, countryCode, cell is required');
   }
 
   const reasons: ErrorReason[] = [];
   const patch: Partial<UsersTable> = {};
   if (d.firstName !== undefined) Object.assign(patch, { first_name: d.firstName, first_name_lc: d.firstName.toLowerCase() });
   if (d.lastName !== undefined) Object.assign(patch, { last_name: d.lastName, last_name_lc: d.lastName.toLowerCase() });
+  if (d.countryCode !== undefined) {
+    const v = normalizeCountryCode(d.countryCode);
+    if (v === undefined) reasons.push({ field: 'userDetails.countryCode', reason: REASON_COUNTRY_CODE });
+    else patch.country_code = v;
+  }
+  if (d.cell !== undefined) {
+    const v = normalizeCell(d.cell);
+    if (v === undefined) reasons.push({ field: 'userDetails.cell', reason: REASON_CELL });
+    else patch.cell = v;
+  }
   let newUsername: string | undefined;
   if (d.username !== undefined) {
     const username = normalizeEmail(d.username);

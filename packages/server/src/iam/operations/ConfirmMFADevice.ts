@@ -26,7 +26,7 @@ export default defineIamAction('ConfirmMFADevice', {
     if (step === undefined) throw badRequest('Authentication code for device is not valid.');
     // The codes shown here cannot be used again to sign in (the sign-in replay guard).
     await claimTotpStep(ctx.db, user.principalId, step);
-    await store.updateLogin(ctx.db, user.principalId, { mfaEnabled: true });
+    await store.updateLogin(ctx.db, user.principalId, { mfaEnabled: true, mfaEnabledAt: ctx.now });
     return { SerialNumber: serial };
   },
 });

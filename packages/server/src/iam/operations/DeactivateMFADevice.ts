@@ -16,7 +16,7 @@ export default defineIamAction('DeactivateMFADevice', {
     if (!login?.mfaSecretSealed || (input.SerialNumber !== undefined && input.SerialNumber !== serial)) {
       throw notFound(`MFA Device with serial number ${input.SerialNumber ?? serial} does not exist.`);
     }
-    await store.updateLogin(ctx.db, user.principalId, { mfaSecretSealed: null, mfaEnabled: false });
+    await store.updateLogin(ctx.db, user.principalId, { mfaSecretSealed: null, mfaEnabled: false, mfaEnabledAt: null });
     return {};
   },
 });
