@@ -132,4 +132,51 @@ describe('SDK sessions and connections', () => {
     expect(a.client.locked).toBe(false);
     await a.client.sendText(dm.id, 'after signing in again');
   });
+
+  it('acknowledges a message only after beforeAck resolved, in order, retrying a failed one; keepMessages false keeps no copy', async () => {
+    const a = await member('ka');
+    const email = `kb-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const { inviteCode } = await invite(t, networkId, email);
+    const releases = new Map<string, () => void>();
+    let failOnce = true;
+    const b = await EnclaveClient.register({
+      server: t.url, email, inviteCode, password: GOOD_PASSWORD, store: new MemoryStore(), kdf, platform: nodePlatform(), deviceType: 'bot', clientName: 'archiver/1',
+      keepMessages: false,
+      beforeAck: (m) => {
+        if (m.text === 'two' && failOnce) {
+          failOnce = false;
+          return Promise.reject(new Error('disk full'));
+        }
+        return new Promise<void>((resolve) => releases.set(m.text!, resolve));
+      },
+    });
+    open.push(b);
+    const got = collect(b);
+    await b.connect();
+    const dm = await a.client.openDm(email);
+    const sent = [await a.client.sendText(dm.id, 'one'), await a.client.sendText(dm.id, 'two'), await a.client.sendText(dm.id, 'three')];
+    await until(() => got.length === 3);
+    const cursor = async () => {
+      await t.server.messaging.hub.flushAcks();
+      return (await t.server.store.db.selectFrom('device_cursors').select('seq').where('device_id', '=', b.deviceId).where('conv_id', '=', dm.id).executeTakeFirstOrThrow()).seq;
+    };
+    const before = await cursor();
+    expect(before).toBeLessThan(sent[0]!.seq);
+    releases.get('three')!(); // out of order: nothing may be acknowledged past 'one'
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await cursor()).toBe(before);
+    releases.get('one')!();
+    await until(() => releases.has('two'), 5000); // 'two' failed once and is retried
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await cursor()).toBe(sent[0]!.seq);
+    releases.get('two')!();
+    await b.idle();
+    let last = 0;
+    for (let i = 0; i < 50 && last !== sent[2]!.seq; i++) {
+      last = await cursor();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(last).toBe(sent[2]!.seq);
+    expect(await b.messages(dm.id)).toEqual([]);
+  });
 });

@@ -47,6 +47,15 @@ import type { ClientEvents, FileSink, FileSource, Me, Message, Platform, Progres
 
 export interface ClientOptions extends StoreOptions {
   platform?: Platform;
+  /**
+   * Called for every received message after the 'message' event; the message is acknowledged to the
+   * server (and marked processed locally) only once the returned promise resolves, in sequence order
+   * per conversation. Decryption of the following frames goes on meanwhile. A rejection is retried
+   * (with backoff) until it resolves: an archiver keeps what it could not write and tries again.
+   */
+  beforeAck?: (m: Message) => Promise<void>;
+  /** Keep a local copy of every received message (default true; the retention bot says false). */
+  keepMessages?: boolean;
 }
 
 export class EnclaveClient {
@@ -69,6 +78,8 @@ export class EnclaveClient {
   private member?: Me['member'];
   private readonly sessionLock: SessionLock;
   private readonly kdf: ClientOptions['kdf'];
+  private readonly beforeAck: ClientOptions['beforeAck'];
+  private readonly keepMessages: boolean;
 
   private constructor(signed: { store: EncryptedStore; profile: SignedIn['profile']; policy: Policy; recoveryKey?: string }, opts: ClientOptions) {
     this.events = new TypedEmitter<ClientEvents>((err) => this.events.emit('error', { code: 'internal', message: (err as Error).message }));
@@ -93,6 +104,8 @@ export class EnclaveClient {
     };
     if (signed.recoveryKey) this.recoveryKey = signed.recoveryKey;
     this.kdf = opts.kdf;
+    this.beforeAck = opts.beforeAck;
+    this.keepMessages = opts.keepMessages ?? true;
     this.dir = new Directory(this.ctx);
     this.local = new LocalMessages(this.ctx);
     this.senderKeys = new SenderKeys(this.ctx);
@@ -173,7 +186,7 @@ export class EnclaveClient {
     this.keys = await KeyManager.load(this.ctx);
     this.sessions = new SessionManager(this.ctx, this.keys);
     this.outbound = new Outbound(this.ctx, this.dir, this.sessions, this.senderKeys, this.local, { deliver: (m) => this.deliver(m) });
-    this.inbound = new Inbound(this.ctx, this.dir, this.sessions, this.senderKeys, this.local);
+    this.inbound = new Inbound(this.ctx, this.dir, this.sessions, this.senderKeys, this.local, { beforeAck: this.beforeAck, keepMessages: this.keepMessages });
     this.inbound.onProcessed = (conv, seq) => void this.socket?.send({ t: 'ack', conv, seq });
     const me = await this.ctx.http.json('GET', '/v1/me', MeResponse);
     this.member = me.member;
@@ -322,9 +335,10 @@ export class EnclaveClient {
     });
   }
 
-  /** Resolves once every frame received so far has been processed. */
-  idle(): Promise<void> {
-    return this.frames;
+  /** Resolves once every frame received so far has been processed (and, with beforeAck, acknowledged). */
+  async idle(): Promise<void> {
+    await this.frames;
+    await this.inbound?.settled();
   }
 
   private async handleFrame(f: ServerFrame): Promise<void> {

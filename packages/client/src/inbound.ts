@@ -24,9 +24,18 @@ function clearJson(body: string): unknown {
   }
 }
 
+export interface InboundOptions {
+  beforeAck?: ((m: Message) => Promise<void>) | undefined;
+  keepMessages?: boolean;
+}
+
 export class Inbound {
   /** Called with (conv, seq) once a message is processed and persisted. */
   onProcessed: (conv: string, seq: number) => void = () => {};
+  /** Per conversation: acknowledgements waiting for beforeAck, in sequence order. */
+  private readonly pendingAcks = new Map<string, Promise<void>>();
+  private readonly waiting: Promise<unknown>[] = [];
+  private current?: { m: DeliveredMessage; ack?: Promise<void> };
 
   constructor(
     private readonly ctx: Context,
@@ -34,13 +43,20 @@ export class Inbound {
     private readonly sessions: SessionManager,
     private readonly senderKeys: SenderKeys,
     private readonly local: LocalMessages,
+    private readonly opts: InboundOptions = {},
   ) {}
+
+  /** Resolves when every acknowledgement waiting for beforeAck has been sent. */
+  async settled(): Promise<void> {
+    while (this.waiting.length > 0) await Promise.allSettled(this.waiting.splice(0));
+  }
 
   async process(m: DeliveredMessage): Promise<void> {
     if (await this.local.isDuplicate(m.conv, m.seq, m.messageId)) {
-      this.onProcessed(m.conv, m.seq);
+      this.finish(m, undefined);
       return;
     }
+    this.current = { m };
     try {
       await this.apply(m);
     } catch (err) {
@@ -48,8 +64,48 @@ export class Inbound {
       this.ctx.logger.log('warn', 'message.undecryptable', { conv: m.conv, seq: m.seq, messageId: m.messageId, kind: m.kind, code, error: (err as Error).name });
       this.ctx.events.emit('error', { code, message: 'A message could not be decrypted.', conv: m.conv, messageId: m.messageId });
     }
-    await this.local.markProcessed(m.conv, m.seq, m.messageId);
-    this.onProcessed(m.conv, m.seq);
+    const ack = this.current.ack;
+    this.current = undefined;
+    this.finish(m, ack);
+  }
+
+  /**
+   * Marks the record processed and acknowledges it: at once, or (with beforeAck) once the app's
+   * promise resolved, after every earlier record of the same conversation.
+   */
+  private finish(m: DeliveredMessage, appDone: Promise<void> | undefined): void {
+    const done = async () => {
+      await this.local.markProcessed(m.conv, m.seq, m.messageId);
+      this.onProcessed(m.conv, m.seq);
+    };
+    const prior = this.pendingAcks.get(m.conv);
+    if (!appDone && !prior) {
+      const p = done();
+      this.waiting.push(p);
+      void p.catch(() => undefined);
+      return;
+    }
+    const next = (prior ?? Promise.resolve()).then(() => appDone).then(done);
+    this.pendingAcks.set(m.conv, next);
+    this.waiting.push(next);
+    void next.finally(() => {
+      if (this.pendingAcks.get(m.conv) === next) this.pendingAcks.delete(m.conv);
+    }).catch(() => undefined);
+  }
+
+  /** Runs beforeAck until it resolves (an archiver that failed to write retries). */
+  private async untilDone(msg: Message): Promise<void> {
+    const hook = this.opts.beforeAck;
+    if (!hook) return;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await hook(msg);
+        return;
+      } catch (err) {
+        this.ctx.logger.log('warn', 'message.before_ack_failed', { conv: msg.conv, messageId: msg.id, attempt, error: (err as Error).name });
+        await new Promise((r) => setTimeout(r, Math.min(30_000, 250 * 2 ** Math.min(attempt, 7))));
+      }
+    }
   }
 
   private async apply(m: DeliveredMessage): Promise<void> {
@@ -153,9 +209,17 @@ export class Inbound {
         } else {
           msg.location = { latitude: c.latitude, longitude: c.longitude, ...(c.accuracy !== undefined ? { accuracy: c.accuracy } : {}) };
         }
-        await this.local.put(msg);
+        if (this.opts.keepMessages !== false) await this.local.put(msg);
         this.ctx.logger.log('info', 'message.received', { conv: m.conv, seq: m.seq, messageId: m.messageId, type: c.type });
         this.ctx.events.emit('message', msg);
+        if (this.opts.beforeAck) {
+          const ack = this.untilDone(msg);
+          if (this.current && this.current.m === m) this.current.ack = ack;
+          else {
+            // A held message released later: its own record was acknowledged when it was held.
+            this.waiting.push(ack);
+          }
+        }
       }
     }
   }
