@@ -221,7 +221,8 @@ export class RetentionBot {
       if (err instanceof StoppedError) return;
       this.log.log('error', `archive.${what}_failed`, { error: (err as Error).message });
     };
-    client.on('message', (m) => void archiver.handle(m).catch(onFail('message')));
+    // Messages arrive through the SDK's beforeAck hook (archived, then acknowledged); handling the
+    // 'message' event as well would write each message twice.
     client.on('edited', (e) => void archiver.handleEdit(e).catch(onFail('edit')));
     client.on('deleted', (e) => void archiver.handleDelete(e).catch(onFail('delete')));
     client.on('error', (e) => {

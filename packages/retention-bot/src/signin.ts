@@ -66,7 +66,7 @@ function fail(deps: SignInDeps, text: string, restart: boolean, detail: string):
 
 export async function signIn(s: Settings, password: string, deps: SignInDeps): Promise<SignedInBot> {
   const firstSetup = !(await profileExists(s.profileDir));
-  const common = { server: s.server, botName: s.botName, platform: nodePlatform(), logger: deps.sdkLogger, clientName: `enclave-retention-bot/${VERSION}`, ...(deps.kdf ? { kdf: deps.kdf } : {}), ...(deps.beforeAck ? { beforeAck: deps.beforeAck } : {}) };
+  const common = { server: s.server, botName: s.botName, platform: nodePlatform(), logger: deps.sdkLogger, clientName: `enclave-retention-bot/${VERSION}`, keepMessages: false, ...(deps.kdf ? { kdf: deps.kdf } : {}), ...(deps.beforeAck ? { beforeAck: deps.beforeAck } : {}) };
   const attempts = deps.attempts ?? 5;
   let delay = deps.retryMs ?? 2000;
   for (let attempt = 1; ; attempt++) {

@@ -72,6 +72,11 @@ export class Archiver {
 
   /** A message the bot received but could not decrypt: recorded so the gap is visible. */
   handleUndecryptable(e: { conv: string; messageId: string; code: string }): Promise<void> {
+    // A message already archived comes back after a restart when its acknowledgement was lost; its
+    // keys were used up by the first decryption, so it fails now: nothing is missing, nothing to record.
+    if (this.o.files.has(e.messageId)) return Promise.resolve();
+    const running = this.inflight.get(e.messageId);
+    if (running) return running;
     this.o.metrics.inc('Messages_Rx_Failed');
     const rec = undecryptableRecord(e, this.o.network, this.now());
     return this.once(recordKey(rec), () => this.write(recordKey(rec), rec));
