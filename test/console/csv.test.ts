@@ -1,7 +1,7 @@
 // The CSV validator of the bulk procedures: parsing (RFC 4180), the templates, the row-level report
 // and the batch / result helpers.
 import { describe, expect, it } from 'vitest';
-import { batches, CsvError, matchCreateResults, parseCsv, templateCsv, toCsv, validateBulkCsv, TEMPLATE_HEADERS } from '../../packages/web/src/console/lib/csv.js';
+import { batches, CsvError, DIRECTORY_HEADERS, matchCreateResults, parseCsv, templateCsv, toCsv, validateBulkCsv, TEMPLATE_HEADERS } from '../../packages/web/src/console/lib/csv.js';
 
 const groups = [
   { id: 'g-default', name: 'default' },
@@ -100,8 +100,37 @@ describe('validateBulkCsv', () => {
     expect(validateBulkCsv('delete', 'email\n"a@x.com\n', { groups }).fileError).toEqual({ code: 'unterminatedQuote', line: 2 });
   });
   it('accepts the guide’s zh-TW column names', () => {
-    const r = validateBulkCsv('invite', '電子郵件,名字,姓氏,安全群組\na@x.com,小明,王,default\n', { groups });
-    expect(r.valid[0]).toMatchObject({ email: 'a@x.com', firstName: '小明', lastName: '王', groupId: 'g-default' });
+    const r = validateBulkCsv('invite', '電子郵件,名字,姓氏,安全群組,國碼,電話號碼\na@x.com,小明,王,default,+886,0912-345-678\n', { groups });
+    expect(r.valid[0]).toMatchObject({ email: 'a@x.com', firstName: '小明', lastName: '王', groupId: 'g-default', countryCode: '886', cell: '0912345678' });
+  });
+  it('invite: optional country code and phone columns, checked and normalized as the server does', () => {
+    const csv = toCsv([
+      ['email', 'securityGroup', 'countryCode', 'phone'],
+      ['a@x.com', 'default', '+1', '(202) 555-0123'],
+      ['b@x.com', 'default', '', ''],
+      ['c@x.com', 'default', '1234', '555.0123'],
+      ['d@x.com', 'default', '44', '12'],
+      ['e@x.com', 'default', '+44', '20 7946 0958 1234 5678'],
+    ]);
+    // toCsv writes '+1 as a spreadsheet text cell; the apostrophe is dropped again.
+    expect(csv.split('\r\n')[1]).toBe(`a@x.com,default,'+1,(202) 555-0123`);
+    const r = validateBulkCsv('invite', csv, { groups });
+    expect(r.valid.map((x) => [x.email, x.countryCode, x.cell])).toEqual([
+      ['a@x.com', '1', '2025550123'],
+      ['b@x.com', undefined, undefined],
+    ]);
+    expect(r.invalid.map((x) => [x.email, x.problems.map((p) => p.code)])).toEqual([
+      ['c@x.com', ['countryCodeInvalid']],
+      ['d@x.com', ['cellInvalid']],
+      ['e@x.com', ['cellInvalid']],
+    ]);
+    // A phone column under another name (cell, Phone Number) is read too.
+    expect(validateBulkCsv('invite', 'email,group,cell\na@x.com,default,555 0100\n', { groups }).valid[0]!.cell).toBe('5550100');
+    expect(validateBulkCsv('invite', 'Email,Security Group,Country Code,Phone Number\na@x.com,default,81,03-1234-5678\n', { groups }).valid[0]).toMatchObject({ countryCode: '81', cell: '0312345678' });
+  });
+  it('the team directory CSV has the phone columns, so it can be uploaded again', () => {
+    expect(DIRECTORY_HEADERS).toEqual(['email', 'firstName', 'lastName', 'securityGroup', 'status', 'userId', 'countryCode', 'phone']);
+    expect(TEMPLATE_HEADERS.invite).toEqual(['email', 'firstName', 'lastName', 'securityGroup', 'countryCode', 'phone']);
   });
 });
 

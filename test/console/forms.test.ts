@@ -10,6 +10,9 @@ import {
   inviteProblems,
   issuerProblem,
   networkNameProblem,
+  normalizeCell,
+  normalizeCountryCode,
+  phoneProblems,
   policyJsonProblem,
   reasonsByField,
   ssoProblems,
@@ -21,7 +24,8 @@ import { en } from '../../packages/web/src/console/i18n/en.js';
 import { zhTW } from '../../packages/web/src/console/i18n/zh-TW.js';
 import { I18nProvider } from '../../packages/web/src/console/i18n/index.js';
 import { CheckboxField, ConfirmDialog, TextField } from '../../packages/web/src/console/components/ui.js';
-import { ConsentPreview } from '../../packages/web/src/console/pages/Policies.js';
+import { ConsentPreview, consentValue, idleValue } from '../../packages/web/src/console/pages/Policies.js';
+import { fieldOf } from '../../packages/web/src/console/pages/InviteUser.js';
 import { TagRowsEditor } from '../../packages/web/src/console/pages/NetworkHome.js';
 import { PlanRadios } from '../../packages/web/src/console/pages/Networks.js';
 
@@ -68,10 +72,33 @@ describe('network, tags, groups', () => {
 });
 
 describe('users, bots, SSO, policies', () => {
-  it('invite: email and security group are required', () => {
-    expect(inviteProblems({ email: '', groupId: '', firstName: '', lastName: '' })).toEqual({ email: { key: 'v.emailRequired' }, groupId: { key: 'v.groupRequired' } });
-    expect(inviteProblems({ email: 'a@b', groupId: 'g', firstName: '', lastName: '' }).email?.key).toBe('v.emailInvalid');
-    expect(inviteProblems({ email: 'a@b.co', groupId: 'g', firstName: '', lastName: '' })).toEqual({});
+  it('invite: email and security group are required; country code and phone optional, checked as the server does', () => {
+    const blank = { firstName: '', lastName: '', countryCode: '', cell: '' };
+    expect(inviteProblems({ ...blank, email: '', groupId: '' })).toEqual({ email: { key: 'v.emailRequired' }, groupId: { key: 'v.groupRequired' } });
+    expect(inviteProblems({ ...blank, email: 'a@b', groupId: 'g' }).email?.key).toBe('v.emailInvalid');
+    expect(inviteProblems({ ...blank, email: 'a@b.co', groupId: 'g' })).toEqual({});
+    expect(inviteProblems({ ...blank, email: 'a@b.co', groupId: 'g', countryCode: '+886', cell: '(02) 2345-6789' })).toEqual({});
+    expect(inviteProblems({ ...blank, email: 'a@b.co', groupId: 'g', countryCode: '+1234', cell: '123' })).toEqual({ countryCode: { key: 'v.countryCode' }, cell: { key: 'v.cell' } });
+    expect(phoneProblems({ countryCode: '1a', cell: '0912 345 678 x' })).toEqual({ countryCode: { key: 'v.countryCode' }, cell: { key: 'v.cell' } });
+  });
+  it('country code and phone: normalized like the server (leading + dropped; spaces, dashes, dots, parentheses dropped)', () => {
+    expect(normalizeCountryCode(' +886 ')).toBe('886');
+    expect(normalizeCountryCode('')).toBe('');
+    expect(normalizeCountryCode('++1')).toBeUndefined();
+    expect(normalizeCountryCode('0001')).toBeUndefined();
+    expect(normalizeCell('(202) 555-0123')).toBe('2025550123');
+    expect(normalizeCell('0912.345.678')).toBe('0912345678');
+    expect(normalizeCell('1234')).toBe('1234');
+    expect(normalizeCell('123')).toBeUndefined();
+    expect(normalizeCell('1'.repeat(16))).toBeUndefined();
+    expect(normalizeCell('+1 555 0100')).toBeUndefined();
+  });
+  it('invite: the server reason lands on the field BatchCreateUser names', () => {
+    expect(fieldOf('countryCode')).toBe('countryCode');
+    expect(fieldOf('users[0].cell')).toBe('cell');
+    expect(fieldOf('securityGroupIds')).toBe('groupId');
+    expect(fieldOf('username')).toBe('email');
+    expect(fieldOf('users[0].username')).toBe('email');
   });
   it('bots: user name ending in bot, password length; editing may keep the password', () => {
     expect(Object.keys(botProblems({ username: 'helper', displayName: '', groupId: '', password: 'short' }, true)).sort()).toEqual(['groupId', 'password', 'username']);
@@ -160,6 +187,13 @@ describe('forms rendered', () => {
     const html = render(createElement(TagRowsEditor, { rows: [{ key: 'Env', value: 'prod', existing: true }], onChange: () => undefined, errors: {} }));
     expect(html).toMatch(/value="Env"[^>]*readOnly=""|readOnly=""[^>]*value="Env"/);
     expect(html).toContain('aria-label="Remove tag Env"');
+  });
+  it('reads the consent pop-up and the idle timeout as GetNetworkSettings lists them', () => {
+    expect(consentValue('{"enabled":true,"title":"T","body":"B","buttonLabel":""}')).toEqual({ enabled: true, title: 'T', body: 'B', buttonLabel: '' });
+    expect(consentValue(undefined)).toEqual({ enabled: false, title: '', body: '', buttonLabel: '' });
+    expect(consentValue('not json').enabled).toBe(false);
+    expect(idleValue('45')).toBe(45);
+    expect(idleValue(undefined)).toBe(0);
   });
   it('the consent preview shows what a member sees', () => {
     const html = render(createElement(ConsentPreview, { consent: { enabled: true, title: 'Terms of use', body: 'Be nice.', buttonLabel: 'Accept' } }));

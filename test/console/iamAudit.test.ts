@@ -1,7 +1,9 @@
-// Browser: 存取與稽核 — IAM users (console password, access keys), policies with the JSON editor
+// Browser: 存取與稽核 — IAM users (console password, access keys, MFA status with assign / remove),
+// policies with the JSON editor
 // (local and ValidatePolicy checks), versions, attaching and detaching; the audit log with filters and
 // each event's JSON.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totpCode } from '../../packages/server/src/auth/totp.js';
 import { haveChromium, setupConsole, skipReason, type ConsoleEnv } from './browser.js';
 
 describe.skipIf(!haveChromium)(`console: IAM and audit (${haveChromium ? 'chromium' : skipReason})`, () => {
@@ -39,6 +41,57 @@ describe.skipIf(!haveChromium)(`console: IAM and audit (${haveChromium ? 'chromi
     await env.shot('iam-user');
     const keys = await env.iam<{ AccessKeyMetadata: { Status: string }[] }>('ListAccessKeys', { UserName: 'ops-reader' });
     expect(keys.AccessKeyMetadata[0]!.Status).toBe('Inactive');
+  });
+
+  it('MFA: status not enabled / enabled since; assign only when none, remove (confirmed) only when one exists', async () => {
+    const { page } = env;
+    const devices = async () => (await env.iam<{ MFADevices: { SerialNumber: string; EnableDate: string }[] }>('ListMFADevices', { UserName: 'ops-reader' })).MFADevices;
+    await page.goto(env.url('/iam'));
+    await page.getByRole('row', { name: /ops-reader.*Not enabled/ }).waitFor();
+    await page.getByRole('link', { name: 'ops-reader' }).click();
+    const mfa = page.locator('section', { has: page.getByRole('heading', { name: 'MFA (virtual device)' }) });
+    await mfa.getByText('Not enabled').waitFor();
+    expect(await mfa.getByRole('button', { name: 'Remove MFA device' }).count()).toBe(0);
+    await mfa.getByRole('button', { name: 'Assign MFA device' }).click();
+    const seed = (await mfa.getByTestId('mfa-seed').textContent())!;
+    expect(seed).toMatch(/^[A-Z2-7]+=*$/);
+    expect(await mfa.getByRole('button', { name: 'Assign MFA device' }).count()).toBe(0);
+    // Two wrong codes: the server's answer, and still not enabled.
+    await mfa.getByLabel('First code').fill('000000');
+    await mfa.getByLabel('Next code').fill('000001');
+    await mfa.getByRole('button', { name: 'Confirm MFA device' }).click();
+    await mfa.getByText('Authentication code for device is not valid.').waitFor();
+    expect(await devices()).toEqual([]);
+    const now = Date.now();
+    await mfa.getByLabel('First code').fill(totpCode(seed, now - 30_000));
+    await mfa.getByLabel('Next code').fill(totpCode(seed, now));
+    await env.axe('mfa assign');
+    await env.shot('iam-mfa-assign');
+    await mfa.getByRole('button', { name: 'Confirm MFA device' }).click();
+    await mfa.getByText('The MFA device is enabled.').waitFor();
+    await mfa.getByText(/^Enabled since /).waitFor();
+    const [device] = await devices();
+    expect(device!.SerialNumber).toMatch(/:mfa\/ops-reader$/);
+    await mfa.getByText(device!.SerialNumber).waitFor();
+    expect(await mfa.getByRole('button', { name: 'Assign MFA device' }).count()).toBe(0);
+    await env.shot('iam-mfa-enabled');
+    await page.goto(env.url('/iam'));
+    await page.getByRole('row', { name: /ops-reader.*Enabled since/ }).waitFor();
+    await page.getByRole('row', { name: /console-admin.*Not enabled/ }).waitFor();
+    await env.axe('iam users with MFA');
+
+    await page.getByRole('link', { name: 'ops-reader' }).click();
+    await mfa.getByRole('button', { name: 'Remove MFA device' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('Remove the MFA device of ops-reader?').waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await devices()).toHaveLength(1);
+    await mfa.getByRole('button', { name: 'Remove MFA device' }).click();
+    await dialog.getByRole('button', { name: 'Remove MFA device' }).click();
+    await mfa.getByText('The MFA device was removed.').waitFor();
+    await mfa.getByText('Not enabled').waitFor();
+    await mfa.getByRole('button', { name: 'Assign MFA device' }).waitFor();
+    expect(await devices()).toEqual([]);
   });
 
   it('creates a policy in the JSON editor (invalid JSON refused, ValidatePolicy warnings), a new version, attaches and detaches it', async () => {

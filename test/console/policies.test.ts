@@ -1,6 +1,7 @@
 // Browser: 網路政策 — read receipts, data retention (steps, user name and initial password to copy,
 // acknowledge, enable; Premium only), consent pop-up with its live preview and session idle timeout
-// (no admin API operation yet: shown as not available, never saved), the retention-blocked downgrade.
+// (Enclave's network settings extension: saved, still there after a reload), the retention-blocked
+// downgrade.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markRetentionBotRegistered } from '../../packages/server/src/admin/domain/retention.js';
 import { createNetwork } from '../helpers/harness.js';
@@ -74,28 +75,23 @@ describe.skipIf(!haveChromium)(`console: network policies (${haveChromium ? 'chr
     expect(await page.getByRole('button', { name: 'Create data retention bot' }).isDisabled()).toBe(true);
   });
 
-  it('consent pop-up (with its live preview) and session idle timeout: saved when the server has the settings, otherwise shown as not available', async () => {
-    const { page, t } = env;
-    const names = (await t.client.call<{ settings: { optionName: string }[] }>('GetNetworkSettings', { networkId: premium })).settings.map((s) => s.optionName);
+  it('consent pop-up: client checks, live preview, save, and the saved pop-up after a reload', async () => {
+    const { page } = env;
     await page.goto(env.url(`/networks/${premium}/policies`));
     const consent = page.locator('section', { has: page.getByRole('heading', { name: 'Consent pop-up' }) });
-    const idle = page.locator('section', { has: page.getByRole('heading', { name: 'Session idle timeout' }) });
     const preview = consent.getByRole('group', { name: 'Preview' });
-    if (!names.includes('consentPopup') || !names.includes('sessionIdleTimeoutMinutes')) {
-      // The admin API has no operation for them: the console says so and never sends them.
-      await consent.getByText('Not available on this server yet').waitFor();
-      expect(await consent.getByLabel('Title', { exact: true }).isDisabled()).toBe(true);
-      expect(await consent.getByRole('button', { name: 'Save changes' }).count()).toBe(0);
-      await idle.getByText('Not available on this server yet').waitFor();
-      expect(await idle.getByRole('button', { name: 'Save changes' }).count()).toBe(0);
-      await env.axe('policies');
-      await env.shot('network-policies');
-      return;
-    }
+    // Nothing set yet: disabled, the preview shows the placeholders.
+    await consent.getByRole('button', { name: 'Edit Consent pop-up' }).waitFor();
+    expect(await consent.locator('dd').first().textContent()).toBe('No');
     await consent.getByRole('button', { name: 'Edit Consent pop-up' }).click();
     await consent.getByLabel('Enabled').check();
     await consent.getByRole('button', { name: 'Save changes' }).click();
     await consent.getByText('This field is required.').first().waitFor();
+    expect(await consent.locator('.field-error').count()).toBe(2);
+    await consent.getByLabel('Title', { exact: true }).fill('x'.repeat(101));
+    await consent.getByRole('button', { name: 'Save changes' }).click();
+    await consent.getByText('At most 100 characters.').waitFor();
+    expect(JSON.parse((await setting(premium, 'consentPopup'))!)).toMatchObject({ enabled: false, title: '' });
     await consent.getByLabel('Title', { exact: true }).fill('Acceptable use');
     await consent.getByLabel('Body content').fill('Messages are retained for compliance.');
     await consent.getByLabel(/^Close button label/).fill('I agree');
@@ -107,18 +103,86 @@ describe.skipIf(!haveChromium)(`console: network policies (${haveChromium ? 'chr
     await env.shot('consent-popup-edit');
     await consent.getByRole('button', { name: 'Save changes' }).click();
     await consent.getByRole('button', { name: 'Edit Consent pop-up' }).waitFor();
-    const value = async (name: string) => (await t.client.call<{ settings: { optionName: string; value: string }[] }>('GetNetworkSettings', { networkId: premium })).settings.find((s) => s.optionName === name)!.value;
-    expect(JSON.parse(await value('consentPopup'))).toMatchObject({ enabled: true, title: 'Acceptable use', body: 'Messages are retained for compliance.', buttonLabel: 'I agree' });
+    await consent.getByText('Saved').waitFor();
+    expect(JSON.parse((await setting(premium, 'consentPopup'))!)).toEqual({ enabled: true, title: 'Acceptable use', body: 'Messages are retained for compliance.', buttonLabel: 'I agree' });
 
+    // A reload shows what the server stored: the values and the preview as members see it.
+    await page.reload();
+    await consent.getByRole('button', { name: 'Edit Consent pop-up' }).waitFor();
+    expect(await consent.locator('dd').allTextContents()).toEqual(['Yes', 'Acceptable use', 'I agree']);
+    await preview.getByRole('heading', { name: 'Acceptable use' }).waitFor();
+    await preview.getByText('Messages are retained for compliance.').waitFor();
+    await env.shot('consent-popup-saved');
+
+    // Editing again starts from the stored values; turning it off keeps the text.
+    await consent.getByRole('button', { name: 'Edit Consent pop-up' }).click();
+    expect(await consent.getByLabel('Body content').inputValue()).toBe('Messages are retained for compliance.');
+    await consent.getByLabel('Enabled').uncheck();
+    await consent.getByLabel(/^Close button label/).fill('');
+    await consent.getByRole('button', { name: 'Save changes' }).click();
+    await consent.getByRole('button', { name: 'Edit Consent pop-up' }).waitFor();
+    await page.reload();
+    await consent.getByRole('button', { name: 'Edit Consent pop-up' }).waitFor();
+    expect(await consent.locator('dd').allTextContents()).toEqual(['No', 'Acceptable use', 'OK']);
+    expect(JSON.parse((await setting(premium, 'consentPopup'))!)).toEqual({ enabled: false, title: 'Acceptable use', body: 'Messages are retained for compliance.', buttonLabel: '' });
+  });
+
+  it('session idle timeout: a preset and a custom value saved and shown after a reload; out of range refused', async () => {
+    const { page } = env;
+    await page.goto(env.url(`/networks/${premium}/policies`));
+    const idle = page.locator('section', { has: page.getByRole('heading', { name: 'Session idle timeout' }) });
+    await idle.getByText('Current setting: Off.').waitFor();
+    expect(await idle.getByLabel('Off').isChecked()).toBe(true);
     await idle.getByLabel('15 minutes').check();
     await idle.getByRole('button', { name: 'Save changes' }).click();
     await idle.getByText('Current setting: 15 minutes.').waitFor();
-    expect(await value('sessionIdleTimeoutMinutes')).toBe('15');
+    expect(await setting(premium, 'sessionIdleTimeoutMinutes')).toBe('15');
+    await page.reload();
+    await idle.getByText('Current setting: 15 minutes.').waitFor();
+    expect(await idle.getByLabel('15 minutes').isChecked()).toBe(true);
+
     await idle.getByLabel('Custom').check();
     await idle.getByLabel('Minutes', { exact: true }).fill('5000');
     await idle.getByRole('button', { name: 'Save changes' }).click();
     await idle.getByText('Enter a whole number from 0 to 1440.').waitFor();
-    expect(await value('sessionIdleTimeoutMinutes')).toBe('15');
+    expect(await setting(premium, 'sessionIdleTimeoutMinutes')).toBe('15');
+    await idle.getByLabel('Minutes', { exact: true }).fill('45');
+    await idle.getByRole('button', { name: 'Save changes' }).click();
+    await idle.getByText('Current setting: 45 minutes.').waitFor();
+    expect(await setting(premium, 'sessionIdleTimeoutMinutes')).toBe('45');
+    await page.reload();
+    await idle.getByText('Current setting: 45 minutes.').waitFor();
+    expect(await idle.getByLabel('Custom').isChecked()).toBe(true);
+    expect(await idle.getByLabel('Minutes', { exact: true }).inputValue()).toBe('45');
+    await env.axe('policies');
     await env.shot('network-policies');
+  });
+
+  it('a refused save changes nothing on screen: the server’s reason is shown next to its field', async () => {
+    const { page } = env;
+    await page.goto(env.url(`/networks/${premium}/policies`));
+    const consent = page.locator('section', { has: page.getByRole('heading', { name: 'Consent pop-up' }) });
+    // The client checks what the server checks, so the request is altered on its way to make the
+    // server refuse it (a title over 100 characters).
+    await page.route('**/settings', async (route) => {
+      const req = route.request();
+      if (req.method() !== 'PATCH') return route.continue();
+      const body = JSON.parse(req.postData() ?? '{}') as { settings: { consentPopup?: { title: string } } };
+      if (body.settings.consentPopup) body.settings.consentPopup.title = 'y'.repeat(120);
+      await route.continue({ postData: JSON.stringify(body) });
+    });
+    try {
+      await consent.getByRole('button', { name: 'Edit Consent pop-up' }).click();
+      await consent.getByLabel('Title', { exact: true }).fill('Changed title');
+      await consent.getByRole('button', { name: 'Save changes' }).click();
+      await consent.locator('.field-error', { hasText: 'at most 100 characters' }).waitFor();
+      await consent.getByText('Nothing was saved').waitFor();
+      expect(await consent.getByLabel('Title', { exact: true }).inputValue()).toBe('Changed title');
+    } finally {
+      await page.unroute('**/settings');
+    }
+    await consent.getByRole('button', { name: 'Cancel' }).click();
+    expect(await consent.locator('dd').nth(1).textContent()).toBe('Acceptable use');
+    expect(JSON.parse((await setting(premium, 'consentPopup'))!).title).toBe('Acceptable use');
   });
 });

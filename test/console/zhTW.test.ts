@@ -62,6 +62,12 @@ describe.skipIf(!haveChromium)(`console: zh-TW (${haveChromium ? 'chromium' : sk
     await page.getByRole('button', { name: '邀請使用者' }).click();
     await page.getByLabel(/^電子郵件地址/).fill('chen@example.com');
     await page.getByLabel(/^安全群組/).selectOption({ label: '外勤小組' });
+    await page.getByLabel(/^國碼/).fill('+886');
+    await page.getByLabel(/^電話號碼/).fill('12');
+    await page.getByRole('button', { name: '邀請使用者' }).click();
+    await page.getByText('請輸入 4 到 15 位數字（可包含空格、連字號、句點和括號）。').waitFor();
+    await page.getByLabel(/^電話號碼/).fill('0912 345 678');
+    await env.axe('invite user zh-TW');
     await page.getByRole('button', { name: '邀請使用者' }).click();
     await page.getByText('已傳送邀請給 chen@example.com。').waitFor();
 
@@ -75,10 +81,25 @@ describe.skipIf(!haveChromium)(`console: zh-TW (${haveChromium ? 'chromium' : sk
     await env.shot('zh-bulk-suspend');
 
     await page.getByRole('link', { name: '網路政策' }).click();
-    await page.getByRole('heading', { name: '資料保留' }).waitFor();
+    await page.getByRole('heading', { name: '資料保留', exact: true }).waitFor();
     await page.getByRole('heading', { name: '同意快顯視窗' }).waitFor();
+    const consent = page.locator('section', { has: page.getByRole('heading', { name: '同意快顯視窗' }) });
+    await consent.getByRole('button', { name: '編輯同意快顯視窗' }).click();
+    await consent.getByLabel('已啟用', { exact: true }).check();
+    await consent.getByLabel('標題', { exact: true }).fill('使用條款');
+    await consent.getByLabel('內文內容').fill('訊息會依法保留。');
+    await consent.getByRole('group', { name: '預覽' }).getByText('訊息會依法保留。').waitFor();
+    await consent.getByRole('button', { name: '儲存變更' }).click();
+    await consent.getByRole('button', { name: '編輯同意快顯視窗' }).waitFor();
+    const idle = page.locator('section', { has: page.getByRole('heading', { name: '工作階段逾時' }) });
+    await idle.getByLabel('30 分鐘').check();
+    await idle.getByRole('button', { name: '儲存變更' }).click();
+    await idle.getByText('目前設定：30 分鐘。').waitFor();
     await env.axe('policies zh-TW');
     await env.shot('zh-policies');
+    const settings = (await t.client.call<{ settings: { optionName: string; value: string }[] }>('GetNetworkSettings', { networkId: (await t.client.call<{ networks: { networkId: string }[] }>('ListNetworks', {})).networks[0]!.networkId })).settings;
+    expect(JSON.parse(settings.find((s) => s.optionName === 'consentPopup')!.value)).toMatchObject({ enabled: true, title: '使用條款' });
+    expect(settings.find((s) => s.optionName === 'sessionIdleTimeoutMinutes')!.value).toBe('30');
 
     await page.getByRole('link', { name: '網路首頁' }).click();
     await page.getByRole('button', { name: '刪除網路' }).click();

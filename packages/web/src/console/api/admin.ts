@@ -6,9 +6,30 @@ import { request } from './http';
 
 export type * from '../../../../server/src/model/types.generated';
 
-/** Enclave's documented extensions (docs/api-compat.md). */
+/** Country code and phone number of a user (Enclave's extension of the invite and edit inputs). */
+export interface UserPhone {
+  /** 1–3 digits; a leading + is dropped by the server. '' clears it (UpdateUser). */
+  countryCode?: string;
+  /** 4–15 digits; spaces, dashes, dots and parentheses are dropped by the server. '' clears it (UpdateUser). */
+  cell?: string;
+}
+
+/** The consent pop-up as UpdateNetworkSettings takes it and GetNetworkSettings lists it (JSON value). */
+export interface ConsentPopup {
+  enabled: boolean;
+  title: string;
+  body: string;
+  buttonLabel: string;
+}
+
+type ModelInput<K extends keyof OperationTypes> = OperationTypes[K]['input'];
+
+/** Enclave's documented extensions (docs/api-compat.md); they replace the members they widen. */
 export interface Extensions {
   UpdateNetwork: { accessLevel?: 'STANDARD' | 'PREMIUM'; enablePremiumFreeTrial?: boolean };
+  BatchCreateUser: { users: (ModelInput<'BatchCreateUser'>['users'][number] & UserPhone)[] };
+  UpdateUser: { userDetails?: NonNullable<ModelInput<'UpdateUser'>['userDetails']> & UserPhone };
+  UpdateNetworkSettings: { settings: ModelInput<'UpdateNetworkSettings'>['settings'] & { consentPopup?: Partial<ConsentPopup>; sessionIdleTimeoutMinutes?: number } };
 }
 
 interface TaggingTypes {
@@ -19,7 +40,7 @@ interface TaggingTypes {
 
 type Ops = OperationTypes & TaggingTypes;
 export type OperationName = keyof Ops;
-export type Input<K extends OperationName> = Ops[K]['input'] & (K extends keyof Extensions ? Extensions[K] : unknown);
+export type Input<K extends OperationName> = K extends keyof Extensions ? Omit<Ops[K]['input'], keyof Extensions[K]> & Extensions[K] : Ops[K]['input'];
 export type Output<K extends OperationName> = Ops[K]['output'];
 
 export interface Binding {

@@ -46,3 +46,14 @@ export interface ValidatePolicyResult {
   Errors: { Statement?: number; Message: string }[];
   Warnings: { Message: string }[];
 }
+
+/** An enabled virtual MFA device (ListMFADevices lists none until ConfirmMFADevice). */
+export interface MfaDevice {
+  UserName: string;
+  SerialNumber: string;
+  EnableDate: string;
+}
+
+export function listMfaDevices(userName: string): Promise<MfaDevice[]> {
+  return iam<{ MFADevices?: MfaDevice[] }>('ListMFADevices', { UserName: userName }).then((o) => o.MFADevices ?? []);
+}

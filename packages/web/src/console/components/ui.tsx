@@ -112,7 +112,7 @@ export function TextField({
   autoComplete?: string;
   disabled?: boolean;
   name?: string;
-  inputMode?: 'numeric' | 'email' | 'text';
+  inputMode?: 'numeric' | 'email' | 'tel' | 'text';
   placeholder?: string;
   readOnly?: boolean;
   maxLength?: number;

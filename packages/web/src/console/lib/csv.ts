@@ -1,16 +1,21 @@
 // CSV for the bulk user procedures (大量邀請 / 大量刪除 / 大量暫停): the templates, an RFC 4180 parser,
 // and the row-level validation report made before anything is changed. Pure: no DOM, no API calls.
+import { normalizeCell, normalizeCountryCode } from './phone';
 
 export type BulkKind = 'invite' | 'delete' | 'suspend';
 
-/** Columns of the templates; the team directory CSV (download) has these too, so it can be re-uploaded. */
+/**
+ * Columns of the templates; the team directory CSV (download) has these too, so it can be re-uploaded.
+ * The guide names no columns: `countryCode` and `phone` (optional) carry the invite form's 國碼 and
+ * 電話號碼 (docs/console.md).
+ */
 export const TEMPLATE_HEADERS: Record<BulkKind, string[]> = {
-  invite: ['email', 'firstName', 'lastName', 'securityGroup'],
+  invite: ['email', 'firstName', 'lastName', 'securityGroup', 'countryCode', 'phone'],
   delete: ['email'],
   suspend: ['email'],
 };
 
-export const DIRECTORY_HEADERS = ['email', 'firstName', 'lastName', 'securityGroup', 'status', 'userId'];
+export const DIRECTORY_HEADERS = ['email', 'firstName', 'lastName', 'securityGroup', 'status', 'userId', 'countryCode', 'phone'];
 
 export const BATCH_SIZE = 50;
 export const MAX_ROWS = 10_000;
@@ -18,7 +23,7 @@ export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
 export function templateCsv(kind: BulkKind): string {
   const example: Record<BulkKind, string[][]> = {
-    invite: [['alice@example.com', 'Alice', 'Example', 'default']],
+    invite: [['alice@example.com', 'Alice', 'Example', 'default', '1', '2025550123']],
     delete: [['alice@example.com']],
     suspend: [['alice@example.com']],
   };
@@ -107,6 +112,8 @@ export type RowProblem =
   | { code: 'groupMissing' }
   | { code: 'groupUnknown'; group: string }
   | { code: 'userUnknown' }
+  | { code: 'countryCodeInvalid' }
+  | { code: 'cellInvalid' }
   | { code: 'tooLong'; field: string };
 
 export interface ReportRow {
@@ -117,6 +124,9 @@ export interface ReportRow {
   lastName?: string;
   groupId?: string;
   groupLabel?: string;
+  /** As the server stores them: digits only (invite). */
+  countryCode?: string;
+  cell?: string;
   /** For delete / suspend: the user to act on. */
   userId?: string;
   problems: RowProblem[];
@@ -159,6 +169,15 @@ const HEADER_ALIASES: Record<string, string> = {
   securitygroupid: 'securityGroup',
   group: 'securityGroup',
   '安全群組': 'securityGroup',
+  countrycode: 'countryCode',
+  country: 'countryCode',
+  '國碼': 'countryCode',
+  phone: 'phone',
+  phonenumber: 'phone',
+  cell: 'phone',
+  mobile: 'phone',
+  '電話號碼': 'phone',
+  '電話': 'phone',
 };
 
 function normalizeHeader(h: string): string | undefined {
@@ -208,6 +227,14 @@ export function validateBulkCsv(kind: BulkKind, text: string, ctx: DirectoryCont
       if (lastName.length > 255) row.problems.push({ code: 'tooLong', field: 'lastName' });
       if (firstName) row.firstName = firstName;
       if (lastName) row.lastName = lastName;
+      // A leading apostrophe is a spreadsheet's text marker (toCsv writes one before a +).
+      const phoneCell = (name: string) => get(name).replace(/^'/, '');
+      const countryCode = normalizeCountryCode(phoneCell('countryCode'));
+      const cell = normalizeCell(phoneCell('phone'));
+      if (countryCode === undefined) row.problems.push({ code: 'countryCodeInvalid' });
+      else if (countryCode) row.countryCode = countryCode;
+      if (cell === undefined) row.problems.push({ code: 'cellInvalid' });
+      else if (cell) row.cell = cell;
       const group = get('securityGroup');
       if (!group) row.problems.push({ code: 'groupMissing' });
       else {

@@ -3,6 +3,9 @@
 // shown next to the fields too. Each check returns an i18n key (with parameters) or null. Pure.
 import type { Reason } from '../api/http';
 import { isEmail } from './csv';
+import { normalizeCell, normalizeCountryCode } from './phone';
+
+export { normalizeCell, normalizeCountryCode };
 
 export interface Problem {
   key: string;
@@ -67,7 +70,20 @@ export function groupNameProblem(name: string): Problem | null {
   return null;
 }
 
-export interface InviteForm {
+export interface PhoneForm {
+  countryCode: string;
+  cell: string;
+}
+
+/** Country code and phone number, both optional (the guide's 國碼 and 電話號碼). */
+export function phoneProblems(f: PhoneForm): Problems {
+  const out: Problems = {};
+  if (normalizeCountryCode(f.countryCode) === undefined) out.countryCode = p('v.countryCode');
+  if (normalizeCell(f.cell) === undefined) out.cell = p('v.cell');
+  return out;
+}
+
+export interface InviteForm extends PhoneForm {
   email: string;
   groupId: string;
   firstName: string;
@@ -79,7 +95,7 @@ export function inviteProblems(f: InviteForm): Problems {
   if (!f.email.trim()) out.email = p('v.emailRequired');
   else if (!isEmail(f.email.trim())) out.email = p('v.emailInvalid');
   if (!f.groupId) out.groupId = p('v.groupRequired');
-  return out;
+  return { ...out, ...phoneProblems(f) };
 }
 
 export interface BotForm {

@@ -68,7 +68,14 @@ export function BulkPage({ kind }: { kind: BulkKind }) {
           const res = await call('BatchCreateUser', {
             networkId,
             clientToken: clientToken(),
-            users: batch.map((r) => ({ username: r.email, securityGroupIds: [r.groupId!], ...(r.firstName ? { firstName: r.firstName } : {}), ...(r.lastName ? { lastName: r.lastName } : {}) })),
+            users: batch.map((r) => ({
+              username: r.email,
+              securityGroupIds: [r.groupId!],
+              ...(r.firstName ? { firstName: r.firstName } : {}),
+              ...(r.lastName ? { lastName: r.lastName } : {}),
+              ...(r.countryCode ? { countryCode: r.countryCode } : {}),
+              ...(r.cell ? { cell: r.cell } : {}),
+            })),
           });
           matchCreateResults(batch, res).forEach((m, i) => out.push({ row: batch[i]!, ok: m.ok, ...(m.reason ? { reason: m.reason } : {}) }));
         } else {

@@ -1,7 +1,7 @@
 // 存取與稽核 → IAM: IAM users (console password, MFA, access keys, attached and inline policies) and
 // customer managed policies (a JSON editor checked locally and by ValidatePolicy, versions).
-import { useState } from 'react';
-import { iam, type AccessKeyMeta, type AttachedPolicy, type IamUser, type ManagedPolicy, type PolicyVersion, type ValidatePolicyResult } from '../api/iam';
+import { useState, type ReactNode } from 'react';
+import { iam, listMfaDevices, type AccessKeyMeta, type MfaDevice, type AttachedPolicy, type IamUser, type ManagedPolicy, type PolicyVersion, type ValidatePolicyResult } from '../api/iam';
 import { ApiError } from '../api/http';
 import { Banner, Button, ConfirmDialog, CopyButton, DescriptionList, Empty, ErrorBanner, Loaded, Menu, Modal, Page, Section, SelectField, Tabs, TextAreaField, TextField, useTr } from '../components/ui';
 import { useI18n } from '../i18n';
@@ -108,9 +108,23 @@ export function IamPage() {
   );
 }
 
+/**
+ * Each user's MFA device (null: none; undefined: could not be read, for example without
+ * iam:ListMFADevices), asked ten users at a time.
+ */
+async function withMfa(users: IamUser[]): Promise<(IamUser & { mfa: MfaDevice | null | undefined })[]> {
+  const out: (IamUser & { mfa: MfaDevice | null | undefined })[] = [];
+  for (let i = 0; i < users.length; i += 10) {
+    const chunk = users.slice(i, i + 10);
+    const devices = await Promise.all(chunk.map((u) => listMfaDevices(u.UserName).then((d) => d[0] ?? null, () => undefined)));
+    chunk.forEach((u, j) => out.push({ ...u, mfa: devices[j] }));
+  }
+  return out;
+}
+
 function UsersList() {
   const { t, dateTime } = useI18n();
-  const state = useLoad(() => listAllIam<IamUser>('ListUsers', 'Users'), []);
+  const state = useLoad(() => listAllIam<IamUser>('ListUsers', 'Users').then(withMfa), []);
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState('');
   const [path, setPath] = useState('');
@@ -158,6 +172,7 @@ function UsersList() {
                   <th scope="col">{t('iam.path')}</th>
                   <th scope="col">{t('iam.arn')}</th>
                   <th scope="col">{t('iam.created')}</th>
+                  <th scope="col">{t('iam.mfaColumn')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -171,6 +186,7 @@ function UsersList() {
                       <code>{u.Arn}</code>
                     </td>
                     <td>{dateTime(u.CreateDate)}</td>
+                    <td>{u.mfa === undefined ? '—' : <MfaStatus device={u.mfa ?? undefined} />}</td>
                   </tr>
                 ))}
               </tbody>
@@ -336,12 +352,14 @@ function PasswordSection({ userName }: { userName: string }) {
 
 function MfaSection({ userName }: { userName: string }) {
   const { t } = useI18n();
+  const devices = useLoad(() => listMfaDevices(userName), [userName]);
   const [pending, setPending] = useState<{ SerialNumber: string; Base32StringSeed: string; QRCodeUri: string } | null>(null);
   const [c1, setC1] = useState('');
   const [c2, setC2] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [removing, setRemoving] = useState<MfaDevice | null>(null);
   const run = async (fn: () => Promise<void>) => {
     setBusy(true);
     setError(null);
@@ -356,58 +374,89 @@ function MfaSection({ userName }: { userName: string }) {
   };
   return (
     <Section title={t('iam.mfa')} description={t('iam.mfaIntro')}>
-      {pending ? (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void run(async () => {
-              await iam('ConfirmMFADevice', { UserName: userName, AuthenticationCode1: c1.trim(), AuthenticationCode2: c2.trim() });
-              setPending(null);
-              setNotice(t('iam.mfaEnabled'));
-            });
-          }}
-        >
-          <DescriptionList
-            items={[
-              [t('iam.mfaSerial'), <code key="s">{pending.SerialNumber}</code>],
-              [
-                t('iam.mfaSeed'),
-                <span key="k" className="copyable">
-                  <code>{pending.Base32StringSeed}</code> <CopyButton text={pending.Base32StringSeed} label={t('iam.mfaSeed')} />
-                </span>,
-              ],
-              [t('iam.mfaUri'), <code key="u" className="wrap">{pending.QRCodeUri}</code>],
-            ]}
-          />
-          <TextField label={t('iam.mfaCode1')} value={c1} onChange={setC1} inputMode="numeric" name="mfa1" />
-          <TextField label={t('iam.mfaCode2')} value={c2} onChange={setC2} inputMode="numeric" name="mfa2" />
-          <Button type="submit" variant="primary" busy={busy}>
-            {t('iam.mfaConfirm')}
-          </Button>
-        </form>
-      ) : (
-        <div className="actions">
-          <Button busy={busy} onClick={() => void run(async () => setPending(await iam('EnableMFADevice', { UserName: userName })))}>
-            {t('iam.mfaEnable')}
-          </Button>
-          <Button
-            variant="danger"
-            busy={busy}
-            onClick={() =>
-              void run(async () => {
-                await iam('DeactivateMFADevice', { UserName: userName });
-                setNotice(t('iam.mfaRemoved'));
-              })
-            }
-          >
-            {t('iam.mfaDeactivate')}
-          </Button>
-        </div>
-      )}
-      {notice ? <Banner kind="success" title={notice} /> : null}
+      <Loaded state={devices}>
+        {(list) => {
+          const device = list[0];
+          return (
+            <>
+              <DescriptionList
+                items={[
+                  [t('iam.mfaStatus'), <MfaStatus key="s" device={device} />],
+                  ...(device ? ([[t('iam.mfaSerial'), <code key="n">{device.SerialNumber}</code>]] as [string, ReactNode][]) : []),
+                ]}
+              />
+              {device ? (
+                <Button variant="danger" busy={busy} onClick={() => setRemoving(device)}>
+                  {t('iam.mfaDeactivate')}
+                </Button>
+              ) : pending ? (
+                <form
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    void run(async () => {
+                      await iam('ConfirmMFADevice', { UserName: userName, AuthenticationCode1: c1.trim(), AuthenticationCode2: c2.trim() });
+                      setPending(null);
+                      setC1('');
+                      setC2('');
+                      setNotice(t('iam.mfaEnabled'));
+                      await devices.reload();
+                    });
+                  }}
+                >
+                  <p>{t('iam.mfaPending')}</p>
+                  <DescriptionList
+                    items={[
+                      [t('iam.mfaSerial'), <code key="s">{pending.SerialNumber}</code>],
+                      [
+                        t('iam.mfaSeed'),
+                        <span key="k" className="copyable">
+                          <code data-testid="mfa-seed">{pending.Base32StringSeed}</code> <CopyButton text={pending.Base32StringSeed} label={t('iam.mfaSeed')} />
+                        </span>,
+                      ],
+                      [t('iam.mfaUri'), <code key="u" className="wrap">{pending.QRCodeUri}</code>],
+                    ]}
+                  />
+                  <TextField label={t('iam.mfaCode1')} value={c1} onChange={setC1} inputMode="numeric" autoComplete="one-time-code" name="mfa1" />
+                  <TextField label={t('iam.mfaCode2')} value={c2} onChange={setC2} inputMode="numeric" autoComplete="one-time-code" name="mfa2" />
+                  <div className="actions">
+                    <Button onClick={() => (setPending(null), setError(null))}>{t('common.cancel')}</Button>
+                    <Button type="submit" variant="primary" busy={busy}>
+                      {t('iam.mfaConfirm')}
+                    </Button>
+                  </div>
+                </form>
+              ) : (
+                <Button busy={busy} onClick={() => void run(async () => setPending(await iam('EnableMFADevice', { UserName: userName })))}>
+                  {t('iam.mfaEnable')}
+                </Button>
+              )}
+            </>
+          );
+        }}
+      </Loaded>
+      {notice ? <Banner kind="success" title={notice} onDismiss={() => setNotice(null)} /> : null}
       <ErrorBanner error={error} onDismiss={() => setError(null)} />
+      <ConfirmDialog
+        open={!!removing}
+        onClose={() => setRemoving(null)}
+        danger
+        title={t('iam.mfaRemoveTitle', { name: userName })}
+        body={<p>{t('iam.mfaRemoveBody', { name: userName })}</p>}
+        confirmLabel={t('iam.mfaDeactivate')}
+        onConfirm={async () => {
+          await iam('DeactivateMFADevice', { UserName: userName, SerialNumber: removing?.SerialNumber });
+          setNotice(t('iam.mfaRemoved'));
+          await devices.reload();
+        }}
+      />
     </Section>
   );
+}
+
+/** "Enabled since …" or "Not enabled". */
+function MfaStatus({ device }: { device: MfaDevice | undefined }) {
+  const { t, dateTime } = useI18n();
+  return <span className={device ? 'mfa-on' : 'mfa-off'}>{device ? t('iam.mfaOn', { date: dateTime(device.EnableDate) }) : t('iam.mfaOff')}</span>;
 }
 
 function KeysSection({ userName }: { userName: string }) {

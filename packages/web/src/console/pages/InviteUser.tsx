@@ -1,20 +1,30 @@
-// 邀請使用者: email address and security group are required; first and last name are optional.
+// 邀請使用者: email address and security group are required; first and last name, country code (國碼)
+// and phone number (電話號碼) are optional. The server's reason for a refused invite is shown next to the
+// field it names (BatchCreateUser reports a per-item `field`).
 import { useEffect, useState } from 'react';
 import { useNetwork } from '../App';
 import { call } from '../api/admin';
 import { ApiError, clientToken } from '../api/http';
 import { Banner, Button, ErrorBanner, Page, Section, SelectField, TextField, useTr } from '../components/ui';
 import { useI18n } from '../i18n';
-import { inviteProblems, type InviteForm } from '../lib/forms';
+import { inviteProblems, normalizeCell, normalizeCountryCode, type InviteForm } from '../lib/forms';
 import { navigate } from '../lib/router';
 import { useGroups } from './UserManagement';
+
+/** The form field a BatchCreateUser reason names (`username`, `users[0].cell`, `securityGroupIds` …). */
+export function fieldOf(apiField: string): keyof InviteForm {
+  const last = apiField.replace(/^.*[.\]]/, '');
+  if (last === 'countryCode' || last === 'cell' || last === 'firstName' || last === 'lastName') return last;
+  if (/securityGroup/.test(apiField)) return 'groupId';
+  return 'email';
+}
 
 export function InviteUserPage() {
   const { t } = useI18n();
   const tr = useTr();
   const { networkId } = useNetwork();
   const groups = useGroups(networkId);
-  const [form, setForm] = useState<InviteForm>({ email: '', groupId: '', firstName: '', lastName: '' });
+  const [form, setForm] = useState<InviteForm>({ email: '', groupId: '', firstName: '', lastName: '', countryCode: '', cell: '' });
   const [shown, setShown] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -25,7 +35,11 @@ export function InviteUserPage() {
   }, [groups.data, form.groupId]);
   const problems = inviteProblems(form);
   const err = (k: keyof InviteForm) => (shown && problems[k] ? tr(problems[k]!.key) : null) ?? serverErr[k] ?? null;
-  const set = (patch: Partial<InviteForm>) => setForm((f) => ({ ...f, ...patch }));
+  const set = (patch: Partial<InviteForm>) => {
+    setForm((f) => ({ ...f, ...patch }));
+    // A server reason belongs to the value it was given for: editing the field clears it.
+    setServerErr((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !(k in patch))));
+  };
   const submit = async () => {
     setShown(true);
     setDone(null);
@@ -43,23 +57,25 @@ export function InviteUserPage() {
             securityGroupIds: [form.groupId],
             ...(form.firstName.trim() ? { firstName: form.firstName.trim() } : {}),
             ...(form.lastName.trim() ? { lastName: form.lastName.trim() } : {}),
+            ...(normalizeCountryCode(form.countryCode) ? { countryCode: normalizeCountryCode(form.countryCode) } : {}),
+            ...(normalizeCell(form.cell) ? { cell: normalizeCell(form.cell) } : {}),
           },
         ],
       });
       const failed = out.failed?.[0];
       if (failed) {
-        const field = failed.field === 'securityGroupIds' ? 'groupId' : 'email';
+        const field = fieldOf(failed.field ?? '');
         setServerErr({ [field]: failed.reason ?? '' });
         setError(new ApiError('InviteFailed', 400, failed.reason ?? ''));
       } else {
         setDone(form.email.trim());
-        setForm((f) => ({ ...f, email: '', firstName: '', lastName: '' }));
+        setForm((f) => ({ ...f, email: '', firstName: '', lastName: '', countryCode: '', cell: '' }));
         setShown(false);
       }
     } catch (e) {
       if (e instanceof ApiError) {
         const f: Record<string, string> = {};
-        for (const r of e.reasons) f[/username/.test(r.field) ? 'email' : /securityGroup/.test(r.field) ? 'groupId' : r.field] = r.reason;
+        for (const r of e.reasons) f[fieldOf(r.field)] = r.reason;
         setServerErr(f);
       }
       setError(e);
@@ -96,7 +112,10 @@ export function InviteUserPage() {
           />
           <TextField label={t('users.firstName')} value={form.firstName} onChange={(v) => set({ firstName: v })} name="firstName" />
           <TextField label={t('users.lastName')} value={form.lastName} onChange={(v) => set({ lastName: v })} name="lastName" />
-          <p className="muted small">{t('invite.phoneUnsupported')}</p>
+          <div className="field-row">
+            <TextField label={t('users.countryCode')} type="tel" value={form.countryCode} onChange={(v) => set({ countryCode: v })} hint={t('users.countryCodeHint')} error={err('countryCode')} inputMode="tel" autoComplete="tel-country-code" name="countryCode" />
+            <TextField label={t('users.cell')} type="tel" value={form.cell} onChange={(v) => set({ cell: v })} hint={t('users.cellHint')} error={err('cell')} inputMode="tel" autoComplete="tel-national" name="cell" />
+          </div>
         </Section>
         <ErrorBanner error={error} title={t('invite.failed')} />
         <div className="form-actions">

@@ -1,10 +1,11 @@
 // 網路政策: messaging (讀取回條), data retention (資料保留: the setup steps, the bot's user name and
 // initial password to copy, the enable checkbox; Premium only), consent pop-up (同意快顯視窗, with a
-// live preview) and session idle timeout (工作階段逾時). The last two have no operation in the admin
-// API yet: the sections say so and light up when the server lists the settings (see docs/console.md).
+// live preview) and session idle timeout (工作階段逾時). The last two are Enclave's documented
+// extension of the network settings (GetNetworkSettings lists them, UpdateNetworkSettings saves them;
+// see docs/console.md).
 import { useState } from 'react';
 import { isPremium, useNetwork } from '../App';
-import { call, type Setting } from '../api/admin';
+import { call, type ConsentPopup, type Setting } from '../api/admin';
 import { ApiError } from '../api/http';
 import { Banner, Button, CheckboxField, CopyButton, DescriptionList, ErrorBanner, Loaded, Page, RadioGroup, Section, TextAreaField, TextField, YesNo } from '../components/ui';
 import { useI18n } from '../i18n';
@@ -251,11 +252,18 @@ function RetentionSection({ settings, onChanged }: { settings: Setting[]; onChan
   );
 }
 
-interface Consent {
-  enabled: boolean;
-  title: string;
-  body: string;
-  buttonLabel: string;
+type Consent = ConsentPopup;
+
+/** The consent pop-up of the network as GetNetworkSettings lists it (a JSON value); disabled and empty when absent. */
+export function consentValue(raw: string | undefined): Consent {
+  const empty: Consent = { enabled: false, title: '', body: '', buttonLabel: '' };
+  if (!raw) return empty;
+  try {
+    const v = JSON.parse(raw) as Partial<Consent>;
+    return { enabled: v.enabled === true, title: v.title ?? '', body: v.body ?? '', buttonLabel: v.buttonLabel ?? '' };
+  } catch {
+    return empty;
+  }
 }
 
 /** The consent pop-up as a member sees it when signing in. */
@@ -274,26 +282,16 @@ export function ConsentPreview({ consent }: { consent: Consent }) {
   );
 }
 
-function NotInApi({ what }: { what: string }) {
-  const { t } = useI18n();
-  return (
-    <Banner kind="info" title={t('policies.notInApi')}>
-      {t('policies.notInApiBody', { what })}
-    </Banner>
-  );
-}
-
 function ConsentSection({ settings, onSaved }: { settings: Setting[]; onSaved: (s: Setting[]) => void }) {
   const { t } = useI18n();
   const { networkId } = useNetwork();
-  const raw = settingValue(settings, CONSENT_OPTION);
-  const supported = raw !== undefined;
-  const current: Consent = { enabled: false, title: '', body: '', buttonLabel: '', ...(raw ? (JSON.parse(raw) as Partial<Consent>) : {}) };
+  const current = consentValue(settingValue(settings, CONSENT_OPTION));
   const [form, setForm] = useState<Consent>(current);
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [errs, setErrs] = useState<Record<string, string>>({});
+  const [saved, setSaved] = useState(false);
   const set = (p: Partial<Consent>) => {
     setForm((f) => ({ ...f, ...p }));
     setErrs((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !(k in p))));
@@ -310,9 +308,10 @@ function ConsentSection({ settings, onSaved }: { settings: Setting[]; onSaved: (
     setBusy(true);
     setError(null);
     try {
-      const out = await call('UpdateNetworkSettings', { networkId, settings: { [CONSENT_OPTION]: form } as never });
+      const out = await call('UpdateNetworkSettings', { networkId, settings: { [CONSENT_OPTION]: form } });
       onSaved(merge(settings, out.settings));
       setEditing(false);
+      setSaved(true);
     } catch (err) {
       if (err instanceof ApiError) setErrs(Object.fromEntries(err.reasons.map((r) => [r.field.split('.').pop() ?? r.field, r.reason])));
       setError(err);
@@ -325,10 +324,13 @@ function ConsentSection({ settings, onSaved }: { settings: Setting[]; onSaved: (
       title={t('consent.title')}
       description={t('consent.intro')}
       actions={
-        supported && !editing ? (
+        !editing ? (
           <Button
             onClick={() => {
               setForm(current);
+              setErrs({});
+              setError(null);
+              setSaved(false);
               setEditing(true);
             }}
             aria-label={t('sg.editSection', { section: t('consent.title') })}
@@ -338,31 +340,26 @@ function ConsentSection({ settings, onSaved }: { settings: Setting[]; onSaved: (
         ) : null
       }
     >
-      {!supported ? <NotInApi what={t('consent.title')} /> : null}
-      {editing || !supported ? (
+      {editing ? (
         <div className="split">
           <form
+            noValidate
             onSubmit={(e) => {
               e.preventDefault();
               void save();
             }}
           >
-            <fieldset disabled={!supported} className="plain-fieldset">
-              <legend className="sr-only">{t('consent.title')}</legend>
-              <CheckboxField label={t('consent.enabled')} checked={form.enabled} onChange={(v) => set({ enabled: v })} name="consentEnabled" />
-              <TextField label={t('consent.titleField')} value={form.title} onChange={(v) => set({ title: v })} hint={t('consent.titleHint')} error={errs.title} name="consentTitle" />
-              <TextAreaField label={t('consent.body')} value={form.body} onChange={(v) => set({ body: v })} hint={t('consent.bodyHint')} error={errs.body} rows={6} name="consentBody" />
-              <TextField label={t('consent.button')} value={form.buttonLabel} onChange={(v) => set({ buttonLabel: v })} hint={t('consent.buttonHint')} error={errs.buttonLabel} name="consentButton" />
-            </fieldset>
+            <CheckboxField label={t('consent.enabled')} checked={form.enabled} onChange={(v) => set({ enabled: v })} name="consentEnabled" />
+            <TextField label={t('consent.titleField')} value={form.title} onChange={(v) => set({ title: v })} hint={t('consent.titleHint')} error={errs.title} name="consentTitle" />
+            <TextAreaField label={t('consent.body')} value={form.body} onChange={(v) => set({ body: v })} hint={t('consent.bodyHint')} error={errs.body} rows={6} name="consentBody" />
+            <TextField label={t('consent.button')} value={form.buttonLabel} onChange={(v) => set({ buttonLabel: v })} hint={t('consent.buttonHint')} error={errs.buttonLabel} name="consentButton" />
             <ErrorBanner error={error} title={t('common.saveFailed')} />
-            {supported ? (
-              <div className="form-actions">
-                <Button onClick={() => setEditing(false)}>{t('common.cancel')}</Button>
-                <Button type="submit" variant="primary" busy={busy}>
-                  {t('common.saveChanges')}
-                </Button>
-              </div>
-            ) : null}
+            <div className="form-actions">
+              <Button onClick={() => setEditing(false)}>{t('common.cancel')}</Button>
+              <Button type="submit" variant="primary" busy={busy}>
+                {t('common.saveChanges')}
+              </Button>
+            </div>
           </form>
           <div>
             <h3 className="preview-title">{t('consent.preview')}</h3>
@@ -370,34 +367,46 @@ function ConsentSection({ settings, onSaved }: { settings: Setting[]; onSaved: (
           </div>
         </div>
       ) : (
-        <div className="split">
-          <DescriptionList
-            items={[
-              [t('consent.enabled'), <YesNo key="e" value={current.enabled} />],
-              [t('consent.titleField'), current.title],
-              [t('consent.button'), current.buttonLabel],
-            ]}
-          />
-          <ConsentPreview consent={current} />
-        </div>
+        <>
+          {saved ? <Banner kind="success" title={t('common.saved')} onDismiss={() => setSaved(false)} /> : null}
+          <div className="split">
+            <DescriptionList
+              items={[
+                [t('consent.enabled'), <YesNo key="e" value={current.enabled} />],
+                [t('consent.titleField'), current.title || '—'],
+                [t('consent.button'), current.buttonLabel || t('consent.defaultButton')],
+              ]}
+            />
+            <div>
+              <h3 className="preview-title">{t('consent.preview')}</h3>
+              <ConsentPreview consent={current} />
+            </div>
+          </div>
+        </>
       )}
     </Section>
   );
 }
 
+/** Minutes of the session idle timeout as GetNetworkSettings lists them (0 = off). */
+export function idleValue(raw: string | undefined): number {
+  const n = Number(raw ?? '0');
+  return Number.isInteger(n) && n >= 0 ? n : 0;
+}
+
 function IdleSection({ settings, onSaved }: { settings: Setting[]; onSaved: (s: Setting[]) => void }) {
   const { t } = useI18n();
   const { networkId } = useNetwork();
-  const raw = settingValue(settings, IDLE_OPTION);
-  const supported = raw !== undefined;
-  const current = raw === undefined ? 0 : Number(raw);
-  const [choice, setChoice] = useState(PRESETS.includes(String(current)) ? String(current) : 'custom');
-  const [custom, setCustom] = useState(PRESETS.includes(String(current)) ? '' : String(current));
+  const current = idleValue(settingValue(settings, IDLE_OPTION));
+  const preset = PRESETS.includes(String(current));
+  const [choice, setChoice] = useState(preset ? String(current) : 'custom');
+  const [custom, setCustom] = useState(preset ? '' : String(current));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [fieldErr, setFieldErr] = useState<string | null>(null);
-  const presets = PRESETS;
+  const [saved, setSaved] = useState(false);
   const save = async () => {
+    setSaved(false);
     const minutes = choice === 'custom' ? intValue(custom) : Number(choice);
     if (Number.isNaN(minutes) || minutes < 0 || minutes > IDLE_MAX_MINUTES) {
       setFieldErr(t('v.range', { min: 0, max: IDLE_MAX_MINUTES }));
@@ -407,8 +416,9 @@ function IdleSection({ settings, onSaved }: { settings: Setting[]; onSaved: (s: 
     setBusy(true);
     setError(null);
     try {
-      const out = await call('UpdateNetworkSettings', { networkId, settings: { [IDLE_OPTION]: minutes } as never });
+      const out = await call('UpdateNetworkSettings', { networkId, settings: { [IDLE_OPTION]: minutes } });
       onSaved(merge(settings, out.settings));
+      setSaved(true);
     } catch (e) {
       if (e instanceof ApiError) setFieldErr(e.reasons[0]?.reason ?? null);
       setError(e);
@@ -418,30 +428,30 @@ function IdleSection({ settings, onSaved }: { settings: Setting[]; onSaved: (s: 
   };
   return (
     <Section title={t('idle.title')} description={t('idle.intro')}>
-      {!supported ? <NotInApi what={t('idle.title')} /> : <p>{t('idle.current', { value: current === 0 ? t('idle.off') : t('idle.minutes', { n: current }) })}</p>}
+      <p>{t('idle.current', { value: current === 0 ? t('idle.off') : t('idle.minutes', { n: current }) })}</p>
       <form
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           void save();
         }}
       >
-        <fieldset disabled={!supported} className="plain-fieldset">
-          <RadioGroup
-            legend={t('idle.timeout')}
-            value={presets.includes(choice) ? choice : 'custom'}
-            onChange={setChoice}
-            options={[...presets.map((p) => ({ value: p, label: p === '0' ? t('idle.off') : t('idle.minutes', { n: p }) })), { value: 'custom', label: t('idle.custom') }]}
-            error={choice === 'custom' ? null : fieldErr}
-            name="idle"
-          />
-          {choice === 'custom' ? <TextField label={t('idle.customMinutes')} value={custom} onChange={setCustom} inputMode="numeric" error={fieldErr} hint={t('v.rangeHint', { min: 0, max: IDLE_MAX_MINUTES })} name="idleCustom" /> : null}
-        </fieldset>
-        <ErrorBanner error={error} title={t('common.saveFailed')} />
-        {supported ? (
-          <Button type="submit" variant="primary" busy={busy}>
-            {t('common.saveChanges')}
-          </Button>
+        <RadioGroup
+          legend={t('idle.timeout')}
+          value={choice}
+          onChange={(v) => (setChoice(v), setFieldErr(null), setSaved(false))}
+          options={[...PRESETS.map((p) => ({ value: p, label: p === '0' ? t('idle.off') : t('idle.minutes', { n: p }) })), { value: 'custom', label: t('idle.custom') }]}
+          error={choice === 'custom' ? null : fieldErr}
+          name="idle"
+        />
+        {choice === 'custom' ? (
+          <TextField label={t('idle.customMinutes')} value={custom} onChange={(v) => (setCustom(v), setFieldErr(null), setSaved(false))} inputMode="numeric" error={fieldErr} hint={t('v.rangeHint', { min: 0, max: IDLE_MAX_MINUTES })} name="idleCustom" />
         ) : null}
+        <ErrorBanner error={error} title={t('common.saveFailed')} />
+        {saved ? <Banner kind="success" title={t('common.saved')} onDismiss={() => setSaved(false)} /> : null}
+        <Button type="submit" variant="primary" busy={busy}>
+          {t('common.saveChanges')}
+        </Button>
       </form>
     </Section>
   );

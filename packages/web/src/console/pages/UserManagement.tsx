@@ -26,7 +26,7 @@ import {
 } from '../components/ui';
 import { useI18n } from '../i18n';
 import { DIRECTORY_HEADERS, toCsv } from '../lib/csv';
-import { botProblems, type BotForm } from '../lib/forms';
+import { botProblems, normalizeCell, normalizeCountryCode, phoneProblems, type BotForm } from '../lib/forms';
 import { navigate, setQueryParam, useLocation } from '../lib/router';
 import { useLoad } from '../lib/useLoad';
 
@@ -167,7 +167,7 @@ function TeamDirectory() {
   };
   const groupName = (id?: string) => groups.data?.find((g) => g.id === id)?.name ?? id ?? '—';
   const sso = ssoOn(oidc.data);
-  const [action, setAction] = useState<{ kind: 'delete' | 'suspend' | 'unsuspend' | 'reinvite' | 'edit' | 'devices'; user: User } | null>(null);
+  const [action, setAction] = useState<{ kind: 'delete' | 'suspend' | 'unsuspend' | 'reinvite' | 'edit' | 'devices' | 'details'; user: User } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [downloading, setDownloading] = useState(false);
   const [downloadError, setDownloadError] = useState<unknown>(null);
@@ -177,7 +177,7 @@ function TeamDirectory() {
     setDownloadError(null);
     try {
       const users = await listAll('ListUsers', { networkId, sortFields: 'username', sortDirection: 'ASC' }, (o) => o.users);
-      const rows = users.map((u) => [u.username ?? '', u.firstName ?? '', u.lastName ?? '', groupName(u.securityGroups?.[0]), t(userStatusKey(u)), u.userId ?? '']);
+      const rows = users.map((u) => [u.username ?? '', u.firstName ?? '', u.lastName ?? '', groupName(u.securityGroups?.[0]), t(userStatusKey(u)), u.userId ?? '', u.countryCode ?? '', u.cell ?? '']);
       download(`team-directory-${networkId}.csv`, toCsv([DIRECTORY_HEADERS, ...rows]));
     } catch (err) {
       setDownloadError(err);
@@ -299,6 +299,7 @@ function TeamDirectory() {
                         <Menu
                           label={t('users.actionsFor', { email: u.username ?? '' })}
                           items={[
+                            { label: t('users.viewDetails'), onSelect: () => setAction({ kind: 'details', user: u }) },
                             { label: t('users.viewDevices'), onSelect: () => setAction({ kind: 'devices', user: u }) },
                             { label: t('common.edit'), onSelect: () => setAction({ kind: 'edit', user: u }) },
                             u.suspended
@@ -342,26 +343,62 @@ function TeamDirectory() {
       ) : null}
       {action?.kind === 'edit' ? <EditUserDialog user={action.user} groups={groups.data ?? []} onClose={() => setAction(null)} onSaved={() => (setAction(null), setNotice(t('users.done.edit', { email: action.user.username ?? '' })), refresh())} /> : null}
       {action?.kind === 'devices' ? <DevicesDialog user={action.user} onClose={() => setAction(null)} /> : null}
+      {action?.kind === 'details' ? <UserDetailsDialog user={action.user} groupName={groupName(action.user.securityGroups?.[0])} onClose={() => setAction(null)} /> : null}
     </div>
+  );
+}
+
+function UserDetailsDialog({ user, groupName, onClose }: { user: User; groupName: string; onClose: () => void }) {
+  const { t } = useI18n();
+  const notSet = <span className="muted">{t('users.notSet')}</span>;
+  return (
+    <Modal open onClose={onClose} title={t('users.detailsTitle', { email: user.username ?? '' })} footer={<Button onClick={onClose}>{t('common.close')}</Button>}>
+      <DescriptionList
+        items={[
+          [t('users.firstName'), user.firstName || notSet],
+          [t('users.lastName'), user.lastName || notSet],
+          [t('users.email'), user.username],
+          [t('users.group'), groupName],
+          [t('users.status'), t(userStatusKey(user))],
+          [t('users.countryCode'), user.countryCode ? `+${user.countryCode}` : notSet],
+          [t('users.cell'), user.cell || notSet],
+          [t('users.userId'), <code key="id">{user.userId}</code>],
+        ]}
+      />
+    </Modal>
   );
 }
 
 function EditUserDialog({ user, groups, onClose, onSaved }: { user: User; groups: SecurityGroup[]; onClose: () => void; onSaved: () => void }) {
   const { t } = useI18n();
+  const tr = useTr();
   const { networkId } = useNetwork();
   const [firstName, setFirst] = useState(user.firstName ?? '');
   const [lastName, setLast] = useState(user.lastName ?? '');
   const [username, setUsername] = useState(user.username ?? '');
   const [groupId, setGroupId] = useState(user.securityGroups?.[0] ?? '');
+  const [countryCode, setCountryCode] = useState(user.countryCode ?? '');
+  const [cell, setCell] = useState(user.cell ?? '');
+  const [shown, setShown] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [fieldErr, setFieldErr] = useState<Record<string, string>>({});
+  const problems = phoneProblems({ countryCode, cell });
+  const err = (k: string) => (shown && problems[k] ? tr(problems[k]!.key) : null) ?? fieldErr[k] ?? null;
+  const clearErr = (k: string) => setFieldErr((e) => Object.fromEntries(Object.entries(e).filter(([f]) => f !== k)));
   const save = async () => {
+    setShown(true);
+    if (Object.keys(problems).length) return;
     const details: Record<string, unknown> = {};
     if (firstName !== (user.firstName ?? '')) details.firstName = firstName;
     if (lastName !== (user.lastName ?? '')) details.lastName = lastName;
     if (username.trim() !== (user.username ?? '')) details.username = username.trim();
     if (groupId !== (user.securityGroups?.[0] ?? '')) details.securityGroupIds = [groupId];
+    // Sent as the server stores them; '' clears a stored value.
+    const cc = normalizeCountryCode(countryCode) ?? '';
+    const phone = normalizeCell(cell) ?? '';
+    if (cc !== (user.countryCode ?? '')) details.countryCode = cc;
+    if (phone !== (user.cell ?? '')) details.cell = phone;
     if (!Object.keys(details).length) return onClose();
     setBusy(true);
     setError(null);
@@ -404,6 +441,10 @@ function EditUserDialog({ user, groups, onClose, onSaved }: { user: User; groups
         <TextField label={t('users.lastName')} value={lastName} onChange={setLast} error={fieldErr.lastName} name="lastName" />
         <TextField label={t('users.email')} value={username} onChange={setUsername} error={fieldErr.username} type="email" name="email" />
         <SelectField label={t('users.group')} value={groupId} onChange={setGroupId} options={groups.map((g) => ({ value: g.id, label: g.name }))} error={fieldErr.securityGroupIds} name="group" />
+        <div className="field-row">
+          <TextField label={t('users.countryCode')} type="tel" inputMode="tel" value={countryCode} onChange={(v) => (setCountryCode(v), clearErr('countryCode'))} hint={t('users.countryCodeHint')} error={err('countryCode')} name="countryCode" />
+          <TextField label={t('users.cell')} type="tel" inputMode="tel" value={cell} onChange={(v) => (setCell(v), clearErr('cell'))} hint={t('users.cellHint')} error={err('cell')} name="cell" />
+        </div>
         <ErrorBanner error={error} title={t('common.saveFailed')} />
       </form>
     </Modal>
