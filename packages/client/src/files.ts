@@ -69,6 +69,11 @@ async function withRetries<T>(fn: () => Promise<T>, attempts = 4): Promise<T> {
 export class Files {
   constructor(private readonly ctx: Context) {}
 
+  /** An incremental SHA-256: the platform's native one when it has one. */
+  private hasher(): { update(data: Uint8Array): void; digest(): Uint8Array } {
+    return this.ctx.platform.sha256?.() ?? sha256.create();
+  }
+
   /** Encrypts and uploads `source` for `conv`; returns the FileRef to send in a `file` message. */
   async upload(conv: string, source: FileSource, opts: UploadOptions): Promise<FileRef> {
     if (!this.ctx.policy.filesEnabled) throw enclaveError('files_disabled');
@@ -91,7 +96,7 @@ export class Files {
       if (recordKey) await this.ctx.store.putJson(recordKey, rec);
     }
     const key = unb64(rec.key);
-    const digest = sha256.create();
+    const digest = this.hasher();
     let sent = 0;
     for (let i = 0; i < n; i++) {
       const offset = i * FILE_CHUNK_SIZE;
@@ -99,9 +104,11 @@ export class Files {
       const ct = await encryptFileChunk(key, i, i === n - 1, plain);
       digest.update(ct);
       if (!received.has(i)) {
+        // The chunk's own digest (the upload check) with the platform's native SHA-256 (WebCrypto).
+        const chunkHex = bytesToHex(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', ct as Uint8Array<ArrayBuffer>)));
         const fileId = rec.fileId;
         await withRetries(() =>
-          this.ctx.http.empty('PUT', `/v1/files/${q(fileId)}/chunks/${i}`, { bytes: ct, headers: { 'x-enclave-sha256': bytesToHex(sha256(ct)) }, timeoutMs: 300_000 }),
+          this.ctx.http.empty('PUT', `/v1/files/${q(fileId)}/chunks/${i}`, { bytes: ct, headers: { 'x-enclave-sha256': chunkHex }, timeoutMs: 300_000 }),
         );
       }
       sent += ct.length;
@@ -149,7 +156,7 @@ export class Files {
     const n = chunkCount(ref.size);
     const total = encryptedSize(ref.size);
     const key = unb64(ref.key);
-    const digest = sha256.create();
+    const digest = this.hasher();
     let got = 0;
     let plainBytes = 0;
     try {

@@ -4,6 +4,7 @@
  * temporary file renamed into place only after the digest checked out, mode 0600), and a JSON-lines
  * log file. Never logs content.
  */
+import { createHash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -17,6 +18,13 @@ export function nodePlatform(): Platform {
   return {
     createWebSocket: (url) => new WebSocket(url, { maxPayload: MAX_FRAME_BYTES * 2 }) as unknown as WebSocketLike,
     openFile: fileSource,
+    sha256: () => {
+      const h = createHash('sha256');
+      return {
+        update: (data: Uint8Array) => void h.update(data),
+        digest: () => new Uint8Array(h.digest()),
+      };
+    },
   };
 }
 
