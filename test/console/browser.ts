@@ -2,7 +2,7 @@
 // an IAM user with a console password to sign in with, axe-core checks and screenshots under
 // test-artifacts/console/. Without /usr/bin/chromium the browser tests are skipped with a reason.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,21 +19,40 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const consoleDist = join(root, 'packages', 'web', 'dist', 'console');
 export const artifacts = join(root, 'test-artifacts', 'console');
 
-/** Builds the console once if it is not built (npm test builds it first; this covers a bare `vitest`). */
+const webSources = [join(root, 'packages', 'web', 'src'), join(root, 'packages', 'web', 'vite.config.ts')];
+
+/** Newest modification time of a file or of any file under a directory (0 when absent). */
+function newest(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return readdirSync(path).reduce((m, name) => Math.max(m, newest(join(path, name))), st.mtimeMs);
+}
+
+/** True when the built console exists and is not older than its sources. */
+function upToDate(): boolean {
+  const index = join(consoleDist, 'index.html');
+  return existsSync(index) && statSync(index).mtimeMs >= Math.max(...webSources.map(newest));
+}
+
+/**
+ * Builds the console when it is not built or older than its sources (npm test builds it first; this
+ * covers a bare `vitest` and a console edited since the last build), once across parallel test files.
+ */
 export function ensureConsoleBuilt(): void {
-  if (existsSync(join(consoleDist, 'index.html'))) return;
+  if (upToDate()) return;
   const lock = join(root, 'packages', 'web', '.build-lock');
   for (let i = 0; i < 600; i++) {
     try {
       mkdirSync(lock);
       break;
     } catch {
-      if (existsSync(join(consoleDist, 'index.html'))) return;
+      if (upToDate()) return;
       execFileSync('sleep', ['0.2']);
     }
   }
   try {
-    if (!existsSync(join(consoleDist, 'index.html'))) execFileSync('npm', ['run', 'build', '-w', '@enclave/web'], { cwd: root, stdio: 'inherit' });
+    if (!upToDate()) execFileSync('npm', ['run', 'build', '-w', '@enclave/web'], { cwd: root, stdio: 'inherit' });
   } finally {
     rmdirSync(lock);
   }
