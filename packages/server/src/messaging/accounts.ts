@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import type { LoginRequest, NewDevice, PasswordResetComplete, RegisterRequest, SessionResponse } from '@enclave/protocol';
+import type { LoginRequest, NewDevice, PasswordResetComplete, Policy, RegisterRequest, SessionResponse } from '@enclave/protocol';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { isInviteExpired, normalizeEmail, STATUS_ACTIVE, STATUS_PENDING } from '../admin/domain/users.js';
 import type { Database } from '../store/schema.js';
@@ -42,10 +42,11 @@ function newRecoveryKey(): string {
   return raw.match(/.{4}/g)!.join('-');
 }
 
-async function sessionResponse(db: Db, m: { networkId: string; userId: number; deviceId: string; approved: boolean }, token: string, now: number, recoveryKey?: string): Promise<SessionResponse> {
+type SessionMember = { networkId: string; userId: number; deviceId: string; approved: boolean };
+
+/** The sign-in answer for a session whose token and expiry are known (the policy read once). */
+async function sessionResponse(db: Db, m: SessionMember, token: string, expiresAt: number | null, policy?: Policy, recoveryKey?: string): Promise<SessionResponse> {
   const user = await db.selectFrom('users').select(['username', 'first_name', 'last_name']).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).executeTakeFirstOrThrow();
-  const policy = await policyFor(db, m.networkId, m.userId);
-  void now;
   return {
     token,
     userId: m.userId,
@@ -56,15 +57,18 @@ async function sessionResponse(db: Db, m: { networkId: string; userId: number; d
     deviceId: m.deviceId,
     deviceStatus: m.approved ? 'ACTIVE' : 'PENDING_APPROVAL',
     ...(recoveryKey ? { recoveryKey } : {}),
-    expiresAt: policy.sessionTimeoutMinutes > 0 ? now + policy.sessionTimeoutMinutes * 60_000 : null,
-    policy,
+    expiresAt,
+    policy: policy ?? (await policyFor(db, m.networkId, m.userId)),
   };
 }
 
-const sessionExpiry = async (db: Db, networkId: string, userId: number, now: number) => {
-  const p = await policyFor(db, networkId, userId);
-  return p.sessionTimeoutMinutes > 0 ? now + p.sessionTimeoutMinutes * 60_000 : null;
-};
+/** Issues a session for a device (expiring at the non-SSO timeout, if any) and answers with it. */
+async function startSession(db: Db, m: SessionMember, now: number, recoveryKey?: string): Promise<SessionResponse> {
+  const policy = await policyFor(db, m.networkId, m.userId);
+  const expiresAt = policy.sessionTimeoutMinutes > 0 ? now + policy.sessionTimeoutMinutes * 60_000 : null;
+  const token = await issueSession(db, m, now, expiresAt);
+  return sessionResponse(db, m, token, expiresAt, policy, recoveryKey);
+}
 
 export async function register(deps: AccountDeps, input: z.infer<typeof RegisterRequest>): Promise<SessionResponse> {
   const email = normalizeEmail(input.email);
@@ -105,8 +109,7 @@ export async function register(deps: AccountDeps, input: z.infer<typeof Register
       .execute();
     const m = { networkId: user.network_id, userId: user.user_id };
     const deviceId = await createDevice(db, m, input.device, true, now);
-    const token = await issueSession(db, { ...m, deviceId }, now, await sessionExpiry(db, m.networkId, m.userId, now));
-    return sessionResponse(db, { ...m, deviceId, approved: true }, token, now, recoveryKey);
+    return startSession(db, { ...m, deviceId, approved: true }, now, recoveryKey);
   });
 }
 
@@ -193,8 +196,7 @@ export async function login(deps: AccountDeps, input: z.infer<typeof LoginReques
     }
     await db.updateTable('devices').set({ last_login: now }).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).where('app_id', '=', deviceId).execute();
     await db.updateTable('users').set({ last_login: now, last_activity: now }).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).execute();
-    const token = await issueSession(db, { ...m, deviceId }, now, await sessionExpiry(db, m.networkId, m.userId, now));
-    return sessionResponse(db, { ...m, deviceId, approved }, token, now);
+    return startSession(db, { ...m, deviceId, approved }, now);
   });
   deps.onRecords(records);
   return response;
@@ -249,7 +251,8 @@ export async function approveDevice(deps: AccountDeps, member: Member, token: st
     if (!ok) throw fail('forbidden', 'The code or recovery key is not valid (codes expire after 10 minutes).');
     await db.updateTable('device_keys').set({ approved: 1 }).where('device_id', '=', member.deviceId).execute();
     records = await recordDevicesChanged(db, member.networkId, member.userId, now);
-    return sessionResponse(db, { ...member, approved: true }, token, now);
+    const session = await db.selectFrom('member_sessions').select('expires_at').where('token_hash', '=', member.tokenHash).executeTakeFirstOrThrow();
+    return sessionResponse(db, { ...member, approved: true }, token, session.expires_at);
   });
   deps.onRecords(records);
   return response;
@@ -297,8 +300,7 @@ export async function completePasswordReset(deps: AccountDeps, input: z.infer<ty
       .where('network_id', '=', row.network_id).where('user_id', '=', row.user_id).execute();
     const m = { networkId: row.network_id, userId: row.user_id };
     const deviceId = await createDevice(db, m, input.device as NewDevice, true, now);
-    const token = await issueSession(db, { ...m, deviceId }, now, await sessionExpiry(db, m.networkId, m.userId, now));
-    return { response: await sessionResponse(db, { ...m, deviceId, approved: true }, token, now, recoveryKey), ...m, deviceId };
+    return { response: await startSession(db, { ...m, deviceId, approved: true }, now, recoveryKey), ...m, deviceId };
   });
   // Removed from every conversation (each removal is recorded in that conversation).
   const convs = await deps.db.selectFrom('conversation_members').select('conv_id').where('network_id', '=', networkId).where('user_id', '=', userId).execute();

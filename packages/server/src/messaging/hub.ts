@@ -99,11 +99,16 @@ export class Hub {
   }
 
   private follow(conn: Connection, convId: string, from: number): void {
+    this.track(conn, convId, from);
+    this.enqueue(convId, () => this.deliver(convId));
+  }
+
+  /** Records that `conn` follows `convId` from position `from` (delivery is the caller's). */
+  private track(conn: Connection, convId: string, from: number): void {
     conn.convs.set(convId, from);
     let set = this.byConv.get(convId);
     if (!set) this.byConv.set(convId, (set = new Set()));
     set.add(conn);
-    this.enqueue(convId, () => this.deliver(convId));
   }
 
   private unfollow(conn: Connection, convId: string): void {
@@ -240,12 +245,7 @@ export class Hub {
     const joining = [...this.conns].filter((c) => c.member.networkId === e.networkId && (added.has(c.member.userId) || c.member.userId === 0) && !c.convs.has(convId));
     for (const conn of joining) {
       const cursor = await this.o.db.selectFrom('device_cursors').select('seq').where('device_id', '=', conn.member.deviceId).where('conv_id', '=', convId).executeTakeFirst();
-      if (cursor) {
-        conn.convs.set(convId, cursor.seq);
-        let set = this.byConv.get(convId);
-        if (!set) this.byConv.set(convId, (set = new Set()));
-        set.add(conn);
-      }
+      if (cursor) this.track(conn, convId, cursor.seq);
     }
     const followers = [...(this.byConv.get(convId) ?? [])];
     if (followers.length > 0) {

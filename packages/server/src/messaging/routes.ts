@@ -50,16 +50,18 @@ export interface RouteDeps {
   membersChanged(change: convs.MembershipChange): Promise<void>;
 }
 
-function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  let value = body;
-  if (body instanceof Buffer) {
-    try {
-      value = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    } catch {
-      throw fail('bad_request', 'The body is not valid JSON.');
-    }
+/** A request body as JSON (the server parses every body as raw bytes); an empty body is `{}`. */
+function jsonBody(body: unknown): unknown {
+  if (!(body instanceof Buffer)) return body ?? {};
+  try {
+    return body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+  } catch {
+    throw fail('bad_request', 'The body is not valid JSON.');
   }
-  const r = schema.safeParse(value ?? {});
+}
+
+function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const r = schema.safeParse(jsonBody(body));
   if (!r.success) throw badRequestFrom(r.error.issues);
   return r.data;
 }
@@ -327,14 +329,7 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
 
 /** A JSON object body (validated against its schema by the caller). */
 function parseObject(body: unknown): Record<string, unknown> {
-  let value: unknown = body;
-  if (body instanceof Buffer) {
-    try {
-      value = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    } catch {
-      throw fail('bad_request', 'The body is not valid JSON.');
-    }
-  }
+  const value = jsonBody(body);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('bad_request', 'The body must be a JSON object.');
   return value as Record<string, unknown>;
 }
