@@ -58,6 +58,9 @@ export class Hub {
   private readonly pendingAcks = new Map<string, { deviceId: string; convId: string; seq: number }>();
   private readonly unsubscribe: (() => void)[] = [];
   private readonly timer: NodeJS.Timeout;
+  /** Re-checks started by bus events; stop() waits for them so none runs against a closed database. */
+  private readonly rechecks = new Set<Promise<void>>();
+  private stopped = false;
 
   constructor(private readonly o: HubOptions) {
     const { bus } = o;
@@ -65,10 +68,10 @@ export class Hub {
       bus.subscribe('conv.*', (subject) => this.enqueue(subject.slice(5), () => this.deliver(subject.slice(5)))),
       bus.subscribe('members.*', (subject, e) => this.enqueue(subject.slice(8), () => this.onMembers(subject.slice(8), e as MembersEvent))),
       bus.subscribe('expired.*', (subject, e) => this.onExpired(subject.slice(8), e as { messageIds: string[] })),
-      bus.subscribe('admin.*', (subject) => void this.recheck((c) => c.member.networkId === subject.slice(6), true)),
+      bus.subscribe('admin.*', (subject) => this.startRecheck((c) => c.member.networkId === subject.slice(6))),
       bus.subscribe('account.*.*', (subject) => {
         const [, networkId, userId] = subject.split('.');
-        void this.recheck((c) => c.member.networkId === networkId && String(c.member.userId) === userId, true);
+        this.startRecheck((c) => c.member.networkId === networkId && String(c.member.userId) === userId);
       }),
       bus.subscribe('presence.*', (subject, e) => this.onPresence(subject.slice(9), e as { userId: number; state: 'online' | 'away' | 'offline' })),
     );
@@ -82,6 +85,7 @@ export class Hub {
 
   /** Serializes work per conversation so records reach each socket in order. */
   private enqueue(convId: string, work: () => Promise<void>): void {
+    if (this.stopped) return;
     const prev = this.chains.get(convId) ?? Promise.resolve();
     const next = prev.then(work).catch((err: unknown) => this.o.log.error({ err, convId }, 'delivery failed'));
     this.chains.set(convId, next);
@@ -276,8 +280,17 @@ export class Hub {
    * Re-checks sockets after an administrator or account change: a suspended or deleted user, a reset
    * device or an ended session is told why and disconnected; a changed policy is sent at once.
    */
-  private async recheck(match: (c: Connection) => boolean, reloadConversations = false): Promise<void> {
+  private startRecheck(match: (c: Connection) => boolean): void {
+    if (this.stopped) return;
+    const run: Promise<void> = this.recheck(match)
+      .catch((err: unknown) => this.o.log.error({ err }, 'could not re-check connections'))
+      .finally(() => this.rechecks.delete(run));
+    this.rechecks.add(run);
+  }
+
+  private async recheck(match: (c: Connection) => boolean): Promise<void> {
     for (const conn of [...this.conns].filter(match)) {
+      if (this.stopped || conn.closed) continue;
       try {
         await authenticateMember(this.o.db, conn.token, this.o.now());
       } catch (err) {
@@ -293,14 +306,12 @@ export class Hub {
         conn.policy = policy;
         conn.send({ t: 'policy', policy });
       }
-      if (reloadConversations) {
-        const cursors = await this.o.db.selectFrom('device_cursors').select(['conv_id', 'seq']).where('device_id', '=', conn.member.deviceId).execute();
-        const now = new Set(cursors.map((c) => c.conv_id));
-        for (const convId of [...conn.convs.keys()]) if (!now.has(convId)) this.enqueue(convId, async () => { this.unfollow(conn, convId); conn.send({ t: 'removed', conv: convId }); });
-        for (const c of cursors) if (!conn.convs.has(c.conv_id)) this.follow(conn, c.conv_id, c.seq);
-        // Records an administrator's change wrote (removals) reach the members still connected.
-        for (const convId of conn.convs.keys()) this.enqueue(convId, () => this.deliver(convId));
-      }
+      const cursors = await this.o.db.selectFrom('device_cursors').select(['conv_id', 'seq']).where('device_id', '=', conn.member.deviceId).execute();
+      const now = new Set(cursors.map((c) => c.conv_id));
+      for (const convId of [...conn.convs.keys()]) if (!now.has(convId)) this.enqueue(convId, async () => { this.unfollow(conn, convId); conn.send({ t: 'removed', conv: convId }); });
+      for (const c of cursors) if (!conn.convs.has(c.conv_id)) this.follow(conn, c.conv_id, c.seq);
+      // Records an administrator's change wrote (removals) reach the members still connected.
+      for (const convId of conn.convs.keys()) this.enqueue(convId, () => this.deliver(convId));
     }
   }
 
@@ -312,8 +323,10 @@ export class Hub {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     for (const u of this.unsubscribe) u();
+    await Promise.allSettled([...this.rechecks]);
     for (const conn of [...this.conns]) this.close(conn, 'unable_to_connect', 'The server is shutting down.');
     await Promise.allSettled([...this.chains.values()]);
     await this.flushAcks();
