@@ -20,7 +20,7 @@ import {
   messageKeyMaterial,
   randomBytes,
   sign,
-  verify,
+  verifyAsync,
 } from './primitives.js';
 import { TYPE_SENDER_KEY_DISTRIBUTION, TYPE_SENDER_KEY_MESSAGE, WIRE_VERSION } from './session-format.js';
 
@@ -141,7 +141,7 @@ export async function senderKeyDecrypt(
 ): Promise<{ state: SenderKeyState; plaintext: Uint8Array }> {
   const m = parse(message);
   check(equalBytes(m.keyId, state.keyId), 'unknown_key', 'message is for another sender key');
-  verify(state.signPub, signedBytes(ad, m.body), m.signature);
+  await verifyAsync(state.signPub, signedBytes(ad, m.body), m.signature);
   check(m.iteration >= state.minIteration, 'stale_iteration', 'message predates our copy of the sender key');
   const open = async (messageKey: Uint8Array): Promise<Uint8Array> => {
     const { key, nonce } = messageKeyMaterial(messageKey, LABEL.senderKeyMessage);

@@ -1,0 +1,95 @@
+// verifyAsync (WebCrypto Ed25519) must accept and refuse exactly what the strict pure-JS verify does:
+// valid signatures, tampered messages and signatures, non-canonical S (S + L), small-order and
+// malformed public keys.
+import fc from 'fast-check';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useWebCryptoEd25519, verify, verifyAsync } from './primitives.js';
+
+const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+
+function leToBig(b: Uint8Array): bigint {
+  let n = 0n;
+  for (let i = b.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(b[i]!);
+  return n;
+}
+
+function bigToLe(n: bigint, len: number): Uint8Array {
+  const out = new Uint8Array(len);
+  for (let i = 0; i < len; i++) {
+    out[i] = Number(n & 0xffn);
+    n >>= 8n;
+  }
+  return out;
+}
+
+async function outcome(f: () => Promise<void> | void): Promise<'ok' | 'refused'> {
+  try {
+    await f();
+    return 'ok';
+  } catch (err) {
+    expect((err as { code?: string }).code).toBe('bad_signature');
+    return 'refused';
+  }
+}
+
+async function agree(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): Promise<'ok' | 'refused'> {
+  const sync = await outcome(() => verify(pub, msg, sig));
+  const web = await outcome(() => verifyAsync(pub, msg, sig));
+  expect(web).toBe(sync);
+  return web;
+}
+
+afterEach(() => useWebCryptoEd25519(true));
+
+describe('verifyAsync', () => {
+  it('agrees with the strict verify on valid and tampered signatures', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 300 }), fc.nat(63), fc.nat(7), async (seed, msg, byte, bit) => {
+        const pub = ed25519.getPublicKey(seed);
+        const sig = ed25519.sign(msg, seed);
+        expect(await agree(pub, msg, sig)).toBe('ok');
+        const bad = Uint8Array.from(sig);
+        bad[byte]! ^= 1 << bit;
+        expect(await agree(pub, msg, bad)).toBe('refused');
+        if (msg.length > 0) {
+          const other = Uint8Array.from(msg);
+          other[0]! ^= 1;
+          expect(await agree(pub, other, sig)).toBe('refused');
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('refuses a non-canonical S (S + L), small-order keys and wrong lengths, like verify', async () => {
+    const seed = new Uint8Array(32).fill(7);
+    const pub = ed25519.getPublicKey(seed);
+    const msg = new TextEncoder().encode('sender key message');
+    const sig = ed25519.sign(msg, seed);
+    const s = leToBig(sig.subarray(32));
+    const malleated = Uint8Array.from(sig);
+    malleated.set(bigToLe(s + L, 32), 32);
+    expect(await agree(pub, msg, malleated)).toBe('refused');
+    // The identity point (small order) as a public key, with an all-zero-S signature.
+    const identity = bigToLe(1n, 32);
+    const zeroSig = new Uint8Array(64);
+    zeroSig.set(identity, 0);
+    expect(await agree(identity, msg, zeroSig)).toBe('refused');
+    // A non-canonical encoding of a valid key (y + p): refused, even though it decodes.
+    const nonCanonical = bigToLe(leToBig(pub) + 2n ** 255n - 19n, 32);
+    if (leToBig(pub) + 2n ** 255n - 19n < 2n ** 256n) expect(await agree(nonCanonical, msg, sig)).toBe('refused');
+    expect(await agree(pub.subarray(0, 31), msg, sig)).toBe('refused');
+    expect(await agree(pub, msg, sig.subarray(0, 63))).toBe('refused');
+  });
+
+  it('falls back to the pure-JS verify where WebCrypto has no Ed25519', async () => {
+    useWebCryptoEd25519(false);
+    const seed = new Uint8Array(32).fill(9);
+    const msg = new Uint8Array([1, 2, 3]);
+    const sig = ed25519.sign(msg, seed);
+    await expect(verifyAsync(ed25519.getPublicKey(seed), msg, sig)).resolves.toBeUndefined();
+    sig[0]! ^= 1;
+    await expect(verifyAsync(ed25519.getPublicKey(seed), msg, sig)).rejects.toMatchObject({ code: 'bad_signature' });
+  });
+});
