@@ -61,6 +61,13 @@ function profileOf(server: string, s: SessionResponse, d: DeviceOptions): Profil
 }
 
 /** Wipes the local store and opens a new one (new salt) with `password`. */
+/** Keeps the signed-in profile and its policy, durably before the caller goes on. */
+async function saveProfile(store: EncryptedStore, profile: Profile, policy: Policy): Promise<void> {
+  await store.putJson(PROFILE_KEY, profile);
+  await store.putJson(POLICY_KEY, policy);
+  await store.flush();
+}
+
 async function freshStore(backend: LocalStore, password: string, kdf: KdfParams): Promise<EncryptedStore> {
   await backend.clear();
   return EncryptedStore.open(backend, password, kdf);
@@ -89,8 +96,7 @@ export async function registerAccount(
   const store = await freshStore(o.store, o.password, kdf);
   await saveDeviceKeys(store, keys, (o.now ?? Date.now)());
   const profile = profileOf(o.server, session, o);
-  await store.putJson(PROFILE_KEY, profile);
-  await store.putJson(POLICY_KEY, session.policy);
+  await saveProfile(store, profile, session.policy);
   return { store, profile, session };
 }
 
@@ -117,8 +123,7 @@ export async function loginAccount(o: StoreOptions & Partial<DeviceOptions> & { 
         body: { ...base, device: { deviceId: prior.deviceId, timestamp, signature: await loginSignature(identity, prior.deviceId, timestamp) } },
       });
       const profile = { ...profileOf(o.server, session, device) };
-      await store.putJson(PROFILE_KEY, profile);
-      await store.putJson(POLICY_KEY, session.policy);
+      await saveProfile(store, profile, session.policy);
       return { store, profile, session };
     } catch (err) {
       // The device was reset or removed: start over with a new device (its sessions are gone too).
@@ -133,8 +138,7 @@ export async function loginAccount(o: StoreOptions & Partial<DeviceOptions> & { 
   store = await freshStore(o.store, o.password, kdf);
   await saveDeviceKeys(store, keys, now());
   const profile = profileOf(o.server, session, device);
-  await store.putJson(PROFILE_KEY, profile);
-  await store.putJson(POLICY_KEY, session.policy);
+  await saveProfile(store, profile, session.policy);
   return { store, profile, session };
 }
 
@@ -183,8 +187,7 @@ export async function completePasswordReset(o: StoreOptions & DeviceOptions & { 
   const store = await freshStore(o.store, o.password, o.kdf ?? DEFAULT_KDF);
   await saveDeviceKeys(store, keys, (o.now ?? Date.now)());
   const profile = profileOf(o.server, session, o);
-  await store.putJson(PROFILE_KEY, profile);
-  await store.putJson(POLICY_KEY, session.policy);
+  await saveProfile(store, profile, session.policy);
   return { store, profile, session };
 }
 
@@ -204,8 +207,7 @@ export async function registerRetentionBotAccount(o: StoreOptions & { server: st
   const store = await freshStore(o.store, o.newPassword, kdf);
   await saveDeviceKeys(store, keys, (o.now ?? Date.now)());
   const profile: Profile = { ...profileOf(o.server, session, device), retentionBot: true };
-  await store.putJson(PROFILE_KEY, profile);
-  await store.putJson(POLICY_KEY, session.policy);
+  await saveProfile(store, profile, session.policy);
   return { store, profile, session };
 }
 
@@ -227,8 +229,7 @@ export async function loginRetentionBotAccount(o: StoreOptions & { server: strin
         body: { botName: o.botName, password: o.password, device: { deviceId: prior.deviceId, timestamp, signature: await loginSignature(identity, prior.deviceId, timestamp) } },
       });
       const profile: Profile = { ...profileOf(o.server, session, device), retentionBot: true };
-      await store.putJson(PROFILE_KEY, profile);
-      await store.putJson(POLICY_KEY, session.policy);
+      await saveProfile(store, profile, session.policy);
       return { store, profile, session };
     } catch (err) {
       if (!isEnclaveError(err, 'device_reset') && !isEnclaveError(err, 'not_found')) throw err;
@@ -242,7 +243,6 @@ export async function loginRetentionBotAccount(o: StoreOptions & { server: strin
   store = await freshStore(o.store, o.password, kdf);
   await saveDeviceKeys(store, keys, now());
   const profile: Profile = { ...profileOf(o.server, session, device), retentionBot: true };
-  await store.putJson(PROFILE_KEY, profile);
-  await store.putJson(POLICY_KEY, session.policy);
+  await saveProfile(store, profile, session.policy);
   return { store, profile, session };
 }

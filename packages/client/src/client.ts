@@ -73,6 +73,7 @@ export class EnclaveClient {
   private sessions?: SessionManager;
   private outbound?: Outbound;
   private inbound?: Inbound;
+  private readonly ackBatches = new Map<Promise<void>, Map<string, number>>();
   private socket?: Socket;
   private frames: Promise<void> = Promise.resolve();
   private member?: Me['member'];
@@ -187,13 +188,14 @@ export class EnclaveClient {
     this.sessions = new SessionManager(this.ctx, this.keys);
     this.outbound = new Outbound(this.ctx, this.dir, this.sessions, this.senderKeys, this.local, { deliver: (m) => this.deliver(m) });
     this.inbound = new Inbound(this.ctx, this.dir, this.sessions, this.senderKeys, this.local, { beforeAck: this.beforeAck, keepMessages: this.keepMessages });
-    this.inbound.onProcessed = (conv, seq) => void this.socket?.send({ t: 'ack', conv, seq });
+    this.inbound.onProcessed = (conv, seq) => this.ack(conv, seq);
     const me = await this.ctx.http.json('GET', '/v1/me', MeResponse);
     this.member = me.member;
     this.applyPolicy(me.policy, false);
     await this.loadConsent();
     await this.local.restoreTimers();
-    for (const conv of await this.senderKeys.heldConversations()) await this.inbound.retryHeld(conv);
+    for (const conv of await this.senderKeys.heldConversations()) await this.ctx.store.atomic(() => this.inbound!.retryHeld(conv));
+    await this.inbound.resumePending();
     this.sessionLock.arm();
     void this.keys.replenish().catch((err: unknown) => this.ctx.logger.log('warn', 'keys.replenish_failed', { code: (err as EnclaveError).code }));
   }
@@ -279,6 +281,7 @@ export class EnclaveClient {
   private async saveProfile(): Promise<void> {
     await this.ctx.store.putJson(PROFILE_KEY, this.ctx.profile);
     await this.ctx.store.putJson(POLICY_KEY, this.ctx.policy);
+    await this.ctx.store.flush();
   }
 
   // ---- Devices ---------------------------------------------------------------------------------
@@ -339,6 +342,7 @@ export class EnclaveClient {
   async idle(): Promise<void> {
     await this.frames;
     await this.inbound?.settled();
+    await Promise.allSettled([...this.ackBatches.keys()]);
   }
 
   private async handleFrame(f: ServerFrame): Promise<void> {
@@ -377,7 +381,37 @@ export class EnclaveClient {
     }
   }
 
+  /**
+   * Acknowledges (conv, seq) once the store's flush that covers its processing is durable; the
+   * acknowledgements that share a flush go out together, the highest per conversation.
+   */
+  private ack(conv: string, seq: number): void {
+    const flushed = this.ctx.store.flush();
+    let batch = this.ackBatches.get(flushed);
+    if (!batch) {
+      const acks = new Map<string, number>();
+      batch = acks;
+      this.ackBatches.set(flushed, acks);
+      flushed.then(
+        () => {
+          this.ackBatches.delete(flushed);
+          for (const [c, s] of acks) this.socket?.send({ t: 'ack', conv: c, seq: s });
+        },
+        (err: unknown) => {
+          this.ackBatches.delete(flushed);
+          // Nothing is acknowledged that is not durable; the store keeps the changes and retries.
+          this.ctx.logger.log('warn', 'store.flush_failed', { error: (err as Error).name });
+          const retry = setTimeout(() => { for (const [c, s] of acks) this.ack(c, s); }, 1000);
+          (retry as { unref?: () => void }).unref?.();
+        },
+      );
+    }
+    batch.set(conv, Math.max(batch.get(conv) ?? 0, seq));
+  }
+
   private async deliver(msg: SendMessage): Promise<{ seq: number; duplicate: boolean }> {
+    // The ratchet / sender-key step that produced this ciphertext is durable before it leaves.
+    await this.ctx.store.flush();
     if (this.socket) {
       const f = await this.socket.request({ t: 'send', msg });
       if (f.t !== 'sent') throw new EnclaveError('internal', 'Unexpected answer to a send.');

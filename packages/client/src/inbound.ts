@@ -3,7 +3,9 @@
  * (pairwise or sender key; a sender-key message whose key has not arrived is held and retried when
  * the distribution comes), checked against its envelope, applied locally (new message, edit,
  * sender key, deletion, receipt, membership change) and persisted, and only then acknowledged.
- * Never logs content; never sends anything but acks.
+ * Each message is one atomic unit of the store (its ratchet step, its effects, the cursor, and —
+ * with beforeAck — the decrypted message kept until the app's step is done), so a crash never
+ * leaves a message half applied. Never logs content; never sends anything but acks.
  */
 import { ReceiptBody, SystemEvent, fromBase64Url, utf8Decode, type Content, type DeliveredMessage } from '@enclave/protocol';
 import { decodeEnvelope, senderKeyAd, unb64 } from './codec.js';
@@ -35,7 +37,9 @@ export class Inbound {
   /** Per conversation: acknowledgements waiting for beforeAck, in sequence order. */
   private readonly pendingAcks = new Map<string, Promise<void>>();
   private readonly waiting: Promise<unknown>[] = [];
-  private current?: { m: DeliveredMessage; ack?: Promise<void> };
+  /** beforeAck steps running, by message ID (a redelivery waits for the running one). */
+  private readonly handing = new Map<string, Promise<void>>();
+  private current?: { m: DeliveredMessage; handOver?: Message };
 
   constructor(
     private readonly ctx: Context,
@@ -52,30 +56,49 @@ export class Inbound {
   }
 
   async process(m: DeliveredMessage): Promise<void> {
-    if (await this.local.isDuplicate(m.conv, m.seq, m.messageId)) {
-      this.finish(m, undefined);
-      return;
-    }
-    this.current = { m };
-    try {
-      await this.apply(m);
-    } catch (err) {
-      const code = err instanceof EnclaveError ? err.code : 'integrity';
-      this.ctx.logger.log('warn', 'message.undecryptable', { conv: m.conv, seq: m.seq, messageId: m.messageId, kind: m.kind, code, error: (err as Error).name });
-      this.ctx.events.emit('error', { code, message: 'A message could not be decrypted.', conv: m.conv, messageId: m.messageId });
-    }
-    const ack = this.current.ack;
-    this.current = undefined;
-    this.finish(m, ack);
+    let handOver: Message | undefined;
+    await this.ctx.store.atomic(async () => {
+      if (await this.local.isDuplicate(m.conv, m.seq, m.messageId)) {
+        // Processed before; if the app's step had not finished (a crash), it runs again.
+        if (this.opts.beforeAck && !this.handing.has(m.messageId)) handOver = await this.local.pending(m.conv, m.messageId);
+        return;
+      }
+      this.current = { m };
+      try {
+        await this.apply(m);
+      } catch (err) {
+        const code = err instanceof EnclaveError ? err.code : 'integrity';
+        this.ctx.logger.log('warn', 'message.undecryptable', { conv: m.conv, seq: m.seq, messageId: m.messageId, kind: m.kind, code, error: (err as Error).name });
+        this.ctx.events.emit('error', { code, message: 'A message could not be decrypted.', conv: m.conv, messageId: m.messageId });
+      }
+      handOver = this.current.handOver;
+      this.current = undefined;
+      await this.local.markProcessed(m.conv, m.seq);
+    });
+    this.finish(m, handOver ? this.handOver(handOver) : this.handing.get(m.messageId));
+  }
+
+  /** Re-runs beforeAck for messages kept pending when the app last stopped (start-up). */
+  async resumePending(): Promise<void> {
+    if (!this.opts.beforeAck) return;
+    for (const msg of await this.local.allPending()) if (!this.handing.has(msg.id)) this.waiting.push(this.handOver(msg));
+  }
+
+  /** Runs the app's beforeAck step for a kept message, then forgets the kept copy. */
+  private handOver(msg: Message): Promise<void> {
+    const run = this.untilDone(msg)
+      .then(() => this.local.clearPending(msg.conv, msg.id))
+      .finally(() => this.handing.delete(msg.id));
+    this.handing.set(msg.id, run);
+    return run;
   }
 
   /**
-   * Marks the record processed and acknowledges it: at once, or (with beforeAck) once the app's
-   * promise resolved, after every earlier record of the same conversation.
+   * Acknowledges the record: at once, or (with beforeAck) once the app's step is done, after every
+   * earlier record of the same conversation. (The client sends the ack after the store's flush.)
    */
   private finish(m: DeliveredMessage, appDone: Promise<void> | undefined): void {
     const done = async () => {
-      await this.local.markProcessed(m.conv, m.seq, m.messageId);
       this.onProcessed(m.conv, m.seq);
     };
     const prior = this.pendingAcks.get(m.conv);
@@ -210,15 +233,13 @@ export class Inbound {
           msg.location = { latitude: c.latitude, longitude: c.longitude, ...(c.accuracy !== undefined ? { accuracy: c.accuracy } : {}) };
         }
         if (this.opts.keepMessages !== false) await this.local.put(msg);
+        if (this.opts.beforeAck) await this.local.keepPending(msg);
         this.ctx.logger.log('info', 'message.received', { conv: m.conv, seq: m.seq, messageId: m.messageId, type: c.type });
         this.ctx.events.emit('message', msg);
         if (this.opts.beforeAck) {
-          const ack = this.untilDone(msg);
-          if (this.current && this.current.m === m) this.current.ack = ack;
-          else {
-            // A held message released later: its own record was acknowledged when it was held.
-            this.waiting.push(ack);
-          }
+          if (this.current && this.current.m === m) this.current.handOver = msg;
+          // A held message released later: its own record was acknowledged when it was held.
+          else this.waiting.push(this.handOver(msg));
         }
       }
     }

@@ -134,6 +134,8 @@ export class KeyManager {
       return fresh;
     });
     const body = KeysUpload.parse({ oneTimePrekeys: uploaded.map((k) => ({ id: k.id, dhPub: otpkToRecord(k).dhPub })) });
+    // Private halves are durable before the public halves are handed out.
+    await this.ctx.store.flush();
     await this.ctx.http.json('PUT', '/v1/keys', PrekeyCount, { body });
     this.ctx.logger.log('info', 'keys.replenished', { count });
     return count;

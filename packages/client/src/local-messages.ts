@@ -9,7 +9,11 @@ import type { Message } from './types.js';
 
 interface Cursor {
   seq: number;
-  /** Most recent message IDs processed (the (conv, messageId) de-duplication set). */
+  /**
+   * This device's most recent outgoing message IDs, so their echo is not shown twice. Received
+   * messages need no ID set: the server gives a message ID one sequence number, so the cursor alone
+   * recognises a redelivery.
+   */
   recent: string[];
 }
 
@@ -23,6 +27,7 @@ const K = {
   cursor: (conv: string) => `cursor/${conv}`,
   file: (fileId: string) => `fileidx/${fileId}`,
   timer: (conv: string, id: string) => `timers/${conv}.${id}`,
+  pending: (conv: string, id: string) => `pending/${conv}.${id}`,
 };
 
 interface TimerRecord {
@@ -43,12 +48,38 @@ export class LocalMessages {
     return !!c && (seq <= c.seq || c.recent.includes(messageId));
   }
 
-  /** Records (conv, seq, messageId) as processed; call after the effects are persisted. */
-  async markProcessed(conv: string, seq: number, messageId: string): Promise<void> {
+  /** Records (conv, seq) as processed, in the same atomic unit as the message's effects. */
+  async markProcessed(conv: string, seq: number): Promise<void> {
     const c = (await this.ctx.store.getJson<Cursor>(K.cursor(conv))) ?? { seq: 0, recent: [] };
-    c.seq = Math.max(c.seq, seq);
-    c.recent = [...c.recent.filter((x) => x !== messageId), messageId].slice(-RECENT);
+    if (seq <= c.seq) return;
+    c.seq = seq;
     await this.ctx.store.putJson(K.cursor(conv), c);
+  }
+
+  /**
+   * Keeps a decrypted message until the app's beforeAck step is done with it: written in the same
+   * atomic unit as the ratchet step that decrypted it, so a crash in between never leaves a message
+   * that can no longer be decrypted and was not handed over.
+   */
+  async keepPending(m: Message): Promise<void> {
+    await this.ctx.store.putJson(K.pending(m.conv, m.id), m);
+  }
+
+  async pending(conv: string, id: string): Promise<Message | undefined> {
+    return this.ctx.store.getJson<Message>(K.pending(conv, id));
+  }
+
+  async allPending(): Promise<Message[]> {
+    const out: Message[] = [];
+    for (const key of await this.ctx.store.list('pending/')) {
+      const m = await this.ctx.store.getJson<Message>(key);
+      if (m) out.push(m);
+    }
+    return out.sort((a, b) => a.conv.localeCompare(b.conv) || a.seq - b.seq);
+  }
+
+  async clearPending(conv: string, id: string): Promise<void> {
+    await this.ctx.store.delete(K.pending(conv, id));
   }
 
   /** Remembers an outgoing message ID so its echo (other devices' view) is not shown twice. */

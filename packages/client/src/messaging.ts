@@ -1,7 +1,8 @@
 /**
  * messaging.ts — owns the message API behind EnclaveClient: text, edits, delete for everyone,
  * forwarding, location, files (upload then a `file` message), read receipts, the app's "read" hook
- * that starts burn-on-read, downloads and previews, and the local message list. Applies the
+ * that starts burn-on-read (and, on the peer's read receipt, the burn of the sender's own copy),
+ * downloads and previews, and the local message list. Applies the
  * security group's switches before anything is sent (forwarding_disabled, location_disabled,
  * files_disabled, timers). Never sends plaintext to the server, never logs content.
  */
@@ -50,7 +51,22 @@ function bytesSource(bytes: Uint8Array): FileSource {
 }
 
 export class Messaging {
-  constructor(private readonly d: MessagingDeps) {}
+  constructor(private readonly d: MessagingDeps) {
+    // The peer read one of this account's burn-on-read messages (a 1:1 read receipt): this device's
+    // copy burns `bor` seconds later too, so the message disappears on both sides.
+    d.ctx.events.on('receipt', (r) => {
+      void this.burnSent(r.conv, r.messageIds).catch((err: unknown) => this.ctx.logger.log('warn', 'burn.sent_failed', { conv: r.conv, error: (err as Error).name }));
+    });
+  }
+
+  private async burnSent(conv: string, messageIds: string[]): Promise<void> {
+    for (const id of messageIds) {
+      const m = await this.d.local.get(conv, id);
+      if (!m?.outgoing || !m.bor || m.burnAt !== undefined) continue;
+      m.burnAt = this.ctx.now() + m.bor * 1000;
+      await this.d.local.put(m);
+    }
+  }
 
   private get ctx(): Context {
     return this.d.ctx;

@@ -5,8 +5,9 @@
  * server is unreachable, WICKRIO_ROTATE_PASSWORD after a successful sign-in, and the mapping of
  * failures onto the guide's login-failure events and the Login_Failures metric.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { EnclaveClient, isEnclaveError, type KdfParams, type Logger as SdkLogger, type Message } from '@enclave/client';
-import { FileStore, nodePlatform } from '@enclave/client/node';
+import { SqliteStore, nodePlatform } from '@enclave/client/node';
 import { EVENT_TEXT, type Events } from './events.js';
 import type { BotLog } from './logs.js';
 import type { Metrics } from './metrics.js';
@@ -53,9 +54,13 @@ export interface SignedInBot {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function profileExists(dir: string): Promise<boolean> {
-  const store = await FileStore.open(dir, { lock: false });
-  const keys = await store.list('');
-  return keys.length > 0;
+  if (existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.rec'))) return true; // an older profile, imported on open
+  const store = await SqliteStore.open(dir, { lock: false });
+  try {
+    return (await store.list('')).length > 0;
+  } finally {
+    await store.close();
+  }
 }
 
 function fail(deps: SignInDeps, text: string, restart: boolean, detail: string): never {
@@ -70,7 +75,7 @@ export async function signIn(s: Settings, password: string, deps: SignInDeps): P
   const attempts = deps.attempts ?? 5;
   let delay = deps.retryMs ?? 2000;
   for (let attempt = 1; ; attempt++) {
-    const store = await FileStore.open(s.profileDir).catch((err: unknown) => fail(deps, EVENT_TEXT.configUnreadable, false, (err as Error).message));
+    const store = await SqliteStore.open(s.profileDir).catch((err: unknown) => fail(deps, EVENT_TEXT.configUnreadable, false, (err as Error).message));
     try {
       if (firstSetup) {
         const generated = (deps.generate ?? generatePassword)();
@@ -87,7 +92,7 @@ export async function signIn(s: Settings, password: string, deps: SignInDeps): P
         const rotated = s.rotatePassword;
         if (!isEnclaveError(err, 'invalid_credentials') || rotated === undefined || rotated === password) throw err;
         await store.close?.().catch(() => undefined);
-        const again = await FileStore.open(s.profileDir);
+        const again = await SqliteStore.open(s.profileDir);
         const client = await EnclaveClient.loginRetentionBot({ ...common, store: again, password: rotated }).catch(async (e2: unknown) => {
           await again.close?.().catch(() => undefined);
           throw isEnclaveError(e2, 'invalid_credentials') ? err : e2;

@@ -1,14 +1,47 @@
 /**
  * node/file-store.ts — owns the Node profile directory backend of LocalStore: one file per record
- * (`<name>.rec`), written atomically (temp file, fsync, rename), directory mode 0700 and files 0600,
- * and a `.lock` file so two processes never drive the same device (their ratchet states would
- * diverge). Stores only the opaque bytes EncryptedStore gives it; never decrypts anything.
+ * (`<name>.rec`), written atomically (temp file, fsync, rename), multi-record commits through a
+ * journal, directory mode 0700 and files 0600, and the profile lock (profile-lock.ts) so two
+ * processes never drive the same device (their ratchet states would diverge). Stores only the opaque bytes EncryptedStore gives it; never decrypts anything.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync, unlinkSync, chmodSync, statSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, chmodSync, statSync } from 'node:fs';
 import { readdir, readFile, rename, rm, unlink, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EnclaveError } from '../errors.js';
-import type { LocalStore } from '../store/local-store.js';
+import type { LocalStore, StoreOp } from '../store/local-store.js';
+import { ProfileLock } from './profile-lock.js';
+
+/** Journal format: repeated [u16 key length][key][u32 value length or 0xffffffff = delete][value]. */
+function encodeJournal(ops: StoreOp[]): Uint8Array {
+  const parts: Buffer[] = [];
+  for (const op of ops) {
+    const key = Buffer.from(op.key, 'utf8');
+    const head = Buffer.alloc(6);
+    head.writeUInt16BE(key.length, 0);
+    head.writeUInt32BE(op.value === null ? 0xffffffff : op.value.length, 2);
+    parts.push(head.subarray(0, 2), key, head.subarray(2), ...(op.value ? [Buffer.from(op.value)] : []));
+  }
+  return Buffer.concat(parts);
+}
+
+function decodeJournal(raw: Buffer): StoreOp[] {
+  const ops: StoreOp[] = [];
+  let off = 0;
+  while (off < raw.length) {
+    if (off + 6 > raw.length) throw new EnclaveError('internal', 'The profile journal is damaged.');
+    const keyLen = raw.readUInt16BE(off);
+    const key = raw.toString('utf8', off + 2, off + 2 + keyLen);
+    const len = raw.readUInt32BE(off + 2 + keyLen);
+    off += 6 + keyLen;
+    if (len === 0xffffffff) ops.push({ key, value: null });
+    else {
+      if (off + len > raw.length) throw new EnclaveError('internal', 'The profile journal is damaged.');
+      ops.push({ key, value: new Uint8Array(raw.subarray(off, off + len)) });
+      off += len;
+    }
+  }
+  return ops;
+}
 
 function encodeName(key: string): string {
   return key.replace(/[^A-Za-z0-9._-]/g, (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0')) + '.rec';
@@ -19,15 +52,6 @@ function decodeName(file: string): string | undefined {
   return decodeURIComponent(file.slice(0, -4));
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export interface FileStoreOptions {
   /** Take the profile lock (default true). */
   lock?: boolean;
@@ -36,7 +60,7 @@ export interface FileStoreOptions {
 }
 
 export class FileStore implements LocalStore {
-  private locked = false;
+  private lock?: ProfileLock;
   private tmpCounter = 0;
 
   private constructor(readonly dir: string) {}
@@ -45,55 +69,47 @@ export class FileStore implements LocalStore {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
     const store = new FileStore(dir);
-    if (options.lock ?? true) await store.acquire(options.lockWaitMs ?? 15_000);
+    if (options.lock ?? true) store.lock = await ProfileLock.acquire(dir, options.lockWaitMs ?? 15_000);
+    if (store.lock) await store.replayJournal();
     return store;
   }
 
-  private get lockPath(): string {
-    return join(this.dir, '.lock');
+  private get journalPath(): string {
+    return join(this.dir, '.journal');
   }
 
-  private async acquire(waitMs: number): Promise<void> {
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-      try {
-        const fd = openSync(this.lockPath, 'wx', 0o600);
-        writeSync(fd, String(process.pid));
-        closeSync(fd);
-        this.locked = true;
-        const release = () => this.releaseSync();
-        process.once('exit', release);
-        return;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-      let holder = NaN;
-      try {
-        holder = Number(readFileSync(this.lockPath, 'utf8'));
-      } catch {
-        continue;
-      }
-      if (!Number.isInteger(holder) || holder <= 0 || !alive(holder)) {
-        try {
-          unlinkSync(this.lockPath);
-        } catch {
-          /* someone else removed it */
-        }
-        continue;
-      }
-      if (Date.now() >= deadline) throw new EnclaveError('conflict', `The profile ${this.dir} is in use by process ${holder}.`);
-      await new Promise((r) => setTimeout(r, 100));
+  /**
+   * Atomic multi-record commit: the changes are first written to `.journal` (fsynced, renamed into
+   * place), then applied record by record, then the journal is removed. A crash in between is
+   * repaired on the next open by applying the journal again (applying twice is harmless).
+   */
+  async commit(ops: StoreOp[]): Promise<void> {
+    if (ops.length === 1) {
+      const op = ops[0]!;
+      return op.value === null ? this.delete(op.key) : this.put(op.key, op.value);
+    }
+    await this.writeDurably(this.journalPath, encodeJournal(ops));
+    await this.apply(ops);
+    await unlink(this.journalPath);
+  }
+
+  private async apply(ops: StoreOp[]): Promise<void> {
+    for (const op of ops) {
+      if (op.value === null) await this.delete(op.key);
+      else await this.put(op.key, op.value);
     }
   }
 
-  private releaseSync(): void {
-    if (!this.locked) return;
-    this.locked = false;
+  private async replayJournal(): Promise<void> {
+    let raw: Buffer;
     try {
-      if (Number(readFileSync(this.lockPath, 'utf8')) === process.pid) unlinkSync(this.lockPath);
-    } catch {
-      /* already gone */
+      raw = await readFile(this.journalPath);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
     }
+    await this.apply(decodeJournal(raw));
+    await unlink(this.journalPath);
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
@@ -106,7 +122,10 @@ export class FileStore implements LocalStore {
   }
 
   async put(key: string, value: Uint8Array): Promise<void> {
-    const target = join(this.dir, encodeName(key));
+    await this.writeDurably(join(this.dir, encodeName(key)), value);
+  }
+
+  private async writeDurably(target: string, value: Uint8Array): Promise<void> {
     const tmp = join(this.dir, `.tmp-${process.pid}-${++this.tmpCounter}`);
     const fh = await open(tmp, 'w', 0o600);
     try {
@@ -137,7 +156,7 @@ export class FileStore implements LocalStore {
 
   async clear(): Promise<void> {
     for (const f of await readdir(this.dir)) {
-      if (f.endsWith('.rec') || f.startsWith('.tmp-')) await rm(join(this.dir, f), { force: true });
+      if (f.endsWith('.rec') || f.startsWith('.tmp-') || f === '.journal') await rm(join(this.dir, f), { force: true });
     }
     // Make the deletions durable before a new store is created in the same directory.
     const fd = openSync(this.dir, 'r');
@@ -151,6 +170,7 @@ export class FileStore implements LocalStore {
   }
 
   async close(): Promise<void> {
-    this.releaseSync();
+    this.lock?.release();
+    this.lock = undefined;
   }
 }

@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EncryptedStore } from './encrypted-store.js';
 import { MemoryStore } from './local-store.js';
 import { FileStore } from '../node/file-store.js';
+import { SqliteStore } from '../node/sqlite-store.js';
+import type { StoreOp } from './local-store.js';
 import { EnclaveError } from '../errors.js';
 
 const kdf = { N: 2 ** 10, r: 8, p: 1 };
@@ -34,6 +36,8 @@ describe('EncryptedStore', () => {
     const backend = new MemoryStore();
     const s = await EncryptedStore.open(backend, 'pw', kdf);
     await s.put('sess/SECRETDEVICE', enc('PLAINTEXT-SECRET'));
+    await s.flush();
+    expect(backend.rawEntries().length).toBeGreaterThanOrEqual(2);
     for (const [k, v] of backend.rawEntries()) {
       expect(k).not.toContain('SECRETDEVICE');
       expect(Buffer.from(v).toString('latin1')).not.toContain('PLAINTEXT-SECRET');
@@ -56,6 +60,7 @@ describe('EncryptedStore', () => {
     const s = await EncryptedStore.open(backend, 'pw', kdf);
     await s.put('a', enc('1'));
     await s.put('b', enc('2'));
+    await s.flush();
     const raw = backend.rawEntries().filter(([k]) => k.startsWith('r.'));
     // Swap the two records' bytes: the additional data binds each to its name.
     await backend.put(raw[0]![0], raw[1]![1]);
@@ -66,13 +71,119 @@ describe('EncryptedStore', () => {
     const backend = new MemoryStore();
     const s = await EncryptedStore.open(backend, 'pw', kdf);
     await s.put('x', enc('1'));
+    await s.flush();
+    await s.put('y', enc('2'));
     await s.clear();
+    await s.flush();
     expect(backend.rawEntries()).toHaveLength(0);
     expect(await EncryptedStore.exists(backend)).toBe(false);
   });
 });
 
+describe('EncryptedStore write-behind', () => {
+  /** A backend whose commits can be held open or made to fail. */
+  class GatedStore extends MemoryStore {
+    commits: StoreOp[][] = [];
+    failNext = false;
+    hold?: Promise<void>;
+    override async commit(ops: StoreOp[]): Promise<void> {
+      await this.hold;
+      if (this.failNext) {
+        this.failNext = false;
+        throw new Error('disk full');
+      }
+      this.commits.push(ops);
+      await super.commit(ops);
+    }
+  }
+
+  it('keeps writes in memory until a flush commits them together', async () => {
+    const backend = new GatedStore();
+    const s = await EncryptedStore.open(backend, 'pw', kdf);
+    const before = backend.rawEntries().length;
+    await s.put('sess/d1', enc('ratchet-1'));
+    await s.put('sess/d1', enc('ratchet-2'));
+    await s.put('cursor/c', enc('7'));
+    expect(backend.rawEntries()).toHaveLength(before);
+    expect(new TextDecoder().decode(await s.get('sess/d1'))).toBe('ratchet-2');
+    await s.flush();
+    expect(backend.commits).toHaveLength(1);
+    expect(backend.commits[0]).toHaveLength(2); // the latest value of each key, once
+    const reopened = await EncryptedStore.open(backend, 'pw', kdf);
+    expect(new TextDecoder().decode(await reopened.get('sess/d1'))).toBe('ratchet-2');
+    expect(new TextDecoder().decode(await reopened.get('cursor/c'))).toBe('7');
+  });
+
+  it('never splits an atomic unit across commits', async () => {
+    const backend = new GatedStore();
+    const s = await EncryptedStore.open(backend, 'pw', kdf);
+    let release!: () => void;
+    const unitRunning = new Promise<void>((r) => (release = r));
+    const unit = s.atomic(async () => {
+      await s.put('sess/d', enc('step'));
+      await unitRunning;
+      await s.put('pending/c.m1', enc('decrypted'));
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    const flushed = s.flush();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(backend.commits).toHaveLength(0); // the flush waits for the unit
+    release();
+    await unit;
+    await flushed;
+    const keys = backend.commits.flatMap((ops) => ops.map((o) => o.key));
+    expect(backend.commits).toHaveLength(1);
+    expect(keys).toHaveLength(2);
+  });
+
+  it('keeps the changes of a failed commit and commits them with the next flush', async () => {
+    const backend = new GatedStore();
+    const s = await EncryptedStore.open(backend, 'pw', kdf);
+    await s.put('a', enc('1'));
+    backend.failNext = true;
+    await expect(s.flush()).rejects.toThrow('disk full');
+    await s.put('b', enc('2'));
+    expect(new TextDecoder().decode(await s.get('a'))).toBe('1');
+    await s.flush();
+    const reopened = await EncryptedStore.open(backend, 'pw', kdf);
+    expect(new TextDecoder().decode(await reopened.get('a'))).toBe('1');
+    expect(new TextDecoder().decode(await reopened.get('b'))).toBe('2');
+  });
+
+  it('lists pending writes and deletions with the committed records', async () => {
+    const s = await EncryptedStore.open(new MemoryStore(), 'pw', kdf);
+    await s.put('msg/c/1', enc('x'));
+    await s.put('msg/c/2', enc('y'));
+    await s.flush();
+    await s.delete('msg/c/1');
+    await s.put('msg/c/3', enc('z'));
+    expect(await s.list('msg/c/')).toEqual(['msg/c/2', 'msg/c/3']);
+  });
+});
+
 describe('FileStore', () => {
+  it('replays an interrupted multi-record commit on the next open', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enclave-fs-'));
+    dirs.push(dir);
+    const a = await FileStore.open(dir);
+    await a.put('old', enc('gone soon'));
+    await a.close();
+    // A commit that crashed after its journal was written and before it was applied.
+    const { writeFileSync } = await import('node:fs');
+    const journal = Buffer.concat([
+      Buffer.from([0, 1]), Buffer.from('x'), Buffer.from([0, 0, 0, 3]), Buffer.from('one'),
+      Buffer.from([0, 3]), Buffer.from('old'), Buffer.from([0xff, 0xff, 0xff, 0xff]),
+    ]);
+    writeFileSync(join(dir, '.journal'), journal);
+    const b = await FileStore.open(dir);
+    expect(new TextDecoder().decode(await b.get('x'))).toBe('one');
+    expect(await b.get('old')).toBeUndefined();
+    expect(readdirSync(dir)).not.toContain('.journal');
+    await b.commit([{ key: 'p', value: enc('1') }, { key: 'q', value: enc('2') }, { key: 'x', value: null }]);
+    expect(await b.list('')).toEqual(['p', 'q']);
+    await b.close();
+  });
+
   it('keeps a 0700 directory of encrypted records and survives reopening', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'enclave-fs-')), 'profile');
     dirs.push(dir);
@@ -103,5 +214,43 @@ describe('FileStore', () => {
     writeFileSync(join(dir, '.lock'), '999999999');
     const b = await FileStore.open(dir, { lockWaitMs: 200 });
     await b.close();
+  });
+});
+
+describe('SqliteStore', () => {
+  it('commits atomically, survives reopening and keeps the profile private', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'enclave-sq-')), 'profile');
+    dirs.push(dir);
+    const st = await SqliteStore.open(dir);
+    const s = await EncryptedStore.open(st, 'pw', kdf);
+    await s.put('msg/c/1', enc('top secret text'));
+    await s.put('sess/d', enc('state'));
+    await s.close();
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'profile.sqlite')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, 'profile.sqlite')).toString('latin1')).not.toContain('top secret');
+    const again = await SqliteStore.open(dir);
+    await expect(again.commit([{ key: 'k1', value: enc('1') }, { key: 'k2', value: enc('2') }])).resolves.toBeUndefined();
+    // A failing commit (not a Uint8Array) changes nothing.
+    await expect(again.commit([{ key: 'k3', value: enc('3') }, { key: 'k1', value: 42 as unknown as Uint8Array }])).rejects.toThrow();
+    expect(await again.get('k3')).toBeUndefined();
+    expect(await again.list('k')).toEqual(['k1', 'k2']);
+    const s2 = await EncryptedStore.open(again, 'pw', kdf);
+    expect(new TextDecoder().decode(await s2.get('msg/c/1'))).toBe('top secret text');
+    await s2.close();
+  });
+
+  it('imports a FileStore profile from the same directory once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enclave-sq-'));
+    dirs.push(dir);
+    const fs1 = await FileStore.open(dir);
+    const s = await EncryptedStore.open(fs1, 'pw', kdf);
+    await s.put('profile', enc('me'));
+    await s.close();
+    const st = await SqliteStore.open(dir);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.rec'))).toEqual([]);
+    const s2 = await EncryptedStore.open(st, 'pw', kdf);
+    expect(new TextDecoder().decode(await s2.get('profile'))).toBe('me');
+    await s2.close();
   });
 });

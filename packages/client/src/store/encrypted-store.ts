@@ -6,6 +6,15 @@
  * HMAC of the logical key, grouped by an HMAC of its folder (everything before the last '/'), and
  * the logical key travels inside the ciphertext. Must never write a plaintext byte or name to the
  * backend, nor keep the password.
+ *
+ * Writes are write-behind with group commit: put/delete change an in-memory overlay that reads see
+ * at once, and `flush()` seals the overlay's latest values and hands them to the backend as one
+ * atomic `commit` (one fsync for many records). A flush is scheduled after every write, so nothing
+ * waits long; callers that need durability before an effect outside the device (sending a frame
+ * or acknowledgement, publishing keys, returning a new profile) await `flush()` first. `atomic(fn)`
+ * marks a unit of changes (one received message: ratchet step, decrypted message, cursor) that a
+ * flush never splits: a flush waits for running units to finish, and new units wait for the flush's
+ * snapshot. Code inside `atomic` must never await `flush()` (it would wait for itself).
  */
 import { scryptAsync } from '@noble/hashes/scrypt.js';
 import { hmac } from '@noble/hashes/hmac.js';
@@ -13,7 +22,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { fromBase64Url, toBase64Url, utf8Decode, utf8Encode } from '@enclave/protocol';
 import { EnclaveError, enclaveError } from '../errors.js';
-import type { LocalStore } from './local-store.js';
+import { commitTo, type LocalStore, type StoreOp } from './local-store.js';
 
 export const META_KEY = 'meta';
 const CHECK_TEXT = 'enclave-local-store-v1';
@@ -43,6 +52,17 @@ function buf(b: Uint8Array): Uint8Array<ArrayBuffer> {
 }
 
 export class EncryptedStore implements LocalStore {
+  /** Logical key → latest plaintext value (null = deleted), not yet handed to a flush. */
+  private overlay = new Map<string, Uint8Array | null>();
+  /** The snapshot a running flush is committing (read after the overlay). */
+  private committing?: Map<string, Uint8Array | null>;
+  private flushTail: Promise<void> = Promise.resolve();
+  private queuedFlush?: Promise<void>;
+  private flushTimer?: ReturnType<typeof setTimeout>;
+  private active = 0;
+  private idle?: { promise: Promise<void>; resolve: () => void };
+  private gate?: { promise: Promise<void>; resolve: () => void };
+
   private constructor(
     private readonly backend: LocalStore,
     private readonly aes: CryptoKey,
@@ -142,24 +162,27 @@ export class EncryptedStore implements LocalStore {
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
+    const pending = this.overlay.has(key) ? this.overlay.get(key) : this.committing?.get(key);
+    if (pending !== undefined) return pending === null ? undefined : Uint8Array.from(pending);
     const rec = await this.readRecord(this.physical(key));
     return rec && rec.key === key ? rec.value : undefined;
   }
 
   async put(key: string, value: Uint8Array): Promise<void> {
-    const name = utf8Encode(key);
-    if (name.length > 0xffff) throw new EnclaveError('bad_request', 'Local record key too long.');
-    const pt = new Uint8Array(2 + name.length + value.length);
-    pt[0] = name.length >> 8;
-    pt[1] = name.length & 0xff;
-    pt.set(name, 2);
-    pt.set(value, 2 + name.length);
-    const physical = this.physical(key);
-    await this.backend.put(physical, await this.seal(physical, pt));
+    if (utf8Encode(key).length > 0xffff) throw new EnclaveError('bad_request', 'Local record key too long.');
+    this.write(key, Uint8Array.from(value));
   }
 
   async delete(key: string): Promise<void> {
-    await this.backend.delete(this.physical(key));
+    this.write(key, null);
+  }
+
+  private write(key: string, value: Uint8Array | null): void {
+    this.overlay.set(key, value);
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.flush().catch(() => undefined);
+    }, 0);
   }
 
   /**
@@ -168,12 +191,87 @@ export class EncryptedStore implements LocalStore {
    */
   async list(prefix: string): Promise<string[]> {
     const folder = this.folderOf(prefix);
-    const out: string[] = [];
+    const keys = new Set<string>();
     for (const physical of await this.backend.list(`r.${this.bucket(folder)}.`)) {
       const rec = await this.readRecord(physical);
-      if (rec && rec.key.startsWith(prefix) && this.folderOf(rec.key) === folder) out.push(rec.key);
+      if (rec && rec.key.startsWith(prefix) && this.folderOf(rec.key) === folder) keys.add(rec.key);
     }
-    return out.sort();
+    for (const layer of [this.committing, this.overlay]) {
+      for (const [key, value] of layer ?? []) {
+        if (!key.startsWith(prefix) || this.folderOf(key) !== folder) continue;
+        if (value === null) keys.delete(key);
+        else keys.add(key);
+      }
+    }
+    return [...keys].sort();
+  }
+
+  /** Runs `fn` as one unit of changes: a flush commits all of it or none of it. */
+  async atomic<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.gate) await this.gate.promise;
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      if (--this.active === 0) this.idle?.resolve();
+    }
+  }
+
+  /**
+   * Makes every write made so far durable. Calls arriving while a flush runs share the next one;
+   * a failed commit keeps its changes pending (the next flush retries them) and rejects.
+   */
+  flush(): Promise<void> {
+    if (this.queuedFlush) return this.queuedFlush;
+    const run = this.flushTail.then(() => {
+      this.queuedFlush = undefined;
+      return this.commitPending();
+    });
+    this.queuedFlush = run;
+    this.flushTail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commitPending(): Promise<void> {
+    if (this.overlay.size === 0) return;
+    if (this.active > 0) {
+      let resolveGate!: () => void;
+      this.gate = { promise: new Promise<void>((r) => (resolveGate = r)), resolve: () => resolveGate() };
+      let resolveIdle!: () => void;
+      this.idle = { promise: new Promise<void>((r) => (resolveIdle = r)), resolve: () => resolveIdle() };
+      await this.idle.promise;
+      this.idle = undefined;
+    }
+    const snapshot = this.overlay;
+    this.overlay = new Map();
+    this.committing = snapshot;
+    const gate = this.gate;
+    this.gate = undefined;
+    gate?.resolve();
+    try {
+      const ops: StoreOp[] = [];
+      for (const [key, value] of snapshot) {
+        const physical = this.physical(key);
+        ops.push(value === null ? { key: physical, value: null } : { key: physical, value: await this.seal(physical, this.recordBytes(key, value)) });
+      }
+      await commitTo(this.backend, ops);
+    } catch (err) {
+      // Keep the changes pending under anything written since (newer values win).
+      for (const [key, value] of snapshot) if (!this.overlay.has(key)) this.overlay.set(key, value);
+      throw err;
+    } finally {
+      this.committing = undefined;
+    }
+  }
+
+  private recordBytes(key: string, value: Uint8Array): Uint8Array {
+    const name = utf8Encode(key);
+    const pt = new Uint8Array(2 + name.length + value.length);
+    pt[0] = name.length >> 8;
+    pt[1] = name.length & 0xff;
+    pt.set(name, 2);
+    pt.set(value, 2 + name.length);
+    return pt;
   }
 
   /**
@@ -183,6 +281,7 @@ export class EncryptedStore implements LocalStore {
    * crash before the switch leaves the old store intact, after it the new one.
    */
   async rekey(password: string, kdf: KdfParams = DEFAULT_KDF): Promise<EncryptedStore> {
+    await this.flush();
     const salt = globalThis.crypto.getRandomValues(new Uint8Array(16));
     const next = await EncryptedStore.derive(this.backend, password, salt, kdf);
     const old = await this.backend.list('r.');
@@ -193,6 +292,7 @@ export class EncryptedStore implements LocalStore {
       await next.put(rec.key, rec.value);
       written.add(next.physical(rec.key));
     }
+    await next.flush();
     const check = await next.seal(META_KEY, utf8Encode(CHECK_TEXT));
     const meta: Meta = { v: VERSION, kdf: 'scrypt', ...kdf, salt: toBase64Url(salt), check: toBase64Url(check) };
     await this.backend.put(META_KEY, utf8Encode(JSON.stringify(meta)));
@@ -203,10 +303,17 @@ export class EncryptedStore implements LocalStore {
 
   /** Removes every record, the metadata included: the next open creates a new store. */
   async clear(): Promise<void> {
+    this.overlay.clear();
+    await this.flushTail;
+    this.overlay.clear();
     await this.backend.clear();
   }
 
+  /** Flushes what is pending, then releases the backend. */
   async close(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    await this.flush();
     this.nameKey.fill(0);
     await this.backend.close?.();
   }
