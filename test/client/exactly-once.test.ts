@@ -1,0 +1,86 @@
+// Exactly-once hand-over across a crash: a receiver with beforeAck (what the retention bot uses)
+// decrypts a DM — the Double Ratchet's message key is used up — and stops before its beforeAck step
+// finished. The ratchet step and the decrypted message are one atomic unit of the store, so the
+// restarted client hands the same message over from its kept copy (the redelivered ciphertext can no
+// longer be decrypted), exactly once, and acknowledges it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EnclaveClient, type Message } from '../../packages/client/src/index.js';
+import { SqliteStore, nodePlatform } from '../../packages/client/src/node/index.js';
+import { createNetwork, startTestServer, type TestServer } from '../helpers/harness.js';
+import { GOOD_PASSWORD } from '../helpers/members.js';
+import { kdf, sdkMember, until } from '../helpers/sdk.js';
+
+let t: TestServer;
+let networkId: string;
+const dirs: string[] = [];
+const open: EnclaveClient[] = [];
+
+beforeAll(async () => {
+  t = await startTestServer();
+  ({ networkId } = await createNetwork(t.client, 'Exactly Once'));
+});
+afterAll(async () => {
+  for (const c of open) await c.close().catch(() => undefined);
+  await t?.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function reopen(dir: string, beforeAck: (m: Message) => Promise<void>): Promise<{ client: EnclaveClient; errors: string[] }> {
+  const client = await EnclaveClient.open({ store: await SqliteStore.open(dir), password: GOOD_PASSWORD, kdf, platform: nodePlatform(), keepMessages: false, beforeAck });
+  const errors: string[] = [];
+  client.on('error', (e) => errors.push(e.code));
+  return { client, errors };
+}
+
+describe('exactly-once hand-over with beforeAck', () => {
+  it('hands a message decrypted before a stop over again from the kept copy, once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enclave-once-'));
+    dirs.push(dir);
+    const alice = await sdkMember(t, networkId, 'alice');
+    open.push(alice.client);
+    const bob = await sdkMember(t, networkId, 'bob', { store: await SqliteStore.open(dir), connect: false });
+    await bob.client.close();
+
+    // First run: beforeAck never finishes (the archive write did not happen before the stop).
+    const started: string[] = [];
+    const first = await reopen(dir, async (m) => {
+      started.push(m.text ?? '');
+      await new Promise(() => undefined);
+    });
+    await first.client.connect();
+    const dm = await alice.client.openDm(bob.email);
+    await alice.client.sendText(dm.id, 'once-only 7f3a');
+    await until(() => started.length === 1, 10_000, 'the first hand-over');
+    await first.client.close(); // the unit (ratchet step + kept message) is durable; nothing was acknowledged
+
+    // Second run: the server redelivers the unacknowledged ciphertext; the client hands over its kept copy.
+    const handed: Message[] = [];
+    const second = await reopen(dir, async (m) => {
+      handed.push(m);
+    });
+    await second.client.connect();
+    await until(() => handed.length >= 1, 10_000, 'the hand-over after the restart');
+    await second.client.idle();
+    expect(handed.map((m) => m.text)).toEqual(['once-only 7f3a']);
+    expect(handed[0]).toMatchObject({ conv: dm.id, sender: { userId: alice.client.userId } });
+    expect(second.errors).toEqual([]);
+    await new Promise((r) => setTimeout(r, 300));
+    await second.client.close();
+
+    // Third run: acknowledged and forgotten — nothing is handed over again.
+    const again: Message[] = [];
+    const third = await reopen(dir, async (m) => {
+      again.push(m);
+    });
+    await third.client.connect();
+    await alice.client.sendText(dm.id, 'after the restart');
+    await until(() => again.length >= 1, 10_000, 'the next message');
+    await third.client.idle();
+    expect(again.map((m) => m.text)).toEqual(['after the restart']);
+    expect(third.errors).toEqual([]);
+    await third.client.close();
+  });
+});
