@@ -28,6 +28,8 @@ export interface TestServerOptions {
   now?: () => number;
   env?: Record<string, string>;
   region?: string;
+  /** Logger options (e.g. `{ level: 'info', stream }` to read the log); none by default. */
+  logger?: boolean | Record<string, unknown>;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -45,7 +47,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       ...options.env,
     },
   );
-  const server = await createServer(config, { logger: false, ...(options.now ? { now: options.now } : {}) });
+  const server = await createServer(config, { logger: options.logger ?? false, ...(options.now ? { now: options.now } : {}) });
   const url = await server.listen();
   const region = config.region;
   const clientWith = (creds: { accessKeyId: string; secretAccessKey: string }, r = region) =>

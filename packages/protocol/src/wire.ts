@@ -243,6 +243,21 @@ export const RetentionBotLoginRequest = z.object({
   device: z.union([z.object({ deviceId: id, timestamp: z.number(), signature: b64 }), NewDevice]),
 });
 
+/**
+ * GET /v1/invites/{code}: what the registration page shows for an invite code (no sign-in; the code
+ * is the secret). The password rules are the ones registration checks; expiresAt is epoch ms.
+ */
+export const InviteInfo = z.object({
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  networkName: z.string(),
+  passwordRequirements: z.object({ minLength: z.number(), lowercase: z.number(), uppercase: z.number(), numbers: z.number(), symbols: z.number() }),
+  showMasterRecoveryKey: z.boolean(),
+  expiresAt: z.number(),
+});
+export type InviteInfo = z.infer<typeof InviteInfo>;
+
 export const PasswordResetRequest = z.object({ email: z.string().min(3).max(254), networkId: z.string().optional() });
 export const PasswordResetComplete = z.object({ token: z.string().min(16).max(200), password: z.string().min(1).max(1024), device: NewDevice });
 

@@ -27,7 +27,7 @@ import { openStore, type Store } from './store/db.js';
 import { openBlobStore, type BlobStore } from './blobs/index.js';
 import { openBus, type Bus } from './bus/index.js';
 import { registerMessaging, type Messaging } from './messaging/index.js';
-import { OutboxMailer, type Mailer } from './messaging/mailer.js';
+import { openMailer, type Mailer } from './messaging/mailer.js';
 
 export interface EnclaveServer {
   app: FastifyInstance;
@@ -164,7 +164,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   await registerConsole(app);
   const bus = await openBus(config.bus, { onError: (err, subject) => app.log.error({ err, subject }, 'bus handler failed') });
   const blobs = openBlobStore(config.blobs);
-  const mailer = new OutboxMailer(config.outboxDir);
+  const mailer = openMailer(config); // SMTP (ENCLAVE_SMTP_URL) or the outbox directory
   let baseUrl = `http://${config.host}:${config.port}`;
   const messaging = await registerMessaging(app, { store, bus, blobs, mailer, now, publicUrl: () => config.publicUrl ?? baseUrl });
   await bus.flush(); // every node's subscriptions are in place before this one serves

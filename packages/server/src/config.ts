@@ -23,8 +23,12 @@ export interface ServerConfig {
   bus: { kind: 'memory' } | { kind: 'nats'; servers: string; namespace: string };
   /** The base URL members use, for links in emails (defaults to the listening address). */
   publicUrl: string | undefined;
-  /** Outgoing email written as .eml files here (the embedded default). */
+  /** Outgoing email written as .eml files here (the embedded default, when no SMTP server is set). */
   outboxDir: string;
+  /** Outgoing email: through this SMTP server when set (ENCLAVE_SMTP_URL), else to outboxDir. */
+  smtp: SmtpSettings | undefined;
+  /** The From header of outgoing email (ENCLAVE_MAIL_FROM). */
+  mailFrom: string;
   audit: {
     intervalMinutes: number;
     target: { kind: 'dir'; dir: string } | { kind: 's3'; bucket: string; prefix: string | undefined; endpoint: string | undefined; region: string | undefined };
@@ -32,6 +36,73 @@ export interface ServerConfig {
 }
 
 export class ConfigError extends Error {}
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  /** smtps:// (TLS from the first byte); smtp:// upgrades with STARTTLS when the server offers it. */
+  secure: boolean;
+  user: string | undefined;
+  password: string | undefined;
+  /** The URL with the password masked, for messages and logs. */
+  display: string;
+}
+
+const SMTP_URL_FORMAT = 'expected smtp://[user:password@]host[:port] or smtps://[user:password@]host[:port]';
+
+/**
+ * Parses ENCLAVE_SMTP_URL. A message about a bad URL never repeats the password: a URL that cannot
+ * be parsed is not echoed at all, one that can is shown with the password masked.
+ */
+export function parseSmtpUrl(raw: string): SmtpSettings {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new ConfigError(`invalid ENCLAVE_SMTP_URL: not a valid URL (check the port, and percent-encode special characters of the password); ${SMTP_URL_FORMAT}`);
+  }
+  const credentials = url.username || url.password ? `${url.username}${url.password ? ':***' : ''}@` : '';
+  const display = `${url.protocol}//${credentials}${url.host}${url.pathname === '/' ? '' : url.pathname}${url.search}${url.hash}`;
+  const bad = (why: string) => new ConfigError(`invalid ENCLAVE_SMTP_URL "${display}": ${why}; ${SMTP_URL_FORMAT}`);
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw bad(`the scheme is ${url.protocol.replace(/:$/, '')}`);
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (!host) throw bad('no host');
+  if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '') throw bad('no path, query or fragment is allowed');
+  let user: string | undefined;
+  let password: string | undefined;
+  try {
+    user = url.username ? decodeURIComponent(url.username) : undefined;
+    password = url.password ? decodeURIComponent(url.password) : undefined;
+  } catch {
+    throw bad('the user name or password is not correctly percent-encoded');
+  }
+  if (password !== undefined && user === undefined) throw bad('a password needs a user name');
+  if (user !== undefined && password === undefined) throw bad('a user name needs a password (user:password@host)');
+  const secure = url.protocol === 'smtps:';
+  const port = url.port ? Number(url.port) : secure ? 465 : 25;
+  if (port < 1) throw bad('the port must be from 1 to 65535');
+  return { host, port, secure, user, password, display };
+}
+
+const MAIL_ADDRESS_RE = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** Validates ENCLAVE_MAIL_FROM: `address@domain` or `Display Name <address@domain>`, one line. */
+export function parseMailFrom(raw: string): string {
+  const v = raw.trim();
+  const bad = () => new ConfigError(`invalid ENCLAVE_MAIL_FROM "${v.replace(/[\r\n]/g, ' ')}": expected an email address, optionally with a display name, such as Enclave <no-reply@example.com>`);
+  if (/[\r\n]/.test(v) || v.length > 320) throw bad();
+  const named = /^([^<>"]*|"[^"]*")\s*<([^<>\s]+)>$/.exec(v);
+  const address = named ? named[2]! : v;
+  if (!MAIL_ADDRESS_RE.test(address)) throw bad();
+  return v;
+}
+
+/** The default sender: no-reply at the public URL's host when that is a DNS name, else at localhost. */
+export function defaultMailFrom(publicUrl: string | undefined): string {
+  const host = publicUrl ? new URL(publicUrl).hostname : '';
+  const dnsName = /^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(host) && !/^[0-9.]+$/.test(host);
+  return `Enclave <no-reply@${dnsName ? host.toLowerCase() : 'localhost'}>`;
+}
 
 export interface ConfigInput {
   host?: string | undefined;
@@ -108,8 +179,12 @@ export function loadConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = process.
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(namespace)) throw new ConfigError(`invalid ENCLAVE_BUS_NAMESPACE "${namespace}": 1-64 characters of A-Z, a-z, 0-9, _ and -`);
   const bus: ServerConfig['bus'] = natsUrl ? { kind: 'nats', servers: natsUrl, namespace } : { kind: 'memory' };
   const publicUrl = env.ENCLAVE_PUBLIC_URL ? env.ENCLAVE_PUBLIC_URL.replace(/\/+$/, '') : undefined;
-  if (publicUrl !== undefined && !/^https?:\/\//.test(publicUrl)) throw new ConfigError(`invalid ENCLAVE_PUBLIC_URL "${publicUrl}": an http(s) URL`);
+  if (publicUrl !== undefined && (!/^https?:\/\//.test(publicUrl) || !URL.canParse(publicUrl))) throw new ConfigError(`invalid ENCLAVE_PUBLIC_URL "${publicUrl}": an http(s) URL`);
+  const smtp = env.ENCLAVE_SMTP_URL ? parseSmtpUrl(env.ENCLAVE_SMTP_URL) : undefined;
+  const mailFrom = env.ENCLAVE_MAIL_FROM ? parseMailFrom(env.ENCLAVE_MAIL_FROM) : defaultMailFrom(publicUrl);
   return {
+    smtp,
+    mailFrom,
     blobs,
     bus,
     publicUrl,

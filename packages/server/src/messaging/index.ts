@@ -1,6 +1,6 @@
 // The messaging plane as one Fastify plugin: REST routes, the WebSocket endpoint, the delivery hub,
-// and the jobs that delete expired and burned messages and unreferenced files. Announces admin
-// changes to every node's hub. Never sees plaintext.
+// the jobs that delete expired and burned messages and unreferenced files, and the delivery of
+// queued mail (invitations). Announces admin changes to every node's hub. Never sees plaintext.
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import { MAX_FRAME_BYTES } from '@enclave/protocol';
@@ -12,6 +12,7 @@ import type { MembershipChange } from './conversations.js';
 import { collectFiles } from './files.js';
 import { Hub } from './hub.js';
 import type { Mailer } from './mailer.js';
+import { MailQueue } from './mailQueue.js';
 import { collectExpired } from './messages.js';
 import { registerMessagingRoutes } from './routes.js';
 import { registerSocketRoute } from './socket.js';
@@ -37,6 +38,8 @@ export interface Messaging {
   accountChanged(networkId: string, userId: number): Promise<void>;
   /** Runs the expiry and file collection once (the jobs also run on a timer). */
   runJobs(options?: { files?: boolean }): Promise<void>;
+  /** The mail queue (delivered on the same timer, independently of the other jobs). */
+  mail: MailQueue;
   close(): Promise<void>;
 }
 
@@ -63,6 +66,7 @@ export async function registerMessaging(app: FastifyInstance, o: MessagingOption
   };
 
   registerMessagingRoutes(app, { db, blobs: o.blobs, hub, writes, accounts: accountDeps, now: o.now, membersChanged });
+  const mail = new MailQueue({ db, dialect: o.store.dialect, mailer: o.mailer, now: o.now, publicUrl: o.publicUrl, log: app.log });
   registerSocketRoute(app, { db, hub, writes, now: o.now, log: app.log });
 
   let ticks = 0;
@@ -73,6 +77,8 @@ export async function registerMessaging(app: FastifyInstance, o: MessagingOption
     if (options.files ?? true) await collectFiles(db, o.blobs, o.now());
   };
   const timer = setInterval(() => {
+    // Mail has its own run: a slow SMTP server never holds up message expiry.
+    mail.kick();
     if (running) return;
     ticks++;
     running = runJobs({ files: ticks % 60 === 0 })
@@ -84,12 +90,18 @@ export async function registerMessaging(app: FastifyInstance, o: MessagingOption
   return {
     hub,
     writes,
-    adminChanged: (networkId) => o.bus.publish(`admin.${networkId}`, {}),
+    adminChanged: (networkId) => {
+      // An admin change may have queued invitations: deliver them now rather than at the next tick.
+      mail.kick();
+      return o.bus.publish(`admin.${networkId}`, {});
+    },
     accountChanged,
     runJobs,
+    mail,
     async close() {
       clearInterval(timer);
       await running;
+      await mail.close();
       await writes.idle();
       await hub.stop();
     },

@@ -4,11 +4,19 @@ import type { Policy } from '@enclave/protocol';
 
 export type PasswordRequirements = Policy['passwordRequirements'];
 
+/** Every password has at least this many characters, whatever the group asks. */
+export const MIN_PASSWORD_LENGTH = 8;
+
+/** The rules as they are checked (the minimum length is never below MIN_PASSWORD_LENGTH): what a registration page shows. */
+export function effectivePasswordRequirements(rules: PasswordRequirements): PasswordRequirements {
+  return { ...rules, minLength: Math.max(MIN_PASSWORD_LENGTH, rules.minLength) };
+}
+
 export function passwordViolations(password: string, rules: PasswordRequirements): { field: 'password'; reason: string }[] {
   const out: { field: 'password'; reason: string }[] = [];
   const count = (re: RegExp) => (password.match(re) ?? []).length;
   const chars = [...password].length;
-  const min = Math.max(8, rules.minLength);
+  const min = effectivePasswordRequirements(rules).minLength;
   if (chars < min) out.push({ field: 'password', reason: `Use at least ${min} characters (you have ${chars}).` });
   if (count(/\p{Ll}/gu) < rules.lowercase) out.push({ field: 'password', reason: `Use at least ${rules.lowercase} lowercase letter${rules.lowercase === 1 ? '' : 's'}.` });
   if (count(/\p{Lu}/gu) < rules.uppercase) out.push({ field: 'password', reason: `Use at least ${rules.uppercase} uppercase letter${rules.uppercase === 1 ? '' : 's'}.` });

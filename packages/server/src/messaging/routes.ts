@@ -23,6 +23,7 @@ import {
   UpdateConversationRequest,
 } from '@enclave/protocol';
 import { normalizeEmail, STATUS_ACTIVE } from '../admin/domain/users.js';
+import { SignInThrottle } from '../auth/sessions.js';
 import type { BlobStore } from '../blobs/index.js';
 import type { Database } from '../store/schema.js';
 import * as accounts from './accounts.js';
@@ -31,6 +32,7 @@ import { activeDevices, addOneTimePrekeys, claimBundles, listDevices, revokeDevi
 import { badRequestFrom, fail, MessagingError } from './errors.js';
 import * as files from './files.js';
 import type { Hub } from './hub.js';
+import { inviteInfo } from './invitations.js';
 import { authenticateMember, bearer, endSession, type Member } from './memberAuth.js';
 import * as messages from './messages.js';
 import { policyFor } from './policy.js';
@@ -79,6 +81,9 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
     return m;
   };
   const json = (reply: FastifyReply, status: number, body: unknown) => reply.status(status).header('content-type', 'application/json').send(JSON.stringify(body));
+  // Guessing invite codes: after 5 unknown codes from one address in 15 minutes, that address is
+  // refused for a while (the console sign-in's throttle, in memory per node).
+  const inviteThrottle = new SignInThrottle();
 
   app.register(async (scope) => {
     scope.setErrorHandler((error, request, reply) => {
@@ -92,6 +97,22 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
 
     // Accounts
     scope.post('/v1/accounts/register', async (req, reply) => json(reply, 201, await accounts.register(d.accounts, parse(RegisterRequest, req.body))));
+    scope.get<{ Params: { code: string }; Querystring: { email?: string } }>('/v1/invites/:code', async (req, reply) => {
+      const key = [SignInThrottle.ipKey(req.ip)];
+      const now = d.now();
+      const wait = inviteThrottle.retryAfterMs(key, now);
+      if (wait > 0) {
+        const minutes = Math.max(1, Math.ceil(wait / 60_000));
+        throw fail('rate_limited', `Too many unknown invite codes from this address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+      }
+      try {
+        const info = await inviteInfo(db, req.params.code, typeof req.query.email === 'string' ? req.query.email : undefined, now);
+        return json(reply.header('cache-control', 'no-store'), 200, info);
+      } catch (err) {
+        if (err instanceof MessagingError && err.code === 'invite_invalid') inviteThrottle.recordFailure(key, now);
+        throw err;
+      }
+    });
     scope.post('/v1/accounts/login', async (req, reply) => json(reply, 200, await accounts.login(d.accounts, parse(LoginRequest, req.body))));
     scope.post('/v1/accounts/logout', async (req, reply) => {
       const m = await member(req, { allowPending: true });

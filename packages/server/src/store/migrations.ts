@@ -463,11 +463,41 @@ const m0004: Migration = {
   },
 };
 
+// Outgoing mail (issue 6): a durable queue, so an invitation acknowledged by BatchCreateUser or
+// BatchReinviteUser is delivered even when the SMTP server is down at the time. A row is claimed
+// with a lease (lease_owner, lease_until) by one node at a time; attempts back off exponentially.
+// Registration pages look invitations up by their code (users_invite_code).
+const m0005: Migration = {
+  async up(db) {
+    await db.schema
+      .createTable('mail_queue')
+      .addColumn('mail_id', 'text', (c) => c.primaryKey())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('recipient', 'text', (c) => c.notNull())
+      .addColumn('network_id', 'text', (c) => c.references('networks.network_id').onDelete('cascade'))
+      .addColumn('user_id', 'bigint')
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+      .addColumn('lease_owner', 'text')
+      .addColumn('lease_until', 'bigint')
+      .addColumn('last_error', 'text')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('finished_at', 'bigint')
+      .execute();
+    await db.schema.createIndex('mail_queue_due').on('mail_queue').columns(['state', 'next_attempt_at']).execute();
+    await db.schema.createIndex('mail_queue_user').on('mail_queue').columns(['network_id', 'user_id']).execute();
+    await db.schema.createIndex('users_invite_code').on('users').columns(['invite_code']).execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '0001_control_plane': m0001,
   '0002_iam_audit_sessions': m0002,
   '0003_messaging': m0003,
   '0004_network_policies': m0004,
+  '0005_mail_queue': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -393,6 +393,27 @@ export interface FileRefsTable {
   seq: number;
 }
 
+/** Outgoing mail waiting for (or done with) delivery; see messaging/mailQueue.ts. */
+export interface MailQueueTable {
+  mail_id: string;
+  /** 'invitation' (rendered from the user's row when it is sent). */
+  kind: string;
+  recipient: string;
+  network_id: string | null;
+  user_id: number | null;
+  /** JSON; kind-specific. */
+  payload: string;
+  /** 'pending', 'sent', 'dropped' (no longer needed) or 'failed' (given up). */
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   principals: PrincipalsTable;
@@ -432,5 +453,6 @@ export interface Database {
   audit_events: AuditEventsTable;
   audit_deliveries: AuditDeliveriesTable;
   audit_log_files: AuditLogFilesTable;
+  mail_queue: MailQueueTable;
   migrations_marker?: { id: Generated<number> };
 }

@@ -28,12 +28,14 @@ import {
   type UserRow,
 } from '../domain/users.js';
 import { defineOperation } from '../operation.js';
+import { enqueueInvitations } from '../../messaging/mailQueue.js';
 import type { UserPhoneExtension } from '../../model/extensions.js';
 
 /**
  * Invites up to 50 users: each starts PENDING with an invite code. Set-based: one query for taken
  * usernames (users and bots), one for the groups, one UPDATE for a block of user IDs, one multi-row
  * INSERT. Items that cannot be created are reported in `failed` (userId '0': no ID was assigned).
+ * Each new user's invitation email is queued in the same transaction (messaging/mailQueue.ts).
  */
 export default defineOperation('BatchCreateUser', async (ctx, input) => {
   checkBatchSize('users', input.users, 'user');
@@ -105,6 +107,7 @@ export default defineOperation('BatchCreateUser', async (ctx, input) => {
       };
     });
     await ctx.db.insertInto('users').values(rows).execute();
+    await enqueueInvitations(ctx.db, rows.map((r) => ({ networkId, userId: r.user_id, email: r.username })), ctx.now, { newUsers: true });
     for (const r of rows) successful.push(toUser(r, ctx.now));
   }
   return batchResult(successful, failed);

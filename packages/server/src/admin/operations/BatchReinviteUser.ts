@@ -2,11 +2,14 @@ import type { BatchUserErrorResponseItem, BatchUserSuccessResponseItem } from '.
 import { requireNetwork, trialActive } from '../domain/networks.js';
 import { batchResult, checkBatchSize, distinct, newInvite, REASON_TRIAL_LIMIT, STATUS_PENDING, trialSeatsLeft, usersByIds } from '../domain/users.js';
 import { defineOperation } from '../operation.js';
+import { enqueueInvitations } from '../../messaging/mailQueue.js';
 
 /**
  * Re-sends invitations: every PENDING user named gets a new invite code that expires after the
- * default seven days. Active users cannot be reinvited. A user who had rejected the invitation is
- * pending again afterwards, so in a premium free trial that is full it cannot be reinvited.
+ * default seven days, and a new invitation email queued in this transaction (the old code stops
+ * working at once; an invitation with the old code still waiting is not sent). Active users cannot
+ * be reinvited. A user who had rejected the invitation is pending again afterwards, so in a premium
+ * free trial that is full it cannot be reinvited.
  */
 export default defineOperation('BatchReinviteUser', async (ctx, input) => {
   checkBatchSize('userIds', input.userIds, 'user');
@@ -17,6 +20,7 @@ export default defineOperation('BatchReinviteUser', async (ctx, input) => {
   let room = trialActive(network, ctx.now) && [...found.values()].some((u) => u.rejected === 1) ? await trialSeatsLeft(ctx, networkId) : Infinity;
   const successful: BatchUserSuccessResponseItem[] = [];
   const failed: BatchUserErrorResponseItem[] = [];
+  const mail: { networkId: string; userId: number; email: string }[] = [];
   for (const id of ids) {
     const user = found.get(id);
     if (!user) {
@@ -42,6 +46,8 @@ export default defineOperation('BatchReinviteUser', async (ctx, input) => {
       .where('user_id', '=', user.user_id)
       .execute();
     successful.push({ userId: id });
+    mail.push({ networkId, userId: user.user_id, email: user.username });
   }
+  await enqueueInvitations(ctx.db, mail, ctx.now);
   return batchResult(successful, failed);
 });
