@@ -18,6 +18,7 @@ import { handlers } from './admin/operations/index.js';
 import { SecretBox } from './auth/secretBox.js';
 import { registerSessionRoutes } from './auth/sessionRoutes.js';
 import { registerConsole } from './web/console.js';
+import { registerApp } from './web/app.js';
 import { authenticateSession, CSRF_HEADER } from './auth/sessions.js';
 import { verifySigV4 } from './auth/sigv4.js';
 import { Authorizer, ensureManagedPolicies } from './iam/authorize.js';
@@ -162,6 +163,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   const audit = new AuditWriter(store.db, { onError: (err, dropped) => app.log.error({ err, dropped }, 'could not write audit records; retrying') });
   await registerSessionRoutes(app, { store, secrets, authorizer, now, audit: (e) => audit.write(store.db, sessionRecord(config.region, e)) });
   await registerConsole(app);
+  await registerApp(app);
   const bus = await openBus(config.bus, { onError: (err, subject) => app.log.error({ err, subject }, 'bus handler failed') });
   const blobs = openBlobStore(config.blobs);
   const mailer = openMailer(config); // SMTP (ENCLAVE_SMTP_URL) or the outbox directory
