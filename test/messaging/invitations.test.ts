@@ -113,7 +113,7 @@ describe(`invitations by SMTP (${dialectName})`, () => {
     ]);
   });
 
-  it('an invitation is part of the transaction: a failed BatchCreateUser queues nothing, an idempotent replay queues nothing more', async () => {
+  it('items that fail queue nothing; an idempotent replay (same client token) queues nothing more', async () => {
     const before = (await queueRows(t)).length;
     const failed = await t.client.call<{ successful: unknown[]; failed: unknown[] }>('BatchCreateUser', { networkId: net, users: [{ username: 'not-an-email', securityGroupIds: [group] }] });
     expect(failed.successful).toEqual([]);
