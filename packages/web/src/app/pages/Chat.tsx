@@ -253,7 +253,7 @@ function PendingItem({ p, messenger }: { p: Outgoing; messenger: Messenger }) {
       {p.text ? <p className="text">{p.text}</p> : null}
       {p.file ? (
         <p className="file">
-          📎 {p.file.name} ({formatBytes(p.file.size)})
+          <span aria-hidden="true">📎</span> {p.file.name} ({formatBytes(p.file.size)})
           {p.state === 'sending' ? <progress max={p.file.size || 1} value={p.progress ?? 0} aria-label={t('chat.uploading', { name: p.file.name })} /> : null}
         </p>
       ) : null}
@@ -311,7 +311,7 @@ function FileBlock({ messenger, policy, m }: { messenger: Messenger; policy: Pol
   return (
     <div className="file">
       <p>
-        📎 <span className="file-name">{file.name}</span> <span className="muted">({formatBytes(file.size)})</span>
+        <span aria-hidden="true">📎</span> <span className="file-name">{file.name}</span> <span className="muted">({formatBytes(file.size)})</span>
       </p>
       <div className="actions">
         {canPreview && !preview ? <Button onClick={() => void showPreview()}>{t('file.preview')}</Button> : null}
