@@ -30,6 +30,17 @@ export const MAIL_RETRY_MAX_MS = 15 * 60_000;
 /** Rows done with (sent, dropped, failed) are deleted this long after. */
 export const MAIL_KEEP_MS = 7 * 24 * 60 * 60_000;
 const BATCH = 20;
+/** A row is sent only while at least this much of its lease is left (a send takes at most ~50 s: mailer.ts). */
+const LEASE_MARGIN_MS = 2 * 60_000;
+
+/**
+ * A failure of the SMTP server rather than of one message (connection refused or timed out, DNS,
+ * TLS, authentication): the other messages of the batch would fail the same way.
+ */
+function serverWide(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code !== undefined && ['ESOCKET', 'ECONNECTION', 'ETIMEDOUT', 'EDNS', 'ETLS', 'EAUTH', 'EPROXY', 'ECONNREFUSED'].includes(code);
+}
 
 /** The wait before attempt `attempts + 1` when `attempts` attempts failed. */
 export function retryDelay(attempts: number): number {
@@ -159,16 +170,26 @@ export class MailQueue {
     for (;;) {
       if (this.#closed) return handled;
       const rows = await this.claim(BATCH);
+      let unreachable: unknown;
       for (const row of rows) {
         try {
-          await this.#deliver(row);
+          if (unreachable !== undefined) {
+            // The server could not be reached a moment ago: the rest of the batch waits its turn too.
+            await this.#failed(row, unreachable);
+          } else if (this.o.now() > (row.lease_until ?? 0) - LEASE_MARGIN_MS) {
+            // Too little of the lease is left for a send: another node may claim it before this one
+            // finishes. Left alone, it is claimed again when the lease runs out.
+            continue;
+          } else {
+            unreachable = await this.#deliver(row);
+          }
         } catch (err) {
           // The row keeps its lease and is claimed again when it runs out.
           this.o.log.error({ err, mailId: row.mail_id }, 'mail delivery failed; it is retried when its lease runs out');
         }
       }
       handled += rows.length;
-      if (rows.length < BATCH) break;
+      if (rows.length < BATCH || unreachable !== undefined) break;
     }
     await this.#purge();
     return handled;
@@ -198,7 +219,8 @@ export class MailQueue {
       .execute();
   }
 
-  async #deliver(row: ClaimedRow): Promise<void> {
+  /** Sends one claimed row; resolves to the error when the SMTP server as a whole could not be used. */
+  async #deliver(row: ClaimedRow): Promise<unknown> {
     const { db, log } = this.o;
     // Done with: the lease ends; lease_owner stays as the node that handled the row.
     const mine = (now: number) =>
@@ -214,12 +236,12 @@ export class MailQueue {
         await mine(this.o.now()).set({ state: outcome.state, last_error: outcome.reason }).execute();
         if (outcome.state === 'failed') log.error({ mailId: row.mail_id, reason: outcome.reason }, `invitation not sent: ${outcome.reason}`);
         else log.debug({ mailId: row.mail_id, reason: outcome.reason }, `invitation not sent: ${outcome.reason}`);
-        return;
+        return undefined;
       }
       await this.o.mailer.send({ id: row.mail_id, to: outcome.to, subject: outcome.subject, text: outcome.text });
     } catch (err) {
       await this.#failed(row, err);
-      return;
+      return serverWide(err) ? err : undefined;
     }
     const done = await mine(this.o.now()).set({ state: 'sent', last_error: null }).executeTakeFirst();
     if (Number(done.numUpdatedRows) === 0) log.warn({ mailId: row.mail_id }, 'a mail was sent after its lease ran out: another node may send it again');
@@ -230,6 +252,7 @@ export class MailQueue {
     } else {
       log.debug({ mailId: row.mail_id, attempts: row.attempts }, 'invitation sent');
     }
+    return undefined;
   }
 
   async #failed(row: ClaimedRow, err: unknown): Promise<void> {
