@@ -215,3 +215,6 @@ export const en = {
 };
 
 export type Key = keyof typeof en;
+  'settings.deviceId': 'ID {id}',
+  'settings.approvalCreate': 'Approve a new device: create a code',
+  'settings.approvalCode': 'Enter this code on the new device before {time}:',

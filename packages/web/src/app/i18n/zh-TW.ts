@@ -242,3 +242,6 @@ export const zhTW: Record<Key, string> = {
   'settings.supportBody': '日誌只列出事件的 ID、數量和錯誤代碼，絕不包含訊息內容、檔案名稱、金鑰或密碼。請在管理員要求時提供。',
   'settings.exportLog': '匯出支援日誌',
 };
+  'settings.deviceId': 'ID {id}',
+  'settings.approvalCreate': '核准新裝置：建立代碼',
+  'settings.approvalCode': '請在 {time} 之前於新裝置上輸入此代碼：',

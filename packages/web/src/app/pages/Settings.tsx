@@ -53,6 +53,7 @@ export function SettingsView({ messenger }: { messenger: Messenger }) {
             .map((d) => (
               <li key={d.deviceId}>
                 <span className="who">{d.client}</span> <span className="muted small">({d.type})</span>{' '}
+                <span className="muted small device-id">{t('settings.deviceId', { id: d.deviceId.slice(0, 8) })}</span>{' '}
                 {d.deviceId === messenger.client.deviceId ? <span className="tag">{t('settings.thisDevice')}</span> : null}
                 {d.status === 'PENDING_APPROVAL' ? <span className="tag">{t('settings.pending')}</span> : null}
                 <span className="muted small"> · {t('settings.lastLogin', { time: d.lastLogin ? dateTime(d.lastLogin) : '—' })}</span>
@@ -64,6 +65,7 @@ export function SettingsView({ messenger }: { messenger: Messenger }) {
               </li>
             ))}
         </ul>
+        <ApprovalCode messenger={messenger} />
         {signingOut ? (
           <Dialog open title={t('settings.signOutDeviceTitle')} onClose={() => setSigningOut(undefined)}>
             <p>{t('settings.signOutDeviceBody', { name: signingOut.client })}</p>
@@ -106,6 +108,31 @@ export function SettingsView({ messenger }: { messenger: Messenger }) {
           {t('settings.exportLog')}
         </Button>
       </section>
+    </div>
+  );
+}
+
+/** A code that approves a new device of this account (account takeover protection), valid 10 minutes. */
+function ApprovalCode({ messenger }: { messenger: Messenger }) {
+  const { t, time } = useI18n();
+  const [code, setCode] = useState<{ code: string; expiresAt: number } | undefined>();
+  const [error, setError] = useState<Err | null>(null);
+  return (
+    <div className="approval-code">
+      <Button
+        onClick={() => {
+          setError(null);
+          messenger.client.createApprovalCode().then(setCode, (err: unknown) => setError(errorInfo(err)));
+        }}
+      >
+        {t('settings.approvalCreate')}
+      </Button>
+      {code ? (
+        <p role="status">
+          {t('settings.approvalCode', { time: time(code.expiresAt) })} <code className="approval">{code.code}</code>
+        </p>
+      ) : null}
+      <ErrorAlert error={error} />
     </div>
   );
 }
