@@ -3,6 +3,8 @@
  * records (cached in the store, refreshed from `GET /v1/conversations`), the device list to encrypt
  * to (`GET /v1/conversations/{id}/devices`, cached in memory and dropped on membership or device
  * changes), and member e-mail addresses for message senders. Read-only toward the server.
+ * Keeps each conversation's `crossBoundary` in step with its members: true while some member is
+ * outside the viewer's classification boundary (the server marks them `outsideBoundary`).
  */
 import { Conversation, ConversationDevices, type Member } from '@enclave/protocol';
 import type { Context } from './context.js';
@@ -12,21 +14,40 @@ import type { DeviceRef } from './sessions.js';
 
 const DEVICE_CACHE_MS = 60_000;
 
+/** Sets `crossBoundary` from the members (recomputed whenever the SDK learns of a membership change). */
+export function withBoundary(c: Conversation): Conversation {
+  c.crossBoundary = c.members.some((m) => m.outsideBoundary === true);
+  return c;
+}
+
 export class Directory {
   private devices = new Map<string, { at: number; list: DeviceRef[] }>();
   private convs = new Map<string, Conversation>();
   private emails = new Map<number, string>();
+  private members = new Map<number, Member>();
 
   constructor(private readonly ctx: Context) {}
 
   remember(c: Conversation): void {
+    withBoundary(c);
     this.convs.set(c.id, c);
-    for (const m of c.members) this.emails.set(m.userId, m.email);
+    for (const m of c.members) {
+      this.emails.set(m.userId, m.email);
+      this.members.set(m.userId, m);
+    }
     void this.ctx.store.putJson(`conv/${c.id}`, c).catch(() => undefined);
   }
 
   rememberMembers(members: Member[]): void {
-    for (const m of members) this.emails.set(m.userId, m.email);
+    for (const m of members) {
+      this.emails.set(m.userId, m.email);
+      this.members.set(m.userId, m);
+    }
+  }
+
+  /** A member as last seen in the directory or a conversation (network, external and boundary marks). */
+  memberOf(userId: number): Member | undefined {
+    return this.members.get(userId);
   }
 
   emailOf(userId: number): string | undefined {
@@ -44,6 +65,7 @@ export class Directory {
     if (!fresh) {
       const cached = this.convs.get(id) ?? (await this.ctx.store.getJson<Conversation>(`conv/${id}`));
       if (cached) {
+        withBoundary(cached);
         this.convs.set(id, cached);
         for (const m of cached.members) this.emails.set(m.userId, m.email);
         return cached;

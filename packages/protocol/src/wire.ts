@@ -34,6 +34,7 @@ export const ERROR_TEXTS = {
   invalid_credentials: 'Incorrect password',
   user_not_found: 'User not found',
   different_network: 'This user belongs to a different network.',
+  federation_not_allowed: "Federation between your network and this user's network is not allowed by the security groups.",
   email_verification_required: 'Email verification required',
   invite_invalid: 'The invite code is not valid for this email address.',
   invite_expired: 'The invite code has expired. Ask your administrator to resend the invitation.',
@@ -264,11 +265,23 @@ export const PasswordResetComplete = z.object({ token: z.string().min(16).max(20
 // ---------------------------------------------------------------------------------------------
 // Directory and conversations
 
+export const CLASSIFICATION_BOUNDARIES = ['GOVCLOUD', 'COMMERCIAL'] as const;
+export type ClassificationBoundary = (typeof CLASSIFICATION_BOUNDARIES)[number];
+
 export const Member = z.object({
   userId: z.number(),
   email: z.string(),
   firstName: z.string(),
   lastName: z.string(),
+  /** The member's network (federation: it may differ from the viewer's). */
+  networkId: z.string().optional(),
+  /** True when the member belongs to another network than the viewer (local federation). */
+  external: z.boolean().optional(),
+  /**
+   * True when the member is outside the viewer's classification boundary: the viewer's network is
+   * GOVCLOUD and the member's is COMMERCIAL (or a guest). Never set for COMMERCIAL viewers.
+   */
+  outsideBoundary: z.boolean().optional(),
 });
 export type Member = z.infer<typeof Member>;
 
@@ -284,6 +297,8 @@ export const Conversation = z.object({
   lastSeq: z.number(),
   createdAt: z.number(),
   createdBy: z.number(),
+  /** Some member is outside the viewer's classification boundary (the GovCloud U tag, banner, send confirmation). */
+  crossBoundary: z.boolean().optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 

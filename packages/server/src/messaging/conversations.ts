@@ -5,10 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { MAX_ROOM_MEMBERS, type Conversation, type ConversationKind, type SystemEvent } from '@enclave/protocol';
-import { STATUS_ACTIVE } from '../admin/domain/users.js';
 import type { Database } from '../store/schema.js';
 import { activeDevices } from './devices.js';
 import { fail } from './errors.js';
+import { resolveUsers } from './federation.js';
 import type { Member } from './memberAuth.js';
 import { isRetentionBot, retentionDevices } from './retention.js';
 
@@ -41,17 +41,25 @@ export async function appendSystem(db: Db, convId: string, member: Pick<Member, 
   return seq;
 }
 
-async function requireActiveUsers(db: Db, networkId: string, userIds: readonly number[]): Promise<void> {
-  if (userIds.length === 0) return;
-  const rows = await db.selectFrom('users').select(['user_id', 'status']).where('network_id', '=', networkId).where('user_id', 'in', [...userIds]).execute();
-  const active = new Set(rows.filter((r) => r.status === STATUS_ACTIVE).map((r) => r.user_id));
-  const missing = userIds.filter((u) => !active.has(u));
-  if (missing.length > 0) throw fail('user_not_found', `User not found: ${missing.join(', ')} (members must have registered).`, missing.map((u) => ({ field: 'members', reason: `user ${u} not found` })));
+/** Active devices of users given with their networks (members of a conversation may come from several). */
+export async function devicesOfUsers(db: Db, users: ReadonlyMap<number, string>): Promise<Awaited<ReturnType<typeof activeDevices>>> {
+  const byNetwork = new Map<string, number[]>();
+  for (const [userId, networkId] of users) byNetwork.set(networkId, [...(byNetwork.get(networkId) ?? []), userId]);
+  const out: Awaited<ReturnType<typeof activeDevices>> = [];
+  for (const [networkId, userIds] of byNetwork) out.push(...(await activeDevices(db, networkId, userIds)));
+  return out;
+}
+
+/** The retention bots' devices of every network with a member in the conversation (or that created it). */
+async function retentionDevicesOf(db: Db, networkIds: Iterable<string>) {
+  const out: Awaited<ReturnType<typeof retentionDevices>> = [];
+  for (const n of new Set(networkIds)) out.push(...(await retentionDevices(db, n)));
+  return out;
 }
 
 /** Starts every device of the given users at the conversation's current position. */
-async function startCursors(db: Db, networkId: string, convId: string, userIds: readonly number[], seq: number): Promise<void> {
-  const devices = await activeDevices(db, networkId, userIds);
+async function startCursors(db: Db, convId: string, users: ReadonlyMap<number, string>, seq: number): Promise<void> {
+  const devices = await devicesOfUsers(db, users);
   for (let i = 0; i < devices.length; i += 200) {
     await db
       .insertInto('device_cursors')
@@ -62,24 +70,27 @@ async function startCursors(db: Db, networkId: string, convId: string, userIds: 
 }
 
 export async function getConversation(db: Db, member: Pick<Member, 'networkId' | 'userId'>, convId: string): Promise<Conversation> {
-  const conv = await db.selectFrom('conversations').selectAll().where('conv_id', '=', convId).where('network_id', '=', member.networkId).executeTakeFirst();
+  const conv = await db.selectFrom('conversations').selectAll().where('conv_id', '=', convId).executeTakeFirst();
   if (!conv) throw fail('not_found', 'Conversation not found.');
   const members = await db
     .selectFrom('conversation_members as cm')
     .innerJoin('users as u', (j) => j.onRef('u.network_id', '=', 'cm.network_id').onRef('u.user_id', '=', 'cm.user_id'))
-    .select(['cm.user_id', 'cm.role', 'u.username', 'u.first_name', 'u.last_name'])
+    .select(['cm.network_id', 'cm.user_id', 'cm.role', 'u.username', 'u.first_name', 'u.last_name'])
     .where('cm.conv_id', '=', convId)
     .orderBy('cm.joined_at')
     .orderBy('cm.user_id')
     .execute();
-  // The retention bot reads every conversation of its network; it is a member of none.
-  if (!members.some((m) => m.user_id === member.userId) && !isRetentionBot(member)) throw fail('not_member');
+  // The retention bot reads every conversation of its network (created there or with a member of it); it is a member of none.
+  const reader = isRetentionBot(member)
+    ? conv.network_id === member.networkId || members.some((m) => m.network_id === member.networkId)
+    : members.some((m) => m.user_id === member.userId && m.network_id === member.networkId);
+  if (!reader) throw conv.network_id === member.networkId || members.some((m) => m.network_id === member.networkId) ? fail('not_member') : fail('not_found', 'Conversation not found.');
   return {
     id: conv.conv_id,
     kind: conv.kind as ConversationKind,
     name: conv.name,
     description: conv.description,
-    members: members.map((m) => ({ userId: m.user_id, email: m.username, firstName: m.first_name, lastName: m.last_name, role: m.role === 'moderator' ? 'moderator' : 'member' })),
+    members: members.map((m) => ({ userId: m.user_id, email: m.username, firstName: m.first_name, lastName: m.last_name, networkId: m.network_id, role: m.role === 'moderator' ? 'moderator' : 'member' })),
     lastSeq: conv.last_seq,
     createdAt: conv.created_at,
     createdBy: conv.created_by,
@@ -88,11 +99,18 @@ export async function getConversation(db: Db, member: Pick<Member, 'networkId' |
 
 export async function listConversations(db: Db, member: Pick<Member, 'networkId' | 'userId'>): Promise<Conversation[]> {
   const ids = isRetentionBot(member)
-    ? await db.selectFrom('conversations').select('conv_id').where('network_id', '=', member.networkId).execute()
+    ? (await networkConversationIds(db, member.networkId)).map((conv_id) => ({ conv_id }))
     : await db.selectFrom('conversation_members').select('conv_id').where('network_id', '=', member.networkId).where('user_id', '=', member.userId).execute();
   const out: Conversation[] = [];
   for (const { conv_id } of ids) out.push(await getConversation(db, member, conv_id));
   return out.sort((a, b) => b.lastSeq - a.lastSeq || a.id.localeCompare(b.id));
+}
+
+/** Conversations of a network: created there, or with a member of it (federation). */
+export async function networkConversationIds(db: Db, networkId: string): Promise<string[]> {
+  const own = await db.selectFrom('conversations').select('conv_id').where('network_id', '=', networkId).execute();
+  const joined = await db.selectFrom('conversation_members').select('conv_id').distinct().where('network_id', '=', networkId).execute();
+  return [...new Set([...own, ...joined].map((r) => r.conv_id))];
 }
 
 /** A member of the conversation, or the network's retention bot (which may read, never write). */
@@ -101,8 +119,12 @@ export async function requireReader(db: Db, member: Pick<Member, 'networkId' | '
     await requireMembership(db, member, convId);
     return;
   }
-  const conv = await db.selectFrom('conversations').select('conv_id').where('conv_id', '=', convId).where('network_id', '=', member.networkId).executeTakeFirst();
-  if (!conv) throw fail('not_found', 'Conversation not found.');
+  const conv = await db.selectFrom('conversations').select('network_id').where('conv_id', '=', convId).executeTakeFirst();
+  const ours =
+    conv !== undefined &&
+    (conv.network_id === member.networkId ||
+      (await db.selectFrom('conversation_members').select('user_id').where('conv_id', '=', convId).where('network_id', '=', member.networkId).executeTakeFirst()) !== undefined);
+  if (!ours) throw fail('not_found', 'Conversation not found.');
 }
 
 /** Role of a member in a conversation, or throws not_member. */
@@ -131,29 +153,32 @@ export async function createConversation(
   const others = [...new Set(req.members)].filter((u) => u !== member.userId);
   if (req.kind === 'dm') {
     if (others.length !== 1) throw fail('bad_request', 'A direct message has exactly one other member.', [{ field: 'members', reason: 'exactly one user ID' }]);
-    await requireActiveUsers(db, member.networkId, others);
+    const users = await resolveUsers(db, member, others);
     const peer = others[0]!;
-    const dmKey = `${member.networkId}:${Math.min(member.userId, peer)}:${Math.max(member.userId, peer)}`;
+    const peerNetwork = users.get(peer)!;
+    // User IDs are unique across networks: a DM across networks has one key whoever opens it.
+    const dmKey = `${peerNetwork === member.networkId ? member.networkId : 'fed'}:${Math.min(member.userId, peer)}:${Math.max(member.userId, peer)}`;
     const existing = await db.selectFrom('conversations').select('conv_id').where('dm_key', '=', dmKey).executeTakeFirst();
     if (existing) return { conversation: await getConversation(db, member, existing.conv_id), change: undefined };
-    return insertConversation(db, member, { kind: 'dm', name: '', description: '', members: others, dmKey }, now);
+    return insertConversation(db, member, { kind: 'dm', name: '', description: '', members: users, dmKey }, now);
   }
   if (others.length + 1 > MAX_ROOM_MEMBERS) throw fail('room_full');
   if (req.kind === 'room' && !req.name?.trim()) throw fail('bad_request', 'A room needs a name.', [{ field: 'name', reason: 'required for rooms' }]);
-  await requireActiveUsers(db, member.networkId, others);
-  return insertConversation(db, member, { kind: req.kind, name: req.name?.trim() ?? '', description: req.description?.trim() ?? '', members: others, dmKey: null }, now);
+  const users = await resolveUsers(db, member, others);
+  return insertConversation(db, member, { kind: req.kind, name: req.name?.trim() ?? '', description: req.description?.trim() ?? '', members: users, dmKey: null }, now);
 }
 
-async function insertConversation(db: Db, member: Member, c: { kind: ConversationKind; name: string; description: string; members: number[]; dmKey: string | null }, now: number) {
+async function insertConversation(db: Db, member: Member, c: { kind: ConversationKind; name: string; description: string; members: Map<number, string>; dmKey: string | null }, now: number) {
   const convId = newConversationId();
   await db.insertInto('conversations').values({ conv_id: convId, network_id: member.networkId, kind: c.kind, name: c.name, description: c.description, created_by: member.userId, created_at: now, last_seq: 0, dm_key: c.dmKey }).execute();
-  const all = [member.userId, ...c.members];
+  const users = new Map([[member.userId, member.networkId], ...c.members]);
+  const all = [...users.keys()];
   await db
     .insertInto('conversation_members')
-    .values(all.map((u) => ({ conv_id: convId, network_id: member.networkId, user_id: u, role: c.kind === 'room' && u === member.userId ? 'moderator' : 'member', joined_at: now })))
+    .values(all.map((u) => ({ conv_id: convId, network_id: users.get(u)!, user_id: u, role: c.kind === 'room' && u === member.userId ? 'moderator' : 'member', joined_at: now })))
     .execute();
-  await startCursors(db, member.networkId, convId, all, 0);
-  for (const d of await retentionDevices(db, member.networkId)) await db.insertInto('device_cursors').values({ device_id: d.deviceId, conv_id: convId, seq: 0 }).execute();
+  await startCursors(db, convId, users, 0);
+  for (const d of await retentionDevicesOf(db, users.values())) await db.insertInto('device_cursors').values({ device_id: d.deviceId, conv_id: convId, seq: 0 }).onConflict((oc) => oc.columns(['device_id', 'conv_id']).doNothing()).execute();
   const seq = await appendSystem(db, convId, member, { event: 'created', by: member.userId, members: all }, now);
   return { conversation: await getConversation(db, member, convId), change: { convId, networkId: member.networkId, added: all, removed: [], deleted: false, seq } };
 }
@@ -177,7 +202,7 @@ export async function updateConversation(
   const add = [...new Set(req.addMembers ?? [])].filter((u) => !currentIds.has(u));
   const remove = [...new Set(req.removeMembers ?? [])].filter((u) => currentIds.has(u));
   if (currentIds.size + add.length - remove.length > MAX_ROOM_MEMBERS) throw fail('room_full');
-  await requireActiveUsers(db, member.networkId, add);
+  const addUsers = await resolveUsers(db, member, add);
   if (req.name !== undefined || req.description !== undefined) {
     const name = req.name?.trim();
     if (name !== undefined && name.length === 0) throw fail('bad_request', 'A room needs a name.', [{ field: 'name', reason: 'must not be empty' }]);
@@ -186,13 +211,17 @@ export async function updateConversation(
   }
   let seq: number | undefined;
   if (add.length > 0) {
-    await db.insertInto('conversation_members').values(add.map((u) => ({ conv_id: convId, network_id: member.networkId, user_id: u, role: 'member', joined_at: now }))).execute();
+    await db.insertInto('conversation_members').values(add.map((u) => ({ conv_id: convId, network_id: addUsers.get(u)!, user_id: u, role: 'member', joined_at: now }))).execute();
     const last = await db.selectFrom('conversations').select('last_seq').where('conv_id', '=', convId).executeTakeFirstOrThrow();
-    await startCursors(db, member.networkId, convId, add, last.last_seq);
+    await startCursors(db, convId, addUsers, last.last_seq);
+    // A member of a network with data retention on brings that network's retention bot along.
+    for (const d of await retentionDevicesOf(db, addUsers.values())) {
+      await db.insertInto('device_cursors').values({ device_id: d.deviceId, conv_id: convId, seq: last.last_seq }).onConflict((oc) => oc.columns(['device_id', 'conv_id']).doNothing()).execute();
+    }
     seq = await appendSystem(db, convId, member, { event: 'members_added', by: member.userId, members: add }, now);
   }
   if (remove.length > 0) {
-    await removeMembers(db, member.networkId, convId, remove);
+    await removeMembers(db, convId, remove);
     seq = await appendSystem(db, convId, member, { event: 'members_removed', by: member.userId, members: remove }, now);
   }
   if (changesModeration) {
@@ -211,11 +240,21 @@ export async function updateConversation(
   return { conversation, change: { convId, networkId: member.networkId, added: add, removed: remove, deleted: false, seq: seq ?? conversation.lastSeq } };
 }
 
-/** Removes members and stops delivery to all their devices. */
-export async function removeMembers(db: Db, networkId: string, convId: string, userIds: readonly number[]): Promise<void> {
+/**
+ * Removes members and stops delivery to all their devices. User IDs are unique across networks, so a
+ * member of another network (federation) is removed by its ID as well.
+ */
+export async function removeMembers(db: Db, convId: string, userIds: readonly number[]): Promise<void> {
   if (userIds.length === 0) return;
-  await db.deleteFrom('conversation_members').where('conv_id', '=', convId).where('network_id', '=', networkId).where('user_id', 'in', [...userIds]).execute();
-  const devices = await db.selectFrom('device_keys').select('device_id').where('network_id', '=', networkId).where('user_id', 'in', [...userIds]).execute();
+  const rows = await db.selectFrom('conversation_members').select(['network_id', 'user_id']).where('conv_id', '=', convId).where('user_id', 'in', [...userIds]).execute();
+  if (rows.length === 0) return;
+  await db.deleteFrom('conversation_members').where('conv_id', '=', convId).where('user_id', 'in', [...userIds]).execute();
+  const devices = await db
+    .selectFrom('device_keys')
+    .select('device_id')
+    .where('user_id', 'in', rows.map((r) => r.user_id))
+    .where('network_id', 'in', [...new Set(rows.map((r) => r.network_id))])
+    .execute();
   if (devices.length > 0) await db.deleteFrom('device_cursors').where('conv_id', '=', convId).where('device_id', 'in', devices.map((d) => d.device_id)).execute();
 }
 
@@ -225,7 +264,7 @@ export async function removeMembers(db: Db, networkId: string, convId: string, u
  */
 export async function leaveConversation(db: Db, member: Pick<Member, 'networkId' | 'userId' | 'deviceId'>, convId: string, now: number): Promise<MembershipChange> {
   const me = await requireMembership(db, member, convId);
-  await removeMembers(db, member.networkId, convId, [member.userId]);
+  await removeMembers(db, convId, [member.userId]);
   const left = await db.selectFrom('conversation_members').select(['user_id', 'role']).where('conv_id', '=', convId).orderBy('joined_at').orderBy('user_id').execute();
   if (left.length === 0) {
     await db.deleteFrom('conversations').where('conv_id', '=', convId).execute();
@@ -252,8 +291,10 @@ export async function deleteConversation(db: Db, member: Member, convId: string)
 /** Every device a sender encrypts to: active devices of every member, and the retention bot's while retention is on. */
 export async function conversationDevices(db: Db, member: Pick<Member, 'networkId' | 'userId'>, convId: string) {
   await requireReader(db, member, convId);
-  const members = await db.selectFrom('conversation_members').select('user_id').where('conv_id', '=', convId).execute();
-  return [...(await activeDevices(db, member.networkId, members.map((m) => m.user_id))), ...(await retentionDevices(db, member.networkId))];
+  const conv = await db.selectFrom('conversations').select('network_id').where('conv_id', '=', convId).executeTakeFirstOrThrow();
+  const members = await db.selectFrom('conversation_members').select(['network_id', 'user_id']).where('conv_id', '=', convId).execute();
+  const users = new Map(members.map((m) => [m.user_id, m.network_id]));
+  return [...(await devicesOfUsers(db, users)), ...(await retentionDevicesOf(db, [conv.network_id, ...users.values()]))];
 }
 
 /**
@@ -266,7 +307,7 @@ export async function removeUsersEverywhere(db: Db, networkId: string, userIds: 
   const byConv = new Map<string, number[]>();
   for (const r of rows) byConv.set(r.conv_id, [...(byConv.get(r.conv_id) ?? []), r.user_id]);
   for (const [convId, users] of byConv) {
-    await removeMembers(db, networkId, convId, users);
+    await removeMembers(db, convId, users);
     const left = await db.selectFrom('conversation_members').select(['user_id', 'role']).where('conv_id', '=', convId).orderBy('joined_at').orderBy('user_id').execute();
     if (left.length === 0) {
       await db.deleteFrom('conversations').where('conv_id', '=', convId).execute();

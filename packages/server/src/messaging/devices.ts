@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { fromBase64Url, utf8Encode, verifyDetached, type DeviceInfo, type NewDevice, type PrekeyBundleWire } from '@enclave/protocol';
 import { DEVICE_ACTIVE, DEVICE_RESET } from '../admin/domain/users.js';
 import type { Database } from '../store/schema.js';
+import { federationRefusal, federationSettings } from './federation.js';
 
 type Db = Kysely<Database>;
 
@@ -78,18 +79,40 @@ export async function activeDevices(db: Db, networkId: string, userIds: readonly
   return rows.map((r) => ({ userId: r.user_id, deviceId: r.device_id, identitySignPub: r.identity_sign_pub, identityDhPub: r.identity_dh_pub }));
 }
 
-/** Prekey bundles for devices of this network, consuming one one-time prekey each (when any is left). */
-export async function claimBundles(db: Db, networkId: string, deviceIds: readonly string[]): Promise<PrekeyBundleWire[]> {
-  const rows = await db
+/**
+ * Prekey bundles for devices of this network, or of another network whose members federation
+ * allows the claimant to talk to, consuming one one-time prekey each (when any is left).
+ */
+export async function claimBundles(db: Db, claimant: { networkId: string; userId: number }, deviceIds: readonly string[]): Promise<PrekeyBundleWire[]> {
+  const found = await db
     .selectFrom('device_keys as k')
     .innerJoin('devices as d', (j) => j.onRef('d.network_id', '=', 'k.network_id').onRef('d.user_id', '=', 'k.user_id').onRef('d.app_id', '=', 'k.device_id'))
     .selectAll('k')
-    .where('k.network_id', '=', networkId)
     .where('k.device_id', 'in', [...deviceIds])
     .where('k.approved', '=', 1)
     .where('k.revoked', '=', 0)
     .where('d.status', '!=', DEVICE_RESET)
     .execute();
+  const external = found.filter((r) => r.network_id !== claimant.networkId && r.user_id !== 0);
+  const settings = external.length > 0 ? await federationSettings(db, [claimant, ...external.map((r) => ({ networkId: r.network_id, userId: r.user_id }))]) : undefined;
+  const rows = [];
+  for (const r of found) {
+    if (r.network_id === claimant.networkId) rows.push(r);
+    else if (r.user_id !== 0) {
+      if (!(await federationRefusal(db, claimant, { networkId: r.network_id, userId: r.user_id }, settings))) rows.push(r);
+    } else {
+      // Another network's retention bot: when the claimant shares a conversation with a member of that network.
+      const shared = await db
+        .selectFrom('conversation_members as mine')
+        .innerJoin('conversation_members as theirs', 'theirs.conv_id', 'mine.conv_id')
+        .select('mine.conv_id')
+        .where('mine.network_id', '=', claimant.networkId)
+        .where('mine.user_id', '=', claimant.userId)
+        .where('theirs.network_id', '=', r.network_id)
+        .executeTakeFirst();
+      if (shared) rows.push(r);
+    }
+  }
   const out: PrekeyBundleWire[] = [];
   for (const r of rows) {
     let otpk: { key_id: number; dh_pub: string } | undefined;

@@ -20,6 +20,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   not_found: 404,
   user_not_found: 404,
   different_network: 404,
+  federation_not_allowed: 403,
   conflict: 409,
   already_registered: 409,
   too_large: 413,

@@ -9,6 +9,7 @@ import { BlobIntegrityError, type BlobStore } from '../blobs/index.js';
 import type { Database } from '../store/schema.js';
 import { requireMembership } from './conversations.js';
 import { fail } from './errors.js';
+import { requireFederatedPeers } from './federation.js';
 import type { Member } from './memberAuth.js';
 import { isRetentionBot } from './retention.js';
 
@@ -27,6 +28,7 @@ export async function createFile(db: Db, member: Member, req: { size: number; co
   if (!policy.filesEnabled) throw fail('files_disabled');
   if (req.size > MAX_CIPHERTEXT_BYTES) throw fail('too_large', 'Files can be at most 5 GB.');
   await requireMembership(db, member, req.conv);
+  await requireFederatedPeers(db, member, req.conv);
   const fileId = newFileId();
   const chunkCount = chunkCountOf(req.size);
   await db.insertInto('files').values({ file_id: fileId, network_id: member.networkId, uploader_user_id: member.userId, conv_id: req.conv, size: req.size, chunk_count: chunkCount, complete: 0, referenced: 0, created_at: now }).execute();
@@ -77,12 +79,13 @@ export async function completeFile(db: Db, blobs: BlobStore, member: Member, fil
 /** A member may download a file their own upload or a message of one of their conversations references. */
 export async function requireDownload(db: Db, member: Member, fileId: string, index: number): Promise<{ length: number }> {
   const row = await db.selectFrom('files').selectAll().where('file_id', '=', fileId).executeTakeFirst();
-  if (!row || row.complete !== 1 || row.network_id !== member.networkId) throw fail('not_found', 'File not found.');
+  // A file of another network is reachable through a federated conversation that references it.
+  if (!row || row.complete !== 1 || (row.network_id !== member.networkId && isRetentionBot(member))) throw fail('not_found', 'File not found.');
   if (isRetentionBot(member)) {
     // The retention bot archives every file a message of its network references.
     const ref = await db.selectFrom('file_refs').select('file_id').where('file_id', '=', fileId).executeTakeFirst();
     if (!ref) throw fail('not_found', 'File not found.');
-  } else if (row.uploader_user_id !== member.userId) {
+  } else if (row.uploader_user_id !== member.userId || row.network_id !== member.networkId) {
     const ref = await db
       .selectFrom('file_refs as r')
       .innerJoin('conversation_members as cm', 'cm.conv_id', 'r.conv_id')

@@ -9,6 +9,7 @@ import type { Bus } from '../bus/index.js';
 import type { Database } from '../store/schema.js';
 import { getConversation } from './conversations.js';
 import { MessagingError } from './errors.js';
+import { markConversation } from './federation.js';
 import { authenticateMember, type Member } from './memberAuth.js';
 import { advanceCursors, toDelivered, type SendResult } from './messages.js';
 import { policyFor } from './policy.js';
@@ -49,6 +50,8 @@ export interface HubOptions {
   log: { error(obj: unknown, msg?: string): void; debug?(obj: unknown, msg?: string): void };
   /** How often coalesced acknowledgements are written (ms). */
   ackFlushMs?: number;
+  /** The server's region (the default classification boundary: conversations are marked per viewer). */
+  region?: string;
 }
 
 export class Hub {
@@ -237,16 +240,18 @@ export class Hub {
 
   private async onMembers(convId: string, e: MembersEvent): Promise<void> {
     const removed = new Set(e.removed);
+    // User IDs are unique across networks (members of other networks take part through federation).
     for (const conn of [...(this.byConv.get(convId) ?? [])]) {
-      if (e.deleted || (removed.has(conn.member.userId) && conn.member.networkId === e.networkId)) {
+      if (e.deleted || (conn.member.userId !== 0 && removed.has(conn.member.userId))) {
         this.unfollow(conn, convId);
         conn.send({ t: 'removed', conv: convId });
       }
     }
     if (e.deleted) return;
     const added = new Set(e.added);
-    // New members' devices, and the network's retention bot (user 0: it follows every conversation while retention is on).
-    const joining = [...this.conns].filter((c) => c.member.networkId === e.networkId && (added.has(c.member.userId) || c.member.userId === 0) && !c.convs.has(convId));
+    // New members' devices (of any network), and retention bots (user 0: they follow every conversation
+    // of their network while retention is on; the cursor says whether this one is theirs).
+    const joining = [...this.conns].filter((c) => (added.has(c.member.userId) || c.member.userId === 0) && !c.convs.has(convId));
     for (const conn of joining) {
       const cursor = await this.o.db.selectFrom('device_cursors').select('seq').where('device_id', '=', conn.member.deviceId).where('conv_id', '=', convId).executeTakeFirst();
       if (cursor) this.track(conn, convId, cursor.seq);
@@ -255,8 +260,16 @@ export class Hub {
     if (followers.length > 0) {
       try {
         const conversation = await getConversation(this.o.db, followers[0]!.member, convId);
-        const frame = JSON.stringify({ t: 'conversation', conversation } satisfies ServerFrame);
-        for (const conn of followers) conn.send(frame);
+        // Marks (external members, the classification boundary) depend on the viewer's network.
+        const frames = new Map<string, string>();
+        for (const conn of followers) {
+          let frame = frames.get(conn.member.networkId);
+          if (frame === undefined) {
+            const marked = await markConversation(this.o.db, this.o.region ?? 'us-east-1', conn.member.networkId, conversation);
+            frames.set(conn.member.networkId, (frame = JSON.stringify({ t: 'conversation', conversation: marked } satisfies ServerFrame)));
+          }
+          conn.send(frame);
+        }
       } catch (err) {
         if (!(err instanceof MessagingError)) throw err;
       }

@@ -25,6 +25,8 @@ export interface MessagingOptions {
   mailer: Mailer;
   now: () => number;
   publicUrl: () => string;
+  /** The server's region (the default classification boundary of networks). */
+  region?: string;
   /** Expiry job period (ms); files are collected every 60 periods. */
   jobIntervalMs?: number;
 }
@@ -45,7 +47,8 @@ export interface Messaging {
 
 export async function registerMessaging(app: FastifyInstance, o: MessagingOptions): Promise<Messaging> {
   const db = o.store.db;
-  const hub = new Hub({ db, bus: o.bus, now: o.now, log: app.log });
+  const region = o.region ?? 'us-east-1';
+  const hub = new Hub({ db, bus: o.bus, now: o.now, log: app.log, region });
   const writes = new WriteQueue({ db, onError: (err) => app.log.warn({ err }, 'a group commit failed; retrying its items one by one') });
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
 
@@ -65,7 +68,7 @@ export async function registerMessaging(app: FastifyInstance, o: MessagingOption
     if (change.seq !== undefined) await o.bus.publish(`conv.${change.convId}`, { seq: change.seq });
   };
 
-  registerMessagingRoutes(app, { db, blobs: o.blobs, hub, writes, accounts: accountDeps, now: o.now, membersChanged });
+  registerMessagingRoutes(app, { db, blobs: o.blobs, hub, writes, accounts: accountDeps, now: o.now, region, membersChanged });
   const mail = new MailQueue({ db, dialect: o.store.dialect, mailer: o.mailer, now: o.now, publicUrl: o.publicUrl, log: app.log });
   registerSocketRoute(app, { db, hub, writes, now: o.now, log: app.log });
 

@@ -8,6 +8,7 @@ import type { DeliveredMessage, Policy, SendMessage } from '@enclave/protocol';
 import type { Database } from '../store/schema.js';
 import { conversationDevices, nextSeq, requireMembership, appendSystem } from './conversations.js';
 import { fail } from './errors.js';
+import { requireFederatedPeers } from './federation.js';
 import type { Member } from './memberAuth.js';
 
 type Db = Kysely<Database>;
@@ -24,6 +25,7 @@ export async function sendMessage(db: Db, member: Member, msg: SendMessage, poli
     if (prior.sender_device_id !== member.deviceId) throw fail('conflict', 'This message ID is already used in this conversation.');
     return { seq: prior.seq, duplicate: true };
   }
+  await requireFederatedPeers(db, member, msg.conv);
   if (msg.ttl !== undefined && msg.ttl > policy.maxTtl) throw fail('policy_violation', `Your security group allows an expiration timer of at most ${policy.maxTtl} seconds.`, [{ field: 'ttl', reason: `at most ${policy.maxTtl}` }]);
   if (msg.bor !== undefined && msg.bor > policy.maxBor) throw fail('policy_violation', `Your security group allows a burn-on-read timer of at most ${policy.maxBor} seconds.`, [{ field: 'bor', reason: `at most ${policy.maxBor}` }]);
   let body = '';
@@ -133,6 +135,7 @@ export async function deleteForEveryone(db: Db, member: Member, convId: string, 
 export async function sendReceipt(db: Db, member: Member, convId: string, messageIds: string[], policy: Policy, now: number): Promise<{ seq: number }> {
   const me = await requireMembership(db, member, convId);
   if (me.kind !== 'dm') throw fail('bad_request', 'Read receipts are only for direct messages.');
+  await requireFederatedPeers(db, member, convId);
   if (policy.readReceipts === 'DISABLED') throw fail('policy_violation', 'Read receipts are turned off for your network.');
   const peer = await db.selectFrom('conversation_members as cm').innerJoin('networks as n', 'n.network_id', 'cm.network_id').select(['n.read_receipt_status']).where('cm.conv_id', '=', convId).where('cm.user_id', '!=', member.userId).executeTakeFirst();
   if (peer && peer.read_receipt_status === 'DISABLED') throw fail('policy_violation', "Read receipts are turned off for the other member's network.");

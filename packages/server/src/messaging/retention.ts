@@ -9,7 +9,7 @@ import type { NewDevice, SessionResponse } from '@enclave/protocol';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { markRetentionBotRegistered } from '../admin/domain/retention.js';
 import type { Database } from '../store/schema.js';
-import { appendSystem } from './conversations.js';
+import { appendSystem, networkConversationIds } from './conversations.js';
 import { createDevice, verifyLoginSignature } from './devices.js';
 import { fail } from './errors.js';
 import { issueSession } from './memberAuth.js';
@@ -56,7 +56,8 @@ export async function retentionDevices(db: Db, networkId: string): Promise<{ use
  */
 export async function startRetention(db: Db, networkId: string, now: number): Promise<{ convId: string; seq: number }[]> {
   const devices = await retentionDevices(db, networkId);
-  const convs = await db.selectFrom('conversations').select(['conv_id', 'last_seq']).where('network_id', '=', networkId).execute();
+  const ids = await networkConversationIds(db, networkId);
+  const convs = ids.length === 0 ? [] : await db.selectFrom('conversations').select(['conv_id', 'last_seq']).where('conv_id', 'in', ids).execute();
   const out: { convId: string; seq: number }[] = [];
   for (const c of convs) {
     for (const d of devices) {
@@ -71,8 +72,7 @@ export async function startRetention(db: Db, networkId: string, now: number): Pr
 export async function stopRetention(db: Db, networkId: string, now: number): Promise<void> {
   const devices = await db.selectFrom('device_keys').select('device_id').where('network_id', '=', networkId).where('user_id', '=', RETENTION_BOT_USER_ID).execute();
   if (devices.length > 0) await db.deleteFrom('device_cursors').where('device_id', 'in', devices.map((d) => d.device_id)).execute();
-  const convs = await db.selectFrom('conversations').select('conv_id').where('network_id', '=', networkId).execute();
-  for (const c of convs) await appendSystem(db, c.conv_id, { userId: RETENTION_BOT_USER_ID, deviceId: 'server' }, { event: 'devices_changed', userId: RETENTION_BOT_USER_ID }, now);
+  for (const convId of await networkConversationIds(db, networkId)) await appendSystem(db, convId, { userId: RETENTION_BOT_USER_ID, deviceId: 'server' }, { event: 'devices_changed', userId: RETENTION_BOT_USER_ID }, now);
 }
 
 /**

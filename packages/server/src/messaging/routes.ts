@@ -21,6 +21,8 @@ import {
   RegisterRequest,
   SendMessage,
   UpdateConversationRequest,
+  ERROR_TEXTS,
+  type Conversation,
 } from '@enclave/protocol';
 import { normalizeEmail, STATUS_ACTIVE } from '../admin/domain/users.js';
 import { SignInThrottle } from '../auth/sessions.js';
@@ -35,6 +37,7 @@ import type { Hub } from './hub.js';
 import { inviteInfo } from './invitations.js';
 import { authenticateMember, bearer, endSession, type Member } from './memberAuth.js';
 import * as messages from './messages.js';
+import { federationRefusal, federationSettings, markConversation, markMembers } from './federation.js';
 import { policyFor } from './policy.js';
 import { isRetentionBot, loginRetentionBot, registerRetentionBot } from './retention.js';
 import type { WriteQueue } from './writeQueue.js';
@@ -48,6 +51,8 @@ export interface RouteDeps {
   writes: WriteQueue;
   accounts: accounts.AccountDeps;
   now: () => number;
+  /** The server's region: the default classification boundary of its networks. */
+  region: string;
   /** Announces a membership change (after commit) so every node updates its sockets. */
   membersChanged(change: convs.MembershipChange): Promise<void>;
 }
@@ -224,7 +229,7 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
     scope.post('/v1/keys/claim', async (req, reply) => {
       const m = await member(req);
       const body = parse(ClaimBundlesRequest, req.body);
-      const bundles = await db.transaction().execute((trx) => claimBundles(trx, m.networkId, body.deviceIds));
+      const bundles = await db.transaction().execute((trx) => claimBundles(trx, m, body.deviceIds));
       return json(reply, 200, { bundles });
     });
 
@@ -233,43 +238,81 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
       const m = await member(req);
       const q = (req.query.q ?? '').trim().toLowerCase();
       const limit = Math.min(Math.max(Number(req.query.limit ?? 50) || 50, 1), 200);
-      let query = db.selectFrom('users').select(['user_id', 'username', 'first_name', 'last_name']).where('network_id', '=', m.networkId).where('status', '=', STATUS_ACTIVE);
-      if (q) query = query.where((eb) => eb.or([eb('username', 'like', `${q}%`), eb('first_name_lc', 'like', `${q}%`), eb('last_name_lc', 'like', `${q}%`)]));
-      const rows = await query.orderBy('username').limit(limit).execute();
-      return json(reply, 200, { members: rows.map((r) => ({ userId: r.user_id, email: r.username, firstName: r.first_name, lastName: r.last_name })) });
+      const matching = (networkIds: readonly string[] | 'others') => {
+        let query = db.selectFrom('users').select(['network_id', 'user_id', 'username', 'first_name', 'last_name']).where('status', '=', STATUS_ACTIVE).where('user_id', '!=', 0);
+        query = networkIds === 'others' ? query.where('network_id', '!=', m.networkId) : query.where('network_id', 'in', [...networkIds]);
+        if (q) query = query.where((eb) => eb.or([eb('username', 'like', `${q}%`), eb('first_name_lc', 'like', `${q}%`), eb('last_name_lc', 'like', `${q}%`)]));
+        return query.orderBy('username').orderBy('network_id').limit(limit);
+      };
+      const rows = await matching([m.networkId]).execute();
+      // Members of other networks that local federation allows both ways, found by a search only
+      // (the directory of another network is never listed whole).
+      if (q && rows.length < limit) {
+        const mine = (await federationSettings(db, [m])).get(`${m.networkId}:${m.userId}`);
+        if (mine && mine.mode !== 0) {
+          const candidates = await (mine.mode === 2 ? (mine.permitted.length > 0 ? matching(mine.permitted).execute() : Promise.resolve([])) : matching('others').execute());
+          const settings = await federationSettings(db, [m, ...candidates.map((c) => ({ networkId: c.network_id, userId: c.user_id }))]);
+          for (const c of candidates) {
+            if (rows.length >= limit) break;
+            if (!(await federationRefusal(db, m, { networkId: c.network_id, userId: c.user_id }, settings))) rows.push(c);
+          }
+        }
+      }
+      const members = rows.map((r) => ({ userId: r.user_id, email: r.username, firstName: r.first_name, lastName: r.last_name, networkId: r.network_id }));
+      return json(reply, 200, { members: await markMembers(db, d.region, m.networkId, members) });
     });
     scope.get<{ Querystring: { email?: string } }>('/v1/users/lookup', async (req, reply) => {
       const m = await member(req);
       const email = normalizeEmail(req.query.email ?? '');
       if (!email) throw fail('bad_request', 'Enter a valid email address.');
       const rows = await db.selectFrom('users').select(['network_id', 'user_id', 'username', 'first_name', 'last_name', 'status']).where('username', '=', email).execute();
-      const here = rows.find((r) => r.network_id === m.networkId);
-      if (!here || here.status !== STATUS_ACTIVE) {
-        if (!here && rows.some((r) => r.status === STATUS_ACTIVE)) throw fail('different_network');
-        throw fail('user_not_found');
+      let found = rows.find((r) => r.network_id === m.networkId && r.status === STATUS_ACTIVE);
+      if (!found && !rows.some((r) => r.network_id === m.networkId)) {
+        // A member of another network: local federation must allow it both ways.
+        const others = rows.filter((r) => r.status === STATUS_ACTIVE && r.network_id !== m.networkId);
+        const settings = others.length > 0 ? await federationSettings(db, [m, ...others.map((r) => ({ networkId: r.network_id, userId: r.user_id }))]) : undefined;
+        let refusal: string | undefined;
+        for (const r of others) {
+          const why = await federationRefusal(db, m, { networkId: r.network_id, userId: r.user_id, email: r.username }, settings);
+          if (!why) {
+            found = r;
+            break;
+          }
+          refusal ??= why;
+        }
+        if (!found && refusal) throw fail('different_network', `${ERROR_TEXTS.different_network} ${refusal}`, [{ field: 'email', reason: refusal }]);
       }
-      return json(reply, 200, {
-        member: { userId: here.user_id, email: here.username, firstName: here.first_name, lastName: here.last_name },
-        devices: await activeDevices(db, m.networkId, [here.user_id]),
-      });
+      if (!found) throw fail('user_not_found');
+      const [marked] = await markMembers(db, d.region, m.networkId, [{ userId: found.user_id, email: found.username, firstName: found.first_name, lastName: found.last_name, networkId: found.network_id }]);
+      return json(reply, 200, { member: marked, devices: await activeDevices(db, found.network_id, [found.user_id]) });
     });
 
     // Conversations
-    scope.get('/v1/conversations', async (req, reply) => json(reply, 200, { conversations: await convs.listConversations(db, await member(req)) }));
+    const mark = (m: Member, c: Conversation) => markConversation(db, d.region, m.networkId, c);
+    scope.get('/v1/conversations', async (req, reply) => {
+      const m = await member(req);
+      const list = await convs.listConversations(db, m);
+      const out: Conversation[] = [];
+      for (const c of list) out.push(await mark(m, c));
+      return json(reply, 200, { conversations: out });
+    });
     scope.post('/v1/conversations', async (req, reply) => {
       const m = await member(req);
       const body = parse(CreateConversationRequest, req.body);
       const { conversation, change } = await db.transaction().execute((trx) => convs.createConversation(trx, m, body, d.now()));
       if (change) await d.membersChanged(change);
-      return json(reply, change ? 201 : 200, conversation);
+      return json(reply, change ? 201 : 200, await mark(m, conversation));
     });
-    scope.get<{ Params: { id: string } }>('/v1/conversations/:id', async (req, reply) => json(reply, 200, await convs.getConversation(db, await member(req), req.params.id)));
+    scope.get<{ Params: { id: string } }>('/v1/conversations/:id', async (req, reply) => {
+      const m = await member(req);
+      return json(reply, 200, await mark(m, await convs.getConversation(db, m, req.params.id)));
+    });
     scope.patch<{ Params: { id: string } }>('/v1/conversations/:id', async (req, reply) => {
       const m = await member(req);
       const body = parse(UpdateConversationRequest, req.body);
       const { conversation, change } = await db.transaction().execute((trx) => convs.updateConversation(trx, m, req.params.id, body, d.now()));
       await d.membersChanged(change);
-      return json(reply, 200, conversation);
+      return json(reply, 200, await mark(m, conversation));
     });
     scope.post<{ Params: { id: string } }>('/v1/conversations/:id/leave', async (req, reply) => {
       const m = await member(req);

@@ -32,6 +32,9 @@ const networkSettings = shapes.NetworkSettings;
 if (networkSettings?.type === 'structure') {
   networkSettings.members.consentPopup = { target: 'ConsentPopup' };
   networkSettings.members.sessionIdleTimeoutMinutes = { target: 'Integer' };
+  // The guide's GovCloud cross-boundary classification (GovCloud 跨邊界分類和聯合): which boundary the
+  // network is in, GOVCLOUD or COMMERCIAL ('REGION' = the server region's, the default).
+  networkSettings.members.classificationBoundary = { target: 'String' };
 }
 
 export interface ConsentPopupSetting {
@@ -44,6 +47,7 @@ export interface ConsentPopupSetting {
 export interface NetworkSettingsExtension {
   consentPopup?: ConsentPopupSetting;
   sessionIdleTimeoutMinutes?: number;
+  classificationBoundary?: string;
 }
 
 // The guide's invite form (邀請使用者) asks for a country code and a phone number; the model's User

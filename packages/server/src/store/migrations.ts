@@ -492,12 +492,23 @@ const m0005: Migration = {
   },
 };
 
+// The classification boundary of a network (GovCloud 跨邊界分類, an extension: docs/api-compat.md):
+// '' follows the server's region (GOVCLOUD in us-gov-* regions), else 'GOVCLOUD' or 'COMMERCIAL'.
+// Conversation members are stored with their own network (local federation), so members of a
+// conversation may come from several networks.
+const m0006: Migration = {
+  async up(db) {
+    await db.schema.alterTable('networks').addColumn('classification_boundary', 'text', (c) => c.notNull().defaultTo('')).execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '0001_control_plane': m0001,
   '0002_iam_audit_sessions': m0002,
   '0003_messaging': m0003,
   '0004_network_policies': m0004,
   '0005_mail_queue': m0005,
+  '0006_federation_boundary': m0006,
 };
 
 export const migrationProvider: MigrationProvider = {

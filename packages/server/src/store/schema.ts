@@ -49,6 +49,8 @@ export interface NetworksTable {
   consent_button: Generated<string>;
   consent_version: Generated<number>;
   idle_timeout_minutes: Generated<number>;
+  /** 'GOVCLOUD', 'COMMERCIAL', or '' (the server region's: messaging/federation.ts). */
+  classification_boundary: Generated<string>;
 }
 
 export interface NetworkTagsTable {

@@ -1,8 +1,12 @@
 // Network settings as the model lists them: name, value as a string, and the value's type.
 import type { Setting } from '../../model/types.generated.js';
+import { effectiveBoundary } from '../../messaging/federation.js';
 import type { NetworkRow } from './networks.js';
 
-export const SETTING_NAMES = ['enableClientMetrics', 'readReceiptConfig', 'dataRetention', 'enableTrustedDataFormat', 'consentPopup', 'sessionIdleTimeoutMinutes'] as const;
+export const SETTING_NAMES = ['enableClientMetrics', 'readReceiptConfig', 'dataRetention', 'enableTrustedDataFormat', 'consentPopup', 'sessionIdleTimeoutMinutes', 'classificationBoundary'] as const;
+
+/** Values UpdateNetworkSettings accepts for classificationBoundary; REGION = the server region's (GOVCLOUD in us-gov-*). */
+export const BOUNDARY_VALUES = ['GOVCLOUD', 'COMMERCIAL', 'REGION'] as const;
 
 /** Limits of the consent pop-up fields and the idle timeout (documented extensions). */
 export const CONSENT_TITLE_MAX = 100;
@@ -10,7 +14,8 @@ export const CONSENT_BODY_MAX = 4000;
 export const CONSENT_BUTTON_MAX = 30;
 export const IDLE_TIMEOUT_MAX_MINUTES = 1440;
 
-export function networkSettingsList(row: NetworkRow): Setting[] {
+/** The network's settings; `region` is the server's (the classification boundary's default). */
+export function networkSettingsList(row: NetworkRow, region: string): Setting[] {
   const bool = (v: number) => (v === 1 ? 'true' : 'false');
   return [
     { optionName: 'enableClientMetrics', value: bool(row.enable_client_metrics), type: 'boolean' },
@@ -23,5 +28,6 @@ export function networkSettingsList(row: NetworkRow): Setting[] {
       type: 'object',
     },
     { optionName: 'sessionIdleTimeoutMinutes', value: String(row.idle_timeout_minutes), type: 'number' },
+    { optionName: 'classificationBoundary', value: effectiveBoundary(row.classification_boundary, region), type: 'string' },
   ];
 }

@@ -3,5 +3,5 @@ import { networkSettingsList } from '../domain/settings.js';
 import { defineOperation } from '../operation.js';
 
 export default defineOperation('GetNetworkSettings', async (ctx, input) => ({
-  settings: networkSettingsList(await requireNetwork(ctx, input.networkId)),
+  settings: networkSettingsList(await requireNetwork(ctx, input.networkId), ctx.region),
 }));

@@ -1,5 +1,5 @@
 import { requireNetwork, requirePremium } from '../domain/networks.js';
-import { CONSENT_BODY_MAX, CONSENT_BUTTON_MAX, CONSENT_TITLE_MAX, IDLE_TIMEOUT_MAX_MINUTES, networkSettingsList, SETTING_NAMES } from '../domain/settings.js';
+import { BOUNDARY_VALUES, CONSENT_BODY_MAX, CONSENT_BUTTON_MAX, CONSENT_TITLE_MAX, IDLE_TIMEOUT_MAX_MINUTES, networkSettingsList, SETTING_NAMES } from '../domain/settings.js';
 import type { NetworkSettingsExtension } from '../../model/extensions.js';
 import { startRetention, stopRetention } from '../../messaging/retention.js';
 import { badRequest, validation } from '../errors.js';
@@ -55,6 +55,11 @@ export default defineOperation('UpdateNetworkSettings', async (ctx, input) => {
     if (!Number.isInteger(v) || v < 0 || v > IDLE_TIMEOUT_MAX_MINUTES) throw validation('settings.sessionIdleTimeoutMinutes', `must be 0 (off) to ${IDLE_TIMEOUT_MAX_MINUTES} minutes`);
     patch.idle_timeout_minutes = v;
   }
+  if (s.classificationBoundary !== undefined) {
+    const v = s.classificationBoundary;
+    if (!(BOUNDARY_VALUES as readonly string[]).includes(v)) throw validation('settings.classificationBoundary', `must be one of ${BOUNDARY_VALUES.join(', ')} (REGION: GOVCLOUD in us-gov-* regions, else COMMERCIAL)`);
+    patch.classification_boundary = v === 'REGION' ? '' : v;
+  }
   await ctx.db.updateTable('networks').set(patch).where('network_id', '=', network.network_id).execute();
   if (s.dataRetention !== undefined && (s.dataRetention ? 1 : 0) !== network.data_retention) {
     // The same as UpdateDataRetention ENABLE / DISABLE: the bot is (in)active and conversations follow.
@@ -63,5 +68,5 @@ export default defineOperation('UpdateNetworkSettings', async (ctx, input) => {
     else await stopRetention(ctx.db, network.network_id, ctx.now);
   }
   const updated = { ...network, ...patch };
-  return { settings: networkSettingsList(updated).filter((x) => (given as string[]).includes(x.optionName)) };
+  return { settings: networkSettingsList(updated, ctx.region).filter((x) => (given as string[]).includes(x.optionName)) };
 });
