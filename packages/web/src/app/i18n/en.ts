@@ -81,6 +81,7 @@ export const en = {
 
   'nav.conversations': 'Conversations',
   'nav.newDm': 'New message',
+  'nav.newGroup': 'New group',
   'nav.newRoom': 'New room',
   'nav.settings': 'Settings',
   'conn.connecting': 'Connecting…',
@@ -115,6 +116,11 @@ export const en = {
   'chat.edited': 'Edited',
   'chat.replyGone': 'Original message not available',
   'chat.location': 'Location',
+  'location.share': 'Share my location',
+  'location.map': 'Open in a map',
+  'location.accuracy': '(within {m} m)',
+  'location.denied': 'This browser is not allowed to read your location. Allow it in the site settings to share it.',
+  'location.unavailable': 'Your location is not available on this device.',
   'chat.burnsIn': 'Burns in {time}',
   'chat.burnAfterRead': 'Burns {time} after reading',
   'chat.expiresIn': 'Expires in {time}',
@@ -174,6 +180,11 @@ export const en = {
   'room.unchoose': 'Remove {name} from the list',
   'room.create': 'Create room',
   'room.settings': 'Room settings',
+  'group.new': 'New group conversation',
+  'group.newHint': 'A conversation with two or more people. Its creator can remove members and delete it.',
+  'group.name': 'Name (optional)',
+  'group.create': 'Create group',
+  'group.minMembers': 'Choose at least two people.',
   'group.settings': 'Group settings',
   'room.settingsOf': 'Room settings: {name}',
   'group.settingsOf': 'Group settings: {name}',
@@ -207,6 +218,9 @@ export const en = {
   'settings.signOutDevice': 'Sign out this device',
   'settings.signOutDeviceTitle': 'Sign out the device?',
   'settings.signOutDeviceBody': '{name} is signed out and its keys are revoked. Signing in there again makes it a new device.',
+  'settings.deviceId': 'ID {id}',
+  'settings.approvalCreate': 'Approve a new device: create a code',
+  'settings.approvalCode': 'Enter this code on the new device before {time}:',
   'settings.about': 'About',
   'settings.version': 'Enclave web messenger, version {version}',
   'settings.support': 'Support log',
@@ -215,6 +229,3 @@ export const en = {
 };
 
 export type Key = keyof typeof en;
-  'settings.deviceId': 'ID {id}',
-  'settings.approvalCreate': 'Approve a new device: create a code',
-  'settings.approvalCode': 'Enter this code on the new device before {time}:',

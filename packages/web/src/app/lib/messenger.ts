@@ -14,6 +14,7 @@ export interface Outgoing {
   conv: string;
   text?: string;
   file?: { name: string; size: number };
+  location?: { latitude: number; longitude: number };
   /** Bytes uploaded so far (files). */
   progress?: number;
   state: 'sending' | 'failed';
@@ -44,6 +45,8 @@ export interface MessengerState {
 }
 
 const SEEN_PREFIX = 'enclave.app.seen.';
+/** Outgoing message IDs the peer has read (IDs only, the newest 5,000), so "● Read" survives a reload. */
+const READ_PREFIX = 'enclave.app.read.';
 
 export class Messenger {
   private state: MessengerState;
@@ -63,7 +66,7 @@ export class Messenger {
       pending: {},
       unread: {},
       lastActivity: {},
-      readBy: {},
+      readBy: this.loadRead(),
       presence: {},
       connection: 'connecting',
       ...(client.consentRequired ? { consent: client.consentRequired } : {}),
@@ -94,6 +97,22 @@ export class Messenger {
   private saveSeen() {
     try {
       localStorage.setItem(SEEN_PREFIX + this.client.userId, JSON.stringify(this.seen));
+    } catch {
+      // no storage
+    }
+  }
+
+  private loadRead(): Record<string, true> {
+    try {
+      const ids = JSON.parse(localStorage.getItem(READ_PREFIX + this.client.userId) ?? '[]') as unknown;
+      return Array.isArray(ids) ? Object.fromEntries(ids.filter((id): id is string => typeof id === 'string').map((id) => [id, true as const])) : {};
+    } catch {
+      return {};
+    }
+  }
+  private saveRead() {
+    try {
+      localStorage.setItem(READ_PREFIX + this.client.userId, JSON.stringify(Object.keys(this.state.readBy).slice(-5000)));
     } catch {
       // no storage
     }
@@ -289,6 +308,7 @@ export class Messenger {
         : s.messages;
       return { readBy, messages };
     });
+    this.saveRead();
   }
 
   /** The conversation shown on screen (its messages are read: receipts, burn-on-read timers). */
@@ -369,6 +389,12 @@ export class Messenger {
 
   sendText(conv: string, text: string, o: { replyTo?: string; ttl?: number; bor?: number } = {}) {
     const item = this.queue(conv, { text, send: () => this.client.sendText(conv, text, o) });
+    void this.run(item);
+  }
+
+  /** Shares a position (only while the security group allows location sharing; the SDK refuses otherwise). */
+  sendLocation(conv: string, latitude: number, longitude: number, o: { accuracy?: number; ttl?: number; bor?: number } = {}) {
+    const item = this.queue(conv, { location: { latitude, longitude }, send: () => this.client.sendLocation(conv, latitude, longitude, o) });
     void this.run(item);
   }
 

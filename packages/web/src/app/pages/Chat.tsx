@@ -195,11 +195,7 @@ function MessageItem({
       {m.replyTo ? <blockquote className="quote">{quoted ? (quoted.text ?? quoted.file?.name ?? '') : t('chat.replyGone')}</blockquote> : null}
       {m.text ? <p className="text">{m.text}</p> : null}
       {m.file ? <FileBlock messenger={messenger} policy={s.policy} m={m} /> : null}
-      {m.location ? (
-        <p className="text">
-          {t('chat.location')}: {m.location.latitude.toFixed(5)}, {m.location.longitude.toFixed(5)}
-        </p>
-      ) : null}
+      {m.location ? <LocationBlock location={m.location} maps={s.policy.locationAllowMaps} /> : null}
       <div className="status">
         {burnLeft !== undefined ? (
           <span className="timer burn" role="timer" aria-label={t('chat.burnsIn', { time: clock(burnLeft) })}>
@@ -251,6 +247,7 @@ function PendingItem({ p, messenger }: { p: Outgoing; messenger: Messenger }) {
   return (
     <li className={`msg out pending ${p.state}`}>
       {p.text ? <p className="text">{p.text}</p> : null}
+      {p.location ? <LocationBlock location={p.location} maps={false} /> : null}
       {p.file ? (
         <p className="file">
           <span aria-hidden="true">📎</span> {p.file.name} ({formatBytes(p.file.size)})
@@ -457,6 +454,7 @@ function Composer({ messenger, conv, policy, replyTo, editing, onDone }: { messe
               </select>
             </label>
           ) : null}
+          {policy.locationEnabled ? <ShareLocation onShare={(lat, lon, accuracy) => messenger.sendLocation(conv.id, lat, lon, { accuracy, ...timers })} /> : null}
           {policy.filesEnabled ? (
             <label className="attach">
               {t('chat.attach')}{' '}
@@ -540,3 +538,56 @@ function DeleteDialog({ messenger, message, onClose }: { messenger: Messenger; m
   );
 }
 
+/** A shared position: its coordinates, and a link to a map only while the security group allows maps. */
+function LocationBlock({ location, maps }: { location: { latitude: number; longitude: number; accuracy?: number }; maps: boolean }) {
+  const { t } = useI18n();
+  const lat = location.latitude.toFixed(5);
+  const lon = location.longitude.toFixed(5);
+  return (
+    <p className="text location">
+      <span aria-hidden="true">📍</span> {t('chat.location')}: <span className="coords">{`${lat}, ${lon}`}</span>
+      {location.accuracy !== undefined ? <span className="muted small"> {t('location.accuracy', { m: Math.round(location.accuracy) })}</span> : null}
+      {maps ? (
+        <>
+          {' '}
+          <a href={`https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=16/${lat}/${lon}`} target="_blank" rel="noopener noreferrer">
+            {t('location.map')}
+          </a>
+        </>
+      ) : null}
+    </p>
+  );
+}
+
+/** Shares this device's position (the browser asks the member for permission). */
+function ShareLocation({ onShare }: { onShare: (latitude: number, longitude: number, accuracy: number) => void }) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Err | null>(null);
+  return (
+    <span className="share-location">
+      <Button
+        busy={busy}
+        onClick={() => {
+          setError(null);
+          if (!('geolocation' in navigator)) return setError({ code: 'location_unavailable', message: t('location.unavailable') });
+          setBusy(true);
+          navigator.geolocation.getCurrentPosition(
+            (pos) => {
+              setBusy(false);
+              onShare(pos.coords.latitude, pos.coords.longitude, pos.coords.accuracy);
+            },
+            (err) => {
+              setBusy(false);
+              setError({ code: 'location_unavailable', message: t(err.code === err.PERMISSION_DENIED ? 'location.denied' : 'location.unavailable') });
+            },
+            { enableHighAccuracy: true, timeout: 15_000, maximumAge: 60_000 },
+          );
+        }}
+      >
+        {t('location.share')}
+      </Button>
+      <ErrorAlert error={error} />
+    </span>
+  );
+}

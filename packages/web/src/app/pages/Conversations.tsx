@@ -169,6 +169,61 @@ export function NewRoom({ messenger }: { messenger: Messenger }) {
   );
 }
 
+/** A group conversation: chosen members (at least two others), and a name if the member gives one. */
+export function NewGroup({ messenger }: { messenger: Messenger }) {
+  const { t } = useI18n();
+  const [name, setName] = useState('');
+  const [chosen, setChosen] = useState<Member[]>([]);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<Err | null>(null);
+  const [busy, setBusy] = useState(false);
+  const create = async () => {
+    const e: Record<string, string> = {};
+    if (name.trim().length > 100) e.name = t('v.max', { n: 100 });
+    if (chosen.length < 2) e.members = t('group.minMembers');
+    setErrors(e);
+    if (Object.keys(e).length) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const conv = await messenger.client.createGroup(
+        chosen.map((m) => m.userId),
+        name.trim() || undefined,
+      );
+      messenger.adopt(conv);
+      navigate(`/c/${conv.id}`);
+    } catch (err) {
+      setError(errorInfo(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="pane">
+      <h1 tabIndex={-1}>{t('group.new')}</h1>
+      <p className="muted">{t('group.newHint')}</p>
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create();
+        }}
+      >
+        <TextField label={t('group.name')} value={name} onChange={setName} error={errors.name} name="group-name" autoComplete="off" />
+        <MemberPicker messenger={messenger} chosen={chosen} onToggle={(m) => setChosen((c) => toggle(c, m))} />
+        {errors.members ? (
+          <p className="field-error" role="alert">
+            {errors.members}
+          </p>
+        ) : null}
+        <ErrorAlert error={error} />
+        <Button type="submit" variant="primary" busy={busy}>
+          {t('group.create')}
+        </Button>
+      </form>
+    </div>
+  );
+}
+
 export function RoomSettings({ messenger, id }: { messenger: Messenger; id: string }) {
   const { t } = useI18n();
   const s = useMessenger(messenger);

@@ -9,7 +9,7 @@ import { useI18n } from '../i18n';
 import { useMessenger, type Messenger, type MessengerState, type Presence } from '../lib/messenger';
 import { Link, match, navigate, useLocation } from '../lib/router';
 import { ChatView } from './Chat';
-import { NewDm, NewRoom, RoomSettings } from './Conversations';
+import { NewDm, NewGroup, NewRoom, RoomSettings } from './Conversations';
 import { SettingsView } from './Settings';
 
 export function conversationTitle(c: Conversation, myId: number, t: (k: 'conv.unnamed') => string): string {
@@ -62,6 +62,7 @@ export function MessengerView({ messenger, onSignOut }: { messenger: Messenger; 
   else if (openId) main = <ChatView key={openId} messenger={messenger} id={openId} />;
   else if (path === '/new/dm') main = <NewDm messenger={messenger} />;
   else if (path === '/new/room') main = <NewRoom messenger={messenger} />;
+  else if (path === '/new/group') main = <NewGroup messenger={messenger} />;
   else if (path === '/settings') main = <SettingsView messenger={messenger} />;
   else
     main = (
@@ -109,6 +110,9 @@ export function MessengerView({ messenger, onSignOut }: { messenger: Messenger; 
           <div className="side-actions">
             <Link to="/new/dm" className="btn btn-primary">
               {t('nav.newDm')}
+            </Link>
+            <Link to="/new/group" className="btn btn-normal">
+              {t('nav.newGroup')}
             </Link>
             <Link to="/new/room" className="btn btn-normal">
               {t('nav.newRoom')}
