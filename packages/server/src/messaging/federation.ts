@@ -130,17 +130,19 @@ export async function resolveUsers(db: Db, member: UserRef, userIds: readonly nu
  * until an administrator allows it again or one of them leaves or is removed.
  */
 export async function requireFederatedPeers(db: Db, member: UserRef, convId: string): Promise<void> {
-  const others = await db.selectFrom('conversation_members').select(['network_id', 'user_id']).where('conv_id', '=', convId).where('network_id', '!=', member.networkId).execute();
+  const others = await db
+    .selectFrom('conversation_members as cm')
+    .innerJoin('users as u', (j) => j.onRef('u.network_id', '=', 'cm.network_id').onRef('u.user_id', '=', 'cm.user_id'))
+    .select(['cm.network_id', 'cm.user_id', 'u.username'])
+    .where('cm.conv_id', '=', convId)
+    .where('cm.network_id', '!=', member.networkId)
+    .execute();
   if (others.length === 0) return;
-  const refs = others.map((o) => ({ networkId: o.network_id, userId: o.user_id }));
+  const refs = others.map((o) => ({ networkId: o.network_id, userId: o.user_id, email: o.username }));
   const settings = await federationSettings(db, [member, ...refs]);
   for (const o of refs) {
     const refusal = await federationRefusal(db, member, o, settings);
-    if (refusal) {
-      const row = await db.selectFrom('users').select('username').where('network_id', '=', o.networkId).where('user_id', '=', o.userId).executeTakeFirst();
-      const who = row?.username ?? `user ${o.userId}`;
-      throw fail('federation_not_allowed', `Federation with ${who} is no longer allowed, so nothing can be sent in this conversation while they are in it: ${refusal}`, [{ field: 'conv', reason: refusal }]);
-    }
+    if (refusal) throw fail('federation_not_allowed', `Federation with ${o.email} is no longer allowed, so nothing can be sent in this conversation while they are in it. ${refusal}`, [{ field: 'conv', reason: refusal }]);
   }
 }
 

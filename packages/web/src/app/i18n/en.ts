@@ -171,6 +171,15 @@ export const en = {
   'dir.search': 'Search the team directory',
   'dir.none': 'No one matches.',
   'dir.results': 'Team directory',
+  'dir.external': 'Other network',
+
+  'boundary.tag': 'U',
+  'boundary.tagLabel': 'Unclassified: includes users outside the GovCloud boundary',
+  'boundary.banner': 'UNCLASSIFIED',
+  'boundary.bannerDetail': 'This conversation includes users outside the GovCloud boundary (commercial or guest users).',
+  'boundary.confirmTitle': 'Send an unclassified message?',
+  'boundary.confirmBody': 'This conversation includes users outside the GovCloud boundary. Send only unclassified information.',
+  'boundary.confirmSend': 'Send unclassified',
 
   'room.new': 'New room',
   'room.name': 'Room name',

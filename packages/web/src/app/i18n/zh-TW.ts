@@ -201,6 +201,15 @@ export const zhTW: Record<Key, string> = {
   'dir.search': '搜尋團隊目錄',
   'dir.none': '沒有相符的人。',
   'dir.results': '團隊目錄',
+  'dir.external': '其他網路',
+
+  'boundary.tag': 'U',
+  'boundary.tagLabel': '未分類：包含 GovCloud 邊界外的使用者',
+  'boundary.banner': '未分類',
+  'boundary.bannerDetail': '此對話包含 GovCloud 邊界外的使用者（商業或訪客使用者）。',
+  'boundary.confirmTitle': '要傳送未分類訊息嗎？',
+  'boundary.confirmBody': '此對話包含 GovCloud 邊界外的使用者。請只傳送未分類的資訊。',
+  'boundary.confirmSend': '傳送未分類訊息',
 
   'room.new': '新聊天室',
   'room.name': '聊天室名稱',

@@ -88,6 +88,11 @@ export function ChatView({ messenger, id }: { messenger: Messenger; id: string }
 
   return (
     <div className="chat">
+      {conv.crossBoundary ? (
+        <div className="banner banner-unclassified" role="note">
+          <strong>{t('boundary.banner')}</strong> {t('boundary.bannerDetail')}
+        </div>
+      ) : null}
       <div className="chat-head">
         <h1 tabIndex={-1}>
           {peer && s.policy.presenceEnabled ? <PresenceDot state={s.presence[peer.userId]} /> : null}
@@ -348,6 +353,9 @@ function Composer({ messenger, conv, policy, replyTo, editing, onDone }: { messe
   const ttls = timerChoices(policy.maxTtl, TTL_CHOICES);
   const bors = timerChoices(policy.maxBor, BOR_CHOICES);
   const timers = { ...(ttl ? { ttl } : {}), ...(bor ? { bor } : {}) };
+  // GovCloud cross-boundary classification: every send in such a conversation is confirmed first.
+  const [confirming, setConfirming] = useState<(() => void) | undefined>();
+  const guard = (act: () => void) => (conv.crossBoundary ? setConfirming(() => act) : act());
 
   // A policy change can lower a maximum below the chosen timer.
   useEffect(() => {
@@ -369,9 +377,11 @@ function Composer({ messenger, conv, policy, replyTo, editing, onDone }: { messe
       }
       return;
     }
-    messenger.sendText(conv.id, body, { ...timers, ...(replyTo ? { replyTo: replyTo.id } : {}) });
-    setText('');
-    onDone();
+    guard(() => {
+      messenger.sendText(conv.id, body, { ...timers, ...(replyTo ? { replyTo: replyTo.id } : {}) });
+      setText('');
+      onDone();
+    });
   };
 
   return (
@@ -379,7 +389,7 @@ function Composer({ messenger, conv, policy, replyTo, editing, onDone }: { messe
       {policy.quickResponses.length > 0 && !editing ? (
         <div className="quick" role="group" aria-label={t('chat.quickResponses')}>
           {policy.quickResponses.map((q) => (
-            <Button key={q} variant="normal" className="chip" onClick={() => messenger.sendText(conv.id, q, timers)}>
+            <Button key={q} variant="normal" className="chip" onClick={() => guard(() => messenger.sendText(conv.id, q, timers))}>
               {q}
             </Button>
           ))}
@@ -454,7 +464,7 @@ function Composer({ messenger, conv, policy, replyTo, editing, onDone }: { messe
               </select>
             </label>
           ) : null}
-          {policy.locationEnabled ? <ShareLocation onShare={(lat, lon, accuracy) => messenger.sendLocation(conv.id, lat, lon, { accuracy, ...timers })} /> : null}
+          {policy.locationEnabled ? <ShareLocation onShare={(lat, lon, accuracy) => guard(() => messenger.sendLocation(conv.id, lat, lon, { accuracy, ...timers }))} /> : null}
           {policy.filesEnabled ? (
             <label className="attach">
               {t('chat.attach')}{' '}
@@ -463,7 +473,7 @@ function Composer({ messenger, conv, policy, replyTo, editing, onDone }: { messe
                 type="file"
                 onChange={(e) => {
                   const f = e.target.files?.[0];
-                  if (f) messenger.sendFile(conv.id, f, timers);
+                  if (f) guard(() => messenger.sendFile(conv.id, f, timers));
                   if (fileRef.current) fileRef.current.value = '';
                 }}
               />
@@ -472,6 +482,23 @@ function Composer({ messenger, conv, policy, replyTo, editing, onDone }: { messe
         </div>
       )}
       <ErrorAlert error={error} />
+      {confirming ? (
+        <Dialog open title={t('boundary.confirmTitle')} onClose={() => setConfirming(undefined)}>
+          <p>{t('boundary.confirmBody')}</p>
+          <div className="actions">
+            <Button
+              variant="primary"
+              onClick={() => {
+                confirming();
+                setConfirming(undefined);
+              }}
+            >
+              {t('boundary.confirmSend')}
+            </Button>
+            <Button onClick={() => setConfirming(undefined)}>{t('common.cancel')}</Button>
+          </div>
+        </Dialog>
+      ) : null}
     </div>
   );
 }

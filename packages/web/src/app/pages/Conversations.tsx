@@ -69,6 +69,7 @@ export function NewDm({ messenger }: { messenger: Messenger }) {
           <li key={m.userId}>
             <Button onClick={() => void start(m)} aria-label={t('dm.with', { name: memberName(m) })}>
               <span className="who">{memberName(m)}</span> <span className="muted small">{m.email}</span>
+              {m.external ? <span className="tag">{t('dir.external')}</span> : null}
             </Button>
           </li>
         ))}

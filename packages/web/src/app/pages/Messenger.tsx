@@ -155,6 +155,12 @@ function ConversationList({ s, myId, openId }: { s: MessengerState; myId: number
                     <Link to={`/c/${c.id}`} aria-current={openId === c.id ? 'page' : undefined} className={unread ? 'has-unread' : undefined}>
                       {peer && s.policy.presenceEnabled ? <PresenceDot state={s.presence[peer.userId]} /> : null}
                       <span className="conv-title">{title}</span>
+                      {c.crossBoundary ? (
+                        <span className="tag-u" title={t('boundary.tagLabel')}>
+                          <span aria-hidden="true">{t('boundary.tag')}</span>
+                          <span className="sr-only">{t('boundary.tagLabel')}</span>
+                        </span>
+                      ) : null}
                       {unread > 0 ? (
                         <span className="unread" aria-label={t('list.unread', { n: unread })}>
                           {unread}
