@@ -31,7 +31,6 @@ import { Http, q } from './http.js';
 import { Inbound } from './inbound.js';
 import { SessionLock } from './lock.js';
 
-const CONSENT_KEY = 'consent';
 import { KeyManager } from './keys.js';
 import { LocalMessages } from './local-messages.js';
 import { silentLogger } from './logger.js';
@@ -44,6 +43,10 @@ import { Socket } from './socket.js';
 import type { EncryptedStore } from './store/encrypted-store.js';
 import type { FileRef } from '@enclave/protocol';
 import type { ClientEvents, FileSink, FileSource, Me, Message, Platform, Progress } from './types.js';
+
+const CONSENT_KEY = 'consent';
+/** Acknowledgements wait up to this long for more processed messages to share their store commit. */
+const ACK_BATCH_MS = 10;
 
 export interface ClientOptions extends StoreOptions {
   platform?: Platform;
@@ -386,7 +389,7 @@ export class EnclaveClient {
    * acknowledgements that share a flush go out together, the highest per conversation.
    */
   private ack(conv: string, seq: number): void {
-    const flushed = this.ctx.store.flush();
+    const flushed = this.ctx.store.flushWithin(ACK_BATCH_MS);
     let batch = this.ackBatches.get(flushed);
     if (!batch) {
       const acks = new Map<string, number>();

@@ -4,17 +4,30 @@
  * temporary file renamed into place only after the digest checked out, mode 0600), and a JSON-lines
  * log file. Never logs content.
  */
-import { createHash } from 'node:crypto';
+import { createHash, scrypt } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import WebSocket from 'ws';
 import { MAX_FRAME_BYTES } from '@enclave/protocol';
 import { jsonLineLogger, type LogLevel, type Logger } from '../logger.js';
+import { installNodeCrypto } from '@enclave/protocol/node';
+import { useNativeScrypt, type ScryptImpl } from '../store/encrypted-store.js';
 import type { FileSink, FileSource, Platform, WebSocketLike } from '../types.js';
 
-/** Platform hooks for Node: pass as `platform` to EnclaveClient. */
+/** OpenSSL scrypt on the libuv thread pool; its work area is freed as soon as it returns. */
+const nodeScrypt: ScryptImpl = (password, salt, kdf, dkLen) =>
+  new Promise((resolve, reject) =>
+    scrypt(password, salt, dkLen, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 2 ** 30 }, (err, key) => (err ? reject(err) : resolve(new Uint8Array(key.buffer, key.byteOffset, key.length)))),
+  );
+
+/**
+ * Platform hooks for Node: pass as `platform` to EnclaveClient. Also switches the protocol's
+ * AES-GCM and Ed25519 verification to node:crypto (OpenSSL), process-wide.
+ */
 export function nodePlatform(): Platform {
+  installNodeCrypto();
+  useNativeScrypt(nodeScrypt);
   return {
     createWebSocket: (url) => new WebSocket(url, { maxPayload: MAX_FRAME_BYTES * 2 }) as unknown as WebSocketLike,
     openFile: fileSource,

@@ -23,11 +23,25 @@ export const SQLITE_PROFILE_FILE = 'profile.sqlite';
 
 export class SqliteStore implements LocalStore {
   private lock?: ProfileLock;
+  private readonly q: {
+    get: Database.Statement<[string], { value: Buffer }>;
+    upsert: Database.Statement<[string, Buffer]>;
+    remove: Database.Statement<[string]>;
+    range: Database.Statement<[string, string], { key: string }>;
+  };
 
   private constructor(
     readonly dir: string,
     private readonly db: Database.Database,
-  ) {}
+  ) {
+    this.q = {
+      get: db.prepare('SELECT value FROM records WHERE key = ?'),
+      upsert: db.prepare('INSERT OR REPLACE INTO records (key, value) VALUES (?, ?)'),
+      remove: db.prepare('DELETE FROM records WHERE key = ?'),
+      // Range scan: every key k with prefix <= k < prefix + U+FFFF.
+      range: db.prepare('SELECT key FROM records WHERE key >= ? AND key < ? ORDER BY key'),
+    };
+  }
 
   static async open(dir: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -56,41 +70,37 @@ export class SqliteStore implements LocalStore {
   private importFileStore(): void {
     const files = readdirSync(this.dir).filter((f) => f.endsWith('.rec'));
     if (files.length === 0) return;
-    const insert = this.db.prepare('INSERT OR REPLACE INTO records (key, value) VALUES (?, ?)');
     this.db.transaction(() => {
-      for (const f of files) insert.run(decodeURIComponent(f.slice(0, -4)), readFileSync(join(this.dir, f)));
+      for (const f of files) this.q.upsert.run(decodeURIComponent(f.slice(0, -4)), readFileSync(join(this.dir, f)));
     })();
     for (const f of files) rmSync(join(this.dir, f), { force: true });
     rmSync(join(this.dir, '.journal'), { force: true });
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
-    const row = this.db.prepare('SELECT value FROM records WHERE key = ?').get(key) as { value: Buffer } | undefined;
+    const row = this.q.get.get(key);
     return row ? new Uint8Array(row.value) : undefined;
   }
 
   async put(key: string, value: Uint8Array): Promise<void> {
-    this.db.prepare('INSERT OR REPLACE INTO records (key, value) VALUES (?, ?)').run(key, Buffer.from(value));
+    this.q.upsert.run(key, Buffer.from(value));
   }
 
   async delete(key: string): Promise<void> {
-    this.db.prepare('DELETE FROM records WHERE key = ?').run(key);
+    this.q.remove.run(key);
   }
 
   async commit(ops: StoreOp[]): Promise<void> {
-    const upsert = this.db.prepare('INSERT OR REPLACE INTO records (key, value) VALUES (?, ?)');
-    const remove = this.db.prepare('DELETE FROM records WHERE key = ?');
     this.db.transaction(() => {
       for (const op of ops) {
-        if (op.value === null) remove.run(op.key);
-        else upsert.run(op.key, Buffer.from(op.value));
+        if (op.value === null) this.q.remove.run(op.key);
+        else this.q.upsert.run(op.key, Buffer.from(op.value));
       }
     })();
   }
 
   async list(prefix: string): Promise<string[]> {
-    // Range scan: every key k with prefix <= k < prefix + U+FFFF.
-    const rows = this.db.prepare('SELECT key FROM records WHERE key >= ? AND key < ? ORDER BY key').all(prefix, prefix + '\uffff') as { key: string }[];
+    const rows = this.q.range.all(prefix, prefix + '\uffff');
     return rows.map((r) => r.key).filter((k) => k.startsWith(prefix));
   }
 

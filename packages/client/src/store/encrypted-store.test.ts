@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, statSync, readdirSync, readFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EncryptedStore } from './encrypted-store.js';
+import { EncryptedStore, useNativeScrypt } from './encrypted-store.js';
+import { nodePlatform } from '../node/platform.js';
 import { MemoryStore } from './local-store.js';
 import { FileStore } from '../node/file-store.js';
 import { SqliteStore } from '../node/sqlite-store.js';
@@ -43,6 +44,26 @@ describe('EncryptedStore', () => {
       expect(Buffer.from(v).toString('latin1')).not.toContain('PLAINTEXT-SECRET');
       expect(Buffer.from(v).toString('latin1')).not.toContain('SECRETDEVICE');
     }
+  });
+
+  it('opens a profile made with the pure-JS scrypt and AES-GCM with the native ones, and back', async () => {
+    const backend = new MemoryStore();
+    useNativeScrypt(undefined);
+    const { useNativeCrypto } = await import('@enclave/protocol');
+    useNativeCrypto(undefined);
+    const a = await EncryptedStore.open(backend, 'pässword', kdf);
+    await a.put('k', enc('made by noble + WebCrypto'));
+    await a.close();
+    nodePlatform(); // installs node:crypto scrypt and AES-GCM
+    const b = await EncryptedStore.open(backend, 'pässword', kdf);
+    expect(new TextDecoder().decode(await b.get('k'))).toBe('made by noble + WebCrypto');
+    await b.put('k2', enc('made by OpenSSL'));
+    await b.close();
+    await expect(EncryptedStore.open(backend, 'wrong', kdf)).rejects.toMatchObject({ code: 'invalid_credentials' });
+    useNativeScrypt(undefined);
+    useNativeCrypto(undefined);
+    const c = await EncryptedStore.open(backend, 'pässword', kdf);
+    expect(new TextDecoder().decode(await c.get('k2'))).toBe('made by OpenSSL');
   });
 
   it('refuses a wrong password with the guide text', async () => {

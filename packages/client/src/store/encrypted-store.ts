@@ -20,11 +20,13 @@ import { scryptAsync } from '@noble/hashes/scrypt.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { fromBase64Url, toBase64Url, utf8Decode, utf8Encode } from '@enclave/protocol';
+import { aesGcmDecrypt, aesGcmEncrypt, fromBase64Url, toBase64Url, utf8Decode, utf8Encode } from '@enclave/protocol';
 import { EnclaveError, enclaveError } from '../errors.js';
 import { commitTo, type LocalStore, type StoreOp } from './local-store.js';
 
 export const META_KEY = 'meta';
+/** Writes not followed by an explicit flush become durable within this many ms (group commit). */
+const AUTO_FLUSH_MS = 10;
 const CHECK_TEXT = 'enclave-local-store-v1';
 const VERSION = 1;
 
@@ -47,8 +49,14 @@ interface Meta {
   check: string;
 }
 
-function buf(b: Uint8Array): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(b);
+
+/** A platform scrypt (Node: OpenSSL's, whose 128 MiB work area is freed at once); same output as noble's. */
+export type ScryptImpl = (password: Uint8Array, salt: Uint8Array, kdf: KdfParams, dkLen: number) => Promise<Uint8Array>;
+let nativeScrypt: ScryptImpl | undefined;
+
+/** Installs (or removes) the platform scrypt; nodePlatform() installs node:crypto's. */
+export function useNativeScrypt(impl: ScryptImpl | undefined): void {
+  nativeScrypt = impl;
 }
 
 export class EncryptedStore implements LocalStore {
@@ -59,13 +67,14 @@ export class EncryptedStore implements LocalStore {
   private flushTail: Promise<void> = Promise.resolve();
   private queuedFlush?: Promise<void>;
   private flushTimer?: ReturnType<typeof setTimeout>;
+  private soon?: Promise<void>;
   private active = 0;
   private idle?: { promise: Promise<void>; resolve: () => void };
   private gate?: { promise: Promise<void>; resolve: () => void };
 
   private constructor(
     private readonly backend: LocalStore,
-    private readonly aes: CryptoKey,
+    private readonly aes: Uint8Array,
     private readonly nameKey: Uint8Array,
   ) {}
 
@@ -106,8 +115,10 @@ export class EncryptedStore implements LocalStore {
   }
 
   private static async derive(backend: LocalStore, password: string, salt: Uint8Array, kdf: KdfParams): Promise<EncryptedStore> {
-    const okm = await scryptAsync(utf8Encode(password.normalize('NFKC')), salt, { N: kdf.N, r: kdf.r, p: kdf.p, dkLen: 64, maxmem: 2 ** 30 });
-    const aes = await globalThis.crypto.subtle.importKey('raw', buf(okm.slice(0, 32)), { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
+    const pw = utf8Encode(password.normalize('NFKC'));
+    const okm = nativeScrypt ? await nativeScrypt(pw, salt, kdf, 64) : await scryptAsync(pw, salt, { N: kdf.N, r: kdf.r, p: kdf.p, dkLen: 64, maxmem: 2 ** 30 });
+    pw.fill(0);
+    const aes = okm.slice(0, 32);
     const nameKey = okm.slice(32);
     okm.fill(0);
     return new EncryptedStore(backend, aes, nameKey);
@@ -130,7 +141,7 @@ export class EncryptedStore implements LocalStore {
   private async seal(physical: string, plaintext: Uint8Array): Promise<Uint8Array> {
     const nonce = globalThis.crypto.getRandomValues(new Uint8Array(12));
     const ad = utf8Encode('enclave-store-v1|' + physical);
-    const ct = new Uint8Array(await globalThis.crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce, additionalData: buf(ad) }, this.aes, buf(plaintext)));
+    const ct = await aesGcmEncrypt(this.aes, nonce, plaintext, ad);
     const out = new Uint8Array(1 + 12 + ct.length);
     out[0] = VERSION;
     out.set(nonce, 1);
@@ -142,12 +153,7 @@ export class EncryptedStore implements LocalStore {
     if (sealed.length < 29 || sealed[0] !== VERSION) throw new EnclaveError('integrity', 'A local record is damaged.');
     const ad = utf8Encode('enclave-store-v1|' + physical);
     try {
-      const pt = await globalThis.crypto.subtle.decrypt(
-        { name: 'AES-GCM', iv: buf(sealed.subarray(1, 13)), additionalData: buf(ad) },
-        this.aes,
-        buf(sealed.subarray(13)),
-      );
-      return new Uint8Array(pt);
+      return await aesGcmDecrypt(this.aes, sealed.subarray(1, 13), sealed.subarray(13), ad);
     } catch {
       throw new EnclaveError('integrity', 'A local record is damaged or was encrypted with another password.');
     }
@@ -182,7 +188,7 @@ export class EncryptedStore implements LocalStore {
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = undefined;
       void this.flush().catch(() => undefined);
-    }, 0);
+    }, AUTO_FLUSH_MS);
   }
 
   /**
@@ -230,6 +236,19 @@ export class EncryptedStore implements LocalStore {
     this.queuedFlush = run;
     this.flushTail = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Like flush(), but lets a busy receiver batch: waits up to `ms` for more changes to join the
+   * commit (acknowledgements use this; nothing outside the device depends on them sooner).
+   */
+  flushWithin(ms: number): Promise<void> {
+    if (this.queuedFlush) return this.queuedFlush;
+    this.soon ??= new Promise<void>((r) => setTimeout(r, ms)).then(() => {
+      this.soon = undefined;
+      return this.flush();
+    });
+    return this.soon;
   }
 
   private async commitPending(): Promise<void> {
@@ -298,6 +317,7 @@ export class EncryptedStore implements LocalStore {
     await this.backend.put(META_KEY, utf8Encode(JSON.stringify(meta)));
     for (const physical of old) if (!written.has(physical)) await this.backend.delete(physical);
     this.nameKey.fill(0);
+    this.aes.fill(0);
     return next;
   }
 
@@ -315,6 +335,7 @@ export class EncryptedStore implements LocalStore {
     this.flushTimer = undefined;
     await this.flush();
     this.nameKey.fill(0);
+    this.aes.fill(0);
     await this.backend.close?.();
   }
 

@@ -112,6 +112,8 @@ export function verify(pub: Uint8Array, message: Uint8Array, signature: Uint8Arr
  */
 let webEd25519: Map<string, CryptoKey> | null | undefined;
 const WEB_KEY_CACHE = 512;
+/** Keys that passed strictPublicKey (native path). */
+const checkedKeys = new Set<string>();
 
 /**
  * Same contract as `verify` (strict RFC 8032 on 32-byte keys and 64-byte signatures; throws
@@ -121,6 +123,16 @@ const WEB_KEY_CACHE = 512;
  */
 export async function verifyAsync(pub: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<void> {
   if (pub.length !== KEY_LEN || signature.length !== SIG_LEN) throw new ProtocolError('bad_signature', 'signature did not verify');
+  if (native) {
+    const id = Array.from(pub, (b) => b.toString(16).padStart(2, '0')).join('');
+    if (!checkedKeys.has(id)) {
+      if (!strictPublicKey(pub)) throw new ProtocolError('bad_signature', 'signature did not verify');
+      if (checkedKeys.size >= WEB_KEY_CACHE) checkedKeys.delete(checkedKeys.values().next().value!);
+      checkedKeys.add(id);
+    }
+    if (!native.ed25519Verify(pub, message, signature)) throw new ProtocolError('bad_signature', 'signature did not verify');
+    return;
+  }
   if (webEd25519 === null) return verify(pub, message, signature);
   const subtle = globalThis.crypto?.subtle;
   let ok = false;
@@ -231,7 +243,30 @@ async function importAesKey(key: Uint8Array, usage: 'encrypt' | 'decrypt') {
   return globalThis.crypto.subtle.importKey('raw', own(key), { name: 'AES-GCM' }, false, [usage]);
 }
 
+/**
+ * Optional native implementations of the hot symmetric / verification primitives (Node installs
+ * OpenSSL's through `useNativeCrypto`, see ../node.ts). Same contracts as the WebCrypto / noble
+ * paths: AES-256-GCM with a 128-bit tag appended; decrypt throws on authentication failure;
+ * ed25519Verify returns a boolean for a key that passed `strictPublicKey`.
+ */
+export interface NativeCrypto {
+  aesGcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Uint8Array;
+  aesGcmDecrypt(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array;
+  ed25519Verify(pub: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+}
+
+let native: NativeCrypto | undefined;
+
+/** Installs (or, with undefined, removes) native primitives. */
+export function useNativeCrypto(impl: NativeCrypto | undefined): void {
+  native = impl;
+}
+
 export async function aesGcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Promise<Uint8Array> {
+  if (native) {
+    check(key.length === KEY_LEN && nonce.length === GCM_NONCE_LEN, 'invalid_argument', 'bad AES-GCM key or nonce length');
+    return native.aesGcmEncrypt(key, nonce, plaintext, ad);
+  }
   const k = await importAesKey(key, 'encrypt');
   const ct = await globalThis.crypto.subtle.encrypt(
     { name: 'AES-GCM', iv: own(nonce), additionalData: own(ad), tagLength: 128 },
@@ -244,6 +279,14 @@ export async function aesGcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintex
 /** Throws ProtocolError('decrypt_failed') on any authentication failure. */
 export async function aesGcmDecrypt(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Promise<Uint8Array> {
   check(ciphertext.length >= GCM_TAG_LEN, 'malformed', 'ciphertext shorter than tag');
+  if (native) {
+    check(key.length === KEY_LEN && nonce.length === GCM_NONCE_LEN, 'invalid_argument', 'bad AES-GCM key or nonce length');
+    try {
+      return native.aesGcmDecrypt(key, nonce, ciphertext, ad);
+    } catch {
+      throw new ProtocolError('decrypt_failed', 'authentication failed');
+    }
+  }
   const k = await importAesKey(key, 'decrypt');
   try {
     const pt = await globalThis.crypto.subtle.decrypt(

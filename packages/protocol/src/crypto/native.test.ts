@@ -1,10 +1,12 @@
-// verifyAsync (WebCrypto Ed25519) must accept and refuse exactly what the strict pure-JS verify does:
-// valid signatures, tampered messages and signatures, non-canonical S (S + L), small-order and
-// malformed public keys.
+// verifyAsync (WebCrypto Ed25519, or node:crypto when installed) must accept and refuse exactly what
+// the strict pure-JS verify does: valid signatures, tampered messages and signatures, non-canonical S
+// (S + L), small-order and malformed public keys. The native AES-GCM must match WebCrypto's byte for
+// byte and refuse what it refuses.
 import fc from 'fast-check';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { afterEach, describe, expect, it } from 'vitest';
-import { useWebCryptoEd25519, verify, verifyAsync } from './primitives.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { aesGcmDecrypt, aesGcmEncrypt, useNativeCrypto, useWebCryptoEd25519, verify, verifyAsync } from './primitives.js';
+import { nodeCrypto } from '../node.js';
 
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
 
@@ -40,9 +42,14 @@ async function agree(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): Promise
   return web;
 }
 
-afterEach(() => useWebCryptoEd25519(true));
+afterEach(() => {
+  useWebCryptoEd25519(true);
+  useNativeCrypto(undefined);
+});
 
-describe('verifyAsync', () => {
+for (const backend of ['webcrypto', 'node:crypto'] as const) describe(`verifyAsync (${backend})`, () => {
+  beforeEach(() => useNativeCrypto(backend === 'node:crypto' ? nodeCrypto : undefined));
+
   it('agrees with the strict verify on valid and tampered signatures', async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 300 }), fc.nat(63), fc.nat(7), async (seed, msg, byte, bit) => {
@@ -83,6 +90,9 @@ describe('verifyAsync', () => {
     expect(await agree(pub, msg, sig.subarray(0, 63))).toBe('refused');
   });
 
+});
+
+describe('verifyAsync fallback', () => {
   it('falls back to the pure-JS verify where WebCrypto has no Ed25519', async () => {
     useWebCryptoEd25519(false);
     const seed = new Uint8Array(32).fill(9);
@@ -91,5 +101,27 @@ describe('verifyAsync', () => {
     await expect(verifyAsync(ed25519.getPublicKey(seed), msg, sig)).resolves.toBeUndefined();
     sig[0]! ^= 1;
     await expect(verifyAsync(ed25519.getPublicKey(seed), msg, sig)).rejects.toMatchObject({ code: 'bad_signature' });
+  });
+});
+
+describe('native AES-256-GCM', () => {
+  it('matches WebCrypto byte for byte and refuses the same tampering', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 12, maxLength: 12 }), fc.uint8Array({ maxLength: 500 }), fc.uint8Array({ maxLength: 64 }), async (key, nonce, pt, ad) => {
+        useNativeCrypto(undefined);
+        const web = await aesGcmEncrypt(key, nonce, pt, ad);
+        useNativeCrypto(nodeCrypto);
+        const nat = await aesGcmEncrypt(key, nonce, pt, ad);
+        expect(Buffer.from(nat).equals(Buffer.from(web))).toBe(true);
+        expect(Buffer.from(await aesGcmDecrypt(key, nonce, web, ad)).equals(Buffer.from(pt))).toBe(true);
+        const bad = Uint8Array.from(web);
+        bad[bad.length - 1]! ^= 1;
+        await expect(aesGcmDecrypt(key, nonce, bad, ad)).rejects.toMatchObject({ code: 'decrypt_failed' });
+        await expect(aesGcmDecrypt(key, nonce, web, Uint8Array.of(...ad, 1))).rejects.toMatchObject({ code: 'decrypt_failed' });
+        useNativeCrypto(undefined);
+        await expect(aesGcmDecrypt(key, nonce, bad, ad)).rejects.toMatchObject({ code: 'decrypt_failed' });
+      }),
+      { numRuns: 50 },
+    );
   });
 });

@@ -1,0 +1,195 @@
+// Retention bot end to end (issue 7): the built server (SQLite) and the built bot
+// (`enclave-retention-bot run`, a child process) with its SQLite profile; members send room messages
+// (sender keys) through the server with the SDK. Two phases:
+//  1. backlog — the bot is stopped while `--messages` are sent, then started: how fast it receives,
+//     verifies, decrypts and archives (fsynced message files) what the server queued for it;
+//  2. live — `--live-seconds` of members sending while the bot runs: whether it keeps up.
+// Reports archived messages/s and the bot's RSS sampled every second. Progress on stderr, JSON on stdout.
+// node bench/retention-e2e.mjs [--messages 100000] [--senders 4] [--live-seconds 30] [--filesize-kib 65536]
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { EnclaveClient, MemoryStore } from '../packages/client/dist/index.js';
+import { nodePlatform } from '../packages/client/dist/node/index.js';
+import { PASSWORD, createNetwork, inviteAll, log, machine, memoryOf, round, startEnclave, cpuSecondsOf } from './lib-messaging.mjs';
+
+const { values } = parseArgs({ options: { messages: { type: 'string', default: '100000' }, senders: { type: 'string', default: '4' }, 'live-seconds': { type: 'string', default: '30' }, 'filesize-kib': { type: 'string', default: '65536' } } });
+const total = Number(values.messages);
+const senderCount = Number(values.senders);
+const liveSeconds = Number(values['live-seconds']);
+const kdf = { N: 2 ** 10, r: 8, p: 1 };
+const home = mkdtempSync(join(process.env.BENCH_TMPDIR || tmpdir(), 'enclave-rete2e-'));
+const messagesDir = join(home, 'messages');
+const BOT_MAIN = new URL('../packages/retention-bot/dist/main.js', import.meta.url).pathname;
+
+/** Counts archived records incrementally (newlines appended to the .jsonl files since the last call). */
+const seenBytes = new Map();
+let archived = 0;
+function countArchived() {
+  if (!existsSync(messagesDir)) return archived;
+  for (const f of readdirSync(messagesDir).filter((n) => n.endsWith('.jsonl'))) {
+    const path = join(messagesDir, f);
+    const size = statSync(path).size;
+    const from = seenBytes.get(f) ?? 0;
+    if (size <= from) continue;
+    const fd = openSync(path, 'r');
+    const buf = Buffer.alloc(size - from);
+    readSync(fd, buf, 0, buf.length, from);
+    closeSync(fd);
+    let lines = 0;
+    for (let i = buf.lastIndexOf(10); i >= 0; i = buf.lastIndexOf(10, i - 1)) lines++;
+    const end = buf.lastIndexOf(10) + 1;
+    seenBytes.set(f, from + end);
+    archived += lines;
+  }
+  return archived;
+}
+
+function startBot(env) {
+  // BOT_NODE_ARGS: node flags for the bot process (a heap cap, --cpu-prof), space-separated.
+  const nodeArgs = (process.env.BOT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, BOT_MAIN, 'run', '--no-supervise'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d) => (out += d.slice(0, 4096)));
+  child.stderr.setEncoding('utf8').on('data', (d) => (out += d.slice(0, 4096)));
+  return { child, output: () => out };
+}
+
+async function waitFor(cond, what, ms = 120_000) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function stopBot(bot) {
+  if (bot.child.exitCode !== null) return;
+  const gone = new Promise((r) => bot.child.once('exit', r));
+  bot.child.kill('SIGTERM');
+  await gone;
+}
+
+const server = await startEnclave();
+const { networkId, groupId } = await createNetwork(server.admin, { presence: false });
+const botName = `compliance_${networkId}_bot`;
+await server.admin.call('CreateDataRetentionBot', { networkId });
+const { challenge } = await server.admin.call('CreateDataRetentionBotChallenge', { networkId });
+const env = { WICKRIO_BOT_NAME: botName, ENCLAVE_SERVER_URL: server.url, ENCLAVE_RETENTION_HOME: home, WICKRIO_COMP_MESGDEST: messagesDir, WICKRIO_COMP_FILEDEST: join(home, 'files'), WICKRIO_COMP_FILESIZE: values['filesize-kib'] };
+let bot = startBot({ ...env, WICKRIO_BOT_PASSWORD: challenge });
+await waitFor(() => bot.output().includes('bot.running') || bot.child.exitCode !== null, 'the bot to start');
+const password = /"([A-Za-z0-9]{24})"/.exec(bot.output())?.[1];
+if (!password) throw new Error(`no generated password: ${bot.output()}`);
+await server.admin.call('UpdateDataRetention', { networkId, actionType: 'PUBKEY_MSG_ACK' });
+await server.admin.call('UpdateDataRetention', { networkId, actionType: 'ENABLE' });
+
+// Each sender has its own room with one member who never connects (their copies wait on the
+// server), so the bench process only encrypts and sends; the bot is in every room.
+const invited = await inviteAll(server.admin, networkId, groupId, Array.from({ length: senderCount * 2 }, (_, i) => `member${i}-${Date.now()}@example.com`));
+const clients = [];
+for (const u of invited) clients.push(await EnclaveClient.register({ server: server.url, email: u.email, inviteCode: u.inviteCode, password: PASSWORD, store: new MemoryStore(), kdf, platform: nodePlatform(), deviceType: 'cli', clientName: 'bench/1' }));
+const senders = [];
+for (let i = 0; i < clients.length; i += 2) {
+  await clients[i + 1].close();
+  await clients[i].connect();
+  const room = await clients[i].createRoom({ name: `bench ${i / 2}`, members: [invited[i + 1].email] });
+  senders.push({ c: clients[i], room });
+}
+
+const text = 'The quarterly numbers are in; please review the attached summary before Thursday.';
+async function send(n, window = 64) {
+  let next = 0;
+  await Promise.all(
+    senders.map(async ({ c, room }) => {
+      const inFlight = new Set();
+      while (next < n) {
+        next++;
+        const p = c.sendText(room.id, text).finally(() => inFlight.delete(p));
+        inFlight.add(p);
+        if (inFlight.size >= window) await Promise.race(inFlight);
+      }
+      await Promise.all(inFlight);
+    }),
+  );
+}
+
+// Phase 1: the backlog.
+await stopBot(bot);
+log(`bot stopped; sending ${total} room messages from ${senderCount} members`);
+let t0 = Date.now();
+await send(total);
+const sendSeconds = (Date.now() - t0) / 1000;
+log(`sent in ${round(sendSeconds, 1)} s (${round(total / sendSeconds, 0)} msg/s); starting the bot`);
+for (const { c } of senders) await c.idle();
+
+const rss = [];
+const base = countArchived();
+bot = startBot({ ...env, WICKRIO_BOT_PASSWORD: password });
+const startedAt = Date.now();
+await waitFor(() => bot.output().includes('bot.running') || bot.child.exitCode !== null, 'the bot to restart');
+const runningAt = Date.now();
+let sampler = setInterval(() => {
+  try {
+    rss.push({ t: round((Date.now() - runningAt) / 1000, 1), archived: countArchived() - base, ...memoryOf(bot.child.pid) });
+  } catch {
+    /* exited */
+  }
+}, 1000);
+let lastLog = Date.now();
+await waitFor(() => {
+  const n = countArchived() - base;
+  if (Date.now() - lastLog > 10_000) {
+    lastLog = Date.now();
+    log(`${n} archived, ${round(n / ((Date.now() - runningAt) / 1000), 0)} msg/s, bot rss ${memoryOf(bot.child.pid).rssMiB} MiB`);
+  }
+  return n >= total || bot.child.exitCode !== null;
+}, 'the backlog to be archived', 3_600_000);
+const backlogSeconds = (Date.now() - runningAt) / 1000;
+const botCpuBacklog = cpuSecondsOf(bot.child.pid);
+log(`backlog archived in ${round(backlogSeconds, 1)} s: ${round(total / backlogSeconds, 0)} msg/s`);
+
+// Phase 2: live.
+let live;
+if (liveSeconds > 0) {
+  const before = countArchived();
+  t0 = Date.now();
+  let sent = 0;
+  const deadline = t0 + liveSeconds * 1000;
+  await Promise.all(
+    senders.map(async ({ c, room }) => {
+      const inFlight = new Set();
+      while (Date.now() < deadline) {
+        const p = c.sendText(room.id, text).then(() => sent++).finally(() => inFlight.delete(p));
+        inFlight.add(p);
+        if (inFlight.size >= 64) await Promise.race(inFlight);
+      }
+      await Promise.all(inFlight);
+    }),
+  );
+  const sentSeconds = (Date.now() - t0) / 1000;
+  await waitFor(() => countArchived() - before >= sent, 'the live messages to be archived', 600_000);
+  const lagSeconds = (Date.now() - t0) / 1000 - sentSeconds;
+  live = { sent, seconds: round(sentSeconds, 1), sentPerSecond: round(sent / sentSeconds, 0), archivedPerSecond: round(sent / (sentSeconds + lagSeconds), 0), lagAfterLastSendSeconds: round(lagSeconds, 1) };
+  log(`live: ${JSON.stringify(live)}`);
+}
+clearInterval(sampler);
+const peak = memoryOf(bot.child.pid).peakRssMiB;
+await stopBot(bot);
+for (const { c } of senders) await c.close();
+await server.stop();
+
+const rssValues = rss.map((r) => r.rssMiB).filter((x) => Number.isFinite(x));
+console.log(JSON.stringify({
+  benchmark: 'retention-e2e',
+  machine: machine(),
+  messages: total,
+  senders: senderCount,
+  backlog: { sendSeconds: round(sendSeconds, 1), startupSeconds: round((runningAt - startedAt) / 1000, 1), seconds: round(backlogSeconds, 1), messagesPerSecond: round(total / backlogSeconds, 0), botCpuSeconds: round(botCpuBacklog, 1) },
+  ...(live ? { live } : {}),
+  botRssMiB: { first: rssValues[0], min: Math.min(...rssValues), max: Math.max(...rssValues), last: rssValues.at(-1), peak },
+  rssSamples: rss.filter((_, i) => i % Math.max(1, Math.floor(rss.length / 40)) === 0),
+}, null, 2));
+rmSync(home, { recursive: true, force: true });
+process.exit(0);
