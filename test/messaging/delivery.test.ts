@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation, DeliveredMessage, ServerFrame } from '../../packages/protocol/src/index.js';
+import { CONV_WINDOW } from '../../packages/server/src/messaging/hub.js';
 import { createNetwork, dialectName, startTestServer, type TestServer } from '../helpers/harness.js';
 import { addDevice, api, RawSocket, registerMember, type TestMember } from '../helpers/members.js';
 
@@ -104,6 +105,37 @@ describe(`conversations and delivery (${dialectName})`, () => {
     expect(sa.frames.some((f) => f.t === 'msg' && f.m.kind === 'sk' && f.m.conv === r.id)).toBe(false);
     for (const s of sockets) s.close();
   });
+
+  it('paces a backlog by acknowledgements (flow control) and never lets own messages fill the window', async () => {
+    const reader = await member();
+    const writer = await member();
+    const r = await room(writer, [reader]);
+    const sw = await RawSocket.open(t, writer.token);
+    // More than one conversation window of the writer's own messages (never delivered to it).
+    const total = CONV_WINDOW + 300;
+    const ids = Array.from({ length: total }, msgId);
+    for (let i = 0; i < total; i += 100) {
+      await Promise.all(ids.slice(i, i + 100).map((id) => send(sw, { conv: r.id, messageId: id, kind: 'sk', body: body() })));
+    }
+    // The reader comes online with the whole backlog waiting and acknowledges nothing at first.
+    const sr = await RawSocket.open(t, reader.token);
+    const msgs = () => sr.frames.filter((f): f is Msg => f.t === 'msg' && f.m.conv === r.id);
+    // The window: the room's 'created' record and CONV_WINDOW - 1 messages.
+    await sr.next(isMsg(r.id, ids[CONV_WINDOW - 2]), 20_000);
+    await sr.sync();
+    await new Promise((res) => setTimeout(res, 300));
+    expect(msgs()).toHaveLength(CONV_WINDOW);
+    // Acknowledging opens the window: the rest follows, in order, once each.
+    sr.send({ t: 'ack', conv: r.id, seq: msgs().at(-1)!.m.seq });
+    await sr.next(isMsg(r.id, ids[total - 1]), 20_000);
+    expect(msgs().filter((f) => f.m.kind === 'sk').map((f) => f.m.messageId)).toEqual(ids);
+    // The writer's own messages did not use up its window: a message from the reader still arrives.
+    const reply = msgId();
+    await send(sr, { conv: r.id, messageId: reply, kind: 'sk', body: body() });
+    await sw.next(isMsg(r.id, reply));
+    sr.close();
+    sw.close();
+  }, 120_000);
 
   it('treats a repeated message ID as the same message: same sequence, stored once', async () => {
     const r = await room(alice, [bob]);

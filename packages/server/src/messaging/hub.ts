@@ -19,6 +19,14 @@ type Db = Kysely<Database>;
 /** A socket's send buffer above this means the client cannot keep up: it is closed and catches up on reconnect. */
 const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 const PAGE = 1000;
+/**
+ * Flow control: at most this many sequence numbers delivered and not yet acknowledged per
+ * conversation, and in all on one connection. A receiver that falls behind (a retention bot
+ * catching up on a backlog) gets more as its acknowledgements arrive instead of a socket buffer
+ * that grows until the connection must be closed.
+ */
+export const CONV_WINDOW = 2000;
+export const CONN_WINDOW = 8000;
 
 export interface SocketLike {
   send(data: string): void;
@@ -29,6 +37,12 @@ export interface SocketLike {
 export class Connection {
   /** conversation → highest sequence written to this socket. */
   readonly convs = new Map<string, number>();
+  /** conversation → sequence numbers written to this socket and not yet acknowledged, ascending. */
+  readonly unacked = new Map<string, number[]>();
+  /** Frames written and not yet acknowledged, over all conversations: the window in use. */
+  inFlight = 0;
+  /** Conversations whose delivery stopped at a window; resumed by acknowledgements. */
+  readonly starved = new Set<string>();
   closed = false;
   constructor(
     readonly socket: SocketLike,
@@ -112,13 +126,22 @@ export class Hub {
 
   /** Records that `conn` follows `convId` from position `from` (delivery is the caller's). */
   private track(conn: Connection, convId: string, from: number): void {
+    this.forget(conn, convId);
     conn.convs.set(convId, from);
     let set = this.byConv.get(convId);
     if (!set) this.byConv.set(convId, (set = new Set()));
     set.add(conn);
   }
 
+  /** Drops a conversation's share of the connection's window. */
+  private forget(conn: Connection, convId: string): void {
+    conn.inFlight -= conn.unacked.get(convId)?.length ?? 0;
+    conn.unacked.delete(convId);
+    conn.starved.delete(convId);
+  }
+
   private unfollow(conn: Connection, convId: string): void {
+    this.forget(conn, convId);
     conn.convs.delete(convId);
     const set = this.byConv.get(convId);
     set?.delete(conn);
@@ -163,6 +186,21 @@ export class Hub {
     const key = `${conn.member.deviceId}\0${convId}`;
     const prior = this.pendingAcks.get(key);
     if (!prior || prior.seq < upTo) this.pendingAcks.set(key, { deviceId: conn.member.deviceId, convId, seq: upTo });
+    const q = conn.unacked.get(convId);
+    if (q && q.length > 0 && q[0]! <= upTo) {
+      let n = 0;
+      while (n < q.length && q[n]! <= upTo) n++;
+      q.splice(0, n);
+      conn.inFlight -= n;
+    }
+    // Resume what the window held back, once half of it is free again.
+    if (conn.starved.size > 0 && conn.inFlight <= CONN_WINDOW / 2) {
+      const resume = [...conn.starved].filter((c) => (conn.unacked.get(c)?.length ?? 0) <= CONV_WINDOW / 2);
+      for (const c of resume) {
+        conn.starved.delete(c);
+        this.enqueue(c, () => this.deliver(c));
+      }
+    }
   }
 
   async flushAcks(): Promise<void> {
@@ -181,10 +219,13 @@ export class Hub {
     }
   }
 
-  /** Writes every record after each follower's position to it, in order, reading each page once. */
+  /**
+   * Writes every record after each follower's position to it, in order, reading each page once, as
+   * far as each follower's flow-control window allows (the rest follows its acknowledgements).
+   */
   private async deliver(convId: string): Promise<void> {
     for (;;) {
-      const followers = [...(this.byConv.get(convId) ?? [])].filter((c) => !c.closed);
+      const followers = [...(this.byConv.get(convId) ?? [])].filter((c) => !c.closed && !c.starved.has(convId));
       if (followers.length === 0) return;
       const from = Math.min(...followers.map((c) => c.convs.get(convId) ?? Number.MAX_SAFE_INTEGER));
       const rows = await this.o.db
@@ -216,8 +257,16 @@ export class Hub {
       for (const conn of followers) {
         const sent = conn.convs.get(convId);
         if (sent === undefined || conn.closed) continue;
+        let unacked = conn.unacked.get(convId);
+        if (!unacked) conn.unacked.set(convId, (unacked = []));
+        let position = sent;
         for (const r of rows) {
           if (r.seq <= sent) continue;
+          if (unacked.length >= CONV_WINDOW || conn.inFlight >= CONN_WINDOW) {
+            conn.starved.add(convId);
+            break;
+          }
+          position = r.seq;
           if (r.expires_at !== null && r.expires_at <= now) continue;
           if (r.kind === 'sk' && r.sender_device_id === conn.member.deviceId) continue;
           let frame: string | undefined;
@@ -230,8 +279,10 @@ export class Hub {
             if (frame === undefined) shared.set(r.seq, (frame = JSON.stringify({ t: 'msg', m: toDelivered(convId, { ...r, part: null }) } satisfies ServerFrame)));
           }
           conn.send(frame);
+          unacked.push(r.seq);
+          conn.inFlight++;
         }
-        conn.convs.set(convId, Math.max(sent, last));
+        conn.convs.set(convId, position);
         if (conn.socket.bufferedAmount > MAX_BUFFERED_BYTES) this.close(conn, 'rate_limited', 'The connection cannot keep up; reconnect to continue.');
       }
       if (rows.length < PAGE) return;
