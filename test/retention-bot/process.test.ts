@@ -152,4 +152,23 @@ describe('retention bot process behaviour', () => {
     expect(await supervise({ script, args: [], env: { ...process.env, CODE: '0' }, limit: 5, delayMs: 5 })).toBe(0);
     expect(runs()).toBe(1);
   });
+
+  it('supervisor: runs the bot with heap limits (ENCLAVE_BOT_HEAP_MIB; NODE_OPTIONS wins)', async () => {
+    const dir = tempDir();
+    const script = join(dir, 'heap.mjs');
+    const out = join(dir, 'limit');
+    writeFileSync(script, `import { writeFileSync } from 'node:fs'; import v8 from 'node:v8'; writeFileSync(${JSON.stringify(out)}, String(v8.getHeapStatistics().heap_size_limit / 2 ** 20)); process.exit(0);`);
+    const { NODE_OPTIONS: _ignored, ...env } = process.env;
+    const limit = async (extra: Record<string, string>) => {
+      expect(await supervise({ script, args: [], env: { ...env, ...extra }, limit: 0, delayMs: 5 })).toBe(0);
+      return Number(readFileSync(out, 'utf8'));
+    };
+    const standard = await limit({});
+    expect(standard).toBeGreaterThan(128);
+    expect(standard).toBeLessThan(200);
+    const bigger = await limit({ ENCLAVE_BOT_HEAP_MIB: '512' });
+    expect(bigger).toBeGreaterThan(512);
+    expect(bigger).toBeLessThan(600);
+    expect(await limit({ NODE_OPTIONS: '--max-old-space-size=256' })).toBeGreaterThan(256);
+  });
 });

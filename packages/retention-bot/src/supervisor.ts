@@ -10,6 +10,20 @@ import type { Env } from './settings.js';
 
 export const DEFAULT_RESTART_LIMIT = 5;
 
+/**
+ * V8 heap limits of the bot process (MiB): the bot's live data is small, and without a limit V8 sizes
+ * its heap lazily to well above the 200 MB the bot is meant to stay under (docs/benchmarks.md).
+ * ENCLAVE_BOT_HEAP_MIB changes the old-space limit; flags given in NODE_OPTIONS win.
+ */
+export function heapFlags(env: Env): string[] {
+  const options = env.NODE_OPTIONS ?? '';
+  const mib = Number(env.ENCLAVE_BOT_HEAP_MIB ?? 128);
+  const flags: string[] = [];
+  if (!/--max-old-space-size/.test(options) && Number.isInteger(mib) && mib >= 64) flags.push(`--max-old-space-size=${mib}`);
+  if (!/--max-semi-space-size/.test(options)) flags.push('--max-semi-space-size=8');
+  return flags;
+}
+
 export interface SuperviseOptions {
   script: string;
   args: string[];
@@ -35,7 +49,7 @@ export async function supervise(o: SuperviseOptions): Promise<number> {
   process.on('SIGINT', onInt);
   try {
     for (;;) {
-      child = spawn(process.execPath, [o.script, ...o.args], { env: { ...o.env, ENCLAVE_SUPERVISED: '1' } as NodeJS.ProcessEnv, stdio: 'inherit' });
+      child = spawn(process.execPath, [...heapFlags(o.env), o.script, ...o.args], { env: { ...o.env, ENCLAVE_SUPERVISED: '1' } as NodeJS.ProcessEnv, stdio: 'inherit' });
       const code = await new Promise<number>((resolve) => child!.once('exit', (c, sig) => resolve(c ?? (sig === 'SIGTERM' || sig === 'SIGINT' ? 0 : 1))));
       if (stopping || code === 0 || code === 78) return code;
       if (restarts >= o.limit) {
