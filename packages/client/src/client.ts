@@ -36,7 +36,7 @@ import { LocalMessages } from './local-messages.js';
 import { silentLogger } from './logger.js';
 import { Messaging, type FileOptions, type TextOptions } from './messaging.js';
 import { Outbound } from './outbound.js';
-import { ApprovalCode, DevicesResponse, MeResponse, SendResponse } from './schemas.js';
+import { ApprovalCode, DevicesResponse, MeResponse, ProfileResponse, SendResponse } from './schemas.js';
 import { SenderKeys } from './sender-keys.js';
 import { SessionManager } from './sessions.js';
 import { Socket } from './socket.js';
@@ -304,6 +304,15 @@ export class EnclaveClient {
     return this.ctx.http.json('POST', '/v1/devices/approval-codes', ApprovalCode);
   }
   async devices() {
+  /** Changes this member's own first and/or last name (PATCH /v1/me); `me` shows the new name. */
+  async updateProfile(o: { firstName?: string; lastName?: string }): Promise<Me['member']> {
+    this.requireUnlocked();
+    const { member } = await this.ctx.http.json('PATCH', '/v1/me', ProfileResponse, { body: o });
+    this.member = member;
+    Object.assign(this.ctx.profile, { firstName: member.firstName, lastName: member.lastName });
+    await this.saveProfile();
+    return member;
+  }
     return (await this.ctx.http.json('GET', '/v1/devices', DevicesResponse)).devices;
   }
   async resetDevice(deviceId: string): Promise<void> {

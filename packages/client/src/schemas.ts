@@ -46,6 +46,8 @@ export function arr<T>(s: Schema<T>): Schema<T[]> {
 }
 
 export const PrekeyCount = obj({ oneTimePrekeys: num });
+/** PATCH /v1/me: the member with his new name. */
+export const ProfileResponse = obj({ member: Member });
 export const MeResponse = obj({ member: Member, deviceId: str, policy: Policy, devices: arr(DeviceInfo) });
 export const DevicesResponse = obj({ devices: arr(DeviceInfo) });
 export const DirectoryResponse = obj({ members: arr(Member) });

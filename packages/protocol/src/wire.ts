@@ -231,6 +231,16 @@ export const ApproveDeviceRequest = z.union([
 /** A member (password rules of the security group) or the retention bot (≥ 12 characters) changes its password. */
 export const ChangePasswordRequest = z.object({ password: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) });
 
+/** A member changes his own name (PATCH /v1/me): at least one of the two; the first name not blank. */
+const profileName = z
+  .string()
+  .max(100)
+  .refine((v) => ![...v].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), 'must not contain control characters');
+export const UpdateProfileRequest = z
+  .object({ firstName: profileName.refine((v) => v.trim().length > 0, 'must not be blank').optional(), lastName: profileName.optional() })
+  .strict()
+  .refine((v) => v.firstName !== undefined || v.lastName !== undefined, { message: 'firstName or lastName is required', path: ['firstName'] });
+
 /** The data retention bot's first sign-in: the initial password from CreateDataRetentionBotChallenge and a new one. */
 export const RetentionBotRegisterRequest = z.object({
   botName: z.string().min(1).max(100),

@@ -309,6 +309,22 @@ export async function completePasswordReset(deps: AccountDeps, input: z.infer<ty
   return response;
 }
 
+/** A member changes his own first and/or last name (PATCH /v1/me); answers the member as /v1/me shows it. */
+export async function updateProfile(deps: AccountDeps, member: Member, input: { firstName?: string; lastName?: string }): Promise<{ userId: number; email: string; firstName: string; lastName: string }> {
+  const patch: { first_name?: string; first_name_lc?: string; last_name?: string; last_name_lc?: string; modified: number } = { modified: deps.now() };
+  if (input.firstName !== undefined) {
+    const v = input.firstName.trim();
+    Object.assign(patch, { first_name: v, first_name_lc: v.toLowerCase() });
+  }
+  if (input.lastName !== undefined) {
+    const v = input.lastName.trim();
+    Object.assign(patch, { last_name: v, last_name_lc: v.toLowerCase() });
+  }
+  await deps.db.updateTable('users').set(patch).where('network_id', '=', member.networkId).where('user_id', '=', member.userId).execute();
+  const user = await deps.db.selectFrom('users').select(['username', 'first_name', 'last_name']).where('network_id', '=', member.networkId).where('user_id', '=', member.userId).executeTakeFirstOrThrow();
+  return { userId: member.userId, email: user.username, firstName: user.first_name, lastName: user.last_name };
+}
+
 /**
  * Changes the password of a signed-in member (the security group's rules; the current password is
  * checked with the lockout rule) or of the retention bot (at least 12 characters, different).

@@ -21,6 +21,7 @@ import {
   RegisterRequest,
   SendMessage,
   UpdateConversationRequest,
+  UpdateProfileRequest,
   ERROR_TEXTS,
   type Conversation,
 } from '@enclave/protocol';
@@ -183,6 +184,14 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
         policy: await policyFor(db, m.networkId, m.userId),
         devices: await listDevices(db, m.networkId, m.userId),
       });
+    });
+
+    // A member's own name (a member action: not audited). The admin API's GetUser / ListUsers show it.
+    scope.patch('/v1/me', async (req, reply) => {
+      const m = await member(req);
+      if (isRetentionBot(m)) throw fail('forbidden', 'The data retention bot has no profile to edit.');
+      const member_ = await accounts.updateProfile(d.accounts, m, parse(UpdateProfileRequest, req.body));
+      return json(reply, 200, { member: member_ });
     });
 
     // Devices and keys

@@ -1,7 +1,7 @@
 // Settings: profile, devices (this one and others; sign another device out), language, about (the
 // client version) and the support log export (the SDK's log: IDs, counts and codes, never content).
 import { useCallback, useEffect, useState } from 'react';
-import { Button, Dialog, ErrorAlert } from '../components/ui';
+import { Button, Dialog, ErrorAlert, TextField } from '../components/ui';
 import { LanguageSwitch } from '../App';
 import { useI18n } from '../i18n';
 import { errorInfo, useMessenger, type Messenger } from '../lib/messenger';
@@ -17,6 +17,8 @@ export function SettingsView({ messenger }: { messenger: Messenger }) {
   const [devices, setDevices] = useState<Device[] | undefined>();
   const [error, setError] = useState<Err | null>(null);
   const [signingOut, setSigningOut] = useState<Device | undefined>();
+  // Bumped when the name is saved: me (read above) is the SDK's, updated by updateProfile.
+  const [, setProfileVersion] = useState(0);
 
   const load = useCallback(async () => {
     try {
@@ -42,6 +44,7 @@ export function SettingsView({ messenger }: { messenger: Messenger }) {
           <dt>{t('settings.network')}</dt>
           <dd>{s.policy.networkName}</dd>
         </dl>
+        <ProfileForm messenger={messenger} onSaved={() => setProfileVersion((v) => v + 1)} />
       </section>
       <section className="card" aria-labelledby="devices-h">
         <h2 id="devices-h">{t('settings.devices')}</h2>
@@ -134,5 +137,59 @@ function ApprovalCode({ messenger }: { messenger: Messenger }) {
       ) : null}
       <ErrorAlert error={error} />
     </div>
+  );
+}
+
+/** The member's own first and last name (PATCH /v1/me through the SDK's updateProfile). */
+function ProfileForm({ messenger, onSaved }: { messenger: Messenger; onSaved: () => void }) {
+  const { t } = useI18n();
+  const me = messenger.client.me.member;
+  const [firstName, setFirstName] = useState(me.firstName);
+  const [lastName, setLastName] = useState(me.lastName);
+  const [missing, setMissing] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<Err | null>(null);
+  return (
+    <form
+      className="profile-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        setSaved(false);
+        setError(null);
+        if (!firstName.trim()) {
+          setMissing(true);
+          return;
+        }
+        setMissing(false);
+        setBusy(true);
+        messenger.client.updateProfile({ firstName: firstName.trim(), lastName: lastName.trim() }).then(
+          (m) => {
+            setFirstName(m.firstName);
+            setLastName(m.lastName);
+            setBusy(false);
+            setSaved(true);
+            onSaved();
+          },
+          (err: unknown) => {
+            setBusy(false);
+            setError(errorInfo(err));
+          },
+        );
+      }}
+    >
+      <TextField label={t('field.firstName')} value={firstName} onChange={setFirstName} name="firstName" autoComplete="given-name" maxLength={100} error={missing ? t('settings.firstNameRequired') : null} />
+      <TextField label={t('field.lastName')} value={lastName} onChange={setLastName} name="lastName" autoComplete="family-name" maxLength={100} />
+      <ErrorAlert error={error} />
+      <div className="actions">
+        <Button type="submit" variant="primary" busy={busy}>
+          {t('settings.saveProfile')}
+        </Button>
+      </div>
+      <p role="status" className="muted small">
+        {saved ? t('settings.profileSaved') : ''}
+      </p>
+    </form>
   );
 }
