@@ -2,7 +2,7 @@
 // network marked GOVCLOUD and a member of a COMMERCIAL network, with local federation allowed both
 // ways: the GovCloud member sees the U tag in the conversation list, the UNCLASSIFIED banner and a
 // confirmation before sending; the commercial member sees none; the marks go when the external member
-// leaves. Federation refused by either side's security group is refused with an error naming the refusing security group.
+// leaves; forwarding into the cross-boundary conversation is confirmed too. Federation refused by either side's security group is refused with an error naming the refusing security group.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork } from '../helpers/harness.js';
@@ -108,6 +108,32 @@ describe.skipIf(!haveChromium)(`messenger: cross-boundary marks (${haveChromium 
     // The DM with Carl still carries its tag.
     await uTag(gina, /Carl Contractor/).waitFor();
     await env.shot('75-govcloud-room-after-leave', gina);
+
+    // Forwarding into the cross-boundary DM asks the same confirmation (cancel forwards nothing); into
+    // the GovCloud-only room it does not.
+    const forwardDialog = gina.getByRole('dialog', { name: 'Forward message' });
+    await messageItem(gina, 'only GovCloud now').getByRole('button', { name: 'Forward' }).click();
+    await forwardDialog.getByRole('button', { name: 'Joint ops' }).click();
+    await forwardDialog.getByText('Forwarded to Joint ops.').waitFor();
+    expect(await confirmDialog(gina).count()).toBe(0);
+    await forwardDialog.getByRole('button', { name: 'Carl Contractor' }).click();
+    await confirmDialog(gina).getByText('Forward to Carl Contractor.').waitFor();
+    await env.axe('forward confirmation', gina);
+    await env.shot('75b-forward-unclassified-confirmation', gina);
+    await confirmDialog(gina).getByRole('button', { name: 'Cancel' }).click();
+    await forwardDialog.getByRole('button', { name: 'Carl Contractor' }).click();
+    await confirmDialog(gina).getByRole('button', { name: 'Send unclassified' }).click();
+    await forwardDialog.getByText('Forwarded to Carl Contractor.').waitFor();
+    await forwardDialog.getByRole('button', { name: 'Close' }).click();
+    await carl.getByRole('link', { name: /Gina Gov/ }).click();
+    await messageItem(carl, 'only GovCloud now').getByText('Forwarded').waitFor();
+    await gina.getByRole('link', { name: /Carl Contractor/ }).click();
+    await gina.getByRole('textbox', { name: 'Message' }).fill('after the forward');
+    await gina.getByRole('button', { name: 'Send', exact: true }).click();
+    await confirmDialog(gina).getByRole('button', { name: 'Send unclassified' }).click();
+    await messageItem(carl, 'after the forward').waitFor();
+    // Cancelled once, confirmed once: exactly one copy arrived.
+    expect(await messageItem(carl, 'only GovCloud now').count()).toBe(1);
   });
 
   it("refuses messages once either side's security group stops allowing federation", async () => {

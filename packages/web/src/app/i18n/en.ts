@@ -162,6 +162,7 @@ export const en = {
   'forward.title': 'Forward message',
   'forward.pick': 'Choose a conversation.',
   'forward.done': 'Forwarded to {name}.',
+  'forward.to': 'Forward to {name}.',
   'delete.title': 'Delete for everyone?',
   'delete.body': 'The message is removed from every member’s devices.',
   'delete.confirm': 'Delete',

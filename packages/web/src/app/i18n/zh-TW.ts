@@ -192,6 +192,7 @@ export const zhTW: Record<Key, string> = {
   'forward.title': '轉寄訊息',
   'forward.pick': '選擇一個對話。',
   'forward.done': '已轉寄至 {name}。',
+  'forward.to': '轉寄至 {name}。',
   'delete.title': '為所有人刪除？',
   'delete.body': '此訊息會從每位成員的裝置上移除。',
   'delete.confirm': '刪除',

@@ -507,24 +507,43 @@ function ForwardDialog({ messenger, s, message, onClose }: { messenger: Messenge
   const { t } = useI18n();
   const [error, setError] = useState<Err | null>(null);
   const [done, setDone] = useState<string | undefined>();
+  // A conversation across the GovCloud classification boundary: the forward is confirmed like any send.
+  const [confirming, setConfirming] = useState<MessengerState['conversations'][number] | undefined>();
   const myId = messenger.client.userId;
+  const forward = (c: MessengerState['conversations'][number]) => {
+    setError(null);
+    messenger.forward(c.id, message).then(
+      () => setDone(conversationTitle(c, myId, t)),
+      (err: unknown) => setError(errorInfo(err)),
+    );
+  };
+  if (confirming) {
+    return (
+      <Dialog open title={t('boundary.confirmTitle')} onClose={() => setConfirming(undefined)}>
+        <p>{t('boundary.confirmBody')}</p>
+        <p className="muted">{t('forward.to', { name: conversationTitle(confirming, myId, t) })}</p>
+        <div className="actions">
+          <Button
+            variant="primary"
+            onClick={() => {
+              forward(confirming);
+              setConfirming(undefined);
+            }}
+          >
+            {t('boundary.confirmSend')}
+          </Button>
+          <Button onClick={() => setConfirming(undefined)}>{t('common.cancel')}</Button>
+        </div>
+      </Dialog>
+    );
+  }
   return (
     <Dialog open title={t('forward.title')} onClose={onClose}>
       <p className="muted">{t('forward.pick')}</p>
       <ul className="pick">
         {s.conversations.map((c) => (
           <li key={c.id}>
-            <Button
-              onClick={() => {
-                setError(null);
-                messenger.forward(c.id, message).then(
-                  () => setDone(conversationTitle(c, myId, t)),
-                  (err: unknown) => setError(errorInfo(err)),
-                );
-              }}
-            >
-              {conversationTitle(c, myId, t)}
-            </Button>
+            <Button onClick={() => (c.crossBoundary ? setConfirming(c) : forward(c))}>{conversationTitle(c, myId, t)}</Button>
           </li>
         ))}
       </ul>
