@@ -77,6 +77,7 @@ export class EnclaveClient {
   private outbound?: Outbound;
   private inbound?: Inbound;
   private readonly ackBatches = new Map<Promise<void>, Map<string, number>>();
+  private closing = false;
   private socket?: Socket;
   private frames: Promise<void> = Promise.resolve();
   private member?: Me['member'];
@@ -303,7 +304,6 @@ export class EnclaveClient {
   async createApprovalCode(): Promise<{ code: string; expiresAt: number }> {
     return this.ctx.http.json('POST', '/v1/devices/approval-codes', ApprovalCode);
   }
-  async devices() {
   /** Changes this member's own first and/or last name (PATCH /v1/me); `me` shows the new name. */
   async updateProfile(o: { firstName?: string; lastName?: string }): Promise<Me['member']> {
     this.requireUnlocked();
@@ -313,6 +313,7 @@ export class EnclaveClient {
     await this.saveProfile();
     return member;
   }
+  async devices() {
     return (await this.ctx.http.json('GET', '/v1/devices', DevicesResponse)).devices;
   }
   async resetDevice(deviceId: string): Promise<void> {
@@ -344,6 +345,9 @@ export class EnclaveClient {
   }
 
   private enqueue(f: ServerFrame): void {
+    // Frames the socket still hands over while closing are left for the next start (unacknowledged,
+    // the server delivers them again).
+    if (this.closing) return;
     this.frames = this.frames.then(() => this.handleFrame(f)).catch((err: unknown) => {
       this.ctx.logger.log('error', 'frame.failed', { t: f.t, error: (err as Error).name });
       this.events.emit('error', { code: err instanceof EnclaveError ? err.code : 'internal', message: (err as Error).message });
@@ -444,6 +448,7 @@ export class EnclaveClient {
 
   /** Closes the connection and the local store; the profile stays signed in. */
   async close(): Promise<void> {
+    this.closing = true;
     this.socket?.stop();
     this.socket = undefined;
     await this.frames;

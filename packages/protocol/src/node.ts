@@ -1,13 +1,28 @@
 // @enclave/protocol/node: installs OpenSSL (node:crypto) implementations of the hot primitives —
-// AES-256-GCM and Ed25519 verification — in place of WebCrypto's asynchronous jobs, which cost
+// AES-256-GCM, Ed25519 signing and verification — in place of WebCrypto's asynchronous jobs, which cost
 // tens of microseconds each in Node. Same contracts; the property tests run both paths.
-import { createCipheriv, createDecipheriv, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { useNativeCrypto, type NativeCrypto } from './crypto/primitives.js';
 
 const TAG = 16;
 /** DER SubjectPublicKeyInfo prefix of an Ed25519 key (RFC 8410). */
 const ED25519_SPKI = Buffer.from('302a300506032b6570032100', 'hex');
+/** DER PKCS#8 prefix of an Ed25519 private key (RFC 8410), followed by the 32-byte seed. */
+const ED25519_PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex');
 const keys = new Map<string, KeyObject>();
+/** Signing keys by seed (a device signs with few: its identity and its sender keys). */
+const signingKeys = new Map<string, KeyObject>();
+
+function privateKey(seed: Uint8Array): KeyObject {
+  const id = Buffer.from(seed).toString('base64');
+  let k = signingKeys.get(id);
+  if (!k) {
+    k = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8, seed]), format: 'der', type: 'pkcs8' });
+    if (signingKeys.size >= 64) signingKeys.delete(signingKeys.keys().next().value!);
+    signingKeys.set(id, k);
+  }
+  return k;
+}
 
 function publicKey(pub: Uint8Array): KeyObject {
   const id = Buffer.from(pub).toString('hex');
@@ -33,6 +48,10 @@ export const nodeCrypto: NativeCrypto = {
     d.setAuthTag(ciphertext.subarray(ciphertext.length - TAG));
     const out = Buffer.concat([d.update(ciphertext.subarray(0, ciphertext.length - TAG)), d.final()]);
     return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  },
+  ed25519Sign(seed, message) {
+    const sig = sign(null, message, privateKey(seed));
+    return new Uint8Array(sig.buffer, sig.byteOffset, sig.length);
   },
   ed25519Verify(pub, message, signature) {
     try {

@@ -104,6 +104,23 @@ describe('verifyAsync fallback', () => {
   });
 });
 
+describe('native Ed25519 signing', () => {
+  it('gives the same signatures as noble', async () => {
+    const { sign } = await import('./primitives.js');
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 300 }), (seed, msg) => {
+        useNativeCrypto(undefined);
+        const pure = sign(seed, msg);
+        useNativeCrypto(nodeCrypto);
+        const nat = sign(seed, msg);
+        expect(Buffer.from(nat).equals(Buffer.from(pure))).toBe(true);
+        expect(Buffer.from(nat).equals(Buffer.from(ed25519.sign(msg, seed)))).toBe(true);
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
+
 describe('native AES-256-GCM', () => {
   it('matches WebCrypto byte for byte and refuses the same tampering', async () => {
     await fc.assert(

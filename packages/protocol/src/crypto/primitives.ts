@@ -90,6 +90,7 @@ export function ed25519KeyPair(rng?: Rng): { priv: Uint8Array; pub: Uint8Array }
 }
 
 export function sign(priv: Uint8Array, message: Uint8Array): Uint8Array {
+  if (native?.ed25519Sign && priv.length === KEY_LEN) return native.ed25519Sign(priv, message);
   return ed25519.sign(message, priv);
 }
 
@@ -247,12 +248,15 @@ async function importAesKey(key: Uint8Array, usage: 'encrypt' | 'decrypt') {
  * Optional native implementations of the hot symmetric / verification primitives (Node installs
  * OpenSSL's through `useNativeCrypto`, see ../node.ts). Same contracts as the WebCrypto / noble
  * paths: AES-256-GCM with a 128-bit tag appended; decrypt throws on authentication failure;
- * ed25519Verify returns a boolean for a key that passed `strictPublicKey`.
+ * ed25519Verify returns a boolean for a key that passed `strictPublicKey`; ed25519Sign gives the
+ * same (deterministic) signature as noble.
  */
 export interface NativeCrypto {
   aesGcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Uint8Array;
   aesGcmDecrypt(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array;
   ed25519Verify(pub: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+  /** RFC 8032 Ed25519 signature with a 32-byte seed (deterministic: the same bytes as noble's). */
+  ed25519Sign?(seed: Uint8Array, message: Uint8Array): Uint8Array;
 }
 
 let native: NativeCrypto | undefined;
