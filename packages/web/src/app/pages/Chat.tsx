@@ -310,13 +310,15 @@ function FileBlock({ messenger, policy, m }: { messenger: Messenger; policy: Pol
       setProgress(undefined);
     }
   };
+  const voice = isVoiceMemo(file);
   return (
-    <div className="file">
+    <div className={`file${voice ? ' voice-memo' : ''}`}>
       <p>
-        <span aria-hidden="true">📎</span> <span className="file-name">{file.name}</span> <span className="muted">({formatBytes(file.size)})</span>
+        <span aria-hidden="true">{voice ? '🎤' : '📎'}</span> {voice ? <span className="tag">{t('voice.memo')}</span> : null} <span className="file-name">{file.name}</span>{' '}
+        <span className="muted">({formatBytes(file.size)})</span>
       </p>
       <div className="actions">
-        {canPreview && !preview ? <Button onClick={() => void showPreview()}>{t('file.preview')}</Button> : null}
+        {canPreview && !preview ? <Button onClick={() => void showPreview()}>{voice ? t('voice.play') : t('file.preview')}</Button> : null}
         {policy.enableFileDownload ? (
           <Button onClick={() => void download()} busy={progress !== undefined}>
             {t('file.download')}
@@ -331,6 +333,8 @@ function FileBlock({ messenger, policy, m }: { messenger: Messenger; policy: Pol
           <img className="preview" src={preview} alt={t('file.previewOf', { name: file.name })} />
         ) : file.mime.startsWith('video/') ? (
           <video className="preview" src={preview} controls aria-label={t('file.previewOf', { name: file.name })} />
+        ) : voice ? (
+          <audio className="voice-player" src={preview} controls autoPlay aria-label={t('voice.player', { name: file.name })} />
         ) : file.mime.startsWith('audio/') ? (
           <audio src={preview} controls aria-label={t('file.previewOf', { name: file.name })} />
         ) : (
@@ -465,6 +469,7 @@ function Composer({ messenger, conv, policy, replyTo, editing, onDone }: { messe
             </label>
           ) : null}
           {policy.locationEnabled ? <ShareLocation onShare={(lat, lon, accuracy) => guard(() => messenger.sendLocation(conv.id, lat, lon, { accuracy, ...timers }))} /> : null}
+          {policy.filesEnabled ? <VoiceMemo onRecorded={(file) => guard(() => messenger.sendFile(conv.id, file, timers))} /> : null}
           {policy.filesEnabled ? (
             <label className="attach">
               {t('chat.attach')}{' '}
@@ -633,6 +638,110 @@ function ShareLocation({ onShare }: { onShare: (latitude: number, longitude: num
       >
         {t('location.share')}
       </Button>
+      <ErrorAlert error={error} />
+    </span>
+  );
+}
+
+/** A voice memo is an audio file the messenger recorded (its name starts with voice-memo-). */
+export function isVoiceMemo(file: { name: string; mime: string }): boolean {
+  return file.mime.startsWith('audio/') && file.name.startsWith('voice-memo-');
+}
+
+/** The longest voice memo: recording stops (and the memo is sent) after five minutes. */
+const VOICE_MAX_MS = 5 * 60_000;
+const VOICE_TYPES = ['audio/webm;codecs=opus', 'audio/webm', 'audio/ogg;codecs=opus', 'audio/mp4'];
+
+/**
+ * Records a voice memo with the microphone (MediaRecorder) and hands it over as an audio file, sent
+ * like any attachment (encrypted in the browser, only while files are allowed). Cancel sends nothing.
+ */
+function VoiceMemo({ onRecorded }: { onRecorded: (file: File) => void }) {
+  const { t } = useI18n();
+  const [rec, setRec] = useState<{ recorder: MediaRecorder; stream: MediaStream; started: number } | undefined>();
+  const [now, setNow] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Err | null>(null);
+  const cancelled = useRef(false);
+  const recRef = useRef(rec);
+  recRef.current = rec;
+  useEffect(() => {
+    if (!rec) return;
+    const id = setInterval(() => {
+      const at = Date.now();
+      setNow(at);
+      if (at - rec.started >= VOICE_MAX_MS && rec.recorder.state === 'recording') rec.recorder.stop();
+    }, 250);
+    return () => clearInterval(id);
+  }, [rec]);
+  // Leaving the conversation while recording: nothing is sent and the microphone is released.
+  useEffect(
+    () => () => {
+      const r = recRef.current;
+      if (!r) return;
+      cancelled.current = true;
+      if (r.recorder.state !== 'inactive') r.recorder.stop();
+      for (const track of r.stream.getTracks()) track.stop();
+    },
+    [],
+  );
+
+  const start = async () => {
+    setError(null);
+    if (!navigator.mediaDevices?.getUserMedia || typeof MediaRecorder === 'undefined') return setError({ code: 'voice_unavailable', message: t('voice.unavailable') });
+    setBusy(true);
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      const mime = VOICE_TYPES.find((m) => MediaRecorder.isTypeSupported(m));
+      const recorder = new MediaRecorder(stream, mime ? { mimeType: mime } : undefined);
+      const chunks: Blob[] = [];
+      recorder.ondataavailable = (e) => {
+        if (e.data.size > 0) chunks.push(e.data);
+      };
+      recorder.onstop = () => {
+        for (const track of stream.getTracks()) track.stop();
+        setRec(undefined);
+        if (cancelled.current || chunks.length === 0) return;
+        const type = (recorder.mimeType || mime || 'audio/webm').split(';')[0]!;
+        const ext = type === 'audio/ogg' ? 'ogg' : type === 'audio/mp4' ? 'm4a' : 'webm';
+        const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+        onRecorded(new File(chunks, `voice-memo-${stamp}.${ext}`, { type }));
+      };
+      cancelled.current = false;
+      recorder.start(250);
+      const started = Date.now();
+      setNow(started);
+      setRec({ recorder, stream, started });
+    } catch (err) {
+      setError({ code: 'voice_unavailable', message: t((err as Error).name === 'NotAllowedError' ? 'voice.denied' : 'voice.unavailable') });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const stop = (cancel: boolean) => {
+    if (!rec) return;
+    cancelled.current = cancel;
+    if (rec.recorder.state !== 'inactive') rec.recorder.stop();
+  };
+
+  return (
+    <span className="voice-record">
+      {rec ? (
+        <>
+          <span className="recording" role="timer" aria-label={t('voice.recording', { time: clock(now - rec.started) })}>
+            <span aria-hidden="true">● </span>
+            {t('voice.recording', { time: clock(now - rec.started) })}
+          </span>{' '}
+          <Button variant="primary" onClick={() => stop(false)}>
+            {t('voice.stop')}
+          </Button>{' '}
+          <Button onClick={() => stop(true)}>{t('common.cancel')}</Button>
+        </>
+      ) : (
+        <Button busy={busy} onClick={() => void start()}>
+          {t('voice.record')}
+        </Button>
+      )}
       <ErrorAlert error={error} />
     </span>
   );
