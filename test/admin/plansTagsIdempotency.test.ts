@@ -100,9 +100,11 @@ describe(`network settings (${dialectName})`, () => {
       { optionName: 'readReceiptConfig', value: '{"status":"DISABLED"}', type: 'object' },
       { optionName: 'dataRetention', value: 'false', type: 'boolean' },
       { optionName: 'enableTrustedDataFormat', value: 'false', type: 'boolean' },
-      // Documented extensions (docs/api-compat.md): the consent pop-up and the idle session timeout.
+      // Documented extensions (docs/api-compat.md): the consent pop-up, the idle session timeout and
+      // the classification boundary (COMMERCIAL: the test server's region is not a us-gov-* one).
       { optionName: 'consentPopup', value: '{"enabled":false,"title":"","body":"","buttonLabel":""}', type: 'object' },
       { optionName: 'sessionIdleTimeoutMinutes', value: '0', type: 'number' },
+      { optionName: 'classificationBoundary', value: 'COMMERCIAL', type: 'string' },
     ]);
     const u = await t.client.call<{ settings: unknown[] }>('UpdateNetworkSettings', {
       networkId,
