@@ -168,7 +168,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   const blobs = openBlobStore(config.blobs);
   const mailer = openMailer(config); // SMTP (ENCLAVE_SMTP_URL) or the outbox directory
   let baseUrl = `http://${config.host}:${config.port}`;
-  const messaging = await registerMessaging(app, { store, bus, blobs, mailer, now, region: config.region, publicUrl: () => config.publicUrl ?? baseUrl });
+  const messaging = await registerMessaging(app, { store, bus, blobs, mailer, secrets, now, region: config.region, publicUrl: () => config.publicUrl ?? baseUrl });
   await bus.flush(); // every node's subscriptions are in place before this one serves
   const onNetworkChanged = (networkId: string) => void messaging.adminChanged(networkId).catch((err: unknown) => app.log.error({ err }, 'could not announce an admin change'));
   await registerAdminApi(app, { store, secrets, region: config.region, handlers, authenticate, authorizer, audit, now, onNetworkChanged });

@@ -5,6 +5,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import { MAX_FRAME_BYTES } from '@enclave/protocol';
 import type { BlobStore } from '../blobs/index.js';
+import type { SecretBox } from '../auth/secretBox.js';
 import type { Bus } from '../bus/index.js';
 import type { Store } from '../store/db.js';
 import type { AccountDeps } from './accounts.js';
@@ -23,6 +24,8 @@ export interface MessagingOptions {
   bus: Bus;
   blobs: BlobStore;
   mailer: Mailer;
+  /** Seals SSO refresh tokens and sign-in secrets at rest (messaging/sso.ts). */
+  secrets: SecretBox;
   now: () => number;
   publicUrl: () => string;
   /** The server's region (the default classification boundary of networks). */
@@ -68,7 +71,7 @@ export async function registerMessaging(app: FastifyInstance, o: MessagingOption
     if (change.seq !== undefined) await o.bus.publish(`conv.${change.convId}`, { seq: change.seq });
   };
 
-  registerMessagingRoutes(app, { db, blobs: o.blobs, hub, writes, accounts: accountDeps, now: o.now, region, membersChanged });
+  registerMessagingRoutes(app, { db, blobs: o.blobs, hub, writes, accounts: accountDeps, secrets: o.secrets, now: o.now, region, membersChanged });
   const mail = new MailQueue({ db, dialect: o.store.dialect, mailer: o.mailer, now: o.now, publicUrl: o.publicUrl, log: app.log });
   registerSocketRoute(app, { db, hub, writes, now: o.now, log: app.log });
 

@@ -41,6 +41,9 @@ import * as messages from './messages.js';
 import { federationRefusal, federationSettings, markConversation, markMembers } from './federation.js';
 import { policyFor } from './policy.js';
 import { isRetentionBot, loginRetentionBot, registerRetentionBot } from './retention.js';
+import { keepSsoSessionAlive, refuseIfSsoOnly, type SsoDeps } from './sso.js';
+import { registerSsoRoutes } from './ssoRoutes.js';
+import type { SecretBox } from '../auth/secretBox.js';
 import type { WriteQueue } from './writeQueue.js';
 
 type Db = Kysely<Database>;
@@ -51,6 +54,8 @@ export interface RouteDeps {
   hub: Hub;
   writes: WriteQueue;
   accounts: accounts.AccountDeps;
+  /** Seals SSO tokens at rest. */
+  secrets: SecretBox;
   now: () => number;
   /** The server's region: the default classification boundary of its networks. */
   region: string;
@@ -81,8 +86,10 @@ export function sendMessagingError(reply: FastifyReply, err: MessagingError): Fa
 export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): void {
   const { db } = d;
 
+  const sso: SsoDeps = { db, secrets: d.secrets, now: d.now, region: d.region, onAccountChanged: d.accounts.onAccountChanged, onRecords: d.accounts.onRecords };
   const member = async (req: FastifyRequest, opts: { allowPending?: boolean } = {}): Promise<Member> => {
     const m = await authenticateMember(db, bearer(req.headers.authorization), d.now());
+    await keepSsoSessionAlive(sso, m); // SSO sessions: idle timeout, token refresh, grace period
     if (!m.approved && !opts.allowPending) throw fail('device_approval_required');
     return m;
   };
@@ -101,8 +108,13 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
       return sendMessagingError(reply, fail('internal', `An internal error occurred. Request ID: ${request.id}`));
     });
 
-    // Accounts
-    scope.post('/v1/accounts/register', async (req, reply) => json(reply, 201, await accounts.register(d.accounts, parse(RegisterRequest, req.body))));
+    // Accounts (password sign-in, registration and password changes are the IdP's while SSO is on)
+    registerSsoRoutes(app, scope, sso);
+    scope.post('/v1/accounts/register', async (req, reply) => {
+      const body = parse(RegisterRequest, req.body);
+      await refuseIfSsoOnly(db, body.email);
+      return json(reply, 201, await accounts.register(d.accounts, body));
+    });
     scope.get<{ Params: { code: string }; Querystring: { email?: string } }>('/v1/invites/:code', async (req, reply) => {
       const key = [SignInThrottle.ipKey(req.ip)];
       const now = d.now();
@@ -119,7 +131,11 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
         throw err;
       }
     });
-    scope.post('/v1/accounts/login', async (req, reply) => json(reply, 200, await accounts.login(d.accounts, parse(LoginRequest, req.body))));
+    scope.post('/v1/accounts/login', async (req, reply) => {
+      const body = parse(LoginRequest, req.body);
+      await refuseIfSsoOnly(db, body.email, body.networkId);
+      return json(reply, 200, await accounts.login(d.accounts, body));
+    });
     scope.post('/v1/accounts/logout', async (req, reply) => {
       const m = await member(req, { allowPending: true });
       await endSession(db, m.tokenHash);
@@ -133,7 +149,9 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
     });
     scope.post('/v1/accounts/password-reset', async (req, reply) => {
       const body = parse(PasswordResetRequest, req.body);
-      await accounts.requestPasswordReset(d.accounts, body.email, body.networkId);
+      // With SSO the password is reset at the identity provider: no link is sent (the answer is the same).
+      const ssoOnly = await refuseIfSsoOnly(db, body.email, body.networkId).then(() => false, () => true);
+      if (!ssoOnly) await accounts.requestPasswordReset(d.accounts, body.email, body.networkId);
       return json(reply, 202, { message: 'If an account exists for this email address, a password reset link was sent. It expires in 24 hours.' });
     });
     scope.post('/v1/accounts/password-reset/complete', async (req, reply) => {
@@ -147,6 +165,7 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
 
     scope.post('/v1/accounts/password', async (req, reply) => {
       const m = await member(req);
+      if (!isRetentionBot(m)) await refuseIfSsoOnly(db, m.email, m.networkId);
       await accounts.changePassword(d.accounts, m, parse(ChangePasswordRequest, req.body));
       return reply.status(204).send();
     });

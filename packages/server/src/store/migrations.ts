@@ -502,6 +502,39 @@ const m0006: Migration = {
   },
 };
 
+// Single sign-on for members (issue 8, docs/sso.md). sso_logins: one row per authorization request
+// in flight (state, nonce and the PKCE verifier, sealed; then the one-time ticket the messenger trades
+// for a session). sso_sessions: the IdP side of a member session signed in with SSO (the refresh
+// token sealed at rest, when the next refresh is due, since when refreshing fails, last activity).
+const m0007: Migration = {
+  async up(db) {
+    await db.schema
+      .createTable('sso_logins')
+      .addColumn('state', 'text', (c) => c.primaryKey())
+      .addColumn('network_id', 'text', (c) => c.notNull().references('networks.network_id').onDelete('cascade'))
+      .addColumn('secrets_ciphertext', 'text', (c) => c.notNull())
+      .addColumn('binding_hash', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .addColumn('ticket_hash', 'text')
+      .addColumn('user_id', 'bigint')
+      .addColumn('tokens_ciphertext', 'text')
+      .execute();
+    await db.schema.createIndex('sso_logins_ticket').on('sso_logins').columns(['ticket_hash']).execute();
+    await db.schema
+      .createTable('sso_sessions')
+      .addColumn('token_hash', 'text', (c) => c.primaryKey().references('member_sessions.token_hash').onDelete('cascade'))
+      .addColumn('network_id', 'text', (c) => c.notNull())
+      .addColumn('user_id', 'bigint', (c) => c.notNull())
+      .addColumn('refresh_ciphertext', 'text')
+      .addColumn('refresh_due_at', 'bigint')
+      .addColumn('refresh_failed_since', 'bigint')
+      .addColumn('last_activity_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('sso_sessions_user').on('sso_sessions').columns(['network_id', 'user_id']).execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '0001_control_plane': m0001,
   '0002_iam_audit_sessions': m0002,
@@ -509,6 +542,7 @@ export const migrations: Record<string, Migration> = {
   '0004_network_policies': m0004,
   '0005_mail_queue': m0005,
   '0006_federation_boundary': m0006,
+  '0007_sso_sign_in': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {

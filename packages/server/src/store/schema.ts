@@ -320,6 +320,33 @@ export interface MemberSessionsTable {
   expires_at: number | null;
 }
 
+/** An SSO authorization request in flight, then its one-time ticket (messaging/sso.ts). */
+export interface SsoLoginsTable {
+  state: string;
+  network_id: string;
+  /** Sealed JSON: nonce and PKCE code verifier. */
+  secrets_ciphertext: string;
+  /** SHA-256 of the secret the starting client keeps (only it can redeem the ticket). */
+  binding_hash: string;
+  created_at: number;
+  expires_at: number;
+  ticket_hash: string | null;
+  user_id: number | null;
+  /** Sealed JSON: refresh token and access-token lifetime from the code exchange. */
+  tokens_ciphertext: string | null;
+}
+
+/** The IdP side of a member session signed in with SSO. */
+export interface SsoSessionsTable {
+  token_hash: string;
+  network_id: string;
+  user_id: number;
+  refresh_ciphertext: string | null;
+  refresh_due_at: number | null;
+  refresh_failed_since: number | null;
+  last_activity_at: number;
+}
+
 export interface MemberCodesTable {
   code_hash: string;
   /** 'device_approval' (from another device), 'email_approval', 'password_reset'. */
@@ -431,6 +458,8 @@ export interface Database {
   one_time_prekeys: OneTimePrekeysTable;
   member_sessions: MemberSessionsTable;
   member_codes: MemberCodesTable;
+  sso_logins: SsoLoginsTable;
+  sso_sessions: SsoSessionsTable;
   conversations: ConversationsTable;
   conversation_members: ConversationMembersTable;
   conv_messages: ConvMessagesTable;

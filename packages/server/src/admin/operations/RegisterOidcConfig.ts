@@ -12,6 +12,7 @@ import {
 } from '../domain/oidc.js';
 import { badRequest } from '../errors.js';
 import { defineOperation } from '../operation.js';
+import { signOutNonSsoSessions } from '../../messaging/sso.js';
 
 const COMPANY_ID_IN_USE = 'Company ID is already in use';
 
@@ -24,7 +25,9 @@ function isUniqueViolation(err: unknown): boolean {
  * Saves the network's OIDC configuration (replacing a previous one). The company ID is unique across
  * all networks (case-insensitively); the client secret is sealed at rest and never returned. Leaving
  * `secret` out keeps the stored secret, an empty `secret` removes it. The provider is not contacted
- * here: RegisterOidcConfigTest does that.
+ * here: RegisterOidcConfigTest does that. Switching SSO on (the first configuration of a network)
+ * signs out every member session that was not signed in with SSO, as the guide warns; the network
+ * change wakes the sockets, which then close.
  */
 export default defineOperation('RegisterOidcConfig', async (ctx, input) => {
   const network = await requireNetwork(ctx, input.networkId);
@@ -69,6 +72,7 @@ export default defineOperation('RegisterOidcConfig', async (ctx, input) => {
       await ctx.db.updateTable('oidc_configs').set(patch).where('network_id', '=', network.network_id).execute();
     } else {
       await ctx.db.insertInto('oidc_configs').values(row).execute();
+      await signOutNonSsoSessions(ctx.db, network.network_id);
     }
   } catch (err) {
     // Two networks claiming the same company ID at the same moment: the unique index decides.

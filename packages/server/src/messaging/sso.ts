@@ -1,0 +1,434 @@
+// Member sign-in over OpenID Connect (the guide's SSO; docs/sso.md). A member gives the company ID;
+// the server finds the network's OIDC configuration and runs the authorization code flow with PKCE,
+// state and nonce through openid-client: the ID token is validated (issuer, audience, JWS signature
+// against the provider's JWKS, expiry, nonce). The username is the custom claim or the email; a user
+// the IdP knows but Enclave does not is provisioned into the network's default security group. The
+// callback hands the messenger a one-time ticket, redeemable only by the client that started the
+// sign-in, for a member session on a device. The refresh token is sealed at rest and refreshed on the
+// server; when refreshing fails the session lives on for the network's grace period, and a session
+// idle longer than the security group's ssoMaxIdleMinutes ends.
+//
+// Never: holds or derives anything that decrypts messages (the device keys stay on the device), logs
+// a token, or lets a ticket be redeemed twice or by another client.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import * as oidc from 'openid-client';
+import type { NewDevice, SessionResponse } from '@enclave/protocol';
+import { checkIssuer, redirectUrl, type OidcConfigRow } from '../admin/domain/oidc.js';
+import { normalizeEmail, STATUS_ACTIVE, STATUS_PENDING } from '../admin/domain/users.js';
+import type { SecretBox } from '../auth/secretBox.js';
+import { unameFor } from '../ids.js';
+import type { Database } from '../store/schema.js';
+import { recordDevicesChanged } from './conversations.js';
+import { createDevice, verifyLoginSignature } from './devices.js';
+import { fail, MessagingError } from './errors.js';
+import { endSession, issueSession, tokenHash, type Member } from './memberAuth.js';
+import { policyFor } from './policy.js';
+
+type Db = Kysely<Database>;
+
+/** An authorization request must come back within 10 minutes; its ticket must be redeemed within 5. */
+export const LOGIN_TTL_MS = 10 * 60_000;
+export const TICKET_TTL_MS = 5 * 60_000;
+/** Activity is written at most once a minute per session. */
+const ACTIVITY_WRITE_MS = 60_000;
+/** When the provider gives no expires_in, refresh after 5 minutes. */
+const DEFAULT_REFRESH_S = 300;
+export const PROVIDER_TIMEOUT_S = 10;
+
+export interface SsoDeps {
+  db: Db;
+  secrets: SecretBox;
+  now: () => number;
+  /** The server's region: the company ID prefix (UE1- in us-east-1). */
+  region: string;
+  onAccountChanged: (networkId: string, userId: number) => void;
+  onRecords: (records: { convId: string; seq: number }[]) => void;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Errors in the guide's words (常見的 SSO 錯誤)
+
+export const SSO_TEXTS = {
+  companyIdUnknown: 'Company ID not found. Check the company ID your administrator sent you, including its prefix (for example UE1-DemoNetworkW_drqtvva).',
+  userNotFound: 'User not found: your identity provider did not name you with an email address Enclave can use, or you are not assigned to the Enclave application. Ask your administrator.',
+  invalidResponse: 'Invalid response: the identity provider answered in a way that does not match the SSO configuration (issuer, client ID or redirect URI). Ask your administrator to check the SSO configuration.',
+  accessDenied: 'Access denied: your identity provider refused the sign-in (a group membership or application assignment is missing). Ask your administrator.',
+  expired: 'The SSO sign-in expired or was already used. Start again.',
+  ssoRequired: 'This network uses single sign-on: choose Sign in with SSO and enter your company ID. Your password is managed by your identity provider.',
+} as const;
+
+export class SsoError extends MessagingError {
+  constructor(
+    readonly reason: 'company_id' | 'user_not_found' | 'invalid_response' | 'access_denied' | 'expired',
+    message: string,
+    code: 'not_found' | 'user_not_found' | 'bad_request' | 'forbidden' = 'bad_request',
+  ) {
+    super(code, message, [{ field: 'sso', reason }]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Company ID
+
+/** The guide shows company IDs with a region prefix: UE1-DemoNetworkW_drqtvva in us-east-1. */
+export function companyIdPrefix(region: string): string {
+  const parts = region.split('-');
+  const gov = parts[1] === 'gov';
+  const rest = gov ? parts.slice(2) : parts.slice(1);
+  const letters = (gov ? 'UG' : (parts[0]?.[0] ?? 'X').toUpperCase()) + (rest[0]?.[0] ?? '').toUpperCase();
+  return `${letters}${rest[rest.length - 1] ?? ''}`.toUpperCase();
+}
+
+/** The company ID as members enter it: with or without the prefix, any letter case. */
+export function bareCompanyId(entered: string, region: string): string {
+  const v = entered.trim();
+  const prefix = `${companyIdPrefix(region)}-`;
+  return v.toUpperCase().startsWith(prefix) ? v.slice(prefix.length) : v;
+}
+
+async function configForCompany(db: Db, companyId: string, region: string): Promise<OidcConfigRow> {
+  const bare = bareCompanyId(companyId, region);
+  if (!/^[A-Za-z0-9_]+$/.test(bare)) throw new SsoError('company_id', SSO_TEXTS.companyIdUnknown, 'not_found');
+  const row = await db.selectFrom('oidc_configs').selectAll().where((eb) => eb(eb.fn('lower', ['company_id']), '=', bare.toLowerCase())).executeTakeFirst();
+  if (!row) throw new SsoError('company_id', SSO_TEXTS.companyIdUnknown, 'not_found');
+  return row;
+}
+
+/** Whether the network signs members in with SSO (it has an OIDC configuration). */
+export async function ssoEnabled(db: Db, networkId: string): Promise<boolean> {
+  return !!(await db.selectFrom('oidc_configs').select('network_id').where('network_id', '=', networkId).executeTakeFirst());
+}
+
+/**
+ * Password sign-in, registration with an invite code and password changes are refused when every
+ * network the email address belongs to uses SSO (the password is the identity provider's).
+ */
+export async function refuseIfSsoOnly(db: Db, rawEmail: string, networkId?: string): Promise<void> {
+  const email = normalizeEmail(rawEmail);
+  if (!email) return;
+  let q = db.selectFrom('users as u').leftJoin('oidc_configs as o', 'o.network_id', 'u.network_id').select(['u.network_id', 'o.company_id']).where('u.username', '=', email);
+  if (networkId) q = q.where('u.network_id', '=', networkId);
+  const rows = await q.execute();
+  if (rows.length > 0 && rows.every((r) => r.company_id !== null)) throw new MessagingError('forbidden', SSO_TEXTS.ssoRequired, [{ field: 'sso', reason: 'required' }]);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// openid-client
+
+const isHttp = (u: string) => new URL(u).protocol === 'http:';
+
+/** Discovery and client metadata for a network's configuration (checkIssuer: https, or http on loopback). */
+export async function clientConfig(row: Pick<OidcConfigRow, 'issuer' | 'client_id' | 'secret_ciphertext'>, secrets: SecretBox): Promise<oidc.Configuration> {
+  const issuer = checkIssuer(row.issuer);
+  const secret = row.secret_ciphertext ? secrets.open(row.secret_ciphertext) : undefined;
+  const options: oidc.DiscoveryRequestOptions = { timeout: PROVIDER_TIMEOUT_S, ...(isHttp(issuer) ? { execute: [oidc.allowInsecureRequests] } : {}) };
+  const probe = await oidc.discovery(new URL(issuer), row.client_id, secret, secret ? oidc.ClientSecretPost(secret) : oidc.None(), options);
+  const methods = probe.serverMetadata().token_endpoint_auth_methods_supported;
+  let config = probe;
+  // client_secret_post unless the provider only speaks client_secret_basic (the RFC default).
+  if (secret && methods && !methods.includes('client_secret_post') && methods.includes('client_secret_basic')) {
+    config = new oidc.Configuration(probe.serverMetadata(), row.client_id, secret, oidc.ClientSecretBasic(secret));
+    if (isHttp(issuer)) oidc.allowInsecureRequests(config);
+  }
+  // Verify ID-token signatures against the provider's JWKS even on the direct token-endpoint channel.
+  oidc.enableNonRepudiationChecks(config);
+  return config;
+}
+
+/** Why the provider's answer was refused, for the log (never includes a token). */
+function describe(err: unknown): string {
+  const e = err as { code?: string; message?: string; error?: string; error_description?: string; cause?: { message?: string } };
+  return [e.code, e.error, e.error_description, e.message, e.cause?.message].filter(Boolean).join(': ');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Sign-in
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
+const randomToken = () => randomBytes(32).toString('base64url');
+
+export interface SsoStart {
+  authorizationUrl: string;
+  state: string;
+  expiresAt: number;
+}
+
+/**
+ * Starts a sign-in for a company ID. `binding` is a random secret the client keeps; the ticket the
+ * callback produces can only be redeemed with it (no one else can complete the sign-in).
+ */
+export async function startSso(deps: SsoDeps, input: { companyId: string; binding: string }): Promise<SsoStart> {
+  const row = await configForCompany(deps.db, input.companyId, deps.region);
+  let config: oidc.Configuration;
+  try {
+    config = await clientConfig(row, deps.secrets);
+  } catch (err) {
+    throw new SsoError('invalid_response', `${SSO_TEXTS.invalidResponse} (${describe(err)})`);
+  }
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const codeVerifier = oidc.randomPKCECodeVerifier();
+  const params = new URLSearchParams(row.extra_auth_params);
+  params.set('redirect_uri', redirectUrl());
+  params.set('scope', row.scopes);
+  params.set('state', state);
+  params.set('nonce', nonce);
+  params.set('code_challenge', await oidc.calculatePKCECodeChallenge(codeVerifier));
+  params.set('code_challenge_method', 'S256');
+  const url = oidc.buildAuthorizationUrl(config, params);
+  const now = deps.now();
+  const expiresAt = now + LOGIN_TTL_MS;
+  await deps.db.deleteFrom('sso_logins').where('expires_at', '<=', now).execute();
+  await deps.db
+    .insertInto('sso_logins')
+    .values({ state, network_id: row.network_id, secrets_ciphertext: deps.secrets.seal(JSON.stringify({ nonce, codeVerifier })), binding_hash: sha256(input.binding), created_at: now, expires_at: expiresAt, ticket_hash: null, user_id: null, tokens_ciphertext: null })
+    .execute();
+  return { authorizationUrl: url.href, state, expiresAt };
+}
+
+interface SealedTokens {
+  refreshToken?: string;
+  expiresIn?: number;
+}
+
+/** The username from the validated ID-token claims: the custom claim, else email. */
+export function usernameFromClaims(claims: Record<string, unknown>, customClaim: string): string | undefined {
+  const raw = customClaim ? claims[customClaim] : claims.email;
+  return typeof raw === 'string' ? normalizeEmail(raw) : undefined;
+}
+
+/**
+ * The provider redirected the browser back with `query` (code and state, or an error). Exchanges the
+ * code, validates the ID token, finds or provisions the user, and answers with a one-time ticket.
+ */
+export async function completeCallback(deps: SsoDeps, query: string): Promise<{ ticket: string; state: string }> {
+  const params = new URLSearchParams(query);
+  const state = params.get('state') ?? '';
+  const now = deps.now();
+  const login = state ? await deps.db.selectFrom('sso_logins').selectAll().where('state', '=', state).executeTakeFirst() : undefined;
+  if (!login || login.expires_at <= now || login.ticket_hash !== null) throw new SsoError('expired', SSO_TEXTS.expired);
+  // One use: the state is spent whatever happens next (a replayed callback finds nothing).
+  const spent = await deps.db.deleteFrom('sso_logins').where('state', '=', state).where('ticket_hash', 'is', null).executeTakeFirst();
+  if (Number(spent.numDeletedRows) !== 1) throw new SsoError('expired', SSO_TEXTS.expired);
+  const error = params.get('error');
+  if (error === 'access_denied' || error === 'unauthorized_client' || error === 'consent_required') throw new SsoError('access_denied', SSO_TEXTS.accessDenied, 'forbidden');
+  if (error) throw new SsoError('invalid_response', `${SSO_TEXTS.invalidResponse} (${error})`);
+
+  const row = await deps.db.selectFrom('oidc_configs').selectAll().where('network_id', '=', login.network_id).executeTakeFirst();
+  if (!row) throw new SsoError('company_id', SSO_TEXTS.companyIdUnknown, 'not_found');
+  const { nonce, codeVerifier } = JSON.parse(deps.secrets.open(login.secrets_ciphertext)) as { nonce: string; codeVerifier: string };
+  let claims: Record<string, unknown>;
+  let tokens: SealedTokens;
+  try {
+    const config = await clientConfig(row, deps.secrets);
+    const currentUrl = new URL(`${redirectUrl()}?${params.toString()}`);
+    const res = await oidc.authorizationCodeGrant(config, currentUrl, { pkceCodeVerifier: codeVerifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+    claims = (res.claims() ?? {}) as Record<string, unknown>;
+    const expiresIn = res.expiresIn();
+    tokens = { ...(res.refresh_token ? { refreshToken: res.refresh_token } : {}), ...(expiresIn !== undefined ? { expiresIn } : {}) };
+  } catch (err) {
+    throw new SsoError('invalid_response', `${SSO_TEXTS.invalidResponse} (${describe(err)})`);
+  }
+  const username = usernameFromClaims(claims, row.custom_username);
+  if (!username) throw new SsoError('user_not_found', SSO_TEXTS.userNotFound, 'user_not_found');
+  const userId = await findOrProvision(deps, row.network_id, username, claims);
+
+  const ticket = randomToken();
+  await deps.db
+    .insertInto('sso_logins')
+    .values({ ...login, ticket_hash: sha256(ticket), user_id: userId, tokens_ciphertext: deps.secrets.seal(JSON.stringify(tokens)), expires_at: now + TICKET_TTL_MS })
+    .execute();
+  return { ticket, state };
+}
+
+/** The user of that username in the network; created in the default security group when the IdP knows them and Enclave does not. */
+async function findOrProvision(deps: SsoDeps, networkId: string, username: string, claims: Record<string, unknown>): Promise<number> {
+  const now = deps.now();
+  return deps.db.transaction().execute(async (db) => {
+    const user = await db.selectFrom('users').selectAll().where('network_id', '=', networkId).where('username', '=', username).executeTakeFirst();
+    if (user) {
+      if (user.suspended === 1) throw fail('account_suspended');
+      if (user.status === STATUS_PENDING) {
+        await db.updateTable('users').set({ status: STATUS_ACTIVE, modified: now }).where('network_id', '=', networkId).where('user_id', '=', user.user_id).execute();
+      }
+      return user.user_id;
+    }
+    const group = await db.selectFrom('security_groups').select('group_id').where('network_id', '=', networkId).where('is_default', '=', 1).executeTakeFirst();
+    if (!group) throw new SsoError('user_not_found', SSO_TEXTS.userNotFound, 'user_not_found');
+    const counter = await db.updateTable('counters').set((eb) => ({ value: eb('value', '+', 1) })).where('name', '=', 'user_id').returning('value').executeTakeFirstOrThrow();
+    const userId = Number(counter.value);
+    const name = (k: string) => (typeof claims[k] === 'string' ? (claims[k] as string).slice(0, 100) : '');
+    const firstName = name('given_name');
+    const lastName = name('family_name');
+    await db
+      .insertInto('users')
+      .values({
+        network_id: networkId,
+        user_id: userId,
+        username,
+        first_name: firstName,
+        last_name: lastName,
+        first_name_lc: firstName.toLowerCase(),
+        last_name_lc: lastName.toLowerCase(),
+        status: STATUS_ACTIVE,
+        suspended: 0,
+        is_admin: 0,
+        security_group_id: group.group_id,
+        // Never invited: an unguessable code that is already expired (registration is the IdP's).
+        invite_code: randomToken(),
+        invite_expiration: now,
+        code_validation: 0,
+        uname: unameFor(networkId, username),
+        cell: '',
+        country_code: '',
+        otp_enabled: 0,
+        challenge_failures: 0,
+        rejected: 0,
+        created_at: now,
+        modified: now,
+        last_login: null,
+        last_activity: null,
+      })
+      .execute();
+    return userId;
+  });
+}
+
+export type SsoDevice = NewDevice | { deviceId: string; timestamp: number; signature: string };
+
+/**
+ * Trades the ticket (with the client's binding secret) for a member session on a new or known device.
+ * A new device waits for approval under account takeover protection when the account has another
+ * approved device, as with password sign-in.
+ */
+export async function redeemTicket(deps: SsoDeps, input: { ticket: string; binding: string; device: SsoDevice }): Promise<SessionResponse & { sso: true }> {
+  const now = deps.now();
+  let records: { convId: string; seq: number }[] = [];
+  const out = await deps.db.transaction().execute(async (db) => {
+    const login = await db.selectFrom('sso_logins').selectAll().where('ticket_hash', '=', sha256(input.ticket)).executeTakeFirst();
+    if (!login || login.expires_at <= now || login.user_id === null || login.binding_hash !== sha256(input.binding)) throw new SsoError('expired', SSO_TEXTS.expired);
+    await db.deleteFrom('sso_logins').where('state', '=', login.state).execute();
+    const m = { networkId: login.network_id, userId: Number(login.user_id) };
+    const user = await db.selectFrom('users').select(['status', 'suspended']).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).executeTakeFirst();
+    if (!user || user.status !== STATUS_ACTIVE) throw fail('user_not_found');
+    if (user.suspended === 1) throw fail('account_suspended');
+    const policy = await policyFor(db, m.networkId, m.userId);
+    let deviceId: string;
+    let approved: boolean;
+    if ('deviceId' in input.device) {
+      const d = input.device;
+      const key = await db.selectFrom('device_keys as k').innerJoin('devices as dv', (j) => j.onRef('dv.network_id', '=', 'k.network_id').onRef('dv.user_id', '=', 'k.user_id').onRef('dv.app_id', '=', 'k.device_id'))
+        .select(['k.identity_sign_pub', 'k.approved', 'k.revoked', 'dv.status']).where('k.device_id', '=', d.deviceId).where('k.network_id', '=', m.networkId).where('k.user_id', '=', m.userId).executeTakeFirst();
+      if (!key) throw fail('not_found', 'This device is not registered to your account.');
+      if (key.revoked === 1 || key.status === 'Reset') throw fail('device_reset');
+      if (!verifyLoginSignature(key.identity_sign_pub, d.deviceId, d.timestamp, d.signature, now)) throw fail('forbidden', 'The device signature is not valid.');
+      deviceId = d.deviceId;
+      approved = key.approved === 1;
+    } else {
+      const others = await db.selectFrom('device_keys as k').innerJoin('devices as dv', (j) => j.onRef('dv.network_id', '=', 'k.network_id').onRef('dv.user_id', '=', 'k.user_id').onRef('dv.app_id', '=', 'k.device_id'))
+        .select('k.device_id').where('k.network_id', '=', m.networkId).where('k.user_id', '=', m.userId).where('k.approved', '=', 1).where('k.revoked', '=', 0).where('dv.status', '!=', 'Reset').execute();
+      approved = !(policy.isAtoEnabled && others.length > 0);
+      deviceId = await createDevice(db, m, input.device, approved, now);
+      if (approved) records = await recordDevicesChanged(db, m.networkId, m.userId, now);
+    }
+    await db.updateTable('devices').set({ last_login: now }).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).where('app_id', '=', deviceId).execute();
+    await db.updateTable('users').set({ last_login: now, last_activity: now }).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).execute();
+    // SSO sessions end by idle time and refresh failure, not by the non-SSO timeout.
+    const token = await issueSession(db, { ...m, deviceId }, now, null);
+    const tokens = login.tokens_ciphertext ? (JSON.parse(deps.secrets.open(login.tokens_ciphertext)) as SealedTokens) : {};
+    await db
+      .insertInto('sso_sessions')
+      .values({
+        token_hash: tokenHash(token),
+        network_id: m.networkId,
+        user_id: m.userId,
+        refresh_ciphertext: tokens.refreshToken ? deps.secrets.seal(tokens.refreshToken) : null,
+        refresh_due_at: tokens.refreshToken ? now + (tokens.expiresIn ?? DEFAULT_REFRESH_S) * 1000 : null,
+        refresh_failed_since: null,
+        last_activity_at: now,
+      })
+      .execute();
+    const u = await db.selectFrom('users').select(['username', 'first_name', 'last_name']).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).executeTakeFirstOrThrow();
+    return {
+      token,
+      userId: m.userId,
+      networkId: m.networkId,
+      email: u.username,
+      firstName: u.first_name,
+      lastName: u.last_name,
+      deviceId,
+      deviceStatus: approved ? ('ACTIVE' as const) : ('PENDING_APPROVAL' as const),
+      expiresAt: null,
+      policy,
+      sso: true as const,
+    };
+  });
+  deps.onRecords(records);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Keeping an SSO session alive
+
+/**
+ * Called for every authenticated request of a member. For an SSO session: ends it when it was idle
+ * longer than ssoMaxIdleMinutes, refreshes the tokens at the provider when due, and ends it when
+ * refreshing has failed for longer than the network's grace period (ssoTokenBufferMinutes).
+ */
+export async function keepSsoSessionAlive(deps: SsoDeps, member: Member): Promise<void> {
+  const s = await deps.db.selectFrom('sso_sessions').selectAll().where('token_hash', '=', member.tokenHash).executeTakeFirst();
+  if (!s) return;
+  const now = deps.now();
+  const end = async (message: string): Promise<never> => {
+    await endSession(deps.db, member.tokenHash);
+    throw fail('session_expired', message);
+  };
+  const policy = await policyFor(deps.db, member.networkId, member.userId);
+  if (policy.ssoMaxIdleMinutes > 0 && now - Number(s.last_activity_at) > policy.ssoMaxIdleMinutes * 60_000) {
+    await end(`You were signed out after ${policy.ssoMaxIdleMinutes} minutes without activity. Sign in with SSO again.`);
+  }
+  const row = await deps.db.selectFrom('oidc_configs').selectAll().where('network_id', '=', member.networkId).executeTakeFirst();
+  if (!row) await end('Single sign-on was turned off for your network. Sign in again.');
+  const graceMs = (row!.sso_token_buffer_minutes ?? 0) * 60_000;
+  const patch: { last_activity_at?: number; refresh_ciphertext?: string | null; refresh_due_at?: number | null; refresh_failed_since?: number | null } = {};
+  if (now - Number(s.last_activity_at) >= ACTIVITY_WRITE_MS) patch.last_activity_at = now;
+  if (s.refresh_due_at !== null && Number(s.refresh_due_at) <= now) {
+    let ok = false;
+    if (s.refresh_ciphertext) {
+      try {
+        const config = await clientConfig(row!, deps.secrets);
+        const res = await oidc.refreshTokenGrant(config, deps.secrets.open(s.refresh_ciphertext));
+        ok = true;
+        if (res.refresh_token) patch.refresh_ciphertext = deps.secrets.seal(res.refresh_token);
+        patch.refresh_due_at = now + (res.expiresIn() ?? DEFAULT_REFRESH_S) * 1000;
+        patch.refresh_failed_since = null;
+      } catch {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      const since = s.refresh_failed_since !== null ? Number(s.refresh_failed_since) : now;
+      if (now - since >= graceMs) await end('Your identity provider no longer confirms your sign-in. Sign in with SSO again.');
+      patch.refresh_failed_since = since;
+    }
+  }
+  if (Object.keys(patch).length > 0) await deps.db.updateTable('sso_sessions').set(patch).where('token_hash', '=', member.tokenHash).execute();
+}
+
+/**
+ * Switching SSO on (the guide: "在網路上啟用 SSO 後，它會將作用中使用者登出"): every member session of
+ * the network that was not signed in with SSO ends. Returns the users whose sessions ended.
+ */
+export async function signOutNonSsoSessions(db: Db, networkId: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('member_sessions as s')
+    .leftJoin('sso_sessions as o', 'o.token_hash', 's.token_hash')
+    .select(['s.token_hash', 's.user_id'])
+    .where('s.network_id', '=', networkId)
+    .where('s.user_id', '!=', 0) // the data retention bot is not a member who signs in
+    .where('o.token_hash', 'is', null)
+    .execute();
+  if (rows.length > 0) await db.deleteFrom('member_sessions').where('token_hash', 'in', rows.map((r) => r.token_hash)).execute();
+  return [...new Set(rows.map((r) => Number(r.user_id)))];
+}

@@ -1,0 +1,77 @@
+// The HTTP side of member SSO (docs/sso.md): POST /v1/sso/start (company ID → the provider's
+// authorization URL), GET /sso/callback (the redirect URI registered at the provider: code → ticket,
+// then back into the messenger at /app/#/sso), POST /v1/sso/session (ticket + binding secret + device →
+// member session). Thin: the work is in sso.ts.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { LoginRequest } from '@enclave/protocol';
+import { REDIRECT_PATH } from '../admin/domain/oidc.js';
+import { badRequestFrom, fail, MessagingError } from './errors.js';
+import { completeCallback, redeemTicket, SsoError, startSso, type SsoDeps, type SsoDevice } from './sso.js';
+
+export const SsoStartRequest = z.object({
+  companyId: z.string().trim().min(1).max(80),
+  /** A random secret (≥ 32 characters) the client keeps until it redeems the ticket. */
+  binding: z.string().min(32).max(200),
+});
+
+export const SsoSessionRequest = z.object({
+  ticket: z.string().min(16).max(200),
+  binding: z.string().min(32).max(200),
+  device: LoginRequest.shape.device,
+});
+
+function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  let value: unknown = body ?? {};
+  if (body instanceof Buffer) {
+    try {
+      value = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    } catch {
+      throw fail('bad_request', 'The body is not valid JSON.');
+    }
+  }
+  const r = schema.safeParse(value);
+  if (!r.success) throw badRequestFrom(r.error.issues);
+  return r.data;
+}
+
+/** Registers the SSO routes: the JSON ones in the messaging scope, the browser callback at the root. */
+export function registerSsoRoutes(app: FastifyInstance, scope: FastifyInstance, deps: SsoDeps): void {
+  const json = (status: number, body: unknown) => ({ status, body: JSON.stringify(body) });
+
+  scope.post('/v1/sso/start', async (req, reply) => {
+    const out = await startSso(deps, parseBody(SsoStartRequest, req.body));
+    const r = json(200, out);
+    return reply.status(r.status).header('content-type', 'application/json').header('cache-control', 'no-store').send(r.body);
+  });
+
+  scope.post('/v1/sso/session', async (req, reply) => {
+    const body = parseBody(SsoSessionRequest, req.body);
+    const out = await redeemTicket(deps, { ticket: body.ticket, binding: body.binding, device: body.device as SsoDevice });
+    return reply.status(200).header('content-type', 'application/json').header('cache-control', 'no-store').send(JSON.stringify(out));
+  });
+
+  // The provider sends the browser here. The answer is always a redirect into the messenger, with a
+  // ticket or with the reason in the guide's words, in the fragment (never sent to a server again).
+  app.get(REDIRECT_PATH, async (req, reply) => {
+    const raw = req.raw.url ?? '';
+    const query = raw.includes('?') ? raw.slice(raw.indexOf('?') + 1) : '';
+    const fragment = new URLSearchParams();
+    try {
+      const { ticket, state } = await completeCallback(deps, query);
+      fragment.set('ticket', ticket);
+      fragment.set('state', state);
+    } catch (err) {
+      if (!(err instanceof MessagingError)) {
+        req.log.error({ err }, 'SSO callback failed');
+        fragment.set('error', 'internal');
+        fragment.set('message', `An internal error occurred. Request ID: ${req.id}`);
+      } else {
+        if (err instanceof SsoError) req.log.warn({ reason: err.reason, message: err.message }, 'SSO sign-in refused');
+        fragment.set('error', err instanceof SsoError ? err.reason : err.code);
+        fragment.set('message', err.message);
+      }
+    }
+    return reply.status(303).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').header('location', `/app/#/sso?${fragment.toString()}`).send();
+  });
+}
