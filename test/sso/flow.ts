@@ -56,7 +56,9 @@ export async function ssoNetwork(w: SsoWorld, opts: { companyId?: string; custom
     scopes: 'openid profile email offline_access',
     ssoTokenBufferMinutes: opts.graceMinutes ?? 30,
     ...(opts.customUsername ? { customUsername: opts.customUsername } : {}),
-    ...(opts.extraAuthParams ? { extraAuthParams: opts.extraAuthParams } : {}),
+    // OpenID Connect Core §11: offline_access (a refresh token) needs prompt=consent at spec-strict
+    // providers such as oidc-provider; admins set it in the extra authorization parameters.
+    extraAuthParams: opts.extraAuthParams ?? 'prompt=consent',
   });
   return { networkId, defaultGroupId, companyId, provider, clientId, clientSecret };
 }

@@ -1,0 +1,170 @@
+// The life of an SSO member session against a real provider: refresh tokens sealed at rest and
+// refreshed on the server, the grace period when refreshing fails (0 / 30 minutes), the security
+// group's ssoMaxIdleMinutes, switching SSO on signing password sessions out, and password sign-in,
+// registration, change and reset left to the identity provider while SSO is on.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { api, GOOD_PASSWORD, invite, newDevice, registerMember } from '../helpers/members.js';
+import { createNetwork } from '../helpers/harness.js';
+import { ssoNetwork, ssoSession, startWorld, type SsoNetwork, type SsoWorld } from './flow.js';
+
+let w: SsoWorld;
+let net: SsoNetwork;
+const MIN = 60_000;
+
+beforeAll(async () => {
+  w = await startWorld();
+  net = await ssoNetwork(w, { graceMinutes: 30, users: { alice: { email: 'alice@example.com' }, bob: { email: 'bob@example.com' }, carol: { email: 'carol@example.com' }, dan: { email: 'dan@example.com' } } });
+});
+
+// Each test starts at the real time (admin calls are SigV4-signed with it) and moves the server's clock.
+beforeEach(() => {
+  w.clock.offset = 0;
+});
+
+afterAll(async () => {
+  await net?.provider.close();
+  await w?.close();
+});
+
+const outbox = () => (existsSync(join(w.t.dataDir, 'outbox')) ? readdirSync(join(w.t.dataDir, 'outbox')) : []);
+const me = (token: string) => api<{ code?: string; message?: string }>(w.t, 'GET', '/v1/me', token);
+const ssoRow = (token: string) =>
+  w.t.server.store.db
+    .selectFrom('sso_sessions')
+    .selectAll()
+    .where('token_hash', '=', createHashB64(token))
+    .executeTakeFirst();
+
+function createHashB64(token: string) {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+describe('refresh tokens', () => {
+  it('keeps the refresh token sealed at rest and refreshes it at the provider when the access token is due', async () => {
+    const s = await ssoSession(w, net.companyId, 'alice');
+    const row = await ssoRow(s.token);
+    expect(row).toBeTruthy();
+    expect(row!.refresh_ciphertext).toMatch(/^v1\./); // AES-256-GCM under the master key
+    const refreshToken = w.t.server.secrets.open(row!.refresh_ciphertext!);
+    expect(refreshToken.length).toBeGreaterThan(20);
+    expect(JSON.stringify(row)).not.toContain(refreshToken);
+    const issued = net.provider.issuedIdTokens.length;
+    // An hour later the access token (3600 s) has expired: the next request refreshes it.
+    w.clock.offset += 61 * MIN;
+    expect((await me(s.token)).status).toBe(200);
+    expect(net.provider.issuedIdTokens.length).toBe(issued + 1); // a real refresh_token grant at the provider
+    const after = await ssoRow(s.token);
+    expect(Number(after!.refresh_due_at)).toBeGreaterThan(Date.now() + w.clock.offset + 59 * MIN);
+    expect(after!.refresh_failed_since).toBeNull();
+    expect((await me(s.token)).status).toBe(200);
+    expect(net.provider.issuedIdTokens.length).toBe(issued + 1); // not due again
+  });
+
+  it('keeps a member signed in for the grace period when refreshing fails, then signs them out', async () => {
+    const s = await ssoSession(w, net.companyId, 'bob');
+    await net.provider.revokeGrants('bob'); // the IdP no longer honours bob's refresh token
+    w.clock.offset += 61 * MIN;
+    expect((await me(s.token)).status).toBe(200); // within the 30-minute grace period
+    const failing = await ssoRow(s.token);
+    expect(failing!.refresh_failed_since).not.toBeNull();
+    w.clock.offset += 20 * MIN;
+    expect((await me(s.token)).status).toBe(200);
+    w.clock.offset += 11 * MIN; // 31 minutes after the first failure
+    const out = await me(s.token);
+    expect(out.status).toBe(401);
+    expect(out.body.code).toBe('session_expired');
+    expect(out.body.message).toMatch(/identity provider/);
+    expect((await me(s.token)).body.code).toBe('unauthorized'); // the session is gone
+  });
+
+  it('signs out at once when refreshing fails and the grace period is 0', async () => {
+    const n = await ssoNetwork(w, { graceMinutes: 0, users: { erin: { email: 'erin@example.com' } } });
+    try {
+      const s = await ssoSession(w, n.companyId, 'erin');
+      await n.provider.close(); // the provider is unreachable
+      w.clock.offset += 61 * MIN;
+      const out = await me(s.token);
+      expect(out.status).toBe(401);
+      expect(out.body.code).toBe('session_expired');
+    } finally {
+      await n.provider.close().catch(() => undefined);
+    }
+  });
+
+  it('recovers when the provider answers again within the grace period', async () => {
+    const s = await ssoSession(w, net.companyId, 'dan');
+    const row = await ssoRow(s.token);
+    // The provider is momentarily refusing: simulate with a refresh token it does not know.
+    await w.t.server.store.db.updateTable('sso_sessions').set({ refresh_ciphertext: w.t.server.secrets.seal('not-a-refresh-token') }).where('token_hash', '=', row!.token_hash).execute();
+    w.clock.offset += 61 * MIN;
+    expect((await me(s.token)).status).toBe(200);
+    expect((await ssoRow(s.token))!.refresh_failed_since).not.toBeNull();
+    // Put the real token back: the next due refresh succeeds and clears the failure.
+    await w.t.server.store.db.updateTable('sso_sessions').set({ refresh_ciphertext: row!.refresh_ciphertext, refresh_due_at: 0 }).where('token_hash', '=', row!.token_hash).execute();
+    expect((await me(s.token)).status).toBe(200);
+    expect((await ssoRow(s.token))!.refresh_failed_since).toBeNull();
+  });
+});
+
+describe('idle timeout (ssoMaxIdleMinutes)', () => {
+  it('signs out an SSO member idle longer than the security group allows; activity keeps the session', async () => {
+    const n = await ssoNetwork(w, { users: { fay: { email: 'fay@example.com' } } });
+    try {
+      await w.t.client.call('UpdateSecurityGroup', { networkId: n.networkId, groupId: n.defaultGroupId, securityGroupSettings: { ssoMaxIdleMinutes: 15 } });
+      const s = await ssoSession(w, n.companyId, 'fay');
+      w.clock.offset += 10 * MIN;
+      expect((await me(s.token)).status).toBe(200); // activity at +10
+      w.clock.offset += 10 * MIN;
+      expect((await me(s.token)).status).toBe(200); // 10 minutes after the last activity
+      w.clock.offset += 16 * MIN;
+      const out = await me(s.token);
+      expect(out.status).toBe(401);
+      expect(out.body.code).toBe('session_expired');
+      expect(out.body.message).toMatch(/15 minutes without activity/);
+    } finally {
+      await n.provider.close();
+    }
+  });
+});
+
+describe('switching SSO on', () => {
+  it('signs out the active password sessions of the network and requires SSO from then on', async () => {
+    const { networkId } = await createNetwork(w.t.client, 'Going SSO');
+    const m = await registerMember(w.t, networkId, 'gus@example.com');
+    expect((await me(m.token)).status).toBe(200);
+    const { inviteCode } = await invite(w.t, networkId, 'hana@example.com');
+    await w.t.client.call('RegisterOidcConfig', { networkId, companyId: `Going_${Date.now()}`, issuer: net.provider.issuer, userId: net.clientId, secret: net.clientSecret, scopes: 'openid email offline_access' });
+    const out = await me(m.token);
+    expect(out.status).toBe(401);
+    // Password sign-in, registration with an invite code, and password reset are the IdP's now.
+    const login = await api<{ code: string; message: string }>(w.t, 'POST', '/v1/accounts/login', undefined, { email: 'gus@example.com', password: GOOD_PASSWORD, device: newDevice().wire });
+    expect(login.status).toBe(403);
+    expect(login.body.message).toMatch(/single sign-on/);
+    const reg = await api<{ code: string; message: string }>(w.t, 'POST', '/v1/accounts/register', undefined, { email: 'hana@example.com', inviteCode, password: GOOD_PASSWORD, device: newDevice().wire });
+    expect(reg.status).toBe(403);
+    const before = outbox().length;
+    const reset = await api(w.t, 'POST', '/v1/accounts/password-reset', undefined, { email: 'gus@example.com' });
+    expect(reset.status).toBe(202); // the same answer, but no link: the password is reset at the IdP
+    expect(outbox().length).toBe(before);
+  });
+
+  it('does not sign out SSO sessions when an existing configuration is changed', async () => {
+    const s = await ssoSession(w, net.companyId, 'carol');
+    await w.t.client.call('RegisterOidcConfig', { networkId: net.networkId, companyId: net.companyId, issuer: net.provider.issuer, userId: net.clientId, scopes: 'openid profile email offline_access', ssoTokenBufferMinutes: 30 });
+    expect((await me(s.token)).status).toBe(200);
+  });
+
+  it('leaves password members of networks without SSO alone', async () => {
+    const { networkId } = await createNetwork(w.t.client, 'No SSO');
+    const m = await registerMember(w.t, networkId, 'ivy@example.com');
+    const login = await api(w.t, 'POST', '/v1/accounts/login', undefined, { email: 'ivy@example.com', password: GOOD_PASSWORD, device: newDevice().wire });
+    expect(login.status).toBe(200);
+    expect((await me(m.token)).status).toBe(200);
+    const before = outbox().length;
+    expect((await api(w.t, 'POST', '/v1/accounts/password-reset', undefined, { email: 'ivy@example.com' })).status).toBe(202);
+    expect(outbox().length).toBe(before + 1);
+  });
+});
