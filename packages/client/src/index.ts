@@ -11,4 +11,5 @@ export { checkTimers, type SendOptions } from './outbound.js';
 export type { TextOptions, FileOptions } from './messaging.js';
 export type { ConversationPatch, UserRef } from './conversations.js';
 export type { DeviceOptions } from './account.js';
+export { completeSso, startSso, SSO_KEY, type SsoStartResult } from './sso.js';
 export type { ClientEvents, FileSink, FileSource, Me, Message, Platform, Profile, Progress, Sender, WebSocketLike } from './types.js';

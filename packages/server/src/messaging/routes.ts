@@ -144,6 +144,7 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
     scope.post('/v1/accounts/reauthenticate', async (req, reply) => {
       const m = await member(req);
       const { password } = parse(LoginRequest.pick({ password: true }), req.body);
+      if (!isRetentionBot(m)) await refuseIfSsoOnly(db, m.email, m.networkId); // SSO members re-authenticate at the IdP
       await accounts.reauthenticate(d.accounts, m, password);
       return reply.status(204).send();
     });
