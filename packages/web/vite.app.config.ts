@@ -25,6 +25,10 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 2048,
     rollupOptions: {
+      // The download service worker is its own entry at the app's root (/app/download-sw.js), so its
+      // scope can be /app/dl/; it imports nothing, so it stays one self-contained script.
+      input: { index: fileURLToPath(new URL('src/app/index.html', import.meta.url)), 'download-sw': fileURLToPath(new URL('src/app/download-sw.ts', import.meta.url)) },
+      output: { entryFileNames: (chunk) => (chunk.name === 'download-sw' ? 'download-sw.js' : 'assets/[name]-[hash].js') },
       // zod's sources carry @__PURE__ comments in places Rollup ignores (harmless; it says so per file).
       onwarn(warning, warn) {
         if (warning.code !== 'INVALID_ANNOTATION') warn(warning);

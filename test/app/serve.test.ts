@@ -37,6 +37,17 @@ describe('messenger served at /app/', () => {
     }
   });
 
+  it('serves the download service worker from /app/ (not cached for long) and lets the app frame its own download URLs', async () => {
+    const res = await fetch(`${t.url}/app/download-sw.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('javascript');
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    expect(await res.text()).toContain('enclave-download');
+    const csp = (await fetch(`${t.url}/app/`)).headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("worker-src 'self'");
+    expect(csp).toContain("frame-src 'self' blob:");
+  });
+
   it('redirects / and /app to /app/', async () => {
     for (const path of ['/', '/app']) {
       const res = await fetch(t.url + path, { redirect: 'manual' });

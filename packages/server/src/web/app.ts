@@ -24,7 +24,9 @@ const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 /**
  * Content-Security-Policy of the messenger: its own scripts and styles; the API and the WebSocket
  * of the same origin (named explicitly: older browsers do not count ws: as 'self'); blob: and data:
- * images for file previews decrypted in the browser, blob: frames for PDF previews; never framed.
+ * images for file previews decrypted in the browser, blob: frames for PDF previews, same-origin
+ * frames for streamed downloads (a hidden frame opens /app/dl/…, answered by the download service
+ * worker /app/download-sw.js); never framed itself.
  */
 export function appCsp(host?: string): string {
   const sockets = host && HOST.test(host) ? ` ws://${host} wss://${host}` : '';
@@ -34,7 +36,7 @@ export function appCsp(host?: string): string {
     "style-src 'self'",
     "img-src 'self' data: blob:",
     "media-src 'self' blob:",
-    "frame-src blob:",
+    "frame-src 'self' blob:",
     "font-src 'self'",
     `connect-src 'self'${sockets}`,
     "worker-src 'self'",

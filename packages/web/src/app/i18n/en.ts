@@ -247,6 +247,12 @@ export const en = {
   'settings.support': 'Support log',
   'settings.supportBody': 'The log lists events with IDs, counts and error codes, never message content, file names, keys or passwords. Send it to your administrator when asked.',
   'settings.exportLog': 'Export the support log',
+
+  // Issue 6: streamed downloads.
+  'file.tampered': 'The download of {name} stopped: the file failed its integrity check (it was changed after it was sent). Nothing was saved.',
+  'file.streamUnavailable': 'The browser did not start the download. Reload the page and try again.',
+  'file.tooLargeHere': 'This browser cannot save a file this large here (it does not allow service workers on this page). Use another browser or open Enclave over HTTPS.',
+  'file.cancelled': 'The download was cancelled.',
 };
 
 export type Key = keyof typeof en;

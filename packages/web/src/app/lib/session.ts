@@ -1,8 +1,8 @@
 // The client SDK in the browser: one IndexedDB database per account on this browser (named by a hash
 // of the email address), wrapped by the SDK in its EncryptedStore (scrypt from the password, AES-GCM
 // per record), so keys, sessions and messages rest encrypted under the member's password. Signing in,
-// registering, files as Blob sources and in-memory sinks, and the support log (IDs and codes only).
-import { EnclaveClient, EncryptedStore, jsonLineLogger, type FileSink, type FileSource } from '@enclave/client';
+// registering, files as Blob sources (read a slice at a time), saving a Blob, and the support log (IDs and codes only).
+import { EnclaveClient, EncryptedStore, jsonLineLogger, type FileSource } from '@enclave/client';
 import { IndexedDbStore } from '@enclave/client/browser';
 
 export const APP_VERSION = '0.1.0';
@@ -126,28 +126,6 @@ export function blobSource(file: File): FileSource {
     size: file.size,
     resumeId: `${file.name}|${file.size}|${file.lastModified}`,
     read: async (offset, length) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
-  };
-}
-
-/** A sink that keeps the decrypted chunks in memory and gives them back as a Blob once complete. */
-export function memorySink(mime: string): FileSink & { blob(): Blob } {
-  let parts: Uint8Array<ArrayBuffer>[] = [];
-  let done: Blob | undefined;
-  return {
-    write: async (chunk) => {
-      parts.push(new Uint8Array(chunk));
-    },
-    close: async () => {
-      done = new Blob(parts, { type: mime });
-      parts = [];
-    },
-    abort: async () => {
-      parts = [];
-    },
-    blob: () => {
-      if (!done) throw new Error('download incomplete');
-      return done;
-    },
   };
 }
 

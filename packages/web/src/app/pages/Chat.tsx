@@ -10,11 +10,13 @@ import { Button, Dialog, ErrorAlert, formatBytes, useErrorText } from '../compon
 import { useI18n } from '../i18n';
 import { errorInfo, useMessenger, type Messenger, type MessengerState, type Outgoing } from '../lib/messenger';
 import { Link } from '../lib/router';
-import { memorySink, saveBlob } from '../lib/session';
+import { canStream, diskSink, DownloadError, memorySink } from '../lib/download';
 import { conversationTitle, dmPeer, memberName, PresenceDot } from './Messenger';
 
 type Err = ReturnType<typeof errorInfo>;
 
+/** The largest file previewed (decrypted in memory); larger files are only downloaded to disk. */
+const PREVIEW_MAX_BYTES = 16 * 1024 * 1024;
 const TTL_CHOICES = [60, 300, 3600, 86_400, 7 * 86_400, 30 * 86_400, 365 * 86_400];
 const BOR_CHOICES = [10, 30, 60, 300, 3600, 86_400];
 
@@ -287,7 +289,8 @@ function FileBlock({ messenger, policy, m }: { messenger: Messenger; policy: Pol
   const [error, setError] = useState<Err | null>(null);
   const [progress, setProgress] = useState<number | undefined>();
   useEffect(() => () => (preview ? URL.revokeObjectURL(preview) : undefined), [preview]);
-  const canPreview = mayPreview(policy, file);
+  // Previews are decrypted in memory: only within the group's auto-download size and PREVIEW_MAX_BYTES.
+  const canPreview = mayPreview(policy, file) && file.size <= PREVIEW_MAX_BYTES;
   const showPreview = async () => {
     setError(null);
     try {
@@ -297,15 +300,25 @@ function FileBlock({ messenger, policy, m }: { messenger: Messenger; policy: Pol
       setError(errorInfo(err));
     }
   };
+  // Saved to disk chunk by chunk through the download worker (a tampered chunk or file fails the
+  // browser's download and shows why); in memory only where the browser has no service worker.
   const download = async () => {
     setError(null);
     setProgress(0);
     try {
-      const sink = memorySink(file.mime);
-      await messenger.client.downloadFile(file, sink, { onProgress: (p) => setProgress(p.bytes) });
-      saveBlob(sink.blob(), file.name);
+      if (canStream()) {
+        const sink = await diskSink(file);
+        await messenger.client.downloadFile(file, sink, { onProgress: (p) => setProgress(p.bytes) });
+      } else {
+        const sink = memorySink(file);
+        await messenger.client.downloadFile(file, sink, { onProgress: (p) => setProgress(p.bytes) });
+        sink.save();
+      }
     } catch (err) {
-      setError(errorInfo(err));
+      const info = errorInfo(err);
+      if (info.code === 'integrity') setError({ code: 'file_tampered', message: t('file.tampered', { name: file.name }) });
+      else if (err instanceof DownloadError) setError({ code: err.code, message: t(err.code === 'too_large' ? 'file.tooLargeHere' : err.code === 'download_cancelled' ? 'file.cancelled' : 'file.streamUnavailable') });
+      else setError(info);
     } finally {
       setProgress(undefined);
     }
