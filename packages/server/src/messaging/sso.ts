@@ -202,7 +202,7 @@ export function usernameFromClaims(claims: Record<string, unknown>, customClaim:
  * The provider redirected the browser back with `query` (code and state, or an error). Exchanges the
  * code, validates the ID token, finds or provisions the user, and answers with a one-time ticket.
  */
-export async function completeCallback(deps: SsoDeps, query: string): Promise<{ ticket: string; state: string }> {
+export async function completeCallback(deps: SsoDeps, query: string): Promise<{ ticket: string; state: string; email: string }> {
   const params = new URLSearchParams(query);
   const state = params.get('state') ?? '';
   const now = deps.now();
@@ -239,7 +239,7 @@ export async function completeCallback(deps: SsoDeps, query: string): Promise<{ 
     .insertInto('sso_logins')
     .values({ ...login, ticket_hash: sha256(ticket), user_id: userId, tokens_ciphertext: deps.secrets.seal(JSON.stringify(tokens)), expires_at: now + TICKET_TTL_MS })
     .execute();
-  return { ticket, state };
+  return { ticket, state, email: username };
 }
 
 /** The user of that username in the network; created in the default security group when the IdP knows them and Enclave does not. */

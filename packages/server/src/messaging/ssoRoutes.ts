@@ -58,9 +58,11 @@ export function registerSsoRoutes(app: FastifyInstance, scope: FastifyInstance, 
     const query = raw.includes('?') ? raw.slice(raw.indexOf('?') + 1) : '';
     const fragment = new URLSearchParams();
     try {
-      const { ticket, state } = await completeCallback(deps, query);
+      const { ticket, state, email } = await completeCallback(deps, query);
       fragment.set('ticket', ticket);
       fragment.set('state', state);
+      // The messenger keeps one encrypted store per account on a browser: it needs to know whose.
+      fragment.set('email', email);
     } catch (err) {
       if (!(err instanceof MessagingError)) {
         req.log.error({ err }, 'SSO callback failed');

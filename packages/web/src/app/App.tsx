@@ -9,6 +9,8 @@ import { LANGS, useI18n, type Lang } from './i18n';
 import { errorInfo, Messenger, useMessenger } from './lib/messenger';
 import { navigate, useLocation } from './lib/router';
 import { ApproveDevice, RecoveryKey, Register, SignIn } from './pages/Auth';
+import { forgetSso, readSsoReturn, signedInWithSso, type SsoReturn } from './lib/sso';
+import { SsoFinish, SsoStart } from './pages/Sso';
 import { MessengerView } from './pages/Messenger';
 
 type Err = ReturnType<typeof errorInfo>;
@@ -36,13 +38,15 @@ export function App() {
   const { t } = useI18n();
   const { path, query } = useLocation();
   const [phase, setPhase] = useState<Phase>({ kind: 'out' });
+  // Back from the identity provider (SSO): the ticket or the reason, read once from the fragment.
+  const [ssoReturn, setSsoReturn] = useState<SsoReturn | null>(readSsoReturn);
 
   const enter = useCallback((client: EnclaveClient) => {
     if (client.pendingApproval) return setPhase({ kind: 'pending', client });
     const m = new Messenger(client);
     setPhase({ kind: 'in', messenger: m });
     void m.start();
-    if (path === '/' || path === '/register' || path === '/sign-in') navigate('/', { replace: true });
+    if (path === '/' || path === '/register' || path === '/sign-in' || path === '/sso') navigate('/', { replace: true });
   }, [path]);
 
   const signedIn = (client: EnclaveClient) => {
@@ -51,19 +55,23 @@ export function App() {
   };
 
   const signOut = useCallback(async (notice?: Err) => {
+    const sso = signedInWithSso();
+    forgetSso();
     if (phase.kind === 'in') {
       const m = phase.messenger;
       if (notice) await m.stop();
       else await m.client.logout().catch(() => m.stop());
     } else if (phase.kind === 'pending' || phase.kind === 'recovery') await phase.client.close().catch(() => undefined);
     setPhase({ kind: 'out', ...(notice ? { notice } : {}) });
-    navigate('/', { replace: true });
+    navigate(sso ? '/sso' : '/', { replace: true }); // SSO members sign in again through their IdP
   }, [phase]);
 
   let body;
   if (phase.kind === 'in') body = <SignedIn messenger={phase.messenger} onSignOut={signOut} />;
   else if (phase.kind === 'pending') body = <ApproveDevice client={phase.client} onApproved={() => enter(phase.client)} onCancel={() => void signOut()} />;
   else if (phase.kind === 'recovery') body = <RecoveryKey recoveryKey={phase.key} onDone={() => enter(phase.client)} />;
+  else if (ssoReturn) body = <SsoFinish result={ssoReturn} onSignedIn={(c) => { setSsoReturn(null); signedIn(c); }} />;
+  else if (path === '/sso') body = <SsoStart key={phase.notice?.code ?? 'sso'} {...(phase.notice ? { notice: phase.notice } : {})} />;
   else if (path === '/register') body = <Register code={query.get('code') ?? ''} onSignedIn={signedIn} />;
   else body = <SignIn key={phase.notice?.code ?? 'signin'} {...(phase.notice ? { notice: phase.notice } : {})} onSignedIn={signedIn} />;
 
@@ -152,6 +160,14 @@ function LockScreen({ messenger, reason, onSignOut }: { messenger: Messenger; re
         <h1>{t('lock.title')}</h1>
         <p>{t(reason === 'idle' ? 'lock.idle' : reason === 'resume' ? 'lock.resume' : 'lock.timeout')}</p>
         <p className="muted">{me.email}</p>
+        {signedInWithSso() ? (
+          <div className="actions">
+            <p>{t('lock.sso')}</p>
+            <Button variant="primary" onClick={onSignOut}>
+              {t('lock.ssoAgain')}
+            </Button>
+          </div>
+        ) : (
         <form
           noValidate
           onSubmit={(e) => {
@@ -177,6 +193,7 @@ function LockScreen({ messenger, reason, onSignOut }: { messenger: Messenger; re
             <Button onClick={onSignOut}>{t('app.signOut')}</Button>
           </div>
         </form>
+        )}
       </main>
     </>
   );

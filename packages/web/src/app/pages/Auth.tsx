@@ -195,7 +195,9 @@ export function SignIn({ notice, onSignedIn }: { notice?: Err; onSignedIn: (c: E
     try {
       onSignedIn(await signIn(email, password));
     } catch (err) {
-      setError(errorInfo(err));
+      const info = errorInfo(err);
+      // The network uses SSO: the password is the identity provider's (shown translated).
+      setError(info.details?.some((d) => d.field === 'sso') ? { ...info, code: 'sso_required' } : info);
       setPassword('');
       setBusy(false);
     }
@@ -218,6 +220,11 @@ export function SignIn({ notice, onSignedIn }: { notice?: Err; onSignedIn: (c: E
           {t('signin.submit')}
         </Button>
       </form>
+      <p>
+        <Link to="/sso" className="button">
+          {t('signin.sso')}
+        </Link>
+      </p>
       <p className="muted small">{t('signin.invited')}</p>
     </main>
   );
