@@ -112,6 +112,7 @@ class Provider {
       }
       return json(200, this.document(tenant));
     }
+    if (req.method === 'GET' && path === '/jwks') return json(200, { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'k1' }] });
     if (req.method === 'POST' && path === '/token') {
       let body = '';
       for await (const chunk of req) body += chunk;

@@ -149,12 +149,28 @@ export function providerUrlProblem(raw: string): string | undefined {
   return undefined;
 }
 
+/** The guide: only OpenID Connect providers; SAML is not supported. Said plainly when an admin tries. */
+export const SAML_REFUSAL =
+  'This looks like a SAML identity provider. Enclave, like AWS Wickr, supports only OpenID Connect (OIDC) providers for SSO; SAML is not supported. Use the OpenID Connect issuer of your provider (Entra ID, Okta, Amazon Cognito, IAM Identity Center and Keycloak all offer one).';
+
+/** A SAML metadata URL (…/saml/…, …/FederationMetadata…, *.xml) or a SAML metadata document. */
+export function looksLikeSaml(url: string, body?: string): boolean {
+  if (body !== undefined && /<(?:\w+:)?EntityDescriptor\b|urn:oasis:names:tc:SAML/.test(body)) return true;
+  try {
+    const path = new URL(url).pathname.toLowerCase();
+    return /(^|\/)saml2?(\/|$)|federationmetadata|\.xml$/.test(path);
+  } catch {
+    return false;
+  }
+}
+
 /** Checks an issuer URL and returns it trimmed; BadRequestError 'issuer contains an invalid endpoint: …' otherwise. */
 export function checkIssuer(raw: string): string {
   const issuer = raw.trim();
   if (issuer === '') throw badRequest('issuer is a required field');
   const problem = providerUrlProblem(issuer);
   if (problem) throw badRequest(`issuer contains an invalid endpoint: ${problem}`);
+  if (looksLikeSaml(issuer)) throw badRequest(SAML_REFUSAL);
   return issuer;
 }
 
@@ -278,6 +294,7 @@ export interface DiscoveryDocument {
   userinfo_endpoint?: string;
   end_session_endpoint?: string;
   revocation_endpoint?: string;
+  jwks_uri?: string;
   response_types_supported?: string[];
   scopes_supported?: string[];
   grant_types_supported?: string[];
@@ -310,6 +327,7 @@ const strList = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x ===
 export async function discover(issuer: string, ca?: string): Promise<DiscoveryDocument> {
   const url = discoveryUrl(issuer);
   const res = await fetchJson(url, { ca }).catch(failure);
+  if (looksLikeSaml(issuer, res.text)) throw badRequest(SAML_REFUSAL);
   if (res.status < 200 || res.status > 299) throw badRequest(`OIDC discovery failed: ${url.href} answered HTTP ${res.status}`);
   const doc = res.json;
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw badRequest(`OIDC discovery failed: ${url.href} did not answer with a JSON object`);
@@ -320,7 +338,7 @@ export async function discover(issuer: string, ca?: string): Promise<DiscoveryDo
     throw badRequest(`issuer mismatch: the discovery document names "${docIssuer}", but the given issuer is "${issuer}"`);
   }
   const out: DiscoveryDocument = { issuer: docIssuer };
-  for (const k of ['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'end_session_endpoint', 'revocation_endpoint'] as const) {
+  for (const k of ['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'end_session_endpoint', 'revocation_endpoint', 'jwks_uri'] as const) {
     const v = str(d[k]);
     if (v !== undefined) out[k] = v;
   }
@@ -344,6 +362,53 @@ export function checkProviderSupports(doc: DiscoveryDocument, scopes: string[]):
   }
   if (doc.grant_types_supported && !doc.grant_types_supported.includes('authorization_code')) {
     throw badRequest('the provider does not support the authorization_code grant (grant_types_supported lacks it)');
+  }
+}
+
+/**
+ * The provider's signing keys (jwks_uri): ID tokens are verified against them, so a test connection
+ * fails when they cannot be fetched or hold no key.
+ */
+export async function checkJwks(doc: DiscoveryDocument, ca?: string): Promise<void> {
+  if (!doc.jwks_uri) throw badRequest('the discovery document has no jwks_uri: ID token signatures could not be verified');
+  const problem = providerUrlProblem(doc.jwks_uri);
+  if (problem) throw badRequest(`the provider's jwks_uri ${doc.jwks_uri} is not acceptable: ${problem}`);
+  let res: JsonResponse;
+  try {
+    res = await fetchJson(new URL(doc.jwks_uri), { ca });
+  } catch (err) {
+    if (err instanceof ProviderFetchError) throw badRequest(`the provider's signing keys (jwks_uri) could not be fetched: ${err.message}`);
+    throw err;
+  }
+  const keys = res.json && typeof res.json === 'object' ? (res.json as { keys?: unknown }).keys : undefined;
+  if (res.status < 200 || res.status > 299) throw badRequest(`the provider's signing keys (jwks_uri ${doc.jwks_uri}) answered HTTP ${res.status}`);
+  if (!Array.isArray(keys) || keys.length === 0) throw badRequest(`the provider's signing keys (jwks_uri ${doc.jwks_uri}) hold no key: ID token signatures could not be verified`);
+}
+
+/**
+ * Checks the client ID and secret at the token endpoint without a user: a token request with a code
+ * that cannot be valid. A provider that knows the client answers invalid_grant (the code); one that
+ * does not accept the client answers invalid_client / unauthorized_client, which is reported.
+ */
+export async function checkClient(doc: DiscoveryDocument, client: { clientId: string; clientSecret?: string; redirectUri: string; ca?: string }): Promise<void> {
+  try {
+    await exchangeCode({
+      tokenEndpoint: doc.token_endpoint!,
+      authMethods: doc.token_endpoint_auth_methods_supported,
+      grantType: 'authorization_code',
+      code: 'enclave-connection-test',
+      redirectUri: client.redirectUri,
+      clientId: client.clientId,
+      ...(client.clientSecret ? { clientSecret: client.clientSecret } : {}),
+      ...(client.ca ? { ca: client.ca } : {}),
+    });
+  } catch (err) {
+    const message = (err as Error).message;
+    if (/token exchange failed: (invalid_client|unauthorized_client)\b/.test(message)) {
+      throw badRequest(`the provider does not accept the client ID ${client.clientId}${client.clientSecret ? ' with the stored client secret' : ' without a client secret'} (${message.replace('token exchange failed: ', '')})`);
+    }
+    if (/token exchange failed: (could not reach|.* did not answer)/.test(message)) throw err;
+    // invalid_grant and the like: the client was accepted, the made-up code was not (as expected).
   }
 }
 
