@@ -2,7 +2,8 @@
 // network marked GOVCLOUD and a member of a COMMERCIAL network, with local federation allowed both
 // ways: the GovCloud member sees the U tag in the conversation list, the UNCLASSIFIED banner and a
 // confirmation before sending; the commercial member sees none; the marks go when the external member
-// leaves; forwarding into the cross-boundary conversation is confirmed too. Federation refused by either side's security group is refused with an error naming the refusing security group.
+// leaves; forwarding into the cross-boundary conversation is confirmed too; an administrator's change of
+// the other network's boundary reaches the open messenger live. Federation refused by either side's security group is refused with an error naming the refusing security group.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork } from '../helpers/harness.js';
@@ -159,5 +160,28 @@ describe.skipIf(!haveChromium)(`messenger: cross-boundary marks (${haveChromium 
     await setGroup(gov, { federationMode: 1, permittedNetworks: [] });
     await send(carl, 'back again');
     await messageItem(gina, 'back again').waitFor();
+  });
+  it("follows a change of the other network's classification boundary live, without a reload", async () => {
+    await gina.getByRole('link', { name: /Carl Contractor/ }).click();
+    await banner(gina).waitFor();
+    await uTag(gina, /Carl Contractor/).waitFor();
+    await gina.evaluate(() => ((window as unknown as { stillThisPage?: boolean }).stillThisPage = true));
+    // The contractor's network becomes GOVCLOUD: Carl is inside Gina's boundary now.
+    await env.t.client.call('UpdateNetworkSettings', { networkId: com.networkId, settings: { classificationBoundary: 'GOVCLOUD' } });
+    await banner(gina).waitFor({ state: 'detached' });
+    await uTag(gina, /Carl Contractor/).waitFor({ state: 'detached' });
+    await send(gina, 'inside the boundary now');
+    await messageItem(carl, 'inside the boundary now').waitFor();
+    expect(await confirmDialog(gina).count()).toBe(0);
+    await env.shot('78-boundary-changed-live', gina);
+    // Back to COMMERCIAL: the marks and the confirmation return.
+    await env.t.client.call('UpdateNetworkSettings', { networkId: com.networkId, settings: { classificationBoundary: 'COMMERCIAL' } });
+    await banner(gina).waitFor();
+    await uTag(gina, /Carl Contractor/).waitFor();
+    await gina.getByRole('textbox', { name: 'Message' }).fill('outside again');
+    await gina.getByRole('button', { name: 'Send', exact: true }).click();
+    await confirmDialog(gina).getByRole('button', { name: 'Send unclassified' }).click();
+    await messageItem(carl, 'outside again').waitFor();
+    expect(await gina.evaluate(() => (window as unknown as { stillThisPage?: boolean }).stillThisPage)).toBe(true);
   });
 });

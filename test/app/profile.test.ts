@@ -1,11 +1,12 @@
 // Browser: Settings → Profile changes the member's own name (PATCH /v1/me through the SDK): a blank
 // first name refused in the form, the new name shown, kept after a reload, seen by the administrator
-// (GetUser) and by another member in the team directory; the form in zh-TW.
+// (GetUser), by another member in the team directory and, live, in that member's open conversation
+// list and conversation; the form in zh-TW.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork } from '../helpers/harness.js';
 import { invite } from '../helpers/members.js';
-import { connected, haveChromium, joinInBrowser, PASSWORD, setupApp, skipReason, type AppEnv } from './browser.js';
+import { connected, haveChromium, joinInBrowser, messageItem, openDmWith, PASSWORD, send, setupApp, skipReason, type AppEnv } from './browser.js';
 
 describe.skipIf(!haveChromium)(`messenger: profile editing (${haveChromium ? 'chromium' : skipReason})`, () => {
   let env: AppEnv;
@@ -33,7 +34,13 @@ describe.skipIf(!haveChromium)(`messenger: profile editing (${haveChromium ? 'ch
 
   const profile = (page: Page) => page.getByRole('region', { name: /^(Profile|個人資料)$/ });
 
-  it('changes the name in Settings → Profile; the administrator and other members see it', async () => {
+  it('changes the name in Settings → Profile; the administrator and other members see it, open conversations at once', async () => {
+    // A conversation Bob has open while Alice changes her name.
+    await openDmWith(alice, 'bob', 'Bob Brown');
+    await send(alice, 'hi Bob');
+    await bob.getByRole('link', { name: /Alice Anders/ }).click();
+    await messageItem(bob, 'hi Bob').waitFor();
+    await bob.evaluate(() => ((window as unknown as { stillThisPage?: boolean }).stillThisPage = true));
     await alice.getByRole('link', { name: 'Settings' }).click();
     const first = profile(alice).getByLabel('First name');
     await first.waitFor();
@@ -55,6 +62,13 @@ describe.skipIf(!haveChromium)(`messenger: profile editing (${haveChromium ? 'ch
     await env.shot('70-profile-saved', alice);
     await env.axe('settings profile', alice);
     expect(await env.t.client.call('GetUser', { networkId, userId: String(aliceId) })).toMatchObject({ firstName: 'Alicia', lastName: 'Andersen' });
+
+    // Bob's open messenger shows the new name live: the conversation list and the conversation's heading.
+    await bob.getByRole('navigation').getByRole('link', { name: /Alicia Andersen/ }).waitFor();
+    await bob.getByRole('heading', { name: /Alicia Andersen/ }).waitFor();
+    expect(await bob.getByRole('navigation').getByRole('link', { name: /Alice Anders\b/ }).count()).toBe(0);
+    expect(await bob.evaluate(() => (window as unknown as { stillThisPage?: boolean }).stillThisPage)).toBe(true);
+    await env.shot('70b-profile-name-live', bob);
 
     // Another member finds the new name in the team directory.
     await bob.getByRole('link', { name: 'New message' }).click();

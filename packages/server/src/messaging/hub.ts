@@ -1,6 +1,8 @@
 // The delivery hub of one node: the sockets this node holds, which conversations each follows and how
 // far each has been sent, and the bus subscriptions that tell it a conversation advanced, members
-// changed, an administrator changed a network, or an account changed. Reads ciphertext records from
+// changed, an administrator changed a network (its policy, or its classification boundary: the
+// conversations with its members are sent again, marked per viewer), a member changed their name
+// (their conversations are sent again), or an account changed. Reads ciphertext records from
 // the database (the bus carries only "conversation X advanced", never payloads) and writes them to
 // sockets in sequence order per conversation. Never decrypts anything.
 import type { Kysely } from 'kysely';
@@ -9,7 +11,7 @@ import type { Bus } from '../bus/index.js';
 import type { Database } from '../store/schema.js';
 import { getConversation } from './conversations.js';
 import { MessagingError } from './errors.js';
-import { markConversation } from './federation.js';
+import { boundariesOf, markConversation } from './federation.js';
 import { authenticateMember, type Member } from './memberAuth.js';
 import { advanceCursors, toDelivered, type SendResult } from './messages.js';
 import { policyFor } from './policy.js';
@@ -77,6 +79,8 @@ export class Hub {
   private readonly timer: NodeJS.Timeout;
   /** Re-checks started by bus events; stop() waits for them so none runs against a closed database. */
   private readonly rechecks = new Set<Promise<void>>();
+  /** The classification boundary last seen per network (a change re-marks its conversations). */
+  private readonly boundaries = new Map<string, string>();
   private stopped = false;
 
   constructor(private readonly o: HubOptions) {
@@ -85,7 +89,11 @@ export class Hub {
       bus.subscribe('conv.*', (subject) => this.enqueue(subject.slice(5), () => this.deliver(subject.slice(5)))),
       bus.subscribe('members.*', (subject, e) => this.enqueue(subject.slice(8), () => this.onMembers(subject.slice(8), e as MembersEvent))),
       bus.subscribe('expired.*', (subject, e) => this.onExpired(subject.slice(8), e as { messageIds: string[] })),
-      bus.subscribe('admin.*', (subject) => this.startRecheck((c) => c.member.networkId === subject.slice(6))),
+      bus.subscribe('admin.*', (subject) => {
+        this.startRecheck((c) => c.member.networkId === subject.slice(6));
+        this.startBackground(() => this.onBoundary(subject.slice(6)));
+      }),
+      bus.subscribe('profile.*', (subject, e) => this.startBackground(() => this.onProfile(Number(subject.slice(8)), (e as { networkId: string }).networkId))),
       bus.subscribe('account.*.*', (subject) => {
         const [, networkId, userId] = subject.split('.');
         this.startRecheck((c) => c.member.networkId === networkId && String(c.member.userId) === userId);
@@ -307,25 +315,60 @@ export class Hub {
       const cursor = await this.o.db.selectFrom('device_cursors').select('seq').where('device_id', '=', conn.member.deviceId).where('conv_id', '=', convId).executeTakeFirst();
       if (cursor) this.track(conn, convId, cursor.seq);
     }
-    const followers = [...(this.byConv.get(convId) ?? [])];
-    if (followers.length > 0) {
-      try {
-        const conversation = await getConversation(this.o.db, followers[0]!.member, convId);
-        // Marks (external members, the classification boundary) depend on the viewer's network.
-        const frames = new Map<string, string>();
-        for (const conn of followers) {
-          let frame = frames.get(conn.member.networkId);
-          if (frame === undefined) {
-            const marked = await markConversation(this.o.db, this.o.region ?? 'us-east-1', conn.member.networkId, conversation);
-            frames.set(conn.member.networkId, (frame = JSON.stringify({ t: 'conversation', conversation: marked } satisfies ServerFrame)));
-          }
-          conn.send(frame);
-        }
-      } catch (err) {
-        if (!(err instanceof MessagingError)) throw err;
-      }
-    }
+    await this.sendConversation(convId);
     await this.deliver(convId);
+  }
+
+  /** Sends a conversation's current state (members, names, marks) to the sockets following it here. */
+  private async sendConversation(convId: string): Promise<void> {
+    const followers = [...(this.byConv.get(convId) ?? [])];
+    if (followers.length === 0) return;
+    try {
+      const conversation = await getConversation(this.o.db, followers[0]!.member, convId);
+      // Marks (external members, the classification boundary) depend on the viewer's network.
+      const frames = new Map<string, string>();
+      for (const conn of followers) {
+        let frame = frames.get(conn.member.networkId);
+        if (frame === undefined) {
+          const marked = await markConversation(this.o.db, this.o.region ?? 'us-east-1', conn.member.networkId, conversation);
+          frames.set(conn.member.networkId, (frame = JSON.stringify({ t: 'conversation', conversation: marked } satisfies ServerFrame)));
+        }
+        conn.send(frame);
+      }
+    } catch (err) {
+      if (!(err instanceof MessagingError)) throw err;
+    }
+  }
+
+  /** Sends again those of `convIds` that sockets of this node follow (in order with their records). */
+  private refreshConversations(convIds: Iterable<string>): void {
+    for (const convId of new Set(convIds)) if (this.byConv.has(convId)) this.enqueue(convId, () => this.sendConversation(convId));
+  }
+
+  /**
+   * After an administrator's change of a network: when its classification boundary changed (or is
+   * seen for the first time since this node started), its members' conversations are sent again so
+   * every viewer's cross-boundary marks follow at once, in any network.
+   */
+  private async onBoundary(networkId: string): Promise<void> {
+    const boundary = (await boundariesOf(this.o.db, this.o.region ?? 'us-east-1', [networkId])).get(networkId);
+    if (boundary === undefined || this.boundaries.get(networkId) === boundary) return;
+    this.boundaries.set(networkId, boundary);
+    if (this.byConv.size === 0) return;
+    const rows = await this.o.db.selectFrom('conversation_members').select('conv_id').distinct().where('network_id', '=', networkId).execute();
+    this.refreshConversations(rows.map((r) => r.conv_id));
+  }
+
+  /** A member changed their name: their conversations are sent again (other members see it at once). */
+  private async onProfile(userId: number, networkId: string): Promise<void> {
+    if (this.byConv.size === 0 || !Number.isSafeInteger(userId)) return;
+    const rows = await this.o.db.selectFrom('conversation_members').select('conv_id').where('network_id', '=', networkId).where('user_id', '=', userId).execute();
+    this.refreshConversations(rows.map((r) => r.conv_id));
+  }
+
+  /** Tells every node that a member changed their profile (PATCH /v1/me). */
+  async profileChanged(member: Pick<Member, 'networkId' | 'userId'>): Promise<void> {
+    await this.o.bus.publish(`profile.${member.userId}`, { networkId: member.networkId });
   }
 
   private onExpired(convId: string, e: { messageIds: string[] }): void {
@@ -344,6 +387,13 @@ export class Hub {
    * Re-checks sockets after an administrator or account change: a suspended or deleted user, a reset
    * device or an ended session is told why and disconnected; a changed policy is sent at once.
    */
+  /** Runs bus-started work that stop() waits for (none runs against a closed database). */
+  private startBackground(work: () => Promise<void>): void {
+    if (this.stopped) return;
+    const run: Promise<void> = work().catch((err: unknown) => this.o.log.error({ err }, 'could not refresh conversations')).finally(() => this.rechecks.delete(run));
+    this.rechecks.add(run);
+  }
+
   private startRecheck(match: (c: Connection) => boolean): void {
     if (this.stopped) return;
     const run: Promise<void> = this.recheck(match)

@@ -211,6 +211,8 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
       const m = await member(req);
       if (isRetentionBot(m)) throw fail('forbidden', 'The data retention bot has no profile to edit.');
       const member_ = await accounts.updateProfile(d.accounts, m, parse(UpdateProfileRequest, req.body));
+      // Open messengers of the member's conversations get the new name at once.
+      await d.hub.profileChanged(m);
       return json(reply, 200, { member: member_ });
     });
 
