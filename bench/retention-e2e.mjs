@@ -52,8 +52,8 @@ function startBot(env) {
   const nodeArgs = (process.env.BOT_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, BOT_MAIN, 'run', '--no-supervise'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout.setEncoding('utf8').on('data', (d) => (out += d.slice(0, 4096)));
-  child.stderr.setEncoding('utf8').on('data', (d) => (out += d.slice(0, 4096)));
+  child.stdout.setEncoding('utf8').on('data', (d) => (out = (out + d.slice(0, 4096)).slice(-65536)));
+  child.stderr.setEncoding('utf8').on('data', (d) => (out = (out + d.slice(0, 4096)).slice(-65536)));
   return { child, output: () => out };
 }
 
@@ -130,6 +130,10 @@ bot = startBot({ ...env, WICKRIO_BOT_PASSWORD: password });
 const startedAt = Date.now();
 await waitFor(() => bot.output().includes('bot.running') || bot.child.exitCode !== null, 'the bot to restart');
 const runningAt = Date.now();
+const exitedEarly = () => {
+  if (bot.child.exitCode === null) return false;
+  throw new Error(`the bot exited (${bot.child.exitCode}):\n${bot.output()}`);
+};
 let sampler = setInterval(() => {
   try {
     rss.push({ t: round((Date.now() - runningAt) / 1000, 1), archived: countArchived() - base, ...memoryOf(bot.child.pid) });
@@ -142,9 +146,9 @@ await waitFor(() => {
   const n = countArchived() - base;
   if (Date.now() - lastLog > 10_000) {
     lastLog = Date.now();
-    log(`${n} archived, ${round(n / ((Date.now() - runningAt) / 1000), 0)} msg/s, bot rss ${memoryOf(bot.child.pid).rssMiB} MiB`);
+    if (!exitedEarly()) log(`${n} archived, ${round(n / ((Date.now() - runningAt) / 1000), 0)} msg/s, bot rss ${memoryOf(bot.child.pid).rssMiB} MiB`);
   }
-  return n >= total || bot.child.exitCode !== null;
+  return n >= total || exitedEarly();
 }, 'the backlog to be archived', 3_600_000);
 const backlogSeconds = (Date.now() - runningAt) / 1000;
 const botCpuBacklog = cpuSecondsOf(bot.child.pid);

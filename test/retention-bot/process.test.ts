@@ -164,8 +164,8 @@ describe('retention bot process behaviour', () => {
       return Number(readFileSync(out, 'utf8'));
     };
     const standard = await limit({});
-    expect(standard).toBeGreaterThan(128);
-    expect(standard).toBeLessThan(200);
+    expect(standard).toBeGreaterThan(64);
+    expect(standard).toBeLessThan(128);
     const bigger = await limit({ ENCLAVE_BOT_HEAP_MIB: '512' });
     expect(bigger).toBeGreaterThan(512);
     expect(bigger).toBeLessThan(600);

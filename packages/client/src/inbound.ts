@@ -36,7 +36,8 @@ export class Inbound {
   onProcessed: (conv: string, seq: number) => void = () => {};
   /** Per conversation: acknowledgements waiting for beforeAck, in sequence order. */
   private readonly pendingAcks = new Map<string, Promise<void>>();
-  private readonly waiting: Promise<unknown>[] = [];
+  /** Work that must finish before close (acks, hand-overs); each leaves the set when settled. */
+  private readonly waiting = new Set<Promise<unknown>>();
   /** beforeAck steps running, by message ID (a redelivery waits for the running one). */
   private readonly handing = new Map<string, Promise<void>>();
   private current?: { m: DeliveredMessage; handOver?: Message };
@@ -52,7 +53,14 @@ export class Inbound {
 
   /** Resolves when every acknowledgement waiting for beforeAck has been sent. */
   async settled(): Promise<void> {
-    while (this.waiting.length > 0) await Promise.allSettled(this.waiting.splice(0));
+    while (this.waiting.size > 0) await Promise.allSettled([...this.waiting]);
+  }
+
+  /** Tracks `p` until it settles (a long-running receiver must not keep every settled promise). */
+  private track(p: Promise<unknown>): void {
+    this.waiting.add(p);
+    const forget = () => this.waiting.delete(p);
+    p.then(forget, forget);
   }
 
   async process(m: DeliveredMessage): Promise<void> {
@@ -81,7 +89,7 @@ export class Inbound {
   /** Re-runs beforeAck for messages kept pending when the app last stopped (start-up). */
   async resumePending(): Promise<void> {
     if (!this.opts.beforeAck) return;
-    for (const msg of await this.local.allPending()) if (!this.handing.has(msg.id)) this.waiting.push(this.handOver(msg));
+    for (const msg of await this.local.allPending()) if (!this.handing.has(msg.id)) this.track(this.handOver(msg));
   }
 
   /** Runs the app's beforeAck step for a kept message, then forgets the kept copy. */
@@ -104,13 +112,13 @@ export class Inbound {
     const prior = this.pendingAcks.get(m.conv);
     if (!appDone && !prior) {
       const p = done();
-      this.waiting.push(p);
+      this.track(p);
       void p.catch(() => undefined);
       return;
     }
     const next = (prior ?? Promise.resolve()).then(() => appDone).then(done);
     this.pendingAcks.set(m.conv, next);
-    this.waiting.push(next);
+    this.track(next);
     void next.finally(() => {
       if (this.pendingAcks.get(m.conv) === next) this.pendingAcks.delete(m.conv);
     }).catch(() => undefined);
@@ -239,7 +247,7 @@ export class Inbound {
         if (this.opts.beforeAck) {
           if (this.current && this.current.m === m) this.current.handOver = msg;
           // A held message released later: its own record was acknowledged when it was held.
-          else this.waiting.push(this.handOver(msg));
+          else this.track(this.handOver(msg));
         }
       }
     }

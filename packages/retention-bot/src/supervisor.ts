@@ -17,7 +17,7 @@ export const DEFAULT_RESTART_LIMIT = 5;
  */
 export function heapFlags(env: Env): string[] {
   const options = env.NODE_OPTIONS ?? '';
-  const mib = Number(env.ENCLAVE_BOT_HEAP_MIB ?? 128);
+  const mib = Number(env.ENCLAVE_BOT_HEAP_MIB ?? 64);
   const flags: string[] = [];
   if (!/--max-old-space-size/.test(options) && Number.isInteger(mib) && mib >= 64) flags.push(`--max-old-space-size=${mib}`);
   if (!/--max-semi-space-size/.test(options)) flags.push('--max-semi-space-size=8');

@@ -17,10 +17,8 @@
  * snapshot. Code inside `atomic` must never await `flush()` (it would wait for itself).
  */
 import { scryptAsync } from '@noble/hashes/scrypt.js';
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { aesGcmDecrypt, aesGcmEncrypt, fromBase64Url, toBase64Url, utf8Decode, utf8Encode } from '@enclave/protocol';
+import { aesGcmDecrypt, aesGcmEncrypt, fromBase64Url, hmacSha256, toBase64Url, utf8Decode, utf8Encode } from '@enclave/protocol';
 import { EnclaveError, enclaveError } from '../errors.js';
 import { commitTo, type LocalStore, type StoreOp } from './local-store.js';
 
@@ -62,6 +60,8 @@ export function useNativeScrypt(impl: ScryptImpl | undefined): void {
 export class EncryptedStore implements LocalStore {
   /** Logical key → latest plaintext value (null = deleted), not yet handed to a flush. */
   private overlay = new Map<string, Uint8Array | null>();
+  /** Hidden folder names by folder (an HMAC each, computed once). */
+  private readonly buckets = new Map<string, string>();
   /** The snapshot a running flush is committing (read after the overlay). */
   private committing?: Map<string, Uint8Array | null>;
   private flushTail: Promise<void> = Promise.resolve();
@@ -130,11 +130,18 @@ export class EncryptedStore implements LocalStore {
   }
 
   private bucket(folder: string): string {
-    return bytesToHex(hmac(sha256, this.nameKey, utf8Encode('folder|' + folder))).slice(0, 24);
+    let name = this.buckets.get(folder);
+    if (name === undefined) {
+      name = bytesToHex(hmacSha256(this.nameKey, utf8Encode('folder|' + folder))).slice(0, 24);
+      // Folders are few (sessions/, sender-keys/, cursors/…); the cap only guards odd callers.
+      if (this.buckets.size >= 256) this.buckets.clear();
+      this.buckets.set(folder, name);
+    }
+    return name;
   }
 
   private physical(key: string): string {
-    const leaf = bytesToHex(hmac(sha256, this.nameKey, utf8Encode('key|' + key))).slice(0, 40);
+    const leaf = bytesToHex(hmacSha256(this.nameKey, utf8Encode('key|' + key))).slice(0, 40);
     return `r.${this.bucket(this.folderOf(key))}.${leaf}`;
   }
 

@@ -4,7 +4,7 @@
  */
 export { ProtocolError, type ProtocolErrorCode } from './errors.js';
 export { toBase64Url, fromBase64Url, concatBytes, utf8Encode, utf8Decode, equalBytes } from './bytes.js';
-export { type Rng, type NativeCrypto, aesGcmEncrypt, aesGcmDecrypt, useNativeCrypto } from './primitives.js';
+export { type Rng, type NativeCrypto, aesGcmEncrypt, aesGcmDecrypt, hmacSha256, useNativeCrypto } from './primitives.js';
 export {
   type IdentityKeyPair,
   type PublicIdentity,

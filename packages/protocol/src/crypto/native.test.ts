@@ -1,7 +1,7 @@
 // verifyAsync (WebCrypto Ed25519, or node:crypto when installed) must accept and refuse exactly what
 // the strict pure-JS verify does: valid signatures, tampered messages and signatures, non-canonical S
 // (S + L), small-order and malformed public keys. The native AES-GCM must match WebCrypto's byte for
-// byte and refuse what it refuses.
+// byte and refuse what it refuses; the native HMAC / HKDF-SHA-256 must give noble's bytes.
 import fc from 'fast-check';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -140,5 +140,36 @@ describe('native AES-256-GCM', () => {
       }),
       { numRuns: 50 },
     );
+  });
+});
+
+describe('native HMAC-SHA-256 and HKDF-SHA-256', () => {
+  it('match noble byte for byte (keys longer than a block, empty inputs, every output length)', async () => {
+    const { hkdfSha256, hmacSha256, chainStep, messageKeyMaterial } = await import('./primitives.js');
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 150 }), fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ maxLength: 80 }), fc.integer({ min: 1, max: 255 * 32 }), (key, data, info, length) => {
+        useNativeCrypto(undefined);
+        const pure = { mac: hmacSha256(key, data), okm: hkdfSha256(data, info, length, key), step: chainStep(key.length ? key : new Uint8Array(32)) };
+        useNativeCrypto(nodeCrypto);
+        const nat = { mac: hmacSha256(key, data), okm: hkdfSha256(data, info, length, key), step: chainStep(key.length ? key : new Uint8Array(32)) };
+        expect(Buffer.from(nat.mac).equals(Buffer.from(pure.mac))).toBe(true);
+        expect(nat.okm).toHaveLength(length);
+        expect(Buffer.from(nat.okm).equals(Buffer.from(pure.okm))).toBe(true);
+        expect(Buffer.from(nat.step.messageKey).equals(Buffer.from(pure.step.messageKey))).toBe(true);
+        expect(Buffer.from(nat.step.nextChainKey).equals(Buffer.from(pure.step.nextChainKey))).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+    // RFC 5869 test case 1, through the native path.
+    useNativeCrypto(nodeCrypto);
+    const okm = hkdfSha256(Buffer.from('0b'.repeat(22), 'hex'), Buffer.from('f0f1f2f3f4f5f6f7f8f9', 'hex'), 42, Buffer.from('000102030405060708090a0b0c', 'hex'));
+    expect(Buffer.from(okm).toString('hex')).toBe('3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865');
+    const mk = messageKeyMaterial(new Uint8Array(32).fill(7), 'label');
+    useNativeCrypto(undefined);
+    const mkPure = messageKeyMaterial(new Uint8Array(32).fill(7), 'label');
+    expect(Buffer.from(mk.key).equals(Buffer.from(mkPure.key)) && Buffer.from(mk.nonce).equals(Buffer.from(mkPure.nonce))).toBe(true);
+    // A length HKDF cannot produce is refused on both paths.
+    useNativeCrypto(nodeCrypto);
+    expect(() => hkdfSha256(new Uint8Array(32), new Uint8Array(0), 255 * 32 + 1)).toThrow();
   });
 });

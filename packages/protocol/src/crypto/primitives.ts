@@ -213,11 +213,15 @@ const ZERO32 = new Uint8Array(32);
 
 /** HKDF-SHA-256 (RFC 5869). salt defaults to 32 zero bytes. */
 export function hkdfSha256(ikm: Uint8Array, info: Uint8Array, length: number, salt: Uint8Array = ZERO32): Uint8Array {
+  if (native?.hkdfSha256) {
+    check(length > 0 && length <= 255 * 32, 'invalid_argument', 'bad HKDF output length');
+    return native.hkdfSha256(ikm, salt, info, length);
+  }
   return hkdf(sha256, ikm, salt, info, length);
 }
 
 export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
-  return hmac(sha256, key, data);
+  return native?.hmacSha256 ? native.hmacSha256(key, data) : hmac(sha256, key, data);
 }
 
 /** Symmetric chain step shared by the Double Ratchet and sender keys. */
@@ -249,7 +253,7 @@ async function importAesKey(key: Uint8Array, usage: 'encrypt' | 'decrypt') {
  * OpenSSL's through `useNativeCrypto`, see ../node.ts). Same contracts as the WebCrypto / noble
  * paths: AES-256-GCM with a 128-bit tag appended; decrypt throws on authentication failure;
  * ed25519Verify returns a boolean for a key that passed `strictPublicKey`; ed25519Sign gives the
- * same (deterministic) signature as noble.
+ * same (deterministic) signature as noble; HMAC / HKDF give the same bytes as noble's.
  */
 export interface NativeCrypto {
   aesGcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Uint8Array;
@@ -257,6 +261,10 @@ export interface NativeCrypto {
   ed25519Verify(pub: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
   /** RFC 8032 Ed25519 signature with a 32-byte seed (deterministic: the same bytes as noble's). */
   ed25519Sign?(seed: Uint8Array, message: Uint8Array): Uint8Array;
+  /** HMAC-SHA-256 (RFC 2104): the same 32 bytes as noble's. */
+  hmacSha256?(key: Uint8Array, data: Uint8Array): Uint8Array;
+  /** HKDF-SHA-256 (RFC 5869) extract-and-expand to `length` bytes (1 … 8160). */
+  hkdfSha256?(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
 }
 
 let native: NativeCrypto | undefined;

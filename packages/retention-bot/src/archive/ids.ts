@@ -2,12 +2,14 @@
  * archive/ids.ts — owns the durable set of archived record keys (message IDs) that makes the archive
  * exactly-once across restarts: an append-only journal in two generations (`ids-cur.log`,
  * `ids-prev.log`; the current one becomes the previous one after `perGeneration` keys, so memory stays
- * bounded) with a marker `@<generation>:<offset>` after every commit telling how far the active
+ * bounded; in memory each key is a 128-bit digest in a DigestSet, off the V8 heap) with a marker
+ * `@<generation>:<offset>` after every commit telling how far the active
  * message file is covered. Keys only: never message content.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { open, rename, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DigestSet } from './digest-set.js';
 
 export interface Marker {
   gen: number;
@@ -15,8 +17,8 @@ export interface Marker {
 }
 
 export class IdJournal {
-  private cur = new Set<string>();
-  private prev = new Set<string>();
+  private cur = new DigestSet();
+  private prev = new DigestSet();
   private fh?: FileHandle;
   private lastMarker?: Marker;
   /** Keys whose records are durable but whose journal write failed: retried with the next commit. */
@@ -35,8 +37,8 @@ export class IdJournal {
     return j;
   }
 
-  private load(path: string): Set<string> {
-    const set = new Set<string>();
+  private load(path: string): DigestSet {
+    const set = new DigestSet();
     if (!existsSync(path)) return set;
     const text = readFileSync(path, 'utf8');
     const end = text.lastIndexOf('\n');
@@ -51,7 +53,7 @@ export class IdJournal {
   }
 
   /** Loads the current generation, cutting a torn last line (a commit that never completed). */
-  private async loadAndRepair(path: string): Promise<Set<string>> {
+  private async loadAndRepair(path: string): Promise<DigestSet> {
     const set = this.load(path);
     if (existsSync(path)) {
       const buf = readFileSync(path);
@@ -111,7 +113,7 @@ export class IdJournal {
     await this.fh!.close();
     await rename(join(this.dir, 'ids-cur.log'), join(this.dir, 'ids-prev.log'));
     this.prev = this.cur;
-    this.cur = new Set();
+    this.cur = new DigestSet();
     this.fh = await open(join(this.dir, 'ids-cur.log'), 'a', 0o600);
     // Carry the marker into the new generation so a restart finds it.
     await this.fh.write(`@${this.lastMarker!.gen}:${this.lastMarker!.offset}\n`);
