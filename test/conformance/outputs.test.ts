@@ -29,6 +29,8 @@ async function providerServer(): Promise<{ url: string; server: Server }> {
           token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
         }),
       );
+    } else if (req.url === '/jwks') {
+      res.end(JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'k1' }] }));
     } else if (req.url === '/token' && req.method === 'POST') {
       res.end(JSON.stringify({ access_token: 'at', id_token: 'it', refresh_token: 'rt', token_type: 'Bearer', expires_in: 3600 }));
     } else if (req.url === '/.well-known/opentdf-configuration') {

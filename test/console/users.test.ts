@@ -39,11 +39,16 @@ describe.skipIf(!haveChromium)(`console: user management (${haveChromium ? 'chro
             authorization_endpoint: `${issuer}/authorize`,
             token_endpoint: `${issuer}/token`,
             userinfo_endpoint: `${issuer}/userinfo`,
+            jwks_uri: `${issuer}/jwks`,
             scopes_supported: ['openid', 'email', 'profile', 'offline_access'],
             response_types_supported: ['code'],
             grant_types_supported: ['authorization_code', 'refresh_token'],
           }),
         );
+      } else if (req.url === '/jwks') {
+        // The test connection checks that the provider's signing keys can be fetched.
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'k1' }] }));
       } else {
         res.statusCode = 404;
         res.end();

@@ -442,6 +442,7 @@ export const en = {
   'sso.customUsernameHint': 'For example upn.',
   'sso.companyId': 'Company ID',
   'sso.companyIdHint': 'Letters, digits and _. Users enter it when they register; send it in your invitation email.',
+  'sso.companyIdMembers': 'Company ID for members (with the region prefix)',
   'sso.extraAuthParams': 'Extra authentication parameters (optional)',
   'sso.extraAuthParamsHint': 'key=value pairs joined by &.',
   'sso.grace': 'Grace period for token refresh',

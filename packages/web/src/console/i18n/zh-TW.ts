@@ -444,6 +444,7 @@ export const zhTW: Record<Key, string> = {
   'sso.customUsernameHint': '例如 upn。',
   'sso.companyId': '公司 ID',
   'sso.companyIdHint': '英數字元和底線字元。使用者註冊時會輸入；請在邀請電子郵件中提供。',
+  'sso.companyIdMembers': '使用者的公司 ID（含區域字首）',
   'sso.extraAuthParams': '額外驗證參數（選用）',
   'sso.extraAuthParamsHint': '以 & 連接的 key=value。',
   'sso.grace': '權杖重新整理的寬限期',

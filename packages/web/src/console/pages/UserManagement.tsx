@@ -28,6 +28,7 @@ import { useI18n } from '../i18n';
 import { DIRECTORY_HEADERS, toCsv } from '../lib/csv';
 import { botProblems, normalizeCell, normalizeCountryCode, phoneProblems, type BotForm } from '../lib/forms';
 import { navigate, setQueryParam, useLocation } from '../lib/router';
+import { prefixedCompanyId } from '../lib/companyId';
 import { useLoad } from '../lib/useLoad';
 
 export function useGroups(networkId: string) {
@@ -62,7 +63,7 @@ export { download };
 
 function SsoSection() {
   const { t } = useI18n();
-  const { networkId } = useNetwork();
+  const { networkId, network } = useNetwork();
   const state = useOidc(networkId);
   return (
     <Section
@@ -90,6 +91,7 @@ function SsoSection() {
                         [t('sso.clientId'), c?.clientId ?? c?.userId],
                         [t('sso.scopes'), c?.scopes],
                         [t('sso.companyId'), <code key="c">{c?.companyId}</code>],
+                        [t('sso.companyIdMembers'), <code key="cm">{prefixedCompanyId(c?.companyId ?? '', network.networkArn)}</code>],
                         [t('sso.customUsername'), c?.customUsername],
                         [t('sso.grace'), c?.ssoTokenBufferMinutes ? t('sso.graceMinutes', { n: c.ssoTokenBufferMinutes }) : t('sso.graceNone')],
                       ] as [string, string | undefined][])
