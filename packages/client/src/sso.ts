@@ -49,9 +49,10 @@ function http(server: string, o: { logger?: Logger; fetch?: typeof fetch }): Htt
 }
 
 /** Asks the server for the provider's authorization URL for a company ID. */
-export async function startSso(o: { server: string; companyId: string; logger?: Logger; fetch?: typeof fetch }): Promise<SsoStartResult> {
+export async function startSso(o: { server: string; companyId: string; client?: 'web' | 'cli'; logger?: Logger; fetch?: typeof fetch }): Promise<SsoStartResult> {
   const binding = toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
-  const res = await http(o.server, o).json('POST', '/v1/sso/start', StartResponse, { anonymous: true, body: { companyId: o.companyId.trim(), binding } });
+  // 'cli': the server's callback shows the ticket on a page for the member to paste (no redirect into the messenger).
+  const res = await http(o.server, o).json('POST', '/v1/sso/start', StartResponse, { anonymous: true, body: { companyId: o.companyId.trim(), binding, ...(o.client ? { client: o.client } : {}) } });
   return { authorizationUrl: res.authorizationUrl, state: res.state, binding };
 }
 

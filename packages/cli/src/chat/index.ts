@@ -4,9 +4,11 @@ import type { Command } from 'commander';
 import { registerAccountCommands } from './account.js';
 import { registerMessageCommands } from './messages.js';
 import { registerRoomCommands } from './rooms.js';
+import { registerSsoCommands } from './sso.js';
 
 export function registerChat(program: Command): void {
   registerAccountCommands(program);
   registerMessageCommands(program);
   registerRoomCommands(program);
+  registerSsoCommands(program);
 }

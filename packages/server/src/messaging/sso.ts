@@ -158,7 +158,7 @@ export interface SsoStart {
  * Starts a sign-in for a company ID. `binding` is a random secret the client keeps; the ticket the
  * callback produces can only be redeemed with it (no one else can complete the sign-in).
  */
-export async function startSso(deps: SsoDeps, input: { companyId: string; binding: string }): Promise<SsoStart> {
+export async function startSso(deps: SsoDeps, input: { companyId: string; binding: string; client?: 'web' | 'cli' }): Promise<SsoStart> {
   const row = await configForCompany(deps.db, input.companyId, deps.region);
   let config: oidc.Configuration;
   try {
@@ -182,7 +182,7 @@ export async function startSso(deps: SsoDeps, input: { companyId: string; bindin
   await deps.db.deleteFrom('sso_logins').where('expires_at', '<=', now).execute();
   await deps.db
     .insertInto('sso_logins')
-    .values({ state, network_id: row.network_id, secrets_ciphertext: deps.secrets.seal(JSON.stringify({ nonce, codeVerifier })), binding_hash: sha256(input.binding), created_at: now, expires_at: expiresAt, ticket_hash: null, user_id: null, tokens_ciphertext: null })
+    .values({ state, network_id: row.network_id, secrets_ciphertext: deps.secrets.seal(JSON.stringify({ nonce, codeVerifier, client: input.client ?? 'web' })), binding_hash: sha256(input.binding), created_at: now, expires_at: expiresAt, ticket_hash: null, user_id: null, tokens_ciphertext: null })
     .execute();
   return { authorizationUrl: url.href, state, expiresAt };
 }
@@ -202,6 +202,14 @@ export function usernameFromClaims(claims: Record<string, unknown>, customClaim:
  * The provider redirected the browser back with `query` (code and state, or an error). Exchanges the
  * code, validates the ID token, finds or provisions the user, and answers with a one-time ticket.
  */
+/** Which client started a sign-in (the web messenger, or the CLI that shows the ticket to paste). */
+export async function clientOfState(deps: SsoDeps, query: string): Promise<'web' | 'cli'> {
+  const state = new URLSearchParams(query).get('state');
+  const login = state ? await deps.db.selectFrom('sso_logins').select('secrets_ciphertext').where('state', '=', state).executeTakeFirst() : undefined;
+  if (!login) return 'web';
+  return (JSON.parse(deps.secrets.open(login.secrets_ciphertext)) as { client?: string }).client === 'cli' ? 'cli' : 'web';
+}
+
 export async function completeCallback(deps: SsoDeps, query: string): Promise<{ ticket: string; state: string; email: string }> {
   const params = new URLSearchParams(query);
   const state = params.get('state') ?? '';

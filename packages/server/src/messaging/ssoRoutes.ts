@@ -7,12 +7,25 @@ import { z } from 'zod';
 import { LoginRequest } from '@enclave/protocol';
 import { REDIRECT_PATH } from '../admin/domain/oidc.js';
 import { badRequestFrom, fail, MessagingError } from './errors.js';
-import { completeCallback, redeemTicket, SsoError, startSso, type SsoDeps, type SsoDevice } from './sso.js';
+import { clientOfState, completeCallback, redeemTicket, SsoError, startSso, type SsoDeps, type SsoDevice } from './sso.js';
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The page a CLI sign-in ends on: the ticket to paste (or the reason it failed). No script, no links. */
+function cliPage(fragment: URLSearchParams): string {
+  const ticket = fragment.get('ticket');
+  const body = ticket
+    ? `<h1>Signed in with SSO</h1><p>Paste this sign-in code into the <code>enclave</code> command that is waiting for it. It works once, only for that command, within 5 minutes.</p><p><code id="ticket">${escapeHtml(ticket)}</code></p>`
+    : `<h1>SSO sign-in failed</h1><p id="error">${escapeHtml(fragment.get('message') ?? '')}</p>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Enclave SSO</title></head><body>${body}</body></html>`;
+}
 
 export const SsoStartRequest = z.object({
   companyId: z.string().trim().min(1).max(80),
   /** A random secret (≥ 32 characters) the client keeps until it redeems the ticket. */
   binding: z.string().min(32).max(200),
+  /** 'cli': the callback shows the ticket on a page, to paste into `enclave sso-login`. */
+  client: z.enum(['web', 'cli']).optional(),
 });
 
 export const SsoSessionRequest = z.object({
@@ -57,6 +70,7 @@ export function registerSsoRoutes(app: FastifyInstance, scope: FastifyInstance, 
     const raw = req.raw.url ?? '';
     const query = raw.includes('?') ? raw.slice(raw.indexOf('?') + 1) : '';
     const fragment = new URLSearchParams();
+    const client = await clientOfState(deps, query).catch(() => 'web' as const);
     try {
       const { ticket, state, email } = await completeCallback(deps, query);
       fragment.set('ticket', ticket);
@@ -73,6 +87,15 @@ export function registerSsoRoutes(app: FastifyInstance, scope: FastifyInstance, 
         fragment.set('error', err instanceof SsoError ? err.reason : err.code);
         fragment.set('message', err.message);
       }
+    }
+    if (client === 'cli') {
+      return reply
+        .status(fragment.has('ticket') ? 200 : 400)
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .header('referrer-policy', 'no-referrer')
+        .header('content-security-policy', "default-src 'none'")
+        .send(cliPage(fragment));
     }
     return reply.status(303).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').header('location', `/app/#/sso?${fragment.toString()}`).send();
   });
