@@ -84,4 +84,26 @@ describe('SSO members in the SDK', () => {
     const msgs = await sara.messages(convs[0]!.id);
     expect(msgs.map((m) => m.text)).toContain('hello over SSO');
   });
+
+  it('counts messages sent over the socket as activity for ssoMaxIdleMinutes', async () => {
+    await w.t.client.call('UpdateSecurityGroup', { networkId: net.networkId, groupId: net.defaultGroupId, securityGroupSettings: { ssoMaxIdleMinutes: 15 } });
+    const store = new MemoryStore();
+    const t1 = await ticketFor('tom');
+    await completeSso({ server: w.t.url, ...t1, passphrase: 'tom passphrase 7', store, kdf, deviceType: 'cli', clientName: 'sso-test/1' });
+    const tom = await EnclaveClient.open({ store, password: 'tom passphrase 7', kdf, platform: nodePlatform() });
+    open.push(tom);
+    await tom.connect();
+    const dm = await tom.openDm('sara@example.com');
+    await tom.sendText(dm.id, 'session set up'); // prekeys claimed, sessions open (REST) before the clock moves
+    try {
+      w.clock.offset = 10 * 60_000;
+      await tom.sendText(dm.id, 'still here (socket)'); // over the socket: no REST request
+      w.clock.offset = 20 * 60_000; // 20 minutes after the last REST request, 10 after the message
+      await expect(tom.devices()).resolves.toBeTruthy();
+      w.clock.offset = 60 * 60_000;
+      await expect(tom.devices()).rejects.toMatchObject({ code: 'session_expired' });
+    } finally {
+      w.clock.offset = 0;
+    }
+  });
 });

@@ -393,8 +393,15 @@ export async function keepSsoSessionAlive(deps: SsoDeps, member: Member): Promis
     throw fail('session_expired', message);
   };
   const policy = await policyFor(deps.db, member.networkId, member.userId);
-  if (policy.ssoMaxIdleMinutes > 0 && now - Number(s.last_activity_at) > policy.ssoMaxIdleMinutes * 60_000) {
-    await end(`You were signed out after ${policy.ssoMaxIdleMinutes} minutes without activity. Sign in with SSO again.`);
+  let lastActivity = Number(s.last_activity_at);
+  if (policy.ssoMaxIdleMinutes > 0 && now - lastActivity > policy.ssoMaxIdleMinutes * 60_000) {
+    // Messages sent over the socket are activity too (the socket does not touch this table): the
+    // device's latest message, looked up only when the session would otherwise end.
+    const sent = await deps.db.selectFrom('conv_messages').select((eb) => eb.fn.max('sent_at').as('at')).where('sender_device_id', '=', member.deviceId).executeTakeFirst();
+    if (sent?.at !== null && sent?.at !== undefined) lastActivity = Math.max(lastActivity, Number(sent.at));
+    if (now - lastActivity > policy.ssoMaxIdleMinutes * 60_000) {
+      await end(`You were signed out after ${policy.ssoMaxIdleMinutes} minutes without activity. Sign in with SSO again.`);
+    }
   }
   const row = await deps.db.selectFrom('oidc_configs').selectAll().where('network_id', '=', member.networkId).executeTakeFirst();
   if (!row) await end('Single sign-on was turned off for your network. Sign in again.');
