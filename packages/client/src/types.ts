@@ -36,6 +36,11 @@ export interface Message {
   burnAt?: number;
   /** True for messages this device sent. */
   outgoing?: boolean;
+  /**
+   * Epoch ms when the peer's read receipt for this account's message arrived (1:1). Receipts reach
+   * every device of both members, so each device of the account records it in its own store.
+   */
+  readAt?: number;
 }
 
 export interface ClientEvents {

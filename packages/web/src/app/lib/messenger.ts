@@ -30,7 +30,7 @@ export interface MessengerState {
   pending: Record<string, Outgoing[]>;
   unread: Record<string, number>;
   lastActivity: Record<string, number>;
-  /** Outgoing message IDs the peer has read (1:1 receipts). */
+  /** Outgoing message IDs the peer has read (1:1 receipts; kept by the SDK as the message's readAt). */
   readBy: Record<string, true>;
   presence: Record<number, Presence>;
   connection: 'connecting' | 'ready' | 'reconnecting' | 'closed';
@@ -45,8 +45,8 @@ export interface MessengerState {
 }
 
 const SEEN_PREFIX = 'enclave.app.seen.';
-/** Outgoing message IDs the peer has read (IDs only, the newest 5,000), so "● Read" survives a reload. */
-const READ_PREFIX = 'enclave.app.read.';
+/** Where earlier versions kept read message IDs (now in the SDK's encrypted store): removed on start. */
+const LEGACY_READ_PREFIX = 'enclave.app.read.';
 
 export class Messenger {
   private state: MessengerState;
@@ -66,7 +66,7 @@ export class Messenger {
       pending: {},
       unread: {},
       lastActivity: {},
-      readBy: this.loadRead(),
+      readBy: {},
       presence: {},
       connection: 'connecting',
       ...(client.consentRequired ? { consent: client.consentRequired } : {}),
@@ -102,17 +102,9 @@ export class Messenger {
     }
   }
 
-  private loadRead(): Record<string, true> {
+  private dropLegacyRead() {
     try {
-      const ids = JSON.parse(localStorage.getItem(READ_PREFIX + this.client.userId) ?? '[]') as unknown;
-      return Array.isArray(ids) ? Object.fromEntries(ids.filter((id): id is string => typeof id === 'string').map((id) => [id, true as const])) : {};
-    } catch {
-      return {};
-    }
-  }
-  private saveRead() {
-    try {
-      localStorage.setItem(READ_PREFIX + this.client.userId, JSON.stringify(Object.keys(this.state.readBy).slice(-5000)));
+      localStorage.removeItem(LEGACY_READ_PREFIX + this.client.userId);
     } catch {
       // no storage
     }
@@ -126,6 +118,7 @@ export class Messenger {
   // ---- lifecycle ----------------------------------------------------------------------------
   async start(): Promise<void> {
     const c = this.client;
+    this.dropLegacyRead();
     this.unsubs.push(
       c.on('message', (m) => this.onMessage(m)),
       c.on('edited', (e) => this.patchMessage(e.conv, e.messageId, (m) => ({ ...m, text: e.text, edited: e.edited }))),
@@ -167,15 +160,18 @@ export class Messenger {
     const messages: Record<string, Message[]> = {};
     const unread: Record<string, number> = {};
     const lastActivity: Record<string, number> = {};
+    const readBy: Record<string, true> = {};
     for (const conv of conversations) {
       const list = sortMessages(await c.messages(conv.id));
       messages[conv.id] = list;
+      for (const m of list) if (m.readAt !== undefined) readBy[m.id] = true;
       unread[conv.id] = this.unreadOf(conv.id, list);
       lastActivity[conv.id] = Math.max(conv.createdAt, ...list.map((m) => m.receivedAt));
     }
     this.set((s) => ({
       conversations,
       loaded: true,
+      readBy: { ...readBy, ...s.readBy },
       messages: mergeMessages(messages, s.messages),
       unread: { ...unread, ...pick(s.unread, Object.keys(s.messages)) },
       lastActivity: { ...lastActivity, ...pick(s.lastActivity, Object.keys(s.messages)) },
@@ -308,7 +304,6 @@ export class Messenger {
         : s.messages;
       return { readBy, messages };
     });
-    this.saveRead();
   }
 
   /** The conversation shown on screen (its messages are read: receipts, burn-on-read timers). */
