@@ -107,5 +107,14 @@ describe.skipIf(!haveChromium)(`messenger: sign in with SSO (${haveChromium ? 'c
     await connected(page);
     const after = await env.t.server.store.db.selectFrom('device_keys').select('device_id').execute();
     expect(after.length).toBe(devices.length); // no new device
+
+    // The server log (trace level) holds no token, ticket, code or passphrase.
+    const log = env.t.logLines.join('');
+    expect(provider.issuedIdTokens.length).toBeGreaterThan(0);
+    for (const idToken of provider.issuedIdTokens) expect(log).not.toContain(idToken.split('.')[2]!);
+    const sealed = await env.t.server.store.db.selectFrom('sso_sessions').select('refresh_ciphertext').execute();
+    for (const r of sealed) if (r.refresh_ciphertext) expect(log).not.toContain(env.t.server.secrets.open(r.refresh_ciphertext));
+    expect(log).not.toMatch(/ticket=|[?&]code=|code_verifier/);
+    expect(log).not.toContain(PASSPHRASE);
   });
 });
