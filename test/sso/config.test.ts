@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAML_REFUSAL } from '../../packages/server/src/admin/domain/oidc.js';
 import { createNetwork, expectApiError } from '../helpers/harness.js';
+import { api } from '../helpers/members.js';
 import { startWorld, type SsoWorld } from './flow.js';
 import { startProvider, type TestProvider } from './provider.js';
 
@@ -69,5 +70,13 @@ describe('SSO configuration against a real provider', () => {
     expect(e.body.message).toBe(SAML_REFUSAL);
     const e2 = await expectApiError(register(networkId, { issuer: 'https://login.example.com/saml2/metadata.xml' }), 'BadRequestError', 400);
     expect(e2.body.message).toMatch(/supports only OpenID Connect/);
+  });
+
+  it('slows down guessing of company IDs: after 5 unknown ones an address waits', async () => {
+    const start = (companyId: string) => api<{ code: string; message: string }>(w.t, 'POST', '/v1/sso/start', undefined, { companyId, binding: 'b'.repeat(43) });
+    for (let i = 0; i < 5; i++) expect((await start(`Guess_${i}`)).status).toBe(404);
+    const limited = await start('Guess_5');
+    expect(limited.status).toBe(429);
+    expect(limited.body.message).toMatch(/Too many unknown company IDs from this address/);
   });
 });

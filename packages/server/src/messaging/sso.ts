@@ -118,6 +118,23 @@ export async function refuseIfSsoOnly(db: Db, rawEmail: string, networkId?: stri
 
 const isHttp = (u: string) => new URL(u).protocol === 'http:';
 
+/** Discovered configurations, per network and configuration version, for 5 minutes (fewer round trips to the IdP). */
+const DISCOVERY_TTL_MS = 5 * 60_000;
+const discovered = new Map<string, { at: number; config: Promise<oidc.Configuration> }>();
+
+/** The network's client configuration, discovered at most every 5 minutes (and again after a change). */
+export function cachedClientConfig(row: OidcConfigRow, secrets: SecretBox): Promise<oidc.Configuration> {
+  const key = `${row.network_id}|${row.modified}|${row.issuer}|${row.client_id}`;
+  const hit = discovered.get(key);
+  const now = Date.now();
+  if (hit && now - hit.at < DISCOVERY_TTL_MS) return hit.config;
+  const config = clientConfig(row, secrets);
+  discovered.set(key, { at: now, config });
+  config.catch(() => discovered.delete(key)); // a failure is not remembered
+  if (discovered.size > 1000) discovered.delete(discovered.keys().next().value!);
+  return config;
+}
+
 /** Discovery and client metadata for a network's configuration (checkIssuer: https, or http on loopback). */
 export async function clientConfig(row: Pick<OidcConfigRow, 'issuer' | 'client_id' | 'secret_ciphertext'>, secrets: SecretBox): Promise<oidc.Configuration> {
   const issuer = checkIssuer(row.issuer);
@@ -162,7 +179,7 @@ export async function startSso(deps: SsoDeps, input: { companyId: string; bindin
   const row = await configForCompany(deps.db, input.companyId, deps.region);
   let config: oidc.Configuration;
   try {
-    config = await clientConfig(row, deps.secrets);
+    config = await cachedClientConfig(row, deps.secrets);
   } catch (err) {
     throw new SsoError('invalid_response', `${SSO_TEXTS.invalidResponse} (${describe(err)})`);
   }
@@ -229,7 +246,7 @@ export async function completeCallback(deps: SsoDeps, query: string): Promise<{ 
   let claims: Record<string, unknown>;
   let tokens: SealedTokens;
   try {
-    const config = await clientConfig(row, deps.secrets);
+    const config = await cachedClientConfig(row, deps.secrets);
     const currentUrl = new URL(`${redirectUrl()}?${params.toString()}`);
     const res = await oidc.authorizationCodeGrant(config, currentUrl, { pkceCodeVerifier: codeVerifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
     claims = (res.claims() ?? {}) as Record<string, unknown>;
@@ -412,7 +429,7 @@ export async function keepSsoSessionAlive(deps: SsoDeps, member: Member): Promis
     let ok = false;
     if (s.refresh_ciphertext) {
       try {
-        const config = await clientConfig(row!, deps.secrets);
+        const config = await cachedClientConfig(row!, deps.secrets);
         const res = await oidc.refreshTokenGrant(config, deps.secrets.open(s.refresh_ciphertext));
         ok = true;
         if (res.refresh_token) patch.refresh_ciphertext = deps.secrets.seal(res.refresh_token);

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { LoginRequest } from '@enclave/protocol';
 import { REDIRECT_PATH } from '../admin/domain/oidc.js';
+import { SignInThrottle } from '../auth/sessions.js';
 import { badRequestFrom, fail, MessagingError } from './errors.js';
 import { clientOfState, completeCallback, redeemTicket, SsoError, startSso, type SsoDeps, type SsoDevice } from './sso.js';
 
@@ -52,8 +53,23 @@ function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
 export function registerSsoRoutes(app: FastifyInstance, scope: FastifyInstance, deps: SsoDeps): void {
   const json = (status: number, body: unknown) => ({ status, body: JSON.stringify(body) });
 
+  // Guessing company IDs: after 5 unknown ones from an address in 15 minutes, that address waits (as
+  // for invite codes; in memory per node).
+  const throttle = new SignInThrottle();
   scope.post('/v1/sso/start', async (req, reply) => {
-    const out = await startSso(deps, parseBody(SsoStartRequest, req.body));
+    const key = [SignInThrottle.ipKey(req.ip)];
+    const wait = throttle.retryAfterMs(key, deps.now());
+    if (wait > 0) {
+      const minutes = Math.max(1, Math.ceil(wait / 60_000));
+      throw fail('rate_limited', `Too many unknown company IDs from this address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+    }
+    let out;
+    try {
+      out = await startSso(deps, parseBody(SsoStartRequest, req.body));
+    } catch (err) {
+      if (err instanceof SsoError && err.reason === 'company_id') throttle.recordFailure(key, deps.now());
+      throw err;
+    }
     const r = json(200, out);
     return reply.status(r.status).header('content-type', 'application/json').header('cache-control', 'no-store').send(r.body);
   });
