@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { api, GOOD_PASSWORD, invite, newDevice, registerMember } from '../helpers/members.js';
+import { api, GOOD_PASSWORD, invite, newDevice, RawSocket, registerMember } from '../helpers/members.js';
 import { createNetwork } from '../helpers/harness.js';
 import { ssoNetwork, ssoSession, startWorld, type SsoNetwork, type SsoWorld } from './flow.js';
 
@@ -135,10 +135,16 @@ describe('switching SSO on', () => {
     const { networkId } = await createNetwork(w.t.client, 'Going SSO');
     const m = await registerMember(w.t, networkId, 'gus@example.com');
     expect((await me(m.token)).status).toBe(200);
+    const socket = await RawSocket.open(w.t, m.token);
+    expect(socket.frames.some((f) => f.t === 'ready')).toBe(true);
     const { inviteCode } = await invite(w.t, networkId, 'hana@example.com');
     await w.t.client.call('RegisterOidcConfig', { networkId, companyId: `Going_${Date.now()}`, issuer: net.provider.issuer, userId: net.clientId, secret: net.clientSecret, scopes: 'openid email offline_access' });
     const out = await me(m.token);
     expect(out.status).toBe(401);
+    // The open socket is closed too.
+    const deadline = Date.now() + 10_000;
+    while (!socket.closedWith && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(socket.closedWith).toBeTruthy();
     // Password sign-in, registration with an invite code, and password reset are the IdP's now.
     const login = await api<{ code: string; message: string }>(w.t, 'POST', '/v1/accounts/login', undefined, { email: 'gus@example.com', password: GOOD_PASSWORD, device: newDevice().wire });
     expect(login.status).toBe(403);
