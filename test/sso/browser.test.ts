@@ -117,4 +117,15 @@ describe.skipIf(!haveChromium)(`messenger: sign in with SSO (${haveChromium ? 'c
     expect(log).not.toMatch(/ticket=|[?&]code=|code_verifier/);
     expect(log).not.toContain(PASSPHRASE);
   });
+
+  it('speaks 繁體中文: the SSO page and the guide\'s company ID error', async () => {
+    const { page } = await env.newContext('zh-TW');
+    await page.goto(env.url('/'));
+    await page.getByRole('link', { name: '使用 SSO 登入' }).click();
+    await page.getByRole('heading', { name: '使用 SSO 登入' }).waitFor();
+    await page.getByLabel('公司 ID').fill('Nobody_Here');
+    await page.getByRole('button', { name: '前往您的身分提供者' }).click();
+    await page.getByRole('alert').filter({ hasText: '找不到公司 ID' }).waitFor();
+    await env.axe('SSO page (zh-TW)', page);
+  });
 });
