@@ -174,3 +174,27 @@ describe('switching SSO on', () => {
     expect(outbox().length).toBe(before + 1);
   });
 });
+
+describe('account takeover protection for SSO members', () => {
+  it('holds a second SSO device for approval; a code from the first device approves it, a recovery key cannot', async () => {
+    const n = await ssoNetwork(w, { users: { kim: { email: 'kim@example.com' } } });
+    try {
+      await w.t.client.call('UpdateSecurityGroup', { networkId: n.networkId, groupId: n.defaultGroupId, securityGroupSettings: { isAtoEnabled: true } });
+      const first = await ssoSession(w, n.companyId, 'kim');
+      expect(first.deviceStatus).toBe('ACTIVE');
+      const second = await ssoSession(w, n.companyId, 'kim');
+      expect(second.deviceStatus).toBe('PENDING_APPROVAL');
+      expect(second.deviceId).not.toBe(first.deviceId);
+      // SSO members have no master recovery key: refused, not a server error.
+      const byKey = await api<{ code: string }>(w.t, 'POST', '/v1/devices/approve', second.token, { recoveryKey: 'AAAA-BBBB-CCCC-DDDD-EEEE-FFFF' });
+      expect(byKey.status).toBe(403);
+      const code = await api<{ code: string }>(w.t, 'POST', '/v1/devices/approval-codes', first.token);
+      expect(code.status).toBe(201);
+      const approved = await api<{ deviceStatus: string }>(w.t, 'POST', '/v1/devices/approve', second.token, { code: code.body.code });
+      expect(approved.status).toBe(200);
+      expect(approved.body.deviceStatus).toBe('ACTIVE');
+    } finally {
+      await n.provider.close();
+    }
+  });
+});

@@ -236,8 +236,9 @@ export async function approveDevice(deps: AccountDeps, member: Member, token: st
   const response = await deps.db.transaction().execute(async (db) => {
     let ok = false;
     if ('recoveryKey' in proof) {
-      const account = await db.selectFrom('member_accounts').select('recovery_key_hash').where('network_id', '=', member.networkId).where('user_id', '=', member.userId).executeTakeFirstOrThrow();
-      ok = account.recovery_key_hash !== null && account.recovery_key_hash === recoveryHash(proof.recoveryKey);
+      // SSO members have no account row (no password, no recovery key): the key cannot approve.
+      const account = await db.selectFrom('member_accounts').select('recovery_key_hash').where('network_id', '=', member.networkId).where('user_id', '=', member.userId).executeTakeFirst();
+      ok = !!account && account.recovery_key_hash !== null && account.recovery_key_hash === recoveryHash(proof.recoveryKey);
     } else {
       for (const purpose of ['device_approval', 'email_approval'] as const) {
         const row = await db.selectFrom('member_codes').selectAll().where('code_hash', '=', codeHash(purpose, proof.code)).executeTakeFirst();
