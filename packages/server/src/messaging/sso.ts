@@ -215,10 +215,6 @@ export function usernameFromClaims(claims: Record<string, unknown>, customClaim:
   return typeof raw === 'string' ? normalizeEmail(raw) : undefined;
 }
 
-/**
- * The provider redirected the browser back with `query` (code and state, or an error). Exchanges the
- * code, validates the ID token, finds or provisions the user, and answers with a one-time ticket.
- */
 /** Which client started a sign-in (the web messenger, or the CLI that shows the ticket to paste). */
 export async function clientOfState(deps: SsoDeps, query: string): Promise<'web' | 'cli'> {
   const state = new URLSearchParams(query).get('state');
@@ -227,6 +223,10 @@ export async function clientOfState(deps: SsoDeps, query: string): Promise<'web'
   return (JSON.parse(deps.secrets.open(login.secrets_ciphertext)) as { client?: string }).client === 'cli' ? 'cli' : 'web';
 }
 
+/**
+ * The provider redirected the browser back with `query` (code and state, or an error). Exchanges the
+ * code, validates the ID token, finds or provisions the user, and answers with a one-time ticket.
+ */
 export async function completeCallback(deps: SsoDeps, query: string): Promise<{ ticket: string; state: string; email: string }> {
   const params = new URLSearchParams(query);
   const state = params.get('state') ?? '';
