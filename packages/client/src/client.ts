@@ -455,6 +455,7 @@ export class EnclaveClient {
     this.local.stop();
     this.sessionLock.stop();
     await this.ctx.store.close();
+    this.events.emit('stopped', {});
   }
 
   /** Ends the session on the server (the device stays registered) and closes. */

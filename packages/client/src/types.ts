@@ -63,6 +63,8 @@ export interface ClientEvents {
   unlocked: Record<string, never>;
   connection: { state: 'connecting' | 'ready' | 'reconnecting' | 'closed' };
   closed: { code: string; message: string };
+  /** close() or logout() finished: the connection and the local store are closed (this process may open the profile again). */
+  stopped: Record<string, never>;
   error: { code: string; message: string; conv?: string; messageId?: string };
 }
 

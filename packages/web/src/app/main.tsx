@@ -2,12 +2,15 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { I18nProvider } from './i18n';
+import { TabGuard } from './lib/tabs';
 import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <I18nProvider>
-      <App />
+      <TabGuard>
+        <App />
+      </TabGuard>
     </I18nProvider>
   </StrictMode>,
 );

@@ -275,11 +275,17 @@ export const en = {
   'settings.supportBody': 'The log lists events with IDs, counts and error codes, never message content, file names, keys or passwords. Send it to your administrator when asked.',
   'settings.exportLog': 'Export the support log',
 
-  // Issue 6: streamed downloads.
+  // Issue 6: streamed downloads; one tab per account.
   'file.tampered': 'The download of {name} stopped: the file failed its integrity check (it was changed after it was sent). Nothing was saved.',
   'file.streamUnavailable': 'The browser did not start the download. Reload the page and try again.',
   'file.tooLargeHere': 'This browser cannot save a file this large here (it does not allow service workers on this page). Use another browser or open Enclave over HTTPS.',
   'file.cancelled': 'The download was cancelled.',
+  'tabs.elsewhereTitle': 'Enclave is open in another tab',
+  'tabs.elsewhereBody': '{email} is signed in to Enclave in another tab of this browser. Only one tab can use the account at a time.',
+  'tabs.movedTitle': 'Enclave was moved to another tab',
+  'tabs.movedBody': '{email} is now used in another tab of this browser, so this tab stopped. Use Enclave there, or bring it back here.',
+  'tabs.useHere': 'Use here',
+  'tabs.taking': 'Asking the other tab to let go…',
 };
 
 export type Key = keyof typeof en;

@@ -305,9 +305,15 @@ export const zhTW: Record<Key, string> = {
   'settings.supportBody': '日誌只列出事件的 ID、數量和錯誤代碼，絕不包含訊息內容、檔案名稱、金鑰或密碼。請在管理員要求時提供。',
   'settings.exportLog': '匯出支援日誌',
 
-  // Issue 6: streamed downloads.
+  // Issue 6: streamed downloads; one tab per account.
   'file.tampered': '{name} 的下載已停止：檔案未通過完整性檢查（傳送後遭到變更）。未儲存任何內容。',
   'file.streamUnavailable': '瀏覽器未開始下載。請重新載入頁面後再試一次。',
   'file.tooLargeHere': '此瀏覽器無法在這裡儲存這麼大的檔案（此頁面不允許 Service Worker）。請使用其他瀏覽器，或透過 HTTPS 開啟 Enclave。',
   'file.cancelled': '下載已取消。',
+  'tabs.elsewhereTitle': 'Enclave 已在另一個分頁中開啟',
+  'tabs.elsewhereBody': '{email} 已在此瀏覽器的另一個分頁中登入 Enclave。同一時間只能有一個分頁使用此帳戶。',
+  'tabs.movedTitle': 'Enclave 已移至另一個分頁',
+  'tabs.movedBody': '{email} 現在於此瀏覽器的另一個分頁中使用，因此這個分頁已停止。請在該分頁使用 Enclave，或將它移回這裡。',
+  'tabs.useHere': '在此使用',
+  'tabs.taking': '正在請另一個分頁釋出…',
 };

@@ -4,6 +4,7 @@
 // registering, files as Blob sources (read a slice at a time), saving a Blob, and the support log (IDs and codes only).
 import { EnclaveClient, EncryptedStore, jsonLineLogger, type FileSource } from '@enclave/client';
 import { IndexedDbStore } from '@enclave/client/browser';
+import { claimProfile } from './tabLock';
 
 export const APP_VERSION = '0.1.0';
 export const CLIENT_NAME = `enclave-web/${APP_VERSION}`;
@@ -56,20 +57,25 @@ async function backendFor(email: string): Promise<IndexedDbStore> {
  * by the store's key before anything is sent. A failed first sign-in leaves nothing behind.
  */
 export async function signIn(email: string, password: string): Promise<EnclaveClient> {
+  // One tab per account: refused (TabConflict) while another tab of this browser holds the profile.
+  const tab = await claimProfile(email);
   const backend = await backendFor(email);
   const had = await EncryptedStore.exists(backend);
   try {
     const client = await EnclaveClient.login({ server: server(), email: email.trim(), password, store: backend, deviceType: 'web', clientName: CLIENT_NAME, logger });
     rememberEmail(email.trim());
+    tab.attach(client);
     return client;
   } catch (err) {
     if (!had) await backend.clear().catch(() => undefined);
     await backend.close().catch(() => undefined);
+    tab.drop();
     throw err;
   }
 }
 
 export async function register(o: { email: string; inviteCode: string; password: string; firstName: string; lastName: string }): Promise<EnclaveClient> {
+  const tab = await claimProfile(o.email);
   const backend = await backendFor(o.email);
   const had = await EncryptedStore.exists(backend);
   try {
@@ -86,10 +92,12 @@ export async function register(o: { email: string; inviteCode: string; password:
       logger,
     });
     rememberEmail(o.email.trim());
+    tab.attach(client);
     return client;
   } catch (err) {
     if (!had) await backend.clear().catch(() => undefined);
     await backend.close().catch(() => undefined);
+    tab.drop();
     throw err;
   }
 }
