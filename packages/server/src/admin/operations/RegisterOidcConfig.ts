@@ -12,7 +12,7 @@ import {
 } from '../domain/oidc.js';
 import { badRequest } from '../errors.js';
 import { defineOperation } from '../operation.js';
-import { signOutNonSsoSessions } from '../../messaging/sso.js';
+import { signOutNonSsoSessions } from '../../messaging/ssoSessions.js';
 
 const COMPANY_ID_IN_USE = 'Company ID is already in use';
 
