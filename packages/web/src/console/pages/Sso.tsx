@@ -8,6 +8,7 @@ import { ApiError } from '../api/http';
 import { Banner, Button, DescriptionList, ErrorBanner, Loaded, Page, RadioGroup, Section, TextField, useTr } from '../components/ui';
 import { useI18n } from '../i18n';
 import { ssoProblems, type SsoForm } from '../lib/forms';
+import { prefixedCompanyId } from '../lib/companyId';
 import { navigate } from '../lib/router';
 import { useOidc } from './UserManagement';
 
@@ -40,7 +41,7 @@ export function SsoConfigPage() {
 function SsoWizard({ initial, redirectUrl, configured }: { initial: SsoForm; redirectUrl: string; configured: boolean }) {
   const { t } = useI18n();
   const tr = useTr();
-  const { networkId } = useNetwork();
+  const { networkId, network } = useNetwork();
   const [form, setForm] = useState<SsoForm>(initial);
   const [step, setStep] = useState<'form' | 'review'>('form');
   const [shown, setShown] = useState(false);
@@ -113,6 +114,7 @@ function SsoWizard({ initial, redirectUrl, configured }: { initial: SsoForm; red
               [t('sso.scopes'), form.scopes],
               [t('sso.customUsername'), form.customUsername.trim()],
               [t('sso.companyId'), <code key="c">{form.companyId.trim()}</code>],
+              [t('sso.companyIdMembers'), <code key="cm">{prefixedCompanyId(form.companyId.trim(), network.networkArn)}</code>],
               [t('sso.extraAuthParams'), form.extraAuthParams.trim()],
               [t('sso.grace'), form.ssoTokenBufferMinutes === '0' ? t('sso.graceNone') : t('sso.graceMinutes', { n: form.ssoTokenBufferMinutes })],
               [t('sso.redirectUri'), <code key="r">{redirectUrl}</code>],
