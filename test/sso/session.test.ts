@@ -3,7 +3,7 @@
 // group's ssoMaxIdleMinutes, switching SSO on signing password sessions out, and password sign-in,
 // registration, change and reset left to the identity provider while SSO is on.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { api, GOOD_PASSWORD, invite, newDevice, RawSocket, registerMember } from '../helpers/members.js';
@@ -155,6 +155,20 @@ describe('switching SSO on', () => {
     const reset = await api(w.t, 'POST', '/v1/accounts/password-reset', undefined, { email: 'gus@example.com' });
     expect(reset.status).toBe(202); // the same answer, but no link: the password is reset at the IdP
     expect(outbox().length).toBe(before);
+  });
+
+  it('does not let a password-reset link sent before SSO was switched on set a password afterwards', async () => {
+    const { networkId } = await createNetwork(w.t.client, 'Reset then SSO');
+    await registerMember(w.t, networkId, 'jo@example.com');
+    const before = new Set(outbox());
+    expect((await api(w.t, 'POST', '/v1/accounts/password-reset', undefined, { email: 'jo@example.com' })).status).toBe(202);
+    const mail = outbox().find((f) => !before.has(f))!;
+    const text = readFileSync(join(w.t.dataDir, 'outbox', mail), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+    const token = /reset-password\?token=([A-Za-z0-9_-]+)/.exec(text)![1]!;
+    await w.t.client.call('RegisterOidcConfig', { networkId, companyId: `Reset_${Date.now()}`, issuer: net.provider.issuer, userId: net.clientId, scopes: 'openid email' });
+    const done = await api<{ message: string }>(w.t, 'POST', '/v1/accounts/password-reset/complete', undefined, { token, password: 'Another-Passw0rd-42', device: newDevice().wire });
+    expect(done.status).toBe(403);
+    expect(done.body.message).toMatch(/single sign-on/);
   });
 
   it('does not sign out SSO sessions when an existing configuration is changed', async () => {

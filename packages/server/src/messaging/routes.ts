@@ -41,7 +41,7 @@ import * as messages from './messages.js';
 import { federationRefusal, federationSettings, markConversation, markMembers } from './federation.js';
 import { policyFor } from './policy.js';
 import { isRetentionBot, loginRetentionBot, registerRetentionBot } from './retention.js';
-import { refuseIfSsoOnly, type SsoDeps } from './sso.js';
+import { refuseIfSsoOnly, refuseResetInSsoNetwork, type SsoDeps } from './sso.js';
 import { keepSsoSessionAlive } from './ssoSessions.js';
 import { registerSsoRoutes } from './ssoRoutes.js';
 import type { SecretBox } from '../auth/secretBox.js';
@@ -158,6 +158,7 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
     });
     scope.post('/v1/accounts/password-reset/complete', async (req, reply) => {
       const body = parse(PasswordResetComplete, req.body);
+      await refuseResetInSsoNetwork(db, body.token); // a link sent before SSO was switched on
       const res = await accounts.completePasswordReset(d.accounts, body, async (convId, who) => {
         const change = await db.transaction().execute((trx) => convs.leaveConversation(trx, who, convId, d.now()));
         await d.membersChanged(change);

@@ -19,7 +19,7 @@ import type { SecretBox } from '../auth/secretBox.js';
 import { unameFor } from '../ids.js';
 import type { Database } from '../store/schema.js';
 import { recordDevicesChanged } from './conversations.js';
-import { createDevice, verifyLoginSignature } from './devices.js';
+import { codeHash, createDevice, verifyLoginSignature } from './devices.js';
 import { fail, MessagingError } from './errors.js';
 import { issueSession, tokenHash } from './memberAuth.js';
 import { policyFor } from './policy.js';
@@ -108,6 +108,12 @@ export async function refuseIfSsoOnly(db: Db, rawEmail: string, networkId?: stri
   if (networkId) q = q.where('u.network_id', '=', networkId);
   const rows = await q.execute();
   if (rows.length > 0 && rows.every((r) => r.company_id !== null)) throw new MessagingError('forbidden', SSO_TEXTS.ssoRequired, [{ field: 'sso', reason: 'required' }]);
+}
+
+/** A password-reset link sent before SSO was switched on cannot set a password afterwards. */
+export async function refuseResetInSsoNetwork(db: Db, token: string): Promise<void> {
+  const row = await db.selectFrom('member_codes').select('network_id').where('code_hash', '=', codeHash('password_reset', token)).where('purpose', '=', 'password_reset').executeTakeFirst();
+  if (row && (await ssoEnabled(db, row.network_id))) throw new MessagingError('forbidden', SSO_TEXTS.ssoRequired, [{ field: 'sso', reason: 'required' }]);
 }
 
 // ---------------------------------------------------------------------------------------------------
