@@ -100,8 +100,11 @@ describe('SSO members in the SDK', () => {
       await tom.sendText(dm.id, 'still here (socket)'); // over the socket: no REST request
       w.clock.offset = 20 * 60_000; // 20 minutes after the last REST request, 10 after the message
       await expect(tom.devices()).resolves.toBeTruthy();
+      const closed = new Promise<{ code: string }>((resolve) => tom.on('closed', resolve));
       w.clock.offset = 60 * 60_000;
       await expect(tom.devices()).rejects.toMatchObject({ code: 'session_expired' });
+      // The session's socket is closed too (the hub re-checks the account's sockets).
+      await expect(Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('socket still open')), 10_000))])).resolves.toBeTruthy();
     } finally {
       w.clock.offset = 0;
     }

@@ -26,6 +26,7 @@ export async function keepSsoSessionAlive(deps: SsoDeps, member: Member): Promis
   const now = deps.now();
   const end = async (message: string): Promise<never> => {
     await endSession(deps.db, member.tokenHash);
+    deps.onAccountChanged(member.networkId, member.userId); // the session's open sockets close too
     throw fail('session_expired', message);
   };
   const policy = await policyFor(deps.db, member.networkId, member.userId);
