@@ -6,8 +6,8 @@
 // fails (no file is kept) and the SDK's integrity error reaches the page.
 //
 // Without service workers (a page not served over HTTPS or localhost, or a browser that disables
-// them), files up to IN_MEMORY_LIMIT are collected in memory and saved as a Blob; larger ones are
-// refused with an explanation rather than exhausting the tab's memory.
+// them or will not start this one), files up to IN_MEMORY_LIMIT are collected in memory and saved as
+// a Blob; larger ones are refused with an explanation rather than exhausting the tab's memory.
 import type { FileSink } from '@enclave/client';
 import { saveBlob } from './session';
 
@@ -39,7 +39,9 @@ export function canStream(): boolean {
 /** The active download worker (registered once per page). */
 function downloadWorker(): Promise<ServiceWorker> {
   worker ??= (async () => {
-    const reg = await navigator.serviceWorker.register(WORKER_URL, { scope: SCOPE });
+    const reg = await navigator.serviceWorker.register(WORKER_URL, { scope: SCOPE }).catch(() => {
+      throw new DownloadError('download_unavailable', 'The download worker could not be registered.');
+    });
     const sw = reg.active ?? reg.waiting ?? reg.installing;
     if (!sw) throw new DownloadError('download_unavailable', 'The download worker could not be started.');
     if (sw.state !== 'activated') {

@@ -10,7 +10,7 @@ import { Button, Dialog, ErrorAlert, formatBytes, useErrorText } from '../compon
 import { useI18n } from '../i18n';
 import { errorInfo, useMessenger, type Messenger, type MessengerState, type Outgoing } from '../lib/messenger';
 import { Link } from '../lib/router';
-import { canStream, diskSink, DownloadError, memorySink } from '../lib/download';
+import { canStream, diskSink, DownloadError, IN_MEMORY_LIMIT, memorySink } from '../lib/download';
 import { conversationTitle, dmPeer, memberName, PresenceDot } from './Messenger';
 
 type Err = ReturnType<typeof errorInfo>;
@@ -306,9 +306,16 @@ function FileBlock({ messenger, policy, m }: { messenger: Messenger; policy: Pol
     setError(null);
     setProgress(0);
     try {
-      if (canStream()) {
-        const sink = await diskSink(file);
-        await messenger.client.downloadFile(file, sink, { onProgress: (p) => setProgress(p.bytes) });
+      // A worker that does not start (blocked by the browser's settings) falls back to memory for
+      // files that fit there; a download that started is never restarted another way.
+      const streamed = canStream()
+        ? await diskSink(file).catch((err: unknown) => {
+            if (err instanceof DownloadError && err.code === 'download_unavailable' && file.size <= IN_MEMORY_LIMIT) return undefined;
+            throw err;
+          })
+        : undefined;
+      if (streamed) {
+        await messenger.client.downloadFile(file, streamed, { onProgress: (p) => setProgress(p.bytes) });
       } else {
         const sink = memorySink(file);
         await messenger.client.downloadFile(file, sink, { onProgress: (p) => setProgress(p.bytes) });
