@@ -94,6 +94,34 @@ describe('refresh tokens', () => {
     }
   });
 
+  it('without a refresh token (no offline_access granted) ends the session when the access token expires, after the grace period', async () => {
+    // No prompt=consent: the provider drops offline_access and issues no refresh token.
+    const n = await ssoNetwork(w, { extraAuthParams: '', graceMinutes: 30, users: { gil: { email: 'gil@example.com' } } });
+    try {
+      const s = await ssoSession(w, n.companyId, 'gil');
+      const row = await ssoRow(s.token);
+      expect(row!.refresh_ciphertext).toBeNull();
+      w.clock.offset += 30 * MIN;
+      expect((await me(s.token)).status).toBe(200); // the access token (1 hour) is still valid
+      w.clock.offset += 31 * MIN;
+      expect((await me(s.token)).status).toBe(200); // expired: within the grace period
+      w.clock.offset += 31 * MIN;
+      expect((await me(s.token)).body.code).toBe('session_expired');
+    } finally {
+      await n.provider.close();
+    }
+  });
+
+  it('retries a failing refresh at most once a minute within the grace period', async () => {
+    const s = await ssoSession(w, net.companyId, 'dan');
+    const row = await ssoRow(s.token);
+    await w.t.server.store.db.updateTable('sso_sessions').set({ refresh_ciphertext: w.t.server.secrets.seal('not-a-refresh-token') }).where('token_hash', '=', row!.token_hash).execute();
+    w.clock.offset += 61 * MIN;
+    expect((await me(s.token)).status).toBe(200);
+    const failed = await ssoRow(s.token);
+    expect(Number(failed!.refresh_due_at)).toBe(Number(failed!.refresh_failed_since) + MIN);
+  });
+
   it('recovers when the provider answers again within the grace period', async () => {
     const s = await ssoSession(w, net.companyId, 'dan');
     const row = await ssoRow(s.token);

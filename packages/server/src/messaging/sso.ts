@@ -372,7 +372,8 @@ export async function redeemTicket(deps: SsoDeps, input: { ticket: string; bindi
         network_id: m.networkId,
         user_id: m.userId,
         refresh_ciphertext: tokens.refreshToken ? deps.secrets.seal(tokens.refreshToken) : null,
-        refresh_due_at: tokens.refreshToken ? now + (tokens.expiresIn ?? DEFAULT_REFRESH_S) * 1000 : null,
+        // Due when the access token expires; without a refresh token that ends the session (after the grace period).
+        refresh_due_at: now + (tokens.expiresIn ?? DEFAULT_REFRESH_S) * 1000,
         refresh_failed_since: null,
         last_activity_at: now,
       })

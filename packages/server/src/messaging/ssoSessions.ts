@@ -14,6 +14,14 @@ type Db = Kysely<Database>;
 
 /** Activity is written at most once a minute per session. */
 const ACTIVITY_WRITE_MS = 60_000;
+/** After a failed refresh, the next attempt waits this long (within the grace period). */
+const RETRY_REFRESH_MS = 60_000;
+
+/**
+ * Refreshes in flight, per session: concurrent requests of one session on this node share one
+ * refresh, so a provider that rotates refresh tokens never sees the old one twice.
+ */
+const refreshing = new Map<string, Promise<void>>();
 
 /**
  * Called for every authenticated request of a member. For an SSO session: ends it when it was idle
@@ -21,6 +29,8 @@ const ACTIVITY_WRITE_MS = 60_000;
  * refreshing has failed for longer than the network's grace period (ssoTokenBufferMinutes).
  */
 export async function keepSsoSessionAlive(deps: SsoDeps, member: Member): Promise<void> {
+  const running = refreshing.get(member.tokenHash);
+  if (running) await running.catch(() => undefined);
   const s = await deps.db.selectFrom('sso_sessions').selectAll().where('token_hash', '=', member.tokenHash).executeTakeFirst();
   if (!s) return;
   const now = deps.now();
@@ -45,9 +55,12 @@ export async function keepSsoSessionAlive(deps: SsoDeps, member: Member): Promis
   const graceMs = (row!.sso_token_buffer_minutes ?? 0) * 60_000;
   const patch: { last_activity_at?: number; refresh_ciphertext?: string | null; refresh_due_at?: number | null; refresh_failed_since?: number | null } = {};
   if (now - Number(s.last_activity_at) >= ACTIVITY_WRITE_MS) patch.last_activity_at = now;
+  // Due: refresh at the provider. Without a refresh token (no offline_access) the sign-in cannot be
+  // confirmed again, which counts as a failed refresh: the session ends after the grace period.
   if (s.refresh_due_at !== null && Number(s.refresh_due_at) <= now) {
     let ok = false;
-    if (s.refresh_ciphertext) {
+    const refresh = async () => {
+      if (!s.refresh_ciphertext) return;
       try {
         const config = await cachedClientConfig(row!, deps.secrets);
         const res = await oidc.refreshTokenGrant(config, deps.secrets.open(s.refresh_ciphertext));
@@ -58,12 +71,21 @@ export async function keepSsoSessionAlive(deps: SsoDeps, member: Member): Promis
       } catch {
         ok = false;
       }
+    };
+    const flight = refresh().then(async () => {
+      if (ok) await deps.db.updateTable('sso_sessions').set(patch).where('token_hash', '=', member.tokenHash).execute();
+    });
+    refreshing.set(member.tokenHash, flight);
+    try {
+      await flight;
+    } finally {
+      refreshing.delete(member.tokenHash);
     }
-    if (!ok) {
-      const since = s.refresh_failed_since !== null ? Number(s.refresh_failed_since) : now;
-      if (now - since >= graceMs) await end('Your identity provider no longer confirms your sign-in. Sign in with SSO again.');
-      patch.refresh_failed_since = since;
-    }
+    if (ok) return;
+    const since = s.refresh_failed_since !== null ? Number(s.refresh_failed_since) : now;
+    if (now - since >= graceMs) await end('Your identity provider no longer confirms your sign-in. Sign in with SSO again.');
+    patch.refresh_failed_since = since;
+    patch.refresh_due_at = now + RETRY_REFRESH_MS;
   }
   if (Object.keys(patch).length > 0) await deps.db.updateTable('sso_sessions').set(patch).where('token_hash', '=', member.tokenHash).execute();
 }
