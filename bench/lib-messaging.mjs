@@ -21,7 +21,9 @@ export async function startEnclave(extraEnv = {}) {
   const accessKeyId = 'AKIABENCH' + randomBytes(6).toString('hex').toUpperCase();
   const secretAccessKey = randomBytes(30).toString('base64');
   const env = { ...process.env, ENCLAVE_DATA_DIR: dataDir, ENCLAVE_ROOT_ACCESS_KEY_ID: accessKeyId, ENCLAVE_ROOT_SECRET_ACCESS_KEY: secretAccessKey, ...extraEnv };
-  const child = spawn(process.execPath, [new URL('./server-process.mjs', import.meta.url).pathname], { env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  // SERVER_NODE_ARGS: node flags for the server process (--cpu-prof, a heap cap), space-separated.
+  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, new URL('./server-process.mjs', import.meta.url).pathname], { env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
   const url = await waitForLine(child, /listening on (\S+)/);
   const admin = new AdminClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey } });
   return {

@@ -66,7 +66,7 @@ async function waitFor(cond, what, ms = 120_000) {
 }
 
 async function stopBot(bot) {
-  if (bot.child.exitCode !== null) return;
+  if ((bot.child.exitCode !== null || bot.child.signalCode !== null)) return;
   const gone = new Promise((r) => bot.child.once('exit', r));
   bot.child.kill('SIGTERM');
   await gone;
@@ -79,7 +79,7 @@ await server.admin.call('CreateDataRetentionBot', { networkId });
 const { challenge } = await server.admin.call('CreateDataRetentionBotChallenge', { networkId });
 const env = { WICKRIO_BOT_NAME: botName, ENCLAVE_SERVER_URL: server.url, ENCLAVE_RETENTION_HOME: home, WICKRIO_COMP_MESGDEST: messagesDir, WICKRIO_COMP_FILEDEST: join(home, 'files'), WICKRIO_COMP_FILESIZE: values['filesize-kib'] };
 let bot = startBot({ ...env, WICKRIO_BOT_PASSWORD: challenge });
-await waitFor(() => bot.output().includes('bot.running') || bot.child.exitCode !== null, 'the bot to start');
+await waitFor(() => bot.output().includes('bot.running') || (bot.child.exitCode !== null || bot.child.signalCode !== null), 'the bot to start');
 const password = /"([A-Za-z0-9]{24})"/.exec(bot.output())?.[1];
 if (!password) throw new Error(`no generated password: ${bot.output()}`);
 await server.admin.call('UpdateDataRetention', { networkId, actionType: 'PUBKEY_MSG_ACK' });
@@ -128,11 +128,13 @@ const rss = [];
 const base = countArchived();
 bot = startBot({ ...env, WICKRIO_BOT_PASSWORD: password });
 const startedAt = Date.now();
-await waitFor(() => bot.output().includes('bot.running') || bot.child.exitCode !== null, 'the bot to restart');
+await waitFor(() => bot.output().includes('bot.running') || (bot.child.exitCode !== null || bot.child.signalCode !== null), 'the bot to restart');
 const runningAt = Date.now();
+const serverCpuAtStart = cpuSecondsOf(server.pid);
+const botCpuAtStart = cpuSecondsOf(bot.child.pid);
 const exitedEarly = () => {
-  if (bot.child.exitCode === null) return false;
-  throw new Error(`the bot exited (${bot.child.exitCode}):\n${bot.output()}`);
+  if (bot.child.exitCode === null && bot.child.signalCode === null) return false;
+  throw new Error(`the bot exited (${bot.child.exitCode ?? bot.child.signalCode}):\n${bot.output()}`);
 };
 let sampler = setInterval(() => {
   try {
@@ -146,12 +148,20 @@ await waitFor(() => {
   const n = countArchived() - base;
   if (Date.now() - lastLog > 10_000) {
     lastLog = Date.now();
-    if (!exitedEarly()) log(`${n} archived, ${round(n / ((Date.now() - runningAt) / 1000), 0)} msg/s, bot rss ${memoryOf(bot.child.pid).rssMiB} MiB`);
+    let rssMiB = '?';
+    try {
+      rssMiB = memoryOf(bot.child.pid).rssMiB;
+    } catch {
+      /* exited: reported below */
+    }
+    log(`${n} archived, ${round(n / ((Date.now() - runningAt) / 1000), 0)} msg/s, bot rss ${rssMiB} MiB`);
   }
   return n >= total || exitedEarly();
 }, 'the backlog to be archived', 3_600_000);
 const backlogSeconds = (Date.now() - runningAt) / 1000;
-const botCpuBacklog = cpuSecondsOf(bot.child.pid);
+// CPU seconds spent on the backlog (start-up, scrypt included, is left out).
+const botCpuBacklog = cpuSecondsOf(bot.child.pid) - botCpuAtStart;
+const serverCpuBacklog = cpuSecondsOf(server.pid) - serverCpuAtStart;
 log(`backlog archived in ${round(backlogSeconds, 1)} s: ${round(total / backlogSeconds, 0)} msg/s`);
 
 // Phase 2: live.
@@ -190,7 +200,7 @@ console.log(JSON.stringify({
   machine: machine(),
   messages: total,
   senders: senderCount,
-  backlog: { sendSeconds: round(sendSeconds, 1), startupSeconds: round((runningAt - startedAt) / 1000, 1), seconds: round(backlogSeconds, 1), messagesPerSecond: round(total / backlogSeconds, 0), botCpuSeconds: round(botCpuBacklog, 1) },
+  backlog: { sendSeconds: round(sendSeconds, 1), startupSeconds: round((runningAt - startedAt) / 1000, 1), seconds: round(backlogSeconds, 1), messagesPerSecond: round(total / backlogSeconds, 0), botCpuSeconds: round(botCpuBacklog, 1), serverCpuSeconds: round(serverCpuBacklog, 1) },
   ...(live ? { live } : {}),
   botRssMiB: { first: rssValues[0], min: Math.min(...rssValues), max: Math.max(...rssValues), last: rssValues.at(-1), peak },
   rssSamples: rss.filter((_, i) => i % Math.max(1, Math.floor(rss.length / 40)) === 0),

@@ -348,6 +348,7 @@ export class EnclaveClient {
     // Frames the socket still hands over while closing are left for the next start (unacknowledged,
     // the server delivers them again).
     if (this.closing) return;
+    if (f.t === 'msg') this.inbound?.arrived(f.m);
     this.frames = this.frames.then(() => this.handleFrame(f)).catch((err: unknown) => {
       this.ctx.logger.log('error', 'frame.failed', { t: f.t, error: (err as Error).name });
       this.events.emit('error', { code: err instanceof EnclaveError ? err.code : 'internal', message: (err as Error).message });

@@ -63,6 +63,16 @@ export class Inbound {
     p.then(forget, forget);
   }
 
+  /** A message arrived and waits its turn: start what can run ahead (its signature check). */
+  arrived(m: DeliveredMessage): void {
+    if (m.kind !== 'sk' || (m.expiresAt !== null && m.expiresAt <= this.ctx.now())) return;
+    try {
+      this.senderKeys.verifyAhead(m.conv, m.senderDeviceId, unb64(m.body), senderKeyAd(m.conv, m.messageId, m.senderDeviceId));
+    } catch {
+      /* a malformed message is refused in its turn */
+    }
+  }
+
   async process(m: DeliveredMessage): Promise<void> {
     let handOver: Message | undefined;
     await this.ctx.store.atomic(async () => {

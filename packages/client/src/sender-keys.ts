@@ -14,6 +14,7 @@ import {
   senderKeyDistribution,
   senderKeyEncrypt,
   senderKeyId,
+  senderKeyVerifyAhead,
   serializeSenderKey,
   type DeliveredMessage,
   type SenderKeyState,
@@ -38,6 +39,8 @@ interface PeerRecord {
 
 const MAX_PEER_KEYS = 4;
 
+const signingKey = (conv: string, device: string, keyId: Uint8Array) => `${conv}|${device}|${b64(keyId)}`;
+
 const K = {
   own: (conv: string) => `skown/${conv}`,
   peer: (conv: string, device: string) => `skpeer/${conv}/${device}`,
@@ -47,8 +50,29 @@ const K = {
   heldConv: (conv: string) => `heldconv/${conv}`,
 };
 
+/** Signing keys remembered for verifying ahead, by conversation, device and key ID (public data). */
+const MAX_SIGNING_KEYS = 1024;
+
 export class SenderKeys {
+  private readonly signing = new Map<string, Uint8Array>();
+
   constructor(private readonly ctx: Context) {}
+
+  /**
+   * Starts verifying the signature of a queued sender-key message whose key this device has used
+   * before (the platform's verifier, off the main thread where there is one). Synchronous and
+   * best-effort: decrypt() still verifies, and uses the early result only for the same bytes.
+   */
+  verifyAhead(conv: string, device: string, message: Uint8Array, ad: Uint8Array): void {
+    let keyId: Uint8Array;
+    try {
+      keyId = senderKeyId(message);
+    } catch {
+      return;
+    }
+    const signPub = this.signing.get(signingKey(conv, device, keyId));
+    if (signPub) senderKeyVerifyAhead(signPub, message, ad);
+  }
 
   /**
    * The key to send with in `conv` and the devices (of `current`) still missing it. A fresh key is
@@ -116,6 +140,11 @@ export class SenderKeys {
     const i = states.findIndex((s) => equalBytes(s.keyId, keyId));
     if (i < 0) return undefined;
     const { state, plaintext } = await senderKeyDecrypt(states[i]!, message, ad);
+    const known = signingKey(conv, device, keyId);
+    if (!this.signing.has(known)) {
+      if (this.signing.size >= MAX_SIGNING_KEYS) this.signing.delete(this.signing.keys().next().value!);
+      this.signing.set(known, state.signPub);
+    }
     rec.keys[i] = b64(serializeSenderKey(state));
     await this.ctx.store.putJson(K.peer(conv, device), rec);
     return plaintext;

@@ -1,8 +1,9 @@
 // @enclave/protocol/node: installs OpenSSL (node:crypto) implementations of the hot primitives —
 // AES-256-GCM, Ed25519 signing and verification, HMAC / HKDF-SHA-256 — in place of WebCrypto's asynchronous jobs, which cost
 // tens of microseconds each in Node. Same contracts; the property tests run both paths.
-import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, createPublicKey, hkdfSync, sign, verify, type KeyObject } from 'node:crypto';
-import { useNativeCrypto, type NativeCrypto } from './crypto/primitives.js';
+import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import { useNativeCrypto, useVerifyAhead, type AheadVerifier, type NativeCrypto } from './crypto/primitives.js';
 
 const TAG = 16;
 /** DER SubjectPublicKeyInfo prefix of an Ed25519 key (RFC 8410). */
@@ -65,11 +66,138 @@ export const nodeCrypto: NativeCrypto = {
     return new Uint8Array(mac.buffer, mac.byteOffset, mac.length);
   },
   hkdfSha256(ikm, salt, info, length) {
-    return new Uint8Array(hkdfSync('sha256', ikm, salt, info, length));
+    // RFC 5869 with createHmac: hkdfSync builds a KeyObject per call, which costs more than the
+    // three or so HMACs a message key needs.
+    const prk = createHmac('sha256', salt).update(ikm).digest();
+    const out = Buffer.allocUnsafe(Math.ceil(length / 32) * 32);
+    let t: Buffer = Buffer.alloc(0);
+    for (let i = 0; i * 32 < length; i++) {
+      t = createHmac('sha256', prk).update(t).update(info).update(Uint8Array.of(i + 1)).digest();
+      t.copy(out, i * 32);
+    }
+    prk.fill(0);
+    t.fill(0);
+    const okm = new Uint8Array(length);
+    okm.set(out.subarray(0, length));
+    out.fill(0);
+    return okm;
   },
 };
 
 /** Uses node:crypto for AES-GCM, Ed25519, HMAC and HKDF from now on (idempotent). */
 export function installNodeCrypto(): void {
   useNativeCrypto(nodeCrypto);
+}
+
+// ---- Ed25519 verification on a worker thread ----------------------------------------------------
+
+/** The worker: verifies batches with OpenSSL, public keys cached as KeyObjects. CommonJS, eval'd. */
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createPublicKey, verify } = require('node:crypto');
+const SPKI = Buffer.from('${ED25519_SPKI.toString('hex')}', 'hex');
+const keys = new Map();
+parentPort.on('message', ({ ids, items }) => {
+  const results = new Uint8Array(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    const [pub, message, signature] = items[i];
+    try {
+      const id = Buffer.from(pub).toString('hex');
+      let k = keys.get(id);
+      if (!k) {
+        k = createPublicKey({ key: Buffer.concat([SPKI, pub]), format: 'der', type: 'spki' });
+        if (keys.size >= 512) keys.delete(keys.keys().next().value);
+        keys.set(id, k);
+      }
+      results[i] = verify(null, message, k, signature) ? 1 : 0;
+    } catch {
+      results[i] = 0;
+    }
+  }
+  parentPort.postMessage({ ids, results });
+});
+`;
+
+/**
+ * An AheadVerifier backed by one worker thread: requests made in one turn of the event loop go to
+ * the worker as one batch. The worker is started on first use and does not keep the process alive;
+ * if it fails, pending and later requests reject (verifyAsync then verifies in line).
+ */
+export function workerVerifier(): AheadVerifier & { close(): Promise<void> } {
+  let worker: Worker | undefined;
+  let broken: Error | undefined;
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (ok: boolean) => void; reject: (err: Error) => void }>();
+  let batch: { ids: number[]; items: [Uint8Array, Uint8Array, Uint8Array][] } | undefined;
+
+  const fail = (err: Error) => {
+    broken = err;
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+    worker = undefined;
+  };
+  const start = (): Worker => {
+    const w = new Worker(WORKER_SOURCE, { eval: true });
+    w.unref();
+    w.on('message', ({ ids, results }: { ids: number[]; results: Uint8Array }) => {
+      for (let i = 0; i < ids.length; i++) {
+        const p = pending.get(ids[i]!);
+        pending.delete(ids[i]!);
+        p?.resolve(results[i] === 1);
+      }
+      if (pending.size === 0) w.unref();
+    });
+    w.on('error', (err) => fail(err));
+    w.on('exit', (code) => {
+      if (worker === w) fail(new Error(`the verification worker exited (${code})`));
+    });
+    return w;
+  };
+  const send = () => {
+    const b = batch!;
+    batch = undefined;
+    try {
+      worker ??= start();
+      // Keep the process alive while answers are due.
+      worker.ref();
+      worker.postMessage(b);
+    } catch (err) {
+      fail(err as Error);
+    }
+  };
+
+  const verifier = (pub: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> => {
+    if (broken) return Promise.reject(broken);
+    const id = nextId++;
+    const result = new Promise<boolean>((resolve, reject) => pending.set(id, { resolve, reject }));
+    if (!batch) {
+      batch = { ids: [], items: [] };
+      setImmediate(send);
+    }
+    batch.ids.push(id);
+    batch.items.push([Uint8Array.from(pub), Uint8Array.from(message), Uint8Array.from(signature)]);
+    return result;
+  };
+  return Object.assign(verifier, {
+    async close() {
+      const w = worker;
+      worker = undefined;
+      broken = new Error('the verification worker was closed');
+      for (const p of pending.values()) p.reject(broken);
+      pending.clear();
+      await w?.terminate();
+    },
+  });
+}
+
+let sharedVerifier: ReturnType<typeof workerVerifier> | undefined;
+
+/**
+ * Verifies sender-key signatures of queued messages on a worker thread, ahead of their turn
+ * (process-wide, idempotent): a receiver catching up on a backlog uses a second core for the
+ * costliest step of each message. Results count only for the exact bytes they were computed on.
+ */
+export function installVerifyWorker(): void {
+  sharedVerifier ??= workerVerifier();
+  useVerifyAhead(sharedVerifier);
 }

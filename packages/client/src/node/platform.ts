@@ -11,7 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import WebSocket from 'ws';
 import { MAX_FRAME_BYTES } from '@enclave/protocol';
 import { jsonLineLogger, type LogLevel, type Logger } from '../logger.js';
-import { installNodeCrypto } from '@enclave/protocol/node';
+import { installNodeCrypto, installVerifyWorker } from '@enclave/protocol/node';
 import { useNativeScrypt, type ScryptImpl } from '../store/encrypted-store.js';
 import type { FileSink, FileSource, Platform, WebSocketLike } from '../types.js';
 
@@ -23,10 +23,12 @@ const nodeScrypt: ScryptImpl = (password, salt, kdf, dkLen) =>
 
 /**
  * Platform hooks for Node: pass as `platform` to EnclaveClient. Also switches the protocol's
- * AES-GCM and Ed25519 verification to node:crypto (OpenSSL), process-wide.
+ * AES-GCM, Ed25519, HMAC and HKDF to node:crypto (OpenSSL), process-wide, and verifies the
+ * signatures of queued sender-key messages ahead of their turn on a worker thread.
  */
 export function nodePlatform(): Platform {
   installNodeCrypto();
+  installVerifyWorker();
   useNativeScrypt(nodeScrypt);
   return {
     createWebSocket: (url) => new WebSocket(url, { maxPayload: MAX_FRAME_BYTES * 2 }) as unknown as WebSocketLike,

@@ -173,3 +173,74 @@ describe('native HMAC-SHA-256 and HKDF-SHA-256', () => {
     expect(() => hkdfSha256(new Uint8Array(32), new Uint8Array(0), 255 * 32 + 1)).toThrow();
   });
 });
+
+describe('verification ahead of time (worker thread)', () => {
+  it('uses an early result only for the same key, message and signature; tampering is still refused', async () => {
+    const { workerVerifier } = await import('../node.js');
+    const { useVerifyAhead, verificationsAhead, verifyAhead } = await import('./primitives.js');
+    useNativeCrypto(nodeCrypto);
+    const verifier = workerVerifier();
+    // Counts what the worker is asked, to show the early path is the one taken.
+    let asked = 0;
+    useVerifyAhead((p, m, s) => (asked++, verifier(p, m, s)));
+    try {
+      const seed = new Uint8Array(32).fill(3);
+      const pub = ed25519.getPublicKey(seed);
+      const other = ed25519.getPublicKey(new Uint8Array(32).fill(4));
+      const msg = new TextEncoder().encode('room message');
+      const sig = ed25519.sign(msg, seed);
+
+      verifyAhead(pub, msg, sig);
+      expect(verificationsAhead()).toBe(1);
+      await expect(verifyAsync(pub, msg, sig)).resolves.toBeUndefined();
+      expect(verificationsAhead()).toBe(0);
+
+      // Started for the original message, asked about a tampered one: verified in line, refused.
+      verifyAhead(pub, msg, sig);
+      const tampered = Uint8Array.from(msg);
+      tampered[0]! ^= 1;
+      await expect(verifyAsync(pub, tampered, sig)).rejects.toMatchObject({ code: 'bad_signature' });
+      // Started with a wrong (stale) key: the right key still verifies, the wrong one never counts.
+      verifyAhead(other, msg, sig);
+      await expect(verifyAsync(pub, msg, sig)).resolves.toBeUndefined();
+      verifyAhead(pub, msg, sig);
+      await expect(verifyAsync(other, msg, sig)).rejects.toMatchObject({ code: 'bad_signature' });
+      // A bad signature verified early is refused.
+      const bad = Uint8Array.from(sig);
+      bad[5]! ^= 1;
+      verifyAhead(pub, msg, bad);
+      await expect(verifyAsync(pub, msg, bad)).rejects.toMatchObject({ code: 'bad_signature' });
+      // A small-order key is refused by the strict check before any early result is looked at.
+      const smallOrder = new Uint8Array(32);
+      smallOrder[0] = 1;
+      verifyAhead(smallOrder, msg, sig);
+      await expect(verifyAsync(smallOrder, msg, sig)).rejects.toMatchObject({ code: 'bad_signature' });
+      expect(asked).toBe(6);
+
+      // Property: with early verifications of random (possibly tampered) inputs, the outcome is the strict verify's.
+      await fc.assert(
+        fc.asyncProperty(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 200 }), fc.nat(3), async (s, m, how) => {
+          const p = ed25519.getPublicKey(s);
+          const g = ed25519.sign(m, s);
+          const [ep, em, eg] = [Uint8Array.from(p), Uint8Array.from(m), Uint8Array.from(g)];
+          if (how === 1) eg[0]! ^= 1;
+          if (how === 2) em.length > 0 ? (em[0]! ^= 1) : undefined;
+          verifyAhead(p, m, how === 1 ? eg : g);
+          const asks: [Uint8Array, Uint8Array, Uint8Array] = how === 3 ? [p, Uint8Array.of(...m, 1), g] : [ep, em, eg];
+          await agree(...asks);
+        }),
+        { numRuns: 60 },
+      );
+
+      // A verifier that fails (not the signature) makes verifyAsync verify in line.
+      await verifier.close();
+      verifyAhead(pub, msg, sig);
+      await expect(verifyAsync(pub, msg, sig)).resolves.toBeUndefined();
+      verifyAhead(pub, msg, bad);
+      await expect(verifyAsync(pub, msg, bad)).rejects.toMatchObject({ code: 'bad_signature' });
+    } finally {
+      useVerifyAhead(undefined);
+      await verifier.close();
+    }
+  });
+});

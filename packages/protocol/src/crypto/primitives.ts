@@ -10,7 +10,7 @@ import { hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ProtocolError, check } from './errors.js';
-import { concatBytes, utf8Encode } from './bytes.js';
+import { concatBytes, equalBytes, utf8Encode } from './bytes.js';
 
 /** Source of random bytes. Default: WebCrypto getRandomValues. Pass one for deterministic tests. */
 export type Rng = (n: number) => Uint8Array;
@@ -125,11 +125,23 @@ const checkedKeys = new Set<string>();
 export async function verifyAsync(pub: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<void> {
   if (pub.length !== KEY_LEN || signature.length !== SIG_LEN) throw new ProtocolError('bad_signature', 'signature did not verify');
   if (native) {
-    const id = Array.from(pub, (b) => b.toString(16).padStart(2, '0')).join('');
+    const id = hex(pub);
     if (!checkedKeys.has(id)) {
       if (!strictPublicKey(pub)) throw new ProtocolError('bad_signature', 'signature did not verify');
       if (checkedKeys.size >= WEB_KEY_CACHE) checkedKeys.delete(checkedKeys.values().next().value!);
       checkedKeys.add(id);
+    }
+    // A verification started ahead counts only for exactly these bytes (key, message, signature).
+    const sigId = ahead ? hex(signature) : '';
+    const early = ahead ? started.get(sigId) : undefined;
+    if (early) {
+      started.delete(sigId);
+      if (equalBytes(early.pub, pub) && equalBytes(early.message, message)) {
+        const ok = await early.result.catch(() => undefined);
+        if (ok === true) return;
+        if (ok === false) throw new ProtocolError('bad_signature', 'signature did not verify');
+        // undefined: the verifier failed (not the signature); verify here instead.
+      }
     }
     if (!native.ed25519Verify(pub, message, signature)) throw new ProtocolError('bad_signature', 'signature did not verify');
     return;
@@ -159,6 +171,51 @@ export async function verifyAsync(pub: Uint8Array, message: Uint8Array, signatur
     ok = false;
   }
   if (!ok) throw new ProtocolError('bad_signature', 'signature did not verify');
+}
+
+function hex(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!];
+  return out;
+}
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/**
+ * Verification ahead of time (native path only): a verifier that checks Ed25519 signatures off the
+ * caller's thread (Node installs a worker, see ../node.ts) and a table of the verifications started,
+ * by signature. `verifyAsync` uses a started result only when the key and message are byte-for-byte
+ * those it is asked about, after its own strict key check; anything else is verified in line. So a
+ * wrong guess (a rotated key, a tampered message) costs time, never soundness.
+ */
+export type AheadVerifier = (pub: Uint8Array, message: Uint8Array, signature: Uint8Array) => Promise<boolean>;
+let ahead: AheadVerifier | undefined;
+const started = new Map<string, { pub: Uint8Array; message: Uint8Array; result: Promise<boolean> }>();
+/** Verifications started and not yet asked for are forgotten beyond this many (oldest first). */
+const AHEAD_MAX = 4096;
+
+/** Installs (or, with undefined, removes) the ahead-of-time verifier. */
+export function useVerifyAhead(verifier: AheadVerifier | undefined): void {
+  ahead = verifier;
+  started.clear();
+}
+
+/**
+ * Starts verifying a signature that `verifyAsync` will soon be asked about (a receiver that has
+ * messages queued calls this as they arrive). Does nothing without a verifier.
+ */
+export function verifyAhead(pub: Uint8Array, message: Uint8Array, signature: Uint8Array): void {
+  if (!ahead || !native || pub.length !== KEY_LEN || signature.length !== SIG_LEN) return;
+  const id = hex(signature);
+  if (started.has(id)) return;
+  if (started.size >= AHEAD_MAX) started.delete(started.keys().next().value!);
+  const entry = { pub: Uint8Array.from(pub), message: Uint8Array.from(message), result: ahead(pub, message, signature) };
+  entry.result.catch(() => undefined);
+  started.set(id, entry);
+}
+
+/** Verifications started ahead and not yet used (tests, diagnostics). */
+export function verificationsAhead(): number {
+  return started.size;
 }
 
 function strictPublicKey(pub: Uint8Array): boolean {

@@ -21,6 +21,7 @@ import {
   randomBytes,
   sign,
   verifyAsync,
+  verifyAhead,
 } from './primitives.js';
 import { TYPE_SENDER_KEY_DISTRIBUTION, TYPE_SENDER_KEY_MESSAGE, WIRE_VERSION } from './session-format.js';
 
@@ -128,6 +129,17 @@ function parse(message: Uint8Array): { keyId: Uint8Array; iteration: number; hea
 /** The 16-byte sender key id of a sender-key message, to route it to the right state. */
 export function senderKeyId(message: Uint8Array): Uint8Array {
   return parse(message).keyId;
+}
+
+/**
+ * Starts verifying a sender-key message's signature ahead of `senderKeyDecrypt` (see verifyAhead):
+ * `signPub` is the signing key the receiver expects for the message's key ID. A no-op for a
+ * malformed message or without an ahead-of-time verifier.
+ */
+export function senderKeyVerifyAhead(signPub: Uint8Array, message: Uint8Array, ad: Uint8Array): void {
+  if (message.length < HEADER_LEN + 16 + SIG_LEN) return;
+  const bodyEnd = message.length - SIG_LEN;
+  verifyAhead(signPub, signedBytes(ad, message.subarray(0, bodyEnd)), message.subarray(bodyEnd));
 }
 
 /**
