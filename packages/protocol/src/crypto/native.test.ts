@@ -224,7 +224,7 @@ describe('verification ahead of time (worker thread)', () => {
           const g = ed25519.sign(m, s);
           const [ep, em, eg] = [Uint8Array.from(p), Uint8Array.from(m), Uint8Array.from(g)];
           if (how === 1) eg[0]! ^= 1;
-          if (how === 2) em.length > 0 ? (em[0]! ^= 1) : undefined;
+          if (how === 2 && em.length > 0) em[0]! ^= 1;
           verifyAhead(p, m, how === 1 ? eg : g);
           const asks: [Uint8Array, Uint8Array, Uint8Array] = how === 3 ? [p, Uint8Array.of(...m, 1), g] : [ep, em, eg];
           await agree(...asks);
