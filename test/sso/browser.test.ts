@@ -60,7 +60,7 @@ describe.skipIf(!haveChromium)(`messenger: sign in with SSO (${haveChromium ? 'c
   }
 
   it('signs a member in through the provider\'s login page, provisions them and protects the device with a passphrase', async () => {
-    const { page } = await env.newContext();
+    const { context, page } = await env.newContext();
     await page.goto(env.url('/'));
     await page.getByRole('link', { name: 'Sign in with SSO' }).click();
     await page.getByRole('heading', { name: 'Sign in with SSO' }).waitFor();
@@ -107,6 +107,18 @@ describe.skipIf(!haveChromium)(`messenger: sign in with SSO (${haveChromium ? 'c
     await connected(page);
     const after = await env.t.server.store.db.selectFrom('device_keys').select('device_id').execute();
     expect(after.length).toBe(devices.length); // no new device
+
+    // One tab per account: a second tab of this browser signing in with SSO is told the account is open here.
+    const second = await context.newPage();
+    await second.goto(env.url('/sso'));
+    await second.getByRole('button', { name: 'Continue to your identity provider' }).click();
+    await atProvider(second, 'uma');
+    await second.getByRole('heading', { name: 'Unlock this device' }).waitFor({ timeout: 30_000 });
+    await second.getByLabel('Device passphrase', { exact: true }).fill(PASSPHRASE);
+    await second.getByRole('button', { name: 'Continue' }).click();
+    await second.getByRole('heading', { name: 'Enclave is open in another tab' }).waitFor();
+    await connected(page); // the first tab goes on
+    await second.close();
 
     // The server log (trace level) holds no token, ticket, code or passphrase.
     const log = env.t.logLines.join('');

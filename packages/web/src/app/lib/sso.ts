@@ -7,6 +7,7 @@
 import { completeSso, EncryptedStore, EnclaveClient, startSso } from '@enclave/client';
 import { IndexedDbStore } from '@enclave/client/browser';
 import { CLIENT_NAME, logger, server } from './session';
+import { claimProfile } from './tabLock';
 
 const PENDING_KEY = 'enclave.app.sso.pending';
 const COMPANY_KEY = 'enclave.app.sso.companyId';
@@ -91,10 +92,19 @@ export async function hasDeviceStore(email: string): Promise<boolean> {
  * passphrase is forgotten (its history on this device is lost; a new device is created).
  */
 export async function finishSso(r: Extract<SsoReturn, { kind: 'ticket' }>, passphrase: string, fresh: boolean): Promise<EnclaveClient> {
+  // One tab per account (tabLock.ts): refused while another tab of this browser holds the profile.
+  const tab = await claimProfile(r.email);
   const backend = await backendFor(r.email);
-  if (fresh) await backend.clear();
-  await completeSso({ server: server(), ticket: r.ticket, binding: r.binding, passphrase, store: backend, deviceType: 'web', clientName: CLIENT_NAME, logger });
-  const client = await EnclaveClient.open({ store: await backendFor(r.email), password: passphrase, logger });
-  ssoMember = true;
-  return client;
+  try {
+    if (fresh) await backend.clear();
+    await completeSso({ server: server(), ticket: r.ticket, binding: r.binding, passphrase, store: backend, deviceType: 'web', clientName: CLIENT_NAME, logger });
+    const client = await EnclaveClient.open({ store: await backendFor(r.email), password: passphrase, logger });
+    tab.attach(client);
+    ssoMember = true;
+    return client;
+  } catch (err) {
+    await backend.close?.().catch(() => undefined);
+    tab.drop();
+    throw err;
+  }
 }
