@@ -140,9 +140,16 @@ describe.skipIf(!haveChromium)(`messenger: cross-boundary marks (${haveChromium 
   it("refuses messages once either side's security group stops allowing federation", async () => {
     // English shows the server's specific text: who, and which security group refuses.
     const failed = (page: Page, text: string) => page.getByRole('alert').filter({ hasText: 'Not sent' }).filter({ hasText: text });
-    // The commercial network's group turns federation off: Gina's message is refused.
-    await setGroup(com, { federationMode: 0 });
+    const refusedNote = (page: Page) => page.getByRole('note').filter({ hasText: 'is no longer allowed, so nothing can be sent in this conversation' });
+    // The commercial network's group turns federation off: Gina's open conversation says so at once
+    // (no reload, nothing sent yet), and her message is refused.
     await gina.getByRole('link', { name: /Carl Contractor/ }).click();
+    await gina.evaluate(() => ((window as unknown as { stillThisPage?: boolean }).stillThisPage = true));
+    expect(await refusedNote(gina).count()).toBe(0);
+    await setGroup(com, { federationMode: 0 });
+    await refusedNote(gina).filter({ hasText: `The security group of carl@contractor.example (network ${com.networkId}) does not allow local federation` }).waitFor();
+    expect(await gina.evaluate(() => (window as unknown as { stillThisPage?: boolean }).stillThisPage)).toBe(true);
+    await env.axe('federation refused note', gina);
     await gina.getByRole('textbox', { name: 'Message' }).fill('are you there?');
     await gina.getByRole('button', { name: 'Send', exact: true }).click();
     await confirmDialog(gina).getByRole('button', { name: 'Send unclassified' }).click();
@@ -156,8 +163,11 @@ describe.skipIf(!haveChromium)(`messenger: cross-boundary marks (${haveChromium 
     await failed(carl, 'Federation with gina@agency.example is no longer allowed').filter({ hasText: 'restricts local federation to its permitted networks' }).waitFor();
     await env.shot('77-federation-refused-govcloud-side', carl);
     expect(await messageItem(gina, 'can you hear me?').count()).toBe(0);
-    // Both allow it again: messages flow.
+    await refusedNote(carl).filter({ hasText: 'restricts local federation to its permitted networks' }).waitFor();
+    // Both allow it again: the notes go (live) and messages flow.
     await setGroup(gov, { federationMode: 1, permittedNetworks: [] });
+    await refusedNote(carl).waitFor({ state: 'detached' });
+    await refusedNote(gina).waitFor({ state: 'detached' });
     await send(carl, 'back again');
     await messageItem(gina, 'back again').waitFor();
   });

@@ -309,6 +309,11 @@ export const Conversation = z.object({
   createdBy: z.number(),
   /** Some member is outside the viewer's classification boundary (the GovCloud U tag, banner, send confirmation). */
   crossBoundary: z.boolean().optional(),
+  /**
+   * The viewer and a member of another network may no longer talk (a security group stopped allowing
+   * local federation): the server's reason. Sends are refused until it is allowed again or they leave.
+   */
+  federationRefused: z.string().optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 

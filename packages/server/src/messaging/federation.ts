@@ -161,8 +161,39 @@ export async function markMembers<M extends WireMember>(db: Db, region: string, 
   });
 }
 
-/** A conversation as one viewer network sees it: members marked, `crossBoundary` when any is outside. */
-export async function markConversation(db: Db, region: string, viewerNetworkId: string, c: Conversation): Promise<Conversation> {
-  const members = await markMembers(db, region, viewerNetworkId, c.members);
-  return { ...c, members, crossBoundary: members.some((m) => m.outsideBoundary === true) };
+/**
+ * A conversation as one viewer sees it: members marked, `crossBoundary` when any is outside the
+ * viewer's boundary, `federationRefused` (the reason) while the viewer and an external member may
+ * not talk.
+ */
+export async function markConversation(db: Db, region: string, viewer: UserRef, c: Conversation): Promise<Conversation> {
+  const members = await markMembers(db, region, viewer.networkId, c.members);
+  const external = members.filter((m) => m.external === true).map((m) => ({ networkId: m.networkId!, userId: m.userId, email: m.email }));
+  let federationRefused: string | undefined;
+  if (external.length > 0) {
+    const settings = await federationSettings(db, [viewer, ...external]);
+    for (const o of external) {
+      const refusal = await federationRefusal(db, viewer, o, settings);
+      if (refusal) {
+        federationRefused = `Federation with ${o.email} is no longer allowed, so nothing can be sent in this conversation while they are in it. ${refusal}`;
+        break;
+      }
+    }
+  }
+  return { ...c, members, crossBoundary: members.some((m) => m.outsideBoundary === true), ...(federationRefused ? { federationRefused } : {}) };
+}
+
+/**
+ * What of a network changes how its members' conversations are marked for any viewer: its
+ * classification boundary and the local federation settings of its security groups.
+ */
+export async function networkMarks(db: Db, region: string, networkId: string): Promise<string | undefined> {
+  const boundary = (await boundariesOf(db, region, [networkId])).get(networkId);
+  if (boundary === undefined) return undefined;
+  const groups = await db.selectFrom('security_groups').select(['group_id', 'settings']).where('network_id', '=', networkId).orderBy('group_id').execute();
+  const federation = groups.map((g) => {
+    const s = storedSettings(g);
+    return [g.group_id, s.federationMode, [...s.permittedNetworks].sort()];
+  });
+  return JSON.stringify([boundary, federation]);
 }

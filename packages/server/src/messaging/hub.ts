@@ -1,7 +1,7 @@
 // The delivery hub of one node: the sockets this node holds, which conversations each follows and how
 // far each has been sent, and the bus subscriptions that tell it a conversation advanced, members
-// changed, an administrator changed a network (its policy, or its classification boundary: the
-// conversations with its members are sent again, marked per viewer), a member changed their name
+// changed, an administrator changed a network (its policy, or its classification boundary or local
+// federation settings: the conversations with its members are sent again, marked per viewer), a member changed their name
 // (their conversations are sent again), or an account changed. Reads ciphertext records from
 // the database (the bus carries only "conversation X advanced", never payloads) and writes them to
 // sockets in sequence order per conversation. Never decrypts anything.
@@ -11,7 +11,7 @@ import type { Bus } from '../bus/index.js';
 import type { Database } from '../store/schema.js';
 import { getConversation } from './conversations.js';
 import { MessagingError } from './errors.js';
-import { boundariesOf, markConversation } from './federation.js';
+import { markConversation, networkMarks } from './federation.js';
 import { authenticateMember, type Member } from './memberAuth.js';
 import { advanceCursors, toDelivered, type SendResult } from './messages.js';
 import { policyFor } from './policy.js';
@@ -80,8 +80,8 @@ export class Hub {
   private readonly timer: NodeJS.Timeout;
   /** Re-checks started by bus events; stop() waits for them so none runs against a closed database. */
   private readonly rechecks = new Set<Promise<void>>();
-  /** The classification boundary last seen per network (a change re-marks its conversations). */
-  private readonly boundaries = new Map<string, string>();
+  /** What of each network marks conversations (boundary, federation) as last seen: a change re-marks them. */
+  private readonly marks = new Map<string, string>();
   private stopped = false;
 
   constructor(private readonly o: HubOptions) {
@@ -92,7 +92,7 @@ export class Hub {
       bus.subscribe('expired.*', (subject, e) => this.onExpired(subject.slice(8), e as { messageIds: string[] })),
       bus.subscribe('admin.*', (subject) => {
         this.startRecheck((c) => c.member.networkId === subject.slice(6));
-        this.startBackground(() => this.onBoundary(subject.slice(6)));
+        this.startBackground(() => this.onNetworkMarks(subject.slice(6)));
       }),
       bus.subscribe('profile.*', (subject, e) => this.startBackground(() => this.onProfile(Number(subject.slice(8)), (e as { networkId: string }).networkId))),
       bus.subscribe('account.*.*', (subject) => {
@@ -326,13 +326,15 @@ export class Hub {
     if (followers.length === 0) return;
     try {
       const conversation = await getConversation(this.o.db, followers[0]!.member, convId);
-      // Marks (external members, the classification boundary) depend on the viewer's network.
+      // Marks depend on the viewer: external members and the boundary on the network, a federation
+      // refusal on the member's own security group.
       const frames = new Map<string, string>();
       for (const conn of followers) {
-        let frame = frames.get(conn.member.networkId);
+        const viewer = `${conn.member.networkId}:${conn.member.userId}`;
+        let frame = frames.get(viewer);
         if (frame === undefined) {
-          const marked = await markConversation(this.o.db, this.o.region ?? 'us-east-1', conn.member.networkId, conversation);
-          frames.set(conn.member.networkId, (frame = JSON.stringify({ t: 'conversation', conversation: marked } satisfies ServerFrame)));
+          const marked = await markConversation(this.o.db, this.o.region ?? 'us-east-1', conn.member, conversation);
+          frames.set(viewer, (frame = JSON.stringify({ t: 'conversation', conversation: marked } satisfies ServerFrame)));
         }
         conn.send(frame);
       }
@@ -347,14 +349,15 @@ export class Hub {
   }
 
   /**
-   * After an administrator's change of a network: when its classification boundary changed (or is
-   * seen for the first time since this node started), its members' conversations are sent again so
-   * every viewer's cross-boundary marks follow at once, in any network.
+   * After an administrator's change of a network: when its classification boundary or the local
+   * federation settings of its security groups changed (or are seen for the first time since this
+   * node started), its members' conversations are sent again so every viewer's cross-boundary marks
+   * and federation refusals follow at once, in any network.
    */
-  private async onBoundary(networkId: string): Promise<void> {
-    const boundary = (await boundariesOf(this.o.db, this.o.region ?? 'us-east-1', [networkId])).get(networkId);
-    if (boundary === undefined || this.boundaries.get(networkId) === boundary) return;
-    this.boundaries.set(networkId, boundary);
+  private async onNetworkMarks(networkId: string): Promise<void> {
+    const marks = await networkMarks(this.o.db, this.o.region ?? 'us-east-1', networkId);
+    if (marks === undefined || this.marks.get(networkId) === marks) return;
+    this.marks.set(networkId, marks);
     if (this.byConv.size === 0) return;
     const rows = await this.o.db.selectFrom('conversation_members').select('conv_id').distinct().where('network_id', '=', networkId).execute();
     this.refreshConversations(rows.map((r) => r.conv_id));

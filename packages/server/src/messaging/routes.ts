@@ -321,7 +321,7 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
     });
 
     // Conversations
-    const mark = (m: Member, c: Conversation) => markConversation(db, d.region, m.networkId, c);
+    const mark = (m: Member, c: Conversation) => markConversation(db, d.region, m, c);
     scope.get('/v1/conversations', async (req, reply) => {
       const m = await member(req);
       const list = await convs.listConversations(db, m);

@@ -275,7 +275,7 @@ export const en = {
   'settings.supportBody': 'The log lists events with IDs, counts and error codes, never message content, file names, keys or passwords. Send it to your administrator when asked.',
   'settings.exportLog': 'Export the support log',
 
-  // Issue 6: streamed downloads; one tab per account.
+  // Issue 6: streamed downloads, one tab per account, federation refused (live).
   'file.tampered': 'The download of {name} stopped: the file failed its integrity check (it was changed after it was sent). Nothing was saved.',
   'file.streamUnavailable': 'The browser did not start the download. Reload the page and try again.',
   'file.tooLargeHere': 'This browser cannot save a file this large here (it does not allow service workers on this page). Use another browser or open Enclave over HTTPS.',
@@ -286,6 +286,7 @@ export const en = {
   'tabs.movedBody': '{email} is now used in another tab of this browser, so this tab stopped. Use Enclave there, or bring it back here.',
   'tabs.useHere': 'Use here',
   'tabs.taking': 'Asking the other tab to let go…',
+  'conv.federationRefused': 'Nothing can be sent in this conversation: a security group no longer allows local federation with one of its members.',
 };
 
 export type Key = keyof typeof en;

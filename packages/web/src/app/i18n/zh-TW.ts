@@ -305,7 +305,7 @@ export const zhTW: Record<Key, string> = {
   'settings.supportBody': '日誌只列出事件的 ID、數量和錯誤代碼，絕不包含訊息內容、檔案名稱、金鑰或密碼。請在管理員要求時提供。',
   'settings.exportLog': '匯出支援日誌',
 
-  // Issue 6: streamed downloads; one tab per account.
+  // Issue 6: streamed downloads, one tab per account, federation refused (live).
   'file.tampered': '{name} 的下載已停止：檔案未通過完整性檢查（傳送後遭到變更）。未儲存任何內容。',
   'file.streamUnavailable': '瀏覽器未開始下載。請重新載入頁面後再試一次。',
   'file.tooLargeHere': '此瀏覽器無法在這裡儲存這麼大的檔案（此頁面不允許 Service Worker）。請使用其他瀏覽器，或透過 HTTPS 開啟 Enclave。',
@@ -316,4 +316,5 @@ export const zhTW: Record<Key, string> = {
   'tabs.movedBody': '{email} 現在於此瀏覽器的另一個分頁中使用，因此這個分頁已停止。請在該分頁使用 Enclave，或將它移回這裡。',
   'tabs.useHere': '在此使用',
   'tabs.taking': '正在請另一個分頁釋出…',
+  'conv.federationRefused': '此對話目前無法傳送任何內容：某個安全群組已不再允許與其中一位成員進行本機聯合。',
 };

@@ -59,7 +59,7 @@ function useNow(active: boolean): number {
 }
 
 export function ChatView({ messenger, id }: { messenger: Messenger; id: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const s = useMessenger(messenger);
   const conv = s.conversations.find((c) => c.id === id);
   const [replyTo, setReplyTo] = useState<Message | undefined>();
@@ -93,6 +93,11 @@ export function ChatView({ messenger, id }: { messenger: Messenger; id: string }
       {conv.crossBoundary ? (
         <div className="banner banner-unclassified" role="note">
           <strong>{t('boundary.banner')}</strong> {t('boundary.bannerDetail')}
+        </div>
+      ) : null}
+      {conv.federationRefused ? (
+        <div className="alert alert-error federation-refused" role="note">
+          <p>{lang === 'en' ? conv.federationRefused : t('conv.federationRefused')}</p>
         </div>
       ) : null}
       <div className="chat-head">
