@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnclaveClient, type Message } from '../../packages/client/src/index.js';
+import { useVerifyAhead, verificationsAhead } from '@enclave/protocol';
+import { workerVerifier } from '@enclave/protocol/node';
 import { SqliteStore, nodePlatform } from '../../packages/client/src/node/index.js';
 import { createNetwork, startTestServer, type TestServer } from '../helpers/harness.js';
 import { GOOD_PASSWORD } from '../helpers/members.js';
@@ -82,5 +84,40 @@ describe('exactly-once hand-over with beforeAck', () => {
     expect(again.map((m) => m.text)).toEqual(['after the restart']);
     expect(third.errors).toEqual([]);
     await third.client.close();
+  });
+
+  it('a receiver keeps nothing per message once it is acknowledged; early signature checks are all used', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enclave-once-'));
+    dirs.push(dir);
+    const alice = await sdkMember(t, networkId, 'carol');
+    open.push(alice.client);
+    const bob = await sdkMember(t, networkId, 'dave', { store: await SqliteStore.open(dir), connect: false });
+    await bob.client.close();
+    const handed: string[] = [];
+    const rx = await reopen(dir, async (m) => {
+      handed.push(m.text ?? '');
+    });
+    open.push(rx.client);
+    // Count the signatures the SDK starts verifying ahead (the same worker verifier nodePlatform installs).
+    const verifier = workerVerifier();
+    let ahead = 0;
+    useVerifyAhead((p, m, sig) => (ahead++, verifier(p, m, sig)));
+    await rx.client.connect();
+    const room = await alice.client.createRoom({ name: 'Backlog', members: [bob.email] });
+    const total = 300;
+    for (let i = 0; i < total; i++) await alice.client.sendText(room.id, `m${i}`);
+    await until(() => handed.length >= total, 30_000, 'every room message');
+    await rx.client.idle();
+    expect(handed).toEqual(Array.from({ length: total }, (_, i) => `m${i}`));
+    expect(rx.errors).toEqual([]);
+    // Before the fix every acknowledged message stayed referenced for the life of the client.
+    const internals = rx.client as unknown as { inbound: { waiting: Set<unknown> } };
+    expect(internals.inbound.waiting.size).toBe(0);
+    // Signatures started ahead were all asked for (none left over, none leaked).
+    // Every message after the first of the sender key was checked ahead; each check was used.
+    expect(ahead).toBeGreaterThanOrEqual(total - 1);
+    expect(verificationsAhead()).toBe(0);
+    useVerifyAhead(undefined);
+    await verifier.close();
   });
 });
