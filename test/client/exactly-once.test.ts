@@ -37,14 +37,20 @@ async function reopen(dir: string, beforeAck: (m: Message) => Promise<void>): Pr
   return { client, errors };
 }
 
+/** A connected sender, and a receiver registered with a SQLite profile in `dir` and closed again. */
+async function senderAndProfile(sender: string, receiver: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'enclave-once-'));
+  dirs.push(dir);
+  const alice = await sdkMember(t, networkId, sender);
+  open.push(alice.client);
+  const bob = await sdkMember(t, networkId, receiver, { store: await SqliteStore.open(dir), connect: false });
+  await bob.client.close();
+  return { dir, alice, bob };
+}
+
 describe('exactly-once hand-over with beforeAck', () => {
   it('hands a message decrypted before a stop over again from the kept copy, once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'enclave-once-'));
-    dirs.push(dir);
-    const alice = await sdkMember(t, networkId, 'alice');
-    open.push(alice.client);
-    const bob = await sdkMember(t, networkId, 'bob', { store: await SqliteStore.open(dir), connect: false });
-    await bob.client.close();
+    const { dir, alice, bob } = await senderAndProfile('alice', 'bob');
 
     // First run: beforeAck never finishes (the archive write did not happen before the stop).
     const started: string[] = [];
@@ -87,12 +93,7 @@ describe('exactly-once hand-over with beforeAck', () => {
   });
 
   it('a receiver keeps nothing per message once it is acknowledged; early signature checks are all used', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'enclave-once-'));
-    dirs.push(dir);
-    const alice = await sdkMember(t, networkId, 'carol');
-    open.push(alice.client);
-    const bob = await sdkMember(t, networkId, 'dave', { store: await SqliteStore.open(dir), connect: false });
-    await bob.client.close();
+    const { dir, alice, bob } = await senderAndProfile('carol', 'dave');
     const handed: string[] = [];
     const rx = await reopen(dir, async (m) => {
       handed.push(m.text ?? '');
