@@ -16,6 +16,7 @@ beforeAll(async () => {
       alice: { email: 'Alice@Example.com', email_verified: true, given_name: 'Alice', family_name: 'Liddell' },
       bob: { email: 'bob@example.com' },
       noemail: { given_name: 'Nomail' },
+      unverified: { email: 'alice@example.com', email_verified: false },
       mallory: { email: 'mallory@example.com' },
     },
   });
@@ -89,6 +90,12 @@ describe('member sign-in with SSO', () => {
     const a = await ssoSignIn(w, net.companyId, 'noemail');
     expect(a.fragment.get('error')).toBe('user_not_found');
     expect(a.fragment.get('message')).toMatch(/^User not found/);
+    expect(a.fragment.get('ticket')).toBeNull();
+  });
+
+  it('does not take an email address the provider marks unverified (it could name someone else)', async () => {
+    const a = await ssoSignIn(w, net.companyId, 'unverified');
+    expect(a.fragment.get('error')).toBe('user_not_found');
     expect(a.fragment.get('ticket')).toBeNull();
   });
 

@@ -212,8 +212,12 @@ interface SealedTokens {
   expiresIn?: number;
 }
 
-/** The username from the validated ID-token claims: the custom claim, else email. */
+/**
+ * The username from the validated ID-token claims: the custom claim, else email. An email the
+ * provider itself marks unverified (email_verified: false) names no one: anyone could have typed it.
+ */
 export function usernameFromClaims(claims: Record<string, unknown>, customClaim: string): string | undefined {
+  if (!customClaim && claims.email_verified === false) return undefined;
   const raw = customClaim ? claims[customClaim] : claims.email;
   return typeof raw === 'string' ? normalizeEmail(raw) : undefined;
 }
