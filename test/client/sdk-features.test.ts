@@ -2,12 +2,12 @@
 // read receipts, burn-on-read, a DM reaching the sender's other device, live policy changes
 // (forwarding, downloads and preview), and alwaysReauthenticate locking.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnclaveClient, MemoryStore, type Message } from '../../packages/client/src/index.js';
+import { EnclaveClient, MemoryStore } from '../../packages/client/src/index.js';
 import { nodePlatform } from '../../packages/client/src/node/index.js';
 import { createNetwork, startTestServer, type TestServer } from '../helpers/harness.js';
 import { GOOD_PASSWORD, invite } from '../helpers/members.js';
+import { kdf, collect, until } from '../helpers/sdk.js';
 
-const kdf = { N: 2 ** 10, r: 8, p: 1 };
 let t: TestServer;
 let networkId: string;
 let groupId: string;
@@ -29,20 +29,6 @@ async function member(name: string): Promise<{ client: EnclaveClient; email: str
   open.push(client);
   await client.connect();
   return { client, email };
-}
-
-function collect(c: EnclaveClient): Message[] {
-  const got: Message[] = [];
-  c.on('message', (m) => got.push(m));
-  return got;
-}
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 const setGroup = (settings: Record<string, unknown>) => t.client.call('UpdateSecurityGroup', { networkId, groupId, securityGroupSettings: settings });

@@ -3,12 +3,12 @@
 // account takeover protection, location sharing only where the group allows it, and the non-SSO
 // session timeout locking the client until the password signs the device in again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnclaveClient, MemoryStore, type Message } from '../../packages/client/src/index.js';
+import { EnclaveClient, MemoryStore } from '../../packages/client/src/index.js';
 import { nodePlatform } from '../../packages/client/src/node/index.js';
 import { createNetwork, startTestServer, type TestServer } from '../helpers/harness.js';
 import { GOOD_PASSWORD, invite } from '../helpers/members.js';
+import { kdf, collect, until } from '../helpers/sdk.js';
 
-const kdf = { N: 2 ** 10, r: 8, p: 1 };
 let t: TestServer;
 let networkId: string;
 const open: EnclaveClient[] = [];
@@ -35,20 +35,6 @@ async function member(name: string, opts: { groupId?: string; now?: () => number
   const client = await EnclaveClient.register({ server: t.url, email, inviteCode, password: GOOD_PASSWORD, store, kdf, platform: nodePlatform(), deviceType: 'cli', clientName: 'sdk-test/1', ...(opts.now ? { now: opts.now } : {}) });
   open.push(client);
   return { client, email, store };
-}
-
-function collect(c: EnclaveClient): Message[] {
-  const got: Message[] = [];
-  c.on('message', (m) => got.push(m));
-  return got;
-}
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('SDK sessions and connections', () => {

@@ -2,12 +2,12 @@
 // invited through the admin API, register with the SDK, and exchange end-to-end encrypted messages
 // over the real WebSocket and REST routes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnclaveClient, MemoryStore, jsonLineLogger, type FileSink, type Message } from '../../packages/client/src/index.js';
+import { EnclaveClient, MemoryStore, jsonLineLogger, type FileSink } from '../../packages/client/src/index.js';
 import { nodePlatform } from '../../packages/client/src/node/index.js';
 import { createNetwork, startTestServer, type TestServer } from '../helpers/harness.js';
 import { GOOD_PASSWORD, invite } from '../helpers/members.js';
+import { kdf, collect, until } from '../helpers/sdk.js';
 
-const kdf = { N: 2 ** 10, r: 8, p: 1 };
 let t: TestServer;
 let networkId: string;
 const open: EnclaveClient[] = [];
@@ -29,20 +29,6 @@ async function member(name: string, store = new MemoryStore()): Promise<{ client
   const client = await EnclaveClient.register({ server: t.url, email, inviteCode, password: GOOD_PASSWORD, store, kdf, platform: nodePlatform(), deviceType: 'cli', clientName: 'sdk-test/1', ...(LOG ? { logger: LOG } : {}) });
   open.push(client);
   return { client, email, store };
-}
-
-function collect(c: EnclaveClient): Message[] {
-  const got: Message[] = [];
-  c.on('message', (m) => got.push(m));
-  return got;
-}
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('SDK end to end', () => {

@@ -16,16 +16,9 @@ import { dropPostgresSchema } from '../../packages/server/src/store/db.js';
 import { AdminClient } from '../../packages/server/src/index.js';
 import { dialectName, TEST_DATABASE_URL } from '../helpers/harness.js';
 import { GOOD_PASSWORD, invite } from '../helpers/members.js';
+import { kdf, until } from '../helpers/sdk.js';
 
-const kdf = { N: 2 ** 10, r: 8, p: 1 };
 
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 const settle = () => new Promise((r) => setTimeout(r, 400));
 
 describe(`end-to-end security through the SDK (${dialectName})`, () => {

@@ -8,8 +8,8 @@ import { EnclaveClient, MemoryStore } from '../../packages/client/src/index.js';
 import { nodePlatform } from '../../packages/client/src/node/index.js';
 import { createNetwork, dialectName, expectApiError, startTestServer, type TestServer } from '../helpers/harness.js';
 import { GOOD_PASSWORD, invite } from '../helpers/members.js';
+import { kdf } from '../helpers/sdk.js';
 
-const kdf = { N: 2 ** 10, r: 8, p: 1 };
 
 describe(`network policies for members (${dialectName})`, () => {
   let t: TestServer;

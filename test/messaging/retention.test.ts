@@ -9,16 +9,8 @@ import { EnclaveClient, MemoryStore, type FileSink, type Message } from '../../p
 import { nodePlatform } from '../../packages/client/src/node/index.js';
 import { createNetwork, dialectName, expectApiError, startTestServer, type TestServer } from '../helpers/harness.js';
 import { GOOD_PASSWORD, invite } from '../helpers/members.js';
+import { kdf, until } from '../helpers/sdk.js';
 
-const kdf = { N: 2 ** 10, r: 8, p: 1 };
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe(`data retention bot, server side (${dialectName})`, () => {
   let t: TestServer;
