@@ -137,6 +137,28 @@ describe('refresh tokens', () => {
   });
 });
 
+describe('members who only hold a socket open', () => {
+  it('the periodic sweep refreshes, applies the grace period and closes the socket, without counting as activity', async () => {
+    const s = await ssoSession(w, net.companyId, 'carol');
+    const socket = await RawSocket.open(w.t, s.token);
+    expect(socket.frames.some((f) => f.t === 'ready')).toBe(true);
+    const activity = Number((await ssoRow(s.token))!.last_activity_at);
+    await net.provider.revokeGrants('carol');
+    w.clock.offset += 61 * MIN;
+    await w.t.server.messaging.runJobs({ files: false, sso: true }); // no request of the member
+    const failing = await ssoRow(s.token);
+    expect(failing!.refresh_failed_since).not.toBeNull();
+    expect(Number(failing!.last_activity_at)).toBe(activity);
+    expect(socket.closedWith).toBeUndefined(); // within the 30-minute grace period
+    w.clock.offset += 31 * MIN;
+    await w.t.server.messaging.runJobs({ files: false, sso: true });
+    expect(await ssoRow(s.token)).toBeUndefined();
+    const deadline = Date.now() + 10_000;
+    while (!socket.closedWith && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(socket.closedWith).toBeTruthy();
+  });
+});
+
 describe('idle timeout (ssoMaxIdleMinutes)', () => {
   it('signs out an SSO member idle longer than the security group allows; activity keeps the session', async () => {
     const n = await ssoNetwork(w, { users: { fay: { email: 'fay@example.com' } } });

@@ -17,6 +17,7 @@ import { MailQueue } from './mailQueue.js';
 import { collectExpired } from './messages.js';
 import { registerMessagingRoutes } from './routes.js';
 import { registerSocketRoute } from './socket.js';
+import { sweepSsoSessions } from './ssoSessions.js';
 import { WriteQueue } from './writeQueue.js';
 
 export interface MessagingOptions {
@@ -41,8 +42,8 @@ export interface Messaging {
   adminChanged(networkId: string): Promise<void>;
   /** Tells every node that one account changed (devices reset, deleted, password reset). */
   accountChanged(networkId: string, userId: number): Promise<void>;
-  /** Runs the expiry and file collection once (the jobs also run on a timer). */
-  runJobs(options?: { files?: boolean }): Promise<void>;
+  /** Runs the expiry and file collection once (the jobs also run on a timer); `sso`: the SSO session sweep too. */
+  runJobs(options?: { files?: boolean; sso?: boolean }): Promise<void>;
   /** The mail queue (delivered on the same timer, independently of the other jobs). */
   mail: MailQueue;
   close(): Promise<void>;
@@ -77,14 +78,25 @@ export async function registerMessaging(app: FastifyInstance, o: MessagingOption
 
   let ticks = 0;
   let running: Promise<void> | undefined;
-  const runJobs = async (options: { files?: boolean } = {}) => {
+  // SSO sessions held only by a socket: refresh, grace period and idle timeout (ssoSessions.ts).
+  const ssoDeps = { db, secrets: o.secrets, now: o.now, region, onAccountChanged: accountDeps.onAccountChanged, onRecords: accountDeps.onRecords };
+  let ssoSweep: Promise<unknown> | undefined;
+  let ssoTicks = 0;
+  const runJobs = async (options: { files?: boolean; sso?: boolean } = {}) => {
     const expired = await db.transaction().execute((trx) => collectExpired(trx, o.now()));
     for (const [convId, messageIds] of expired) await o.bus.publish(`expired.${convId}`, { messageIds });
     if (options.files ?? true) await collectFiles(db, o.blobs, o.now());
+    if (options.sso) await sweepSsoSessions(ssoDeps);
   };
   const timer = setInterval(() => {
     // Mail has its own run: a slow SMTP server never holds up message expiry.
     mail.kick();
+    // The SSO sweep has its own run too (it talks to identity providers), once every 60 ticks.
+    if (++ssoTicks % 60 === 0 && !ssoSweep) {
+      ssoSweep = sweepSsoSessions(ssoDeps)
+        .catch((err: unknown) => app.log.error({ err }, 'SSO session sweep failed'))
+        .finally(() => (ssoSweep = undefined));
+    }
     if (running) return;
     ticks++;
     running = runJobs({ files: ticks % 60 === 0 })
@@ -107,6 +119,7 @@ export async function registerMessaging(app: FastifyInstance, o: MessagingOption
     async close() {
       clearInterval(timer);
       await running;
+      await ssoSweep;
       await mail.close();
       await writes.idle();
       await hub.stop();

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import * as oidc from 'openid-client';
 import type { Database } from '../store/schema.js';
-import { fail } from './errors.js';
+import { fail, MessagingError } from './errors.js';
 import { endSession, type Member } from './memberAuth.js';
 import { policyFor } from './policy.js';
 import { cachedClientConfig, DEFAULT_REFRESH_S, type SsoDeps } from './sso.js';
@@ -24,11 +24,12 @@ const RETRY_REFRESH_MS = 60_000;
 const refreshing = new Map<string, Promise<void>>();
 
 /**
- * Called for every authenticated request of a member. For an SSO session: ends it when it was idle
- * longer than ssoMaxIdleMinutes, refreshes the tokens at the provider when due, and ends it when
- * refreshing has failed for longer than the network's grace period (ssoTokenBufferMinutes).
+ * Called for every authenticated request of a member (activity), and by the sweep (not activity).
+ * For an SSO session: ends it when it was idle longer than ssoMaxIdleMinutes, refreshes the tokens at
+ * the provider when due, and ends it when refreshing has failed for longer than the network's grace
+ * period (ssoTokenBufferMinutes).
  */
-export async function keepSsoSessionAlive(deps: SsoDeps, member: Member): Promise<void> {
+export async function keepSsoSessionAlive(deps: SsoDeps, member: Pick<Member, 'networkId' | 'userId' | 'deviceId' | 'tokenHash'>, opts: { activity?: boolean } = {}): Promise<void> {
   const running = refreshing.get(member.tokenHash);
   if (running) await running.catch(() => undefined);
   const s = await deps.db.selectFrom('sso_sessions').selectAll().where('token_hash', '=', member.tokenHash).executeTakeFirst();
@@ -54,7 +55,7 @@ export async function keepSsoSessionAlive(deps: SsoDeps, member: Member): Promis
   if (!row) await end('Single sign-on was turned off for your network. Sign in again.');
   const graceMs = (row!.sso_token_buffer_minutes ?? 0) * 60_000;
   const patch: { last_activity_at?: number; refresh_ciphertext?: string | null; refresh_due_at?: number | null; refresh_failed_since?: number | null } = {};
-  if (now - Number(s.last_activity_at) >= ACTIVITY_WRITE_MS) patch.last_activity_at = now;
+  if ((opts.activity ?? true) && now - Number(s.last_activity_at) >= ACTIVITY_WRITE_MS) patch.last_activity_at = now;
   // Due: refresh at the provider. Without a refresh token (no offline_access) the sign-in cannot be
   // confirmed again, which counts as a failed refresh: the session ends after the grace period.
   if (s.refresh_due_at !== null && Number(s.refresh_due_at) <= now) {
@@ -105,4 +106,34 @@ export async function signOutNonSsoSessions(db: Db, networkId: string): Promise<
     .execute();
   if (rows.length > 0) await db.deleteFrom('member_sessions').where('token_hash', 'in', rows.map((r) => r.token_hash)).execute();
   return [...new Set(rows.map((r) => Number(r.user_id)))];
+}
+
+/** Sessions looked at per sweep (the oldest activity first). */
+const SWEEP_LIMIT = 1000;
+
+/**
+ * The periodic side of keepSsoSessionAlive, for members who only hold a socket open: refreshes due
+ * tokens, applies the grace period and the idle timeout without counting as activity; ended sessions'
+ * sockets close. Returns how many sessions ended.
+ */
+export async function sweepSsoSessions(deps: SsoDeps): Promise<number> {
+  const now = deps.now();
+  const rows = await deps.db
+    .selectFrom('sso_sessions as o')
+    .innerJoin('member_sessions as s', 's.token_hash', 'o.token_hash')
+    .select(['o.token_hash', 'o.network_id', 'o.user_id', 's.device_id'])
+    .where((eb) => eb.or([eb('o.refresh_due_at', '<=', now), eb('o.last_activity_at', '<', now - ACTIVITY_WRITE_MS)]))
+    .orderBy('o.last_activity_at')
+    .limit(SWEEP_LIMIT)
+    .execute();
+  let ended = 0;
+  for (const r of rows) {
+    try {
+      await keepSsoSessionAlive(deps, { networkId: r.network_id, userId: Number(r.user_id), deviceId: r.device_id, tokenHash: r.token_hash }, { activity: false });
+    } catch (err) {
+      if (!(err instanceof MessagingError)) throw err;
+      ended++;
+    }
+  }
+  return ended;
 }
