@@ -137,7 +137,7 @@ describe(`end-to-end security through the SDK (${dialectName})`, () => {
     await a.client.updateConversation(room.id, { removeMembers: [c.email] });
     await a.client.sendText(room.id, 'after removal: secret');
     // A malicious server re-adds c's device behind everyone's back and delivers the new message.
-    const [{ seq: removedAt }] = await db().selectFrom('conv_messages').select('seq').where('conv_id', '=', room.id).where('kind', '=', 'sys').orderBy('seq', 'desc').limit(1).execute() as { seq: number }[];
+    const { seq: removedAt } = await db().selectFrom('conv_messages').select('seq').where('conv_id', '=', room.id).where('kind', '=', 'sys').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
     await db().insertInto('conversation_members').values({ conv_id: room.id, network_id: networkId, user_id: c.userId, role: 'member', joined_at: Date.now() }).execute();
     await db().insertInto('device_cursors').values({ device_id: c.client.deviceId, conv_id: room.id, seq: removedAt! }).execute();
     await c.client.close();

@@ -12,7 +12,7 @@ import { startS3rver, type S3rverHandle } from '../helpers/s3rver.js';
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 async function putChunk(t: TestServer, token: string, fileId: string, index: number, data: Uint8Array, digest = sha(data)) {
-  const res = await fetch(`${t.url}/v1/files/${fileId}/chunks/${index}`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'x-enclave-sha256': digest }, body: data });
+  const res = await fetch(`${t.url}/v1/files/${fileId}/chunks/${index}`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'x-enclave-sha256': digest }, body: new Uint8Array(data) });
   return { status: res.status, body: res.status === 204 ? {} : ((await res.json()) as Record<string, unknown>) };
 }
 async function getChunk(t: TestServer, token: string, fileId: string, index: number) {
