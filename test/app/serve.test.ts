@@ -43,7 +43,9 @@ describe('messenger served at /app/', () => {
     expect(res.headers.get('content-type')).toContain('javascript');
     expect(res.headers.get('cache-control')).toBe('no-cache');
     expect(await res.text()).toContain('enclave-download');
-    const csp = (await fetch(`${t.url}/app/`)).headers.get('content-security-policy') ?? '';
+    const shell = await fetch(`${t.url}/app/`);
+    const csp = shell.headers.get('content-security-policy') ?? '';
+    await shell.text(); // read to the end: the connection is idle again when the server closes
     expect(csp).toContain("worker-src 'self'");
     expect(csp).toContain("frame-src 'self' blob:");
   });
@@ -53,6 +55,7 @@ describe('messenger served at /app/', () => {
       const res = await fetch(t.url + path, { redirect: 'manual' });
       expect(res.status, path).toBe(302);
       expect(res.headers.get('location')).toBe('/app/');
+      await res.text();
     }
   });
 
@@ -62,17 +65,26 @@ describe('messenger served at /app/', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('javascript');
     expect(res.headers.get('cache-control')).toContain('immutable');
-    expect((await fetch(`${t.url}/app/assets/index-00000000.js`)).status).toBe(404);
+    await res.text();
+    const missing = await fetch(`${t.url}/app/assets/index-00000000.js`);
+    expect(missing.status).toBe(404);
+    await missing.text();
   });
 
   it('leaves the console, the client API and the admin API as they were', async () => {
-    expect((await fetch(`${t.url}/console/`)).headers.get('content-security-policy')).toContain("connect-src 'self';");
+    // Every body is read to the end, so no connection is left busy when the server closes.
+    const consoleRes = await fetch(`${t.url}/console/`);
+    expect(consoleRes.headers.get('content-security-policy')).toContain("connect-src 'self';");
+    await consoleRes.text();
     const me = await fetch(`${t.url}/v1/me`);
     expect(me.status).toBe(401);
+    await me.text();
     const api = await fetch(`${t.url}/networks`);
     expect(api.status).toBe(401);
     expect(api.headers.get('x-amzn-errortype')).toBe('UnauthorizedError');
+    await api.text();
     const unknown = await fetch(`${t.url}/nope`);
     expect(unknown.status).toBe(404);
+    await unknown.text();
   });
 });
