@@ -159,7 +159,7 @@ describe('ID token validation', () => {
     await refused(async (tok) => {
       const [h, p, s] = tok.split('.');
       const sig = Buffer.from(s!, 'base64url');
-      sig[10] ^= 0xff;
+      sig[10] = sig[10]! ^ 0xff;
       return `${h}.${p}.${sig.toString('base64url')}`;
     });
   });
