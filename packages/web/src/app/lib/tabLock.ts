@@ -127,8 +127,11 @@ channel?.addEventListener('message', (ev: MessageEvent<Note>) => {
 export async function watchAccount(email: string): Promise<void> {
   watched = email;
   if (!locks || !email || held) return;
-  const snapshot = await locks.query();
-  if (!held && state.kind === 'free' && snapshot.held?.some((l) => l.name === lockName(email))) setState({ kind: 'elsewhere', email });
+  const heldElsewhere = async () => (await locks.query()).held?.some((l) => l.name === lockName(email)) ?? false;
+  if (!(await heldElsewhere())) return;
+  // Right after a reload the page being replaced may still be letting its lock go: ask again.
+  await new Promise((r) => setTimeout(r, 500));
+  if (!held && state.kind === 'free' && (await heldElsewhere())) setState({ kind: 'elsewhere', email });
 }
 
 /** "Use here": the holder is asked to let go; after TAKE_TIMEOUT_MS its lock is stolen. */
