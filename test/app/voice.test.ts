@@ -2,7 +2,8 @@
 // permission prompt accepted by --use-fake-ui-for-media-stream, in this file's own browser only):
 // the record button only while files are allowed (live), a memo recorded with MediaRecorder and sent
 // as an encrypted audio file, played by the receiver in an <audio> element from the decrypted blob
-// (it loads and plays; the download is a WebM recording), a cancelled recording sends nothing.
+// (it loads and plays; the download is a WebM recording), a cancelled recording sends nothing, a
+// microphone the member refused is explained and nothing is sent.
 import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,5 +112,31 @@ describe.skipIf(!haveChromium)(`messenger: voice memos (${haveChromium ? 'chromi
     await setGroup({ filesEnabled: false });
     await alice.getByRole('button', { name: 'Record a voice memo' }).waitFor({ state: 'detached' });
     expect(await bob.getByRole('button', { name: 'Record a voice memo' }).count()).toBe(0);
+  });
+  it('explains a refused microphone and sends nothing', async () => {
+    await setGroup({ filesEnabled: true });
+    // A browser with a (fake) microphone but no permission for it: headless Chromium without the
+    // fake permission prompt refuses getUserMedia, as when a member answers Block.
+    const refusing = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--no-first-run', '--use-fake-device-for-media-stream'] });
+    try {
+      const context = await refusing.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+      await context.addInitScript(`try { if (!localStorage.getItem('enclave.app.lang')) localStorage.setItem('enclave.app.lang', 'en'); } catch {}`);
+      const carol = await context.newPage();
+      carol.setDefaultTimeout(20_000);
+      const { inviteCode } = await invite(env.t, networkId, 'carol@example.com', groupId, { firstName: 'Carol', lastName: 'Chen' });
+      await joinInBrowser(env, carol, { email: 'carol@example.com', code: inviteCode, firstName: 'Carol', lastName: 'Chen' });
+      await openDmWith(carol, 'alice', 'Alice Anders');
+      await carol.getByRole('button', { name: 'Record a voice memo' }).click();
+      await carol.getByRole('alert').filter({ hasText: 'This browser is not allowed to use the microphone. Allow it in the site settings to record a voice memo.' }).waitFor();
+      expect(await carol.getByRole('timer').filter({ hasText: 'Recording' }).count()).toBe(0);
+      await env.shot('92-voice-microphone-refused', carol);
+      await env.axe('voice memo microphone refused', carol);
+      await send(carol, 'after the refused microphone');
+      await alice.getByRole('link', { name: /Carol Chen/ }).click();
+      await messageItem(alice, 'after the refused microphone').waitFor();
+      expect(await memos(alice).count()).toBe(0);
+    } finally {
+      await refusing.close().catch(() => undefined);
+    }
   });
 });
