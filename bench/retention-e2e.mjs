@@ -24,15 +24,18 @@ const home = mkdtempSync(join(process.env.BENCH_TMPDIR || tmpdir(), 'enclave-ret
 const messagesDir = join(home, 'messages');
 const BOT_MAIN = new URL('../packages/retention-bot/dist/main.js', import.meta.url).pathname;
 
-/** Counts archived records incrementally (newlines appended to the .jsonl files since the last call). */
+/**
+ * Counts archived records incrementally (newlines appended to the .jsonl files since the last call),
+ * by inode: rotation renames the active file and starts a new one under the old name.
+ */
 const seenBytes = new Map();
 let archived = 0;
 function countArchived() {
   if (!existsSync(messagesDir)) return archived;
   for (const f of readdirSync(messagesDir).filter((n) => n.endsWith('.jsonl'))) {
     const path = join(messagesDir, f);
-    const size = statSync(path).size;
-    const from = seenBytes.get(f) ?? 0;
+    const { ino, size } = statSync(path);
+    const from = seenBytes.get(ino) ?? 0;
     if (size <= from) continue;
     const fd = openSync(path, 'r');
     const buf = Buffer.alloc(size - from);
@@ -41,7 +44,7 @@ function countArchived() {
     let lines = 0;
     for (let i = buf.lastIndexOf(10); i >= 0; i = buf.lastIndexOf(10, i - 1)) lines++;
     const end = buf.lastIndexOf(10) + 1;
-    seenBytes.set(f, from + end);
+    seenBytes.set(ino, from + end);
     archived += lines;
   }
   return archived;
