@@ -58,7 +58,9 @@ describe.skipIf(!haveChromium)(`messenger: "Not sent" with Retry and Discard (${
     // Retry while the peer's group still refuses: sent again, refused again, "Not sent" again.
     const sends = (await alice.evaluate('window.__sends')) as number;
     await failed('refused then retried').getByRole('button', { name: 'Retry' }).click();
-    await alice.waitForFunction(`window.__sends > ${sends}`);
+    // A function, not a string: a string predicate that has to poll is evaluated with eval, which
+    // the messenger's CSP (script-src 'self') refuses.
+    await alice.waitForFunction((n) => (window as unknown as { __sends: number }).__sends > n, sends);
     await failed('refused then retried').filter({ hasText: 'does not allow local federation' }).waitFor();
     expect(await messageItem(alice, 'refused then retried').locator('.delivery.sent').count()).toBe(0);
 
