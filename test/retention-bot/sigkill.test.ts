@@ -1,5 +1,5 @@
 // Exactly-once archive across SIGKILL: the built bot (`enclave-retention-bot`, a child process)
-// archives a stream of RETENTION_SIGKILL_MESSAGES (default 20,000; the issue's 100,000 by setting it) room messages; it is killed with
+// archives a stream of RETENTION_SIGKILL_MESSAGES (default the issue's 100,000) room messages; it is killed with
 // SIGKILL twice while the stream runs and restarted with its generated password each time; at the
 // end the archive holds every message exactly once (no loss, no duplicate).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -16,8 +16,8 @@ import { tempDir } from './helpers.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const MAIN = join(ROOT, 'packages/retention-bot/dist/main.js');
-// The issue asks for 100,000 (RETENTION_SIGKILL_MESSAGES=100000, about 15 minutes here); the default keeps `npm test` reasonable.
-const TOTAL = Number(process.env.RETENTION_SIGKILL_MESSAGES ?? 20_000);
+// The issue's 100,000 (about 8 minutes on SQLite here, bound by the one sender); CI's PostgreSQL pass sets 20,000.
+const TOTAL = Number(process.env.RETENTION_SIGKILL_MESSAGES ?? 100_000);
 const kdf = { N: 2 ** 10, r: 8, p: 1 };
 
 /** Message IDs in the archive, with their number of occurrences. */

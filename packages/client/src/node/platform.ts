@@ -23,12 +23,15 @@ const nodeScrypt: ScryptImpl = (password, salt, kdf, dkLen) =>
 
 /**
  * Platform hooks for Node: pass as `platform` to EnclaveClient. Also switches the protocol's
- * AES-GCM, Ed25519, HMAC and HKDF to node:crypto (OpenSSL), process-wide, and verifies the
- * signatures of queued sender-key messages ahead of their turn on a worker thread.
+ * AES-GCM, Ed25519, HMAC and HKDF to node:crypto (OpenSSL), process-wide; with
+ * ENCLAVE_VERIFY_WORKER=1 it also verifies the signatures of queued sender-key messages ahead of
+ * their turn on a worker thread.
  */
 export function nodePlatform(): Platform {
   installNodeCrypto();
-  installVerifyWorker();
+  // Verifying sender-key signatures ahead on a worker thread pays only where a core is idle: on the
+  // 2-core benchmark machine it added CPU and ~20 MiB RSS for no throughput (docs/benchmarks.md).
+  if (process.env.ENCLAVE_VERIFY_WORKER === '1') installVerifyWorker();
   useNativeScrypt(nodeScrypt);
   return {
     createWebSocket: (url) => new WebSocket(url, { maxPayload: MAX_FRAME_BYTES * 2 }) as unknown as WebSocketLike,
