@@ -156,7 +156,9 @@ export class Inbound {
         return this.system(m);
       case 'rcpt': {
         const r = ReceiptBody.safeParse(clearJson(m.body));
-        if (r.success) this.ctx.events.emit('receipt', { conv: m.conv, userId: m.senderUserId, messageIds: r.data.messageIds, state: 'read' });
+        if (!r.success) return;
+        await this.peerRead(m.conv, m.senderUserId, r.data.messageIds);
+        this.ctx.events.emit('receipt', { conv: m.conv, userId: m.senderUserId, messageIds: r.data.messageIds, state: 'read' });
         return;
       }
       case 'pw': {
@@ -174,6 +176,31 @@ export class Inbound {
         const env = decodeEnvelope(plaintext, { conv: m.conv, id: m.messageId, from: m.senderDeviceId, to: '*' });
         return this.content(m, env.c);
       }
+    }
+  }
+
+  /**
+   * The peer read some of this account's messages (a 1:1 read receipt, which every device of both
+   * members gets): each is marked read (readAt, the same on every device of the account and kept
+   * across restarts), and a burn-on-read one starts burning `bor` seconds from now here too, so it
+   * disappears on both sides. Part of the receipt's unit: durable before the receipt is acknowledged.
+   */
+  private async peerRead(conv: string, reader: number, messageIds: string[]): Promise<void> {
+    const me = this.ctx.profile.userId;
+    if (reader === me) return; // this account's own receipts (sent from another of its devices)
+    for (const id of messageIds) {
+      const m = await this.local.get(conv, id);
+      if (!m || m.sender.userId !== me) continue;
+      let changed = false;
+      if (m.readAt === undefined) {
+        m.readAt = this.ctx.now();
+        changed = true;
+      }
+      if (m.outgoing && m.bor && m.burnAt === undefined) {
+        m.burnAt = this.ctx.now() + m.bor * 1000;
+        changed = true;
+      }
+      if (changed) await this.local.put(m);
     }
   }
 

@@ -51,34 +51,9 @@ function bytesSource(bytes: Uint8Array): FileSource {
 }
 
 export class Messaging {
-  constructor(private readonly d: MessagingDeps) {
-    // The peer read some of this account's messages (a 1:1 read receipt): each is marked read in this
-    // device's store (readAt, so "read" survives restarts and is the same on every device of the
-    // account, which all get the receipt), and a burn-on-read one burns `bor` seconds later here too,
-    // so the message disappears on both sides.
-    d.ctx.events.on('receipt', (r) => {
-      void this.onPeerRead(r.conv, r.userId, r.messageIds).catch((err: unknown) => this.ctx.logger.log('warn', 'receipt.store_failed', { conv: r.conv, error: (err as Error).name }));
-    });
-  }
-
-  private async onPeerRead(conv: string, reader: number, messageIds: string[]): Promise<void> {
-    const me = this.ctx.profile.userId;
-    if (reader === me) return; // this account's own receipts (sent from another of its devices)
-    for (const id of messageIds) {
-      const m = await this.d.local.get(conv, id);
-      if (!m || m.sender.userId !== me) continue;
-      let changed = false;
-      if (m.readAt === undefined) {
-        m.readAt = this.ctx.now();
-        changed = true;
-      }
-      if (m.outgoing && m.bor && m.burnAt === undefined) {
-        m.burnAt = this.ctx.now() + m.bor * 1000;
-        changed = true;
-      }
-      if (changed) await this.d.local.put(m);
-    }
-  }
+  // A peer's read receipt (readAt, burn-on-read start) is applied by Inbound, in the receipt's own
+  // unit of the store, before it is acknowledged.
+  constructor(private readonly d: MessagingDeps) {}
 
   private get ctx(): Context {
     return this.d.ctx;
