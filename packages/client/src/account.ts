@@ -43,7 +43,8 @@ function httpFor(server: string, o: StoreOptions, token?: string): Http {
   return new Http({ server, logger: o.logger ?? silentLogger, ...(o.fetch ? { fetch: o.fetch } : {}), token: () => token });
 }
 
-function profileOf(server: string, s: SessionResponse, d: DeviceOptions): Profile {
+/** The profile a device keeps after a sign-in (password or SSO). */
+export function profileOf(server: string, s: SessionResponse, d: DeviceOptions): Profile {
   return {
     server: server.replace(/\/+$/, ''),
     email: s.email,

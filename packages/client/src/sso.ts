@@ -21,7 +21,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { DEFAULT_KDF, EncryptedStore, type KdfParams } from './store/encrypted-store.js';
 import type { LocalStore } from './store/local-store.js';
 import type { Profile } from './types.js';
-import type { DeviceOptions } from './account.js';
+import { profileOf, type DeviceOptions } from './account.js';
 
 const PROFILE_KEY = 'profile';
 const POLICY_KEY = 'policy';
@@ -111,20 +111,7 @@ export async function completeSso(
 }
 
 async function keep(store: EncryptedStore, server: string, s: SessionResponse, d: DeviceOptions): Promise<{ profile: Profile; policy: Policy }> {
-  const profile: Profile = {
-    server,
-    email: s.email,
-    userId: s.userId,
-    networkId: s.networkId,
-    firstName: s.firstName,
-    lastName: s.lastName,
-    deviceId: s.deviceId,
-    deviceStatus: s.deviceStatus,
-    token: s.token,
-    expiresAt: s.expiresAt,
-    deviceType: d.deviceType,
-    clientName: d.clientName,
-  };
+  const profile = profileOf(server, s, d);
   await store.putJson(PROFILE_KEY, profile);
   await store.putJson(POLICY_KEY, s.policy);
   await store.putJson(SSO_KEY, { sso: true });
