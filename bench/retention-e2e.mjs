@@ -53,7 +53,7 @@ function countArchived() {
 function startBot(env) {
   // BOT_NODE_ARGS: node flags for the bot process (a heap cap, --cpu-prof), space-separated.
   const nodeArgs = (process.env.BOT_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, BOT_MAIN, 'run', '--no-supervise'], { env: { PATH: process.env.PATH ?? '', ...(process.env.ENCLAVE_VERIFY_WORKER ? { ENCLAVE_VERIFY_WORKER: process.env.ENCLAVE_VERIFY_WORKER } : {}), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, BOT_MAIN, 'run', '--no-supervise'], { env: { PATH: process.env.PATH ?? '', ...(process.env.ENCLAVE_VERIFY_AHEAD ? { ENCLAVE_VERIFY_AHEAD: process.env.ENCLAVE_VERIFY_AHEAD } : {}), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d) => (out = (out + d.slice(0, 4096)).slice(-65536)));
   child.stderr.setEncoding('utf8').on('data', (d) => (out = (out + d.slice(0, 4096)).slice(-65536)));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnclaveClient, type Message } from '../../packages/client/src/index.js';
 import { useVerifyAhead, verificationsAhead } from '@enclave/protocol';
-import { workerVerifier } from '@enclave/protocol/node';
+import { threadPoolVerifier } from '@enclave/protocol/node';
 import { SqliteStore, nodePlatform } from '../../packages/client/src/node/index.js';
 import { createNetwork, startTestServer, type TestServer } from '../helpers/harness.js';
 import { GOOD_PASSWORD } from '../helpers/members.js';
@@ -99,8 +99,8 @@ describe('exactly-once hand-over with beforeAck', () => {
       handed.push(m.text ?? '');
     });
     open.push(rx.client);
-    // Count the signatures the SDK starts verifying ahead (the same worker verifier nodePlatform installs).
-    const verifier = workerVerifier();
+    // Count the signatures the SDK starts verifying ahead (the verifier ENCLAVE_VERIFY_AHEAD=1 installs).
+    const verifier = threadPoolVerifier();
     let ahead = 0;
     useVerifyAhead((p, m, sig) => (ahead++, verifier(p, m, sig)));
     await rx.client.connect();
@@ -119,6 +119,38 @@ describe('exactly-once hand-over with beforeAck', () => {
     expect(ahead).toBeGreaterThanOrEqual(total - 1);
     expect(verificationsAhead()).toBe(0);
     useVerifyAhead(undefined);
-    await verifier.close();
+  });
+});
+
+describe('a burst of frames', () => {
+  it('gives the event loop a turn every few milliseconds while it is processed (timers, store commits, acknowledgements)', async () => {
+    const erin = await sdkMember(t, networkId, 'erin');
+    open.push(erin.client);
+    let handled = 0;
+    erin.client.on('presence', () => {
+      handled++;
+      const end = performance.now() + 0.2; // ~200 ms of work for the burst
+      while (performance.now() < end);
+    });
+    // Frames handled between two turns of the event loop, turn after turn.
+    const perTurn: number[] = [];
+    let last = 0;
+    let counting = true;
+    const count = () => {
+      perTurn.push(handled - last);
+      last = handled;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const internals = erin.client as unknown as { enqueue(f: unknown): void };
+    for (let i = 0; i < 1000; i++) internals.enqueue({ t: 'presence', userId: 1, state: 'online' });
+    await erin.client.idle();
+    counting = false;
+    perTurn.push(handled - last); // what ran since the last turn
+    expect(handled).toBe(1000);
+    // Processed in promise callbacks alone, the burst would run to its end in one turn (1,000 here);
+    // with a turn every 5 ms of processing, about 25 of these frames go by between turns.
+    expect(Math.max(...perTurn)).toBeLessThan(200);
+    expect(perTurn.filter((n) => n > 0).length).toBeGreaterThan(5);
   });
 });

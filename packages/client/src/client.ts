@@ -47,6 +47,14 @@ import type { ClientEvents, FileSink, FileSource, Me, Message, Platform, Progres
 const CONSENT_KEY = 'consent';
 /** Acknowledgements wait up to this long for more processed messages to share their store commit. */
 const ACK_BATCH_MS = 10;
+/**
+ * Frames are processed one after another in promise callbacks, which never give the event loop a
+ * turn: a backlog of thousands would hold back timers (the store's group commit, acknowledgements),
+ * the socket and an app's own I/O until all of them were done. After this many ms of back-to-back
+ * processing the loop gets a turn, so a receiver's writes and acknowledgements overlap its work.
+ */
+const FRAME_SLICE_MS = 5;
+const nextTurn: (cb: () => void) => void = typeof setImmediate === 'function' ? (cb) => setImmediate(cb) : (cb) => setTimeout(cb, 0);
 
 export interface ClientOptions extends StoreOptions {
   platform?: Platform;
@@ -80,6 +88,8 @@ export class EnclaveClient {
   private closing = false;
   private socket?: Socket;
   private frames: Promise<void> = Promise.resolve();
+  /** When frame processing last gave the event loop a turn (performance.now()). */
+  private sliceStart = 0;
   private member?: Me['member'];
   private readonly sessionLock: SessionLock;
   private readonly kdf: ClientOptions['kdf'];
@@ -349,10 +359,21 @@ export class EnclaveClient {
     // the server delivers them again).
     if (this.closing) return;
     if (f.t === 'msg') this.inbound?.arrived(f.m);
-    this.frames = this.frames.then(() => this.handleFrame(f)).catch((err: unknown) => {
+    this.frames = this.frames.then(() => this.turn()).then(() => this.handleFrame(f)).catch((err: unknown) => {
       this.ctx.logger.log('error', 'frame.failed', { t: f.t, error: (err as Error).name });
       this.events.emit('error', { code: err instanceof EnclaveError ? err.code : 'internal', message: (err as Error).message });
     });
+  }
+
+  /** Gives the event loop a turn once frames have been processed back to back for FRAME_SLICE_MS. */
+  private turn(): Promise<void> | undefined {
+    if (performance.now() - this.sliceStart < FRAME_SLICE_MS) return undefined;
+    return new Promise<void>((resolve) =>
+      nextTurn(() => {
+        this.sliceStart = performance.now();
+        resolve();
+      }),
+    );
   }
 
   /** Resolves once every frame received so far has been processed (and, with beforeAck, acknowledged). */

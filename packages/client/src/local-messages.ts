@@ -62,7 +62,8 @@ export class LocalMessages {
    * that can no longer be decrypted and was not handed over.
    */
   async keepPending(m: Message): Promise<void> {
-    await this.ctx.store.putJson(K.pending(m.conv, m.id), m);
+    // A new key: the message was not processed before (isDuplicate), so no kept copy exists yet.
+    await this.ctx.store.putNewJson(K.pending(m.conv, m.id), m);
   }
 
   async pending(conv: string, id: string): Promise<Message | undefined> {

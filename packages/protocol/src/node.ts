@@ -2,7 +2,6 @@
 // AES-256-GCM, Ed25519 signing and verification, HMAC / HKDF-SHA-256 — in place of WebCrypto's asynchronous jobs, which cost
 // tens of microseconds each in Node. Same contracts; the property tests run both paths.
 import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
 import { useNativeCrypto, useVerifyAhead, type AheadVerifier, type NativeCrypto } from './crypto/primitives.js';
 
 const TAG = 16;
@@ -89,115 +88,38 @@ export function installNodeCrypto(): void {
   useNativeCrypto(nodeCrypto);
 }
 
-// ---- Ed25519 verification on a worker thread ----------------------------------------------------
-
-/** The worker: verifies batches with OpenSSL, public keys cached as KeyObjects. CommonJS, eval'd. */
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createPublicKey, verify } = require('node:crypto');
-const SPKI = Buffer.from('${ED25519_SPKI.toString('hex')}', 'hex');
-const keys = new Map();
-parentPort.on('message', ({ ids, items }) => {
-  const results = new Uint8Array(ids.length);
-  for (let i = 0; i < ids.length; i++) {
-    const [pub, message, signature] = items[i];
-    try {
-      const id = Buffer.from(pub).toString('hex');
-      let k = keys.get(id);
-      if (!k) {
-        k = createPublicKey({ key: Buffer.concat([SPKI, pub]), format: 'der', type: 'spki' });
-        if (keys.size >= 512) keys.delete(keys.keys().next().value);
-        keys.set(id, k);
-      }
-      results[i] = verify(null, message, k, signature) ? 1 : 0;
-    } catch {
-      results[i] = 0;
-    }
-  }
-  parentPort.postMessage({ ids, results });
-});
-`;
+// ---- Ed25519 verification on libuv's thread pool --------------------------------------------------
 
 /**
- * An AheadVerifier backed by one worker thread: requests made in one turn of the event loop go to
- * the worker as one batch. The worker is started on first use and does not keep the process alive;
- * if it fails, pending and later requests reject (verifyAsync then verifies in line).
+ * An AheadVerifier on libuv's thread pool: node:crypto's `verify` with a callback runs OpenSSL's
+ * Ed25519 verification as an asynchronous job, so the calling thread spends a few microseconds per
+ * signature instead of the whole verification (~150 µs here), and the pool's threads use the
+ * machine's other cores. Public keys are parsed once (cached KeyObjects). A key OpenSSL refuses
+ * resolves false.
  */
-export function workerVerifier(): AheadVerifier & { close(): Promise<void> } {
-  let worker: Worker | undefined;
-  let broken: Error | undefined;
-  let nextId = 1;
-  const pending = new Map<number, { resolve: (ok: boolean) => void; reject: (err: Error) => void }>();
-  let batch: { ids: number[]; items: [Uint8Array, Uint8Array, Uint8Array][] } | undefined;
-
-  const fail = (err: Error) => {
-    broken = err;
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
-    worker = undefined;
-  };
-  const start = (): Worker => {
-    const w = new Worker(WORKER_SOURCE, { eval: true });
-    w.unref();
-    w.on('message', ({ ids, results }: { ids: number[]; results: Uint8Array }) => {
-      for (let i = 0; i < ids.length; i++) {
-        const p = pending.get(ids[i]!);
-        pending.delete(ids[i]!);
-        p?.resolve(results[i] === 1);
+export function threadPoolVerifier(): AheadVerifier {
+  return (pub, message, signature) =>
+    new Promise<boolean>((resolve) => {
+      let key: KeyObject;
+      try {
+        key = publicKey(pub);
+      } catch {
+        resolve(false);
+        return;
       }
-      if (pending.size === 0) w.unref();
+      verify(null, message, key, signature, (err, ok) => resolve(!err && ok));
     });
-    w.on('error', (err) => fail(err));
-    w.on('exit', (code) => {
-      if (worker === w) fail(new Error(`the verification worker exited (${code})`));
-    });
-    return w;
-  };
-  const send = () => {
-    const b = batch!;
-    batch = undefined;
-    try {
-      worker ??= start();
-      // Keep the process alive while answers are due.
-      worker.ref();
-      worker.postMessage(b);
-    } catch (err) {
-      fail(err as Error);
-    }
-  };
-
-  const verifier = (pub: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> => {
-    if (broken) return Promise.reject(broken);
-    const id = nextId++;
-    const result = new Promise<boolean>((resolve, reject) => pending.set(id, { resolve, reject }));
-    if (!batch) {
-      batch = { ids: [], items: [] };
-      setImmediate(send);
-    }
-    batch.ids.push(id);
-    batch.items.push([Uint8Array.from(pub), Uint8Array.from(message), Uint8Array.from(signature)]);
-    return result;
-  };
-  return Object.assign(verifier, {
-    async close() {
-      const w = worker;
-      worker = undefined;
-      broken = new Error('the verification worker was closed');
-      for (const p of pending.values()) p.reject(broken);
-      pending.clear();
-      await w?.terminate();
-    },
-  });
 }
 
-let sharedVerifier: ReturnType<typeof workerVerifier> | undefined;
+let sharedVerifier: AheadVerifier | undefined;
 
 /**
- * Verifies sender-key signatures of queued messages on a worker thread, ahead of their turn
- * (process-wide, idempotent): a receiver catching up on a backlog uses a second core for the
- * costliest step of each message. Results count only for the exact bytes they were computed on.
+ * Verifies sender-key signatures of queued messages ahead of their turn on the thread pool
+ * (process-wide, idempotent): a receiver catching up on a backlog uses the other cores for the
+ * costliest step of each message. Results count only for the exact bytes they were computed on
+ * (primitives.ts, verifyAsync).
  */
-export function installVerifyWorker(): void {
-  sharedVerifier ??= workerVerifier();
+export function installVerifyAhead(): void {
+  sharedVerifier ??= threadPoolVerifier();
   useVerifyAhead(sharedVerifier);
 }

@@ -11,7 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import WebSocket from 'ws';
 import { MAX_FRAME_BYTES } from '@enclave/protocol';
 import { jsonLineLogger, type LogLevel, type Logger } from '../logger.js';
-import { installNodeCrypto, installVerifyWorker } from '@enclave/protocol/node';
+import { installNodeCrypto, installVerifyAhead } from '@enclave/protocol/node';
 import { useNativeScrypt, type ScryptImpl } from '../store/encrypted-store.js';
 import type { FileSink, FileSource, Platform, WebSocketLike } from '../types.js';
 
@@ -24,14 +24,15 @@ const nodeScrypt: ScryptImpl = (password, salt, kdf, dkLen) =>
 /**
  * Platform hooks for Node: pass as `platform` to EnclaveClient. Also switches the protocol's
  * AES-GCM, Ed25519, HMAC and HKDF to node:crypto (OpenSSL), process-wide; with
- * ENCLAVE_VERIFY_WORKER=1 it also verifies the signatures of queued sender-key messages ahead of
- * their turn on a worker thread.
+ * ENCLAVE_VERIFY_AHEAD=1 it also verifies the signatures of queued sender-key messages ahead of
+ * their turn on libuv's thread pool.
  */
 export function nodePlatform(): Platform {
   installNodeCrypto();
-  // Verifying sender-key signatures ahead on a worker thread pays only where a core is idle: on the
-  // 2-core benchmark machine it added CPU and ~20 MiB RSS for no throughput (docs/benchmarks.md).
-  if (process.env.ENCLAVE_VERIFY_WORKER === '1') installVerifyWorker();
+  // Verifying ahead moves ~150 µs per message off the main thread but costs more CPU in all (jobs,
+  // copies, callbacks): it pays only where cores are idle, not on the 2-core benchmark machine where
+  // the server and the bot share them (docs/benchmarks.md).
+  if (process.env.ENCLAVE_VERIFY_AHEAD === '1') installVerifyAhead();
   useNativeScrypt(nodeScrypt);
   return {
     createWebSocket: (url) => new WebSocket(url, { maxPayload: MAX_FRAME_BYTES * 2 }) as unknown as WebSocketLike,

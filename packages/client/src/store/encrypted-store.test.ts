@@ -118,6 +118,53 @@ describe('EncryptedStore write-behind', () => {
     }
   }
 
+  it('a new record deleted before a flush never reaches the backend; once flushed, its deletion does', async () => {
+    const backend = new GatedStore();
+    const s = await EncryptedStore.open(backend, 'pw', kdf);
+    const before = backend.rawEntries().length;
+    // Kept and released within one commit window (a message handed over before the next flush).
+    await s.putNewJson('pending/c.m1', { id: 'm1' });
+    expect(await s.getJson('pending/c.m1')).toEqual({ id: 'm1' });
+    await s.putJson('cursor/c', { seq: 1 });
+    await s.delete('pending/c.m1');
+    expect(await s.get('pending/c.m1')).toBeUndefined();
+    await s.flush();
+    expect(backend.commits.at(-1)).toHaveLength(1); // the cursor only: no write, no delete for m1
+    expect(backend.rawEntries()).toHaveLength(before + 1);
+
+    // Flushed first, deleted after: the deletion is committed.
+    await s.putNewJson('pending/c.m2', { id: 'm2' });
+    await s.flush();
+    expect(backend.rawEntries()).toHaveLength(before + 2);
+    await s.delete('pending/c.m2');
+    await s.flush();
+    expect(backend.commits.at(-1)).toEqual([expect.objectContaining({ value: null })]);
+    expect(backend.rawEntries()).toHaveLength(before + 1);
+
+    // Overwritten with an ordinary put: no longer known to be new, its deletion is written.
+    await s.putNewJson('pending/c.m3', { id: 'm3' });
+    await s.putJson('pending/c.m3', { id: 'm3', v: 2 });
+    await s.delete('pending/c.m3');
+    await s.flush();
+    expect(backend.commits.at(-1)).toEqual([expect.objectContaining({ value: null })]);
+
+    // Deleted while a flush is committing it: the deletion follows in the next flush.
+    let release!: () => void;
+    backend.hold = new Promise<void>((r) => (release = r));
+    await s.putNewJson('pending/c.m4', { id: 'm4' });
+    const committing = s.flush();
+    await new Promise((r) => setTimeout(r, 5));
+    await s.delete('pending/c.m4');
+    release();
+    await committing;
+    backend.hold = undefined;
+    expect(backend.rawEntries()).toHaveLength(before + 2);
+    await s.flush();
+    expect(backend.rawEntries()).toHaveLength(before + 1);
+    expect(await s.get('pending/c.m4')).toBeUndefined();
+    await s.close();
+  });
+
   it('keeps writes in memory until a flush commits them together', async () => {
     const backend = new GatedStore();
     const s = await EncryptedStore.open(backend, 'pw', kdf);

@@ -60,6 +60,11 @@ export function useNativeScrypt(impl: ScryptImpl | undefined): void {
 export class EncryptedStore implements LocalStore {
   /** Logical key → latest plaintext value (null = deleted), not yet handed to a flush. */
   private overlay = new Map<string, Uint8Array | null>();
+  /**
+   * Keys written with putNew (the caller knows the backend has no such record) and not yet handed
+   * to a flush: deleting one only forgets the overlay's value, nothing goes to the backend.
+   */
+  private readonly fresh = new Set<string>();
   /** Hidden folder names by folder (an HMAC each, computed once). */
   private readonly buckets = new Map<string, string>();
   /** The snapshot a running flush is committing (read after the overlay). */
@@ -175,19 +180,44 @@ export class EncryptedStore implements LocalStore {
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
+    const v = await this.read(key);
+    return v && Uint8Array.from(v);
+  }
+
+  /** The current value, not copied (the overlay's own bytes): for callers that only decode it. */
+  private async read(key: string): Promise<Uint8Array | undefined> {
     const pending = this.overlay.has(key) ? this.overlay.get(key) : this.committing?.get(key);
-    if (pending !== undefined) return pending === null ? undefined : Uint8Array.from(pending);
+    if (pending !== undefined) return pending === null ? undefined : pending;
     const rec = await this.readRecord(this.physical(key));
     return rec && rec.key === key ? rec.value : undefined;
   }
 
   async put(key: string, value: Uint8Array): Promise<void> {
-    if (utf8Encode(key).length > 0xffff) throw new EnclaveError('bad_request', 'Local record key too long.');
-    this.write(key, Uint8Array.from(value));
+    this.fresh.delete(key);
+    this.write(key, this.checkKey(key, Uint8Array.from(value)));
+  }
+
+  /**
+   * Like put, for a record the caller knows is not in the backend (a new, unique key): if it is
+   * deleted again before a flush took it, it never reaches the backend at all. A wrong promise
+   * only leaves the backend's older record in place.
+   */
+  async putNew(key: string, value: Uint8Array): Promise<void> {
+    this.write(key, this.checkKey(key, Uint8Array.from(value)));
+    this.fresh.add(key);
   }
 
   async delete(key: string): Promise<void> {
+    if (this.fresh.delete(key) && this.overlay.has(key) && !this.committing?.has(key)) {
+      this.overlay.delete(key);
+      return;
+    }
     this.write(key, null);
+  }
+
+  private checkKey(key: string, value: Uint8Array): Uint8Array {
+    if (key.length > 0x3fff && utf8Encode(key).length > 0xffff) throw new EnclaveError('bad_request', 'Local record key too long.');
+    return value;
   }
 
   private write(key: string, value: Uint8Array | null): void {
@@ -271,6 +301,9 @@ export class EncryptedStore implements LocalStore {
     const snapshot = this.overlay;
     this.overlay = new Map();
     this.committing = snapshot;
+    // What this flush takes is in the backend from now on (or, if it fails, back in the overlay as
+    // ordinary writes).
+    for (const key of snapshot.keys()) this.fresh.delete(key);
     const gate = this.gate;
     this.gate = undefined;
     gate?.resolve();
@@ -331,6 +364,7 @@ export class EncryptedStore implements LocalStore {
   /** Removes every record, the metadata included: the next open creates a new store. */
   async clear(): Promise<void> {
     this.overlay.clear();
+    this.fresh.clear();
     await this.flushTail;
     this.overlay.clear();
     await this.backend.clear();
@@ -348,11 +382,19 @@ export class EncryptedStore implements LocalStore {
 
   // JSON helpers used throughout the SDK.
   async getJson<T>(key: string): Promise<T | undefined> {
-    const v = await this.get(key);
+    const v = await this.read(key);
     return v ? (JSON.parse(utf8Decode(v)) as T) : undefined;
   }
 
   async putJson(key: string, value: unknown): Promise<void> {
-    await this.put(key, utf8Encode(JSON.stringify(value)));
+    // Freshly encoded bytes nobody else holds: no copy needed.
+    this.fresh.delete(key);
+    this.write(key, this.checkKey(key, utf8Encode(JSON.stringify(value))));
+  }
+
+  /** putNew for a JSON value. */
+  async putNewJson(key: string, value: unknown): Promise<void> {
+    this.write(key, this.checkKey(key, utf8Encode(JSON.stringify(value))));
+    this.fresh.add(key);
   }
 }

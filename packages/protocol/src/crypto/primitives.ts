@@ -182,7 +182,7 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 
 /**
  * Verification ahead of time (native path only): a verifier that checks Ed25519 signatures off the
- * caller's thread (Node installs a worker, see ../node.ts) and a table of the verifications started,
+ * caller's thread (Node uses libuv's thread pool, see ../node.ts) and a table of the verifications started,
  * by signature. `verifyAsync` uses a started result only when the key and message are byte-for-byte
  * those it is asked about, after its own strict key check; anything else is verified in line. So a
  * wrong guess (a rotated key, a tampered message) costs time, never soundness.
@@ -208,7 +208,9 @@ export function verifyAhead(pub: Uint8Array, message: Uint8Array, signature: Uin
   const id = hex(signature);
   if (started.has(id)) return;
   if (started.size >= AHEAD_MAX) started.delete(started.keys().next().value!);
-  const entry = { pub: Uint8Array.from(pub), message: Uint8Array.from(message), result: ahead(pub, message, signature) };
+  // The verifier works on private copies: the bytes it checks are the bytes compared later.
+  const entry = { pub: Uint8Array.from(pub), message: Uint8Array.from(message), result: Promise.resolve(false) };
+  entry.result = ahead(entry.pub, entry.message, Uint8Array.from(signature));
   entry.result.catch(() => undefined);
   started.set(id, entry);
 }
