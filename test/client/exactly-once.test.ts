@@ -123,7 +123,7 @@ describe('exactly-once hand-over with beforeAck', () => {
 });
 
 describe('a burst of frames', () => {
-  it('gives the event loop a turn every few milliseconds while it is processed (timers, store commits, acknowledgements)', async () => {
+  it('gives the event loop a turn every 20 ms while it is processed (timers, store commits, acknowledgements)', async () => {
     const erin = await sdkMember(t, networkId, 'erin');
     open.push(erin.client);
     let handled = 0;
@@ -149,8 +149,8 @@ describe('a burst of frames', () => {
     perTurn.push(handled - last); // what ran since the last turn
     expect(handled).toBe(1000);
     // Processed in promise callbacks alone, the burst would run to its end in one turn (1,000 here);
-    // with a turn every 5 ms of processing, about 25 of these frames go by between turns.
-    expect(Math.max(...perTurn)).toBeLessThan(200);
-    expect(perTurn.filter((n) => n > 0).length).toBeGreaterThan(5);
+    // with a turn every 20 ms of processing, about 100 of these frames go by between turns.
+    expect(Math.max(...perTurn)).toBeLessThan(400);
+    expect(perTurn.filter((n) => n > 0).length).toBeGreaterThan(3);
   });
 });

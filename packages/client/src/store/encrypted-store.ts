@@ -23,8 +23,12 @@ import { EnclaveError, enclaveError } from '../errors.js';
 import { commitTo, type LocalStore, type StoreOp } from './local-store.js';
 
 export const META_KEY = 'meta';
-/** Writes not followed by an explicit flush become durable within this many ms (group commit). */
-const AUTO_FLUSH_MS = 10;
+/**
+ * Writes not followed by an explicit flush become durable within this many ms (group commit).
+ * Whatever must be durable before an effect outside the device flushes explicitly; this only
+ * bounds how long the rest waits, and sets how many commits (fsyncs) a busy receiver makes.
+ */
+const AUTO_FLUSH_MS = 40;
 const CHECK_TEXT = 'enclave-local-store-v1';
 const VERSION = 1;
 

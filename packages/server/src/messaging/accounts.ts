@@ -164,6 +164,45 @@ async function countAttempt(db: Db, networkId: string, userId: number, password:
   return fail('invalid_credentials', left !== undefined ? `Incorrect password. ${left} attempt${left === 1 ? '' : 's'} left before your account is locked for 24 hours.` : undefined);
 }
 
+/** The device of a sign-in: one registered before (it signs with its identity key), or a new one. */
+export type SignInDevice = NewDevice | { deviceId: string; timestamp: number; signature: string };
+
+/**
+ * The device step of a sign-in (password or SSO), inside its transaction: a registered device
+ * proves itself with a fresh signature of its identity key (a reset or revoked one is refused); a
+ * new device is created, and under account takeover protection it waits for approval when another
+ * approved device — or, with `recoveryKeyApproves`, the account's recovery key — can approve it.
+ * Returns the conversation records of the device change (to publish after the commit).
+ */
+export async function signInDevice(
+  db: Db,
+  m: { networkId: string; userId: number },
+  device: SignInDevice,
+  now: number,
+  opts: { recoveryKeyApproves: boolean },
+): Promise<{ deviceId: string; approved: boolean; records: { convId: string; seq: number }[] }> {
+  if ('deviceId' in device) {
+    const key = await db.selectFrom('device_keys as k').innerJoin('devices as dv', (j) => j.onRef('dv.network_id', '=', 'k.network_id').onRef('dv.user_id', '=', 'k.user_id').onRef('dv.app_id', '=', 'k.device_id'))
+      .select(['k.identity_sign_pub', 'k.approved', 'k.revoked', 'dv.status']).where('k.device_id', '=', device.deviceId).where('k.network_id', '=', m.networkId).where('k.user_id', '=', m.userId).executeTakeFirst();
+    if (!key) throw fail('not_found', 'This device is not registered to your account.');
+    if (key.revoked === 1 || key.status === 'Reset') throw fail('device_reset');
+    if (!verifyLoginSignature(key.identity_sign_pub, device.deviceId, device.timestamp, device.signature, now)) throw fail('forbidden', 'The device signature is not valid.');
+    return { deviceId: device.deviceId, approved: key.approved === 1, records: [] };
+  }
+  const policy = await policyFor(db, m.networkId, m.userId);
+  const others = await db.selectFrom('device_keys as k').innerJoin('devices as dv', (j) => j.onRef('dv.network_id', '=', 'k.network_id').onRef('dv.user_id', '=', 'k.user_id').onRef('dv.app_id', '=', 'k.device_id'))
+    .select('k.device_id').where('k.network_id', '=', m.networkId).where('k.user_id', '=', m.userId).where('k.approved', '=', 1).where('k.revoked', '=', 0).where('dv.status', '!=', 'Reset').execute();
+  let recoveryKey = false;
+  if (opts.recoveryKeyApproves) {
+    const account = await db.selectFrom('member_accounts').select('recovery_key_hash').where('network_id', '=', m.networkId).where('user_id', '=', m.userId).executeTakeFirstOrThrow();
+    recoveryKey = account.recovery_key_hash !== null;
+  }
+  const approved = !(policy.isAtoEnabled && (others.length > 0 || recoveryKey));
+  const deviceId = await createDevice(db, m, device, approved, now);
+  const records = approved ? await recordDevicesChanged(db, m.networkId, m.userId, now) : [];
+  return { deviceId, approved, records };
+}
+
 export async function login(deps: AccountDeps, input: z.infer<typeof LoginRequest>): Promise<SessionResponse> {
   const now = deps.now();
   const { user } = await findAccount(deps.db, input.email, input.networkId);
@@ -172,28 +211,9 @@ export async function login(deps: AccountDeps, input: z.infer<typeof LoginReques
   if (user.suspended === 1) throw fail('account_suspended');
   let records: { convId: string; seq: number }[] = [];
   const response = await deps.db.transaction().execute(async (db) => {
-    let deviceId: string;
-    let approved: boolean;
-    if ('deviceId' in input.device) {
-      const d = input.device;
-      const key = await db.selectFrom('device_keys as k').innerJoin('devices as dv', (j) => j.onRef('dv.network_id', '=', 'k.network_id').onRef('dv.user_id', '=', 'k.user_id').onRef('dv.app_id', '=', 'k.device_id'))
-        .select(['k.identity_sign_pub', 'k.approved', 'k.revoked', 'dv.status']).where('k.device_id', '=', d.deviceId).where('k.network_id', '=', m.networkId).where('k.user_id', '=', m.userId).executeTakeFirst();
-      if (!key) throw fail('not_found', 'This device is not registered to your account.');
-      if (key.revoked === 1 || key.status === 'Reset') throw fail('device_reset');
-      if (!verifyLoginSignature(key.identity_sign_pub, d.deviceId, d.timestamp, d.signature, now)) throw fail('forbidden', 'The device signature is not valid.');
-      deviceId = d.deviceId;
-      approved = key.approved === 1;
-    } else {
-      const policy = await policyFor(db, m.networkId, m.userId);
-      const others = await db.selectFrom('device_keys as k').innerJoin('devices as dv', (j) => j.onRef('dv.network_id', '=', 'k.network_id').onRef('dv.user_id', '=', 'k.user_id').onRef('dv.app_id', '=', 'k.device_id'))
-        .select('k.device_id').where('k.network_id', '=', m.networkId).where('k.user_id', '=', m.userId).where('k.approved', '=', 1).where('k.revoked', '=', 0).where('dv.status', '!=', 'Reset').execute();
-      const account = await db.selectFrom('member_accounts').select('recovery_key_hash').where('network_id', '=', m.networkId).where('user_id', '=', m.userId).executeTakeFirstOrThrow();
-      // Account takeover protection: a new device waits for approval when another device (or the
-      // recovery key) can approve it.
-      approved = !(policy.isAtoEnabled && (others.length > 0 || account.recovery_key_hash !== null));
-      deviceId = await createDevice(db, m, input.device, approved, now);
-      if (approved) records = await recordDevicesChanged(db, m.networkId, m.userId, now);
-    }
+    const signedIn = await signInDevice(db, m, input.device, now, { recoveryKeyApproves: true });
+    const { deviceId, approved } = signedIn;
+    records = signedIn.records;
     await db.updateTable('devices').set({ last_login: now }).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).where('app_id', '=', deviceId).execute();
     await db.updateTable('users').set({ last_login: now, last_activity: now }).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).execute();
     return startSession(db, { ...m, deviceId, approved }, now);

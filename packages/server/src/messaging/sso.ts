@@ -12,14 +12,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import * as oidc from 'openid-client';
-import type { NewDevice, SessionResponse } from '@enclave/protocol';
+import type { SessionResponse } from '@enclave/protocol';
 import { checkIssuer, redirectUrl, type OidcConfigRow } from '../admin/domain/oidc.js';
 import { normalizeEmail, STATUS_ACTIVE, STATUS_PENDING } from '../admin/domain/users.js';
 import type { SecretBox } from '../auth/secretBox.js';
 import { unameFor } from '../ids.js';
 import type { Database } from '../store/schema.js';
-import { recordDevicesChanged } from './conversations.js';
-import { codeHash, createDevice, verifyLoginSignature } from './devices.js';
+import { signInDevice, type SignInDevice } from './accounts.js';
+import { codeHash } from './devices.js';
 import { fail, MessagingError } from './errors.js';
 import { issueSession, tokenHash } from './memberAuth.js';
 import { policyFor } from './policy.js';
@@ -327,7 +327,7 @@ async function findOrProvision(deps: SsoDeps, networkId: string, username: strin
   });
 }
 
-export type SsoDevice = NewDevice | { deviceId: string; timestamp: number; signature: string };
+export type SsoDevice = SignInDevice;
 
 /**
  * Trades the ticket (with the client's binding secret) for a member session on a new or known device.
@@ -346,24 +346,11 @@ export async function redeemTicket(deps: SsoDeps, input: { ticket: string; bindi
     if (!user || user.status !== STATUS_ACTIVE) throw fail('user_not_found');
     if (user.suspended === 1) throw fail('account_suspended');
     const policy = await policyFor(db, m.networkId, m.userId);
-    let deviceId: string;
-    let approved: boolean;
-    if ('deviceId' in input.device) {
-      const d = input.device;
-      const key = await db.selectFrom('device_keys as k').innerJoin('devices as dv', (j) => j.onRef('dv.network_id', '=', 'k.network_id').onRef('dv.user_id', '=', 'k.user_id').onRef('dv.app_id', '=', 'k.device_id'))
-        .select(['k.identity_sign_pub', 'k.approved', 'k.revoked', 'dv.status']).where('k.device_id', '=', d.deviceId).where('k.network_id', '=', m.networkId).where('k.user_id', '=', m.userId).executeTakeFirst();
-      if (!key) throw fail('not_found', 'This device is not registered to your account.');
-      if (key.revoked === 1 || key.status === 'Reset') throw fail('device_reset');
-      if (!verifyLoginSignature(key.identity_sign_pub, d.deviceId, d.timestamp, d.signature, now)) throw fail('forbidden', 'The device signature is not valid.');
-      deviceId = d.deviceId;
-      approved = key.approved === 1;
-    } else {
-      const others = await db.selectFrom('device_keys as k').innerJoin('devices as dv', (j) => j.onRef('dv.network_id', '=', 'k.network_id').onRef('dv.user_id', '=', 'k.user_id').onRef('dv.app_id', '=', 'k.device_id'))
-        .select('k.device_id').where('k.network_id', '=', m.networkId).where('k.user_id', '=', m.userId).where('k.approved', '=', 1).where('k.revoked', '=', 0).where('dv.status', '!=', 'Reset').execute();
-      approved = !(policy.isAtoEnabled && others.length > 0);
-      deviceId = await createDevice(db, m, input.device, approved, now);
-      if (approved) records = await recordDevicesChanged(db, m.networkId, m.userId, now);
-    }
+    // SSO members have no recovery key (it comes with password registration): only another approved
+    // device approves a new one.
+    const signedIn = await signInDevice(db, m, input.device, now, { recoveryKeyApproves: false });
+    const { deviceId, approved } = signedIn;
+    records = signedIn.records;
     await db.updateTable('devices').set({ last_login: now }).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).where('app_id', '=', deviceId).execute();
     await db.updateTable('users').set({ last_login: now, last_activity: now }).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).execute();
     // SSO sessions end by idle time and refresh failure, not by the non-SSO timeout.
