@@ -65,7 +65,7 @@ export class EncryptedStore implements LocalStore {
   /** Logical key → latest plaintext value (null = deleted), not yet handed to a flush. */
   private overlay = new Map<string, Uint8Array | null>();
   /**
-   * Keys written with putNew (the caller knows the backend has no such record) and not yet handed
+   * Keys written with putNewJson (the caller knows the backend has no such record) and not yet handed
    * to a flush: deleting one only forgets the overlay's value, nothing goes to the backend.
    */
   private readonly fresh = new Set<string>();
@@ -199,16 +199,6 @@ export class EncryptedStore implements LocalStore {
   async put(key: string, value: Uint8Array): Promise<void> {
     this.fresh.delete(key);
     this.write(key, this.checkKey(key, Uint8Array.from(value)));
-  }
-
-  /**
-   * Like put, for a record the caller knows is not in the backend (a new, unique key): if it is
-   * deleted again before a flush took it, it never reaches the backend at all. A wrong promise
-   * only leaves the backend's older record in place.
-   */
-  async putNew(key: string, value: Uint8Array): Promise<void> {
-    this.write(key, this.checkKey(key, Uint8Array.from(value)));
-    this.fresh.add(key);
   }
 
   async delete(key: string): Promise<void> {
@@ -396,7 +386,11 @@ export class EncryptedStore implements LocalStore {
     this.write(key, this.checkKey(key, utf8Encode(JSON.stringify(value))));
   }
 
-  /** putNew for a JSON value. */
+  /**
+   * Like putJson, for a record the caller knows is not in the backend (a new, unique key): if it is
+   * deleted again before a flush took it, it never reaches the backend at all. A wrong promise
+   * only leaves the backend's older record in place.
+   */
   async putNewJson(key: string, value: unknown): Promise<void> {
     this.write(key, this.checkKey(key, utf8Encode(JSON.stringify(value))));
     this.fresh.add(key);

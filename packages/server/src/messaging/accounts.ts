@@ -171,7 +171,8 @@ export type SignInDevice = NewDevice | { deviceId: string; timestamp: number; si
  * The device step of a sign-in (password or SSO), inside its transaction: a registered device
  * proves itself with a fresh signature of its identity key (a reset or revoked one is refused); a
  * new device is created, and under account takeover protection it waits for approval when another
- * approved device — or, with `recoveryKeyApproves`, the account's recovery key — can approve it.
+ * approved device — or, with `recoveryKeyApproves`, the account's recovery key — can approve it
+ * (`policy`: the member's, when the caller has it already).
  * Returns the conversation records of the device change (to publish after the commit).
  */
 export async function signInDevice(
@@ -179,7 +180,7 @@ export async function signInDevice(
   m: { networkId: string; userId: number },
   device: SignInDevice,
   now: number,
-  opts: { recoveryKeyApproves: boolean },
+  opts: { recoveryKeyApproves: boolean; policy?: Policy },
 ): Promise<{ deviceId: string; approved: boolean; records: { convId: string; seq: number }[] }> {
   if ('deviceId' in device) {
     const key = await db.selectFrom('device_keys as k').innerJoin('devices as dv', (j) => j.onRef('dv.network_id', '=', 'k.network_id').onRef('dv.user_id', '=', 'k.user_id').onRef('dv.app_id', '=', 'k.device_id'))
@@ -189,7 +190,7 @@ export async function signInDevice(
     if (!verifyLoginSignature(key.identity_sign_pub, device.deviceId, device.timestamp, device.signature, now)) throw fail('forbidden', 'The device signature is not valid.');
     return { deviceId: device.deviceId, approved: key.approved === 1, records: [] };
   }
-  const policy = await policyFor(db, m.networkId, m.userId);
+  const policy = opts.policy ?? (await policyFor(db, m.networkId, m.userId));
   const others = await db.selectFrom('device_keys as k').innerJoin('devices as dv', (j) => j.onRef('dv.network_id', '=', 'k.network_id').onRef('dv.user_id', '=', 'k.user_id').onRef('dv.app_id', '=', 'k.device_id'))
     .select('k.device_id').where('k.network_id', '=', m.networkId).where('k.user_id', '=', m.userId).where('k.approved', '=', 1).where('k.revoked', '=', 0).where('dv.status', '!=', 'Reset').execute();
   let recoveryKey = false;

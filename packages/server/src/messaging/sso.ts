@@ -348,7 +348,7 @@ export async function redeemTicket(deps: SsoDeps, input: { ticket: string; bindi
     const policy = await policyFor(db, m.networkId, m.userId);
     // SSO members have no recovery key (it comes with password registration): only another approved
     // device approves a new one.
-    const signedIn = await signInDevice(db, m, input.device, now, { recoveryKeyApproves: false });
+    const signedIn = await signInDevice(db, m, input.device, now, { recoveryKeyApproves: false, policy });
     const { deviceId, approved } = signedIn;
     records = signedIn.records;
     await db.updateTable('devices').set({ last_login: now }).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).where('app_id', '=', deviceId).execute();
