@@ -120,6 +120,31 @@ describe('exactly-once hand-over with beforeAck', () => {
     expect(verificationsAhead()).toBe(0);
     useVerifyAhead(undefined);
   });
+
+  it('a receiver starting on a backlog checks ahead the messages that arrived before it knew their signing key', async () => {
+    const { dir, alice, bob } = await senderAndProfile('erin', 'frank');
+    const room = await alice.client.createRoom({ name: 'Backlog before start', members: [bob.email] });
+    const total = 300;
+    for (let i = 0; i < total; i++) await alice.client.sendText(room.id, `b${i}`);
+    const handed: string[] = [];
+    const rx = await reopen(dir, async (m) => {
+      handed.push(m.text ?? '');
+    });
+    open.push(rx.client);
+    const verifier = threadPoolVerifier();
+    let ahead = 0;
+    useVerifyAhead((p, m, sig) => (ahead++, verifier(p, m, sig)));
+    // The whole backlog arrives at once, before the first message (and with it the sender's
+    // signing key) is decrypted: those checks start as soon as the key is known.
+    await rx.client.connect();
+    await until(() => handed.length >= total, 30_000, 'the backlog');
+    await rx.client.idle();
+    expect(handed).toEqual(Array.from({ length: total }, (_, i) => `b${i}`));
+    expect(rx.errors).toEqual([]);
+    expect(ahead).toBe(total - 1);
+    expect(verificationsAhead()).toBe(0);
+    useVerifyAhead(undefined);
+  });
 });
 
 describe('a burst of frames', () => {

@@ -7,7 +7,7 @@
  * with beforeAck — the decrypted message kept until the app's step is done), so a crash never
  * leaves a message half applied. Never logs content; never sends anything but acks.
  */
-import { ReceiptBody, SystemEvent, fromBase64Url, utf8Decode, type Content, type DeliveredMessage } from '@enclave/protocol';
+import { ReceiptBody, SystemEvent, fromBase64Url, utf8Decode, verifiesAhead, type Content, type DeliveredMessage } from '@enclave/protocol';
 import { decodeEnvelope, senderKeyAd, unb64 } from './codec.js';
 import type { Context } from './context.js';
 import type { Directory } from './directory.js';
@@ -65,7 +65,7 @@ export class Inbound {
 
   /** A message arrived and waits its turn: start what can run ahead (its signature check). */
   arrived(m: DeliveredMessage): void {
-    if (m.kind !== 'sk' || (m.expiresAt !== null && m.expiresAt <= this.ctx.now())) return;
+    if (m.kind !== 'sk' || !verifiesAhead() || (m.expiresAt !== null && m.expiresAt <= this.ctx.now())) return;
     try {
       this.senderKeys.verifyAhead(m.conv, m.senderDeviceId, unb64(m.body), senderKeyAd(m.conv, m.messageId, m.senderDeviceId));
     } catch {

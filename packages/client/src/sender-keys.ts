@@ -52,9 +52,14 @@ const K = {
 
 /** Signing keys remembered for verifying ahead, by conversation, device and key ID (public data). */
 const MAX_SIGNING_KEYS = 1024;
+/** Queued messages remembered until their signing key is known (a receiver starting on a backlog). */
+const MAX_EARLY = 2048;
 
 export class SenderKeys {
   private readonly signing = new Map<string, Uint8Array>();
+  /** Messages that arrived before this device knew their signing key, by signingKey(); oldest first. */
+  private readonly early = new Map<string, { message: Uint8Array; ad: Uint8Array }[]>();
+  private earlyCount = 0;
 
   constructor(private readonly ctx: Context) {}
 
@@ -70,8 +75,21 @@ export class SenderKeys {
     } catch {
       return;
     }
-    const signPub = this.signing.get(signingKey(conv, device, keyId));
-    if (signPub) senderKeyVerifyAhead(signPub, message, ad);
+    const id = signingKey(conv, device, keyId);
+    const signPub = this.signing.get(id);
+    if (signPub) {
+      senderKeyVerifyAhead(signPub, message, ad);
+      return;
+    }
+    // Not known yet (the first messages after a start): verified ahead once decrypt() learns it.
+    let list = this.early.get(id);
+    if (!list) this.early.set(id, (list = []));
+    list.push({ message, ad });
+    if (++this.earlyCount > MAX_EARLY) {
+      const [oldest, dropped] = this.early.entries().next().value!;
+      this.early.delete(oldest);
+      this.earlyCount -= dropped.length;
+    }
   }
 
   /**
@@ -144,6 +162,12 @@ export class SenderKeys {
     if (!this.signing.has(known)) {
       if (this.signing.size >= MAX_SIGNING_KEYS) this.signing.delete(this.signing.keys().next().value!);
       this.signing.set(known, state.signPub);
+      const waiting = this.early.get(known);
+      if (waiting) {
+        this.early.delete(known);
+        this.earlyCount -= waiting.length;
+        for (const w of waiting) if (!equalBytes(w.message, message)) senderKeyVerifyAhead(state.signPub, w.message, w.ad);
+      }
     }
     rec.keys[i] = b64(serializeSenderKey(state));
     await this.ctx.store.putJson(K.peer(conv, device), rec);

@@ -7,6 +7,7 @@
 import { createHash, scrypt } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import WebSocket from 'ws';
 import { MAX_FRAME_BYTES } from '@enclave/protocol';
@@ -23,16 +24,16 @@ const nodeScrypt: ScryptImpl = (password, salt, kdf, dkLen) =>
 
 /**
  * Platform hooks for Node: pass as `platform` to EnclaveClient. Also switches the protocol's
- * AES-GCM, Ed25519, HMAC and HKDF to node:crypto (OpenSSL), process-wide; with
- * ENCLAVE_VERIFY_AHEAD=1 it also verifies the signatures of queued sender-key messages ahead of
- * their turn on libuv's thread pool.
+ * AES-GCM, Ed25519, HMAC and HKDF to node:crypto (OpenSSL), process-wide, and — on a machine with
+ * more than one core, unless ENCLAVE_VERIFY_AHEAD=0 — verifies the signatures of queued sender-key
+ * messages ahead of their turn on libuv's thread pool (ENCLAVE_VERIFY_AHEAD=1 forces it on).
  */
 export function nodePlatform(): Platform {
   installNodeCrypto();
-  // Verifying ahead moves ~150 µs per message off the main thread but costs more CPU in all (jobs,
-  // copies, callbacks): it pays only where cores are idle, not on the 2-core benchmark machine where
-  // the server and the bot share them (docs/benchmarks.md).
-  if (process.env.ENCLAVE_VERIFY_AHEAD === '1') installVerifyAhead();
+  // Verifying ahead moves ~130-170 µs per message off the main thread onto another core; on a
+  // single core it would only add the jobs' overhead (docs/benchmarks.md).
+  const ahead = process.env.ENCLAVE_VERIFY_AHEAD;
+  if (ahead === '1' || (ahead !== '0' && availableParallelism() > 1)) installVerifyAhead();
   useNativeScrypt(nodeScrypt);
   return {
     createWebSocket: (url) => new WebSocket(url, { maxPayload: MAX_FRAME_BYTES * 2 }) as unknown as WebSocketLike,

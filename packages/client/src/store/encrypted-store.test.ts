@@ -148,20 +148,32 @@ describe('EncryptedStore write-behind', () => {
     await s.flush();
     expect(backend.commits.at(-1)).toEqual([expect.objectContaining({ value: null })]);
 
-    // Deleted while a flush is committing it: the deletion follows in the next flush.
-    let release!: () => void;
-    backend.hold = new Promise<void>((r) => (release = r));
+    // Deleted while a flush waits for its kept copies (a receiver's archive finishing): it never
+    // reaches the backend, and the rest of the snapshot is committed with the wait.
     await s.putNewJson('pending/c.m4', { id: 'm4' });
-    const committing = s.flush();
+    await s.putJson('cursor/c', { seq: 4 });
+    const waiting = s.flush();
     await new Promise((r) => setTimeout(r, 5));
     await s.delete('pending/c.m4');
+    await waiting;
+    expect(backend.commits.at(-1)).toHaveLength(1); // the cursor only
+    expect(backend.rawEntries()).toHaveLength(before + 1);
+    expect(await s.get('pending/c.m4')).toBeUndefined();
+
+    // Deleted while a flush is committing it (the wait is over): the deletion follows in the next flush.
+    let release!: () => void;
+    backend.hold = new Promise<void>((r) => (release = r));
+    await s.putNewJson('pending/c.m5', { id: 'm5' });
+    const committing = s.flush();
+    await new Promise((r) => setTimeout(r, 150));
+    await s.delete('pending/c.m5');
     release();
     await committing;
     backend.hold = undefined;
     expect(backend.rawEntries()).toHaveLength(before + 2);
     await s.flush();
     expect(backend.rawEntries()).toHaveLength(before + 1);
-    expect(await s.get('pending/c.m4')).toBeUndefined();
+    expect(await s.get('pending/c.m5')).toBeUndefined();
     await s.close();
   });
 

@@ -29,6 +29,13 @@ export const META_KEY = 'meta';
  * bounds how long the rest waits, and sets how many commits (fsyncs) a busy receiver makes.
  */
 const AUTO_FLUSH_MS = 40;
+/**
+ * A flush whose snapshot holds records written with putNewJson (a receiver's kept copies of
+ * decrypted messages, deleted once the app has them) waits up to this many ms for them to be deleted
+ * before sealing: a copy deleted in time never reaches the backend (no insert, no delete). The rest
+ * of the snapshot waits with them, so a unit is still committed whole.
+ */
+const KEPT_HOLD_MS = 50;
 const CHECK_TEXT = 'enclave-local-store-v1';
 const VERSION = 1;
 
@@ -73,6 +80,8 @@ export class EncryptedStore implements LocalStore {
   private readonly buckets = new Map<string, string>();
   /** The snapshot a running flush is committing (read after the overlay). */
   private committing?: Map<string, Uint8Array | null>;
+  /** While a flush waits before sealing: the snapshot's fresh keys not yet deleted (KEPT_HOLD_MS). */
+  private holding?: { keys: Set<string>; done: () => void };
   private flushTail: Promise<void> = Promise.resolve();
   private queuedFlush?: Promise<void>;
   private flushTimer?: ReturnType<typeof setTimeout>;
@@ -197,16 +206,29 @@ export class EncryptedStore implements LocalStore {
   }
 
   async put(key: string, value: Uint8Array): Promise<void> {
-    this.fresh.delete(key);
+    this.unfresh(key);
     this.write(key, this.checkKey(key, Uint8Array.from(value)));
   }
 
   async delete(key: string): Promise<void> {
-    if (this.fresh.delete(key) && this.overlay.has(key) && !this.committing?.has(key)) {
+    if (this.fresh.has(key) && !this.overlay.has(key) && this.holding?.keys.has(key)) {
+      // Still in the snapshot of a flush that has not sealed it: it never reaches the backend.
+      this.committing!.delete(key);
+      this.unfresh(key);
+      return;
+    }
+    if (this.unfresh(key) && this.overlay.has(key) && !this.committing?.has(key)) {
       this.overlay.delete(key);
       return;
     }
     this.write(key, null);
+  }
+
+  /** Forgets that `key` is fresh (true if it was). */
+  private unfresh(key: string): boolean {
+    const h = this.holding;
+    if (h?.keys.delete(key) && h.keys.size === 0) h.done();
+    return this.fresh.delete(key);
   }
 
   private checkKey(key: string, value: Uint8Array): Uint8Array {
@@ -295,19 +317,20 @@ export class EncryptedStore implements LocalStore {
     const snapshot = this.overlay;
     this.overlay = new Map();
     this.committing = snapshot;
-    // What this flush takes is in the backend from now on (or, if it fails, back in the overlay as
-    // ordinary writes).
-    for (const key of snapshot.keys()) this.fresh.delete(key);
     const gate = this.gate;
     this.gate = undefined;
     gate?.resolve();
     try {
+      await this.holdKept(snapshot);
+      // What this flush takes is in the backend from now on (or, if it fails, back in the overlay as
+      // ordinary writes).
+      for (const key of snapshot.keys()) this.fresh.delete(key);
       const ops: StoreOp[] = [];
       for (const [key, value] of snapshot) {
         const physical = this.physical(key);
         ops.push(value === null ? { key: physical, value: null } : { key: physical, value: await this.seal(physical, this.recordBytes(key, value)) });
       }
-      await commitTo(this.backend, ops);
+      if (ops.length > 0) await commitTo(this.backend, ops);
     } catch (err) {
       // Keep the changes pending under anything written since (newer values win).
       for (const [key, value] of snapshot) if (!this.overlay.has(key)) this.overlay.set(key, value);
@@ -315,6 +338,20 @@ export class EncryptedStore implements LocalStore {
     } finally {
       this.committing = undefined;
     }
+  }
+
+  /** Waits (up to KEPT_HOLD_MS) for the snapshot's fresh records to be deleted; see delete(). */
+  private async holdKept(snapshot: Map<string, Uint8Array | null>): Promise<void> {
+    const keys = new Set<string>();
+    for (const key of snapshot.keys()) if (this.fresh.has(key) && !this.overlay.has(key)) keys.add(key);
+    if (keys.size === 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await new Promise<void>((resolve) => {
+      this.holding = { keys, done: resolve };
+      timer = setTimeout(resolve, KEPT_HOLD_MS);
+    });
+    clearTimeout(timer);
+    this.holding = undefined;
   }
 
   private recordBytes(key: string, value: Uint8Array): Uint8Array {
@@ -382,7 +419,7 @@ export class EncryptedStore implements LocalStore {
 
   async putJson(key: string, value: unknown): Promise<void> {
     // Freshly encoded bytes nobody else holds: no copy needed.
-    this.fresh.delete(key);
+    this.unfresh(key);
     this.write(key, this.checkKey(key, utf8Encode(JSON.stringify(value))));
   }
 

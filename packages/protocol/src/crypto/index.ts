@@ -4,7 +4,7 @@
  */
 export { ProtocolError, type ProtocolErrorCode } from './errors.js';
 export { toBase64Url, fromBase64Url, concatBytes, utf8Encode, utf8Decode, equalBytes } from './bytes.js';
-export { type Rng, type NativeCrypto, type AheadVerifier, aesGcmEncrypt, aesGcmDecrypt, hmacSha256, useNativeCrypto, useVerifyAhead, verificationsAhead } from './primitives.js';
+export { type Rng, type NativeCrypto, type AheadVerifier, aesGcmEncrypt, aesGcmDecrypt, hmacSha256, useNativeCrypto, useVerifyAhead, verificationsAhead, verifiesAhead } from './primitives.js';
 export {
   type IdentityKeyPair,
   type PublicIdentity,

@@ -175,6 +175,28 @@ describe('native HMAC-SHA-256 and HKDF-SHA-256', () => {
 });
 
 describe('verification ahead of time (thread pool)', () => {
+  it('leaves the thread pool to file work while a backlog of signatures is verified (in order, every result right)', async () => {
+    const { threadPoolVerifier } = await import('../node.js');
+    const { readFile } = await import('node:fs/promises');
+    const verifier = threadPoolVerifier();
+    const priv = ed25519.utils.randomSecretKey();
+    const pub = ed25519.getPublicKey(priv);
+    const total = 300;
+    const msgs = Array.from({ length: total }, (_, i) => Uint8Array.of(i & 0xff, i >> 8, 7));
+    const sigs = msgs.map((m) => ed25519.sign(m, priv));
+    sigs[17] = Uint8Array.from(sigs[17]!);
+    sigs[17]![3]! ^= 1; // one tampered signature among them
+    let done = 0;
+    const results = msgs.map((m, i) => verifier(pub, m, sigs[i]!).then((ok) => (done++, ok)));
+    // Queued after the whole backlog: without a limit it waits for (nearly) every verification.
+    await readFile(new URL(import.meta.url));
+    const doneAtRead = done;
+    const oks = await Promise.all(results);
+    expect(doneAtRead).toBeLessThan(total / 4);
+    expect(oks.filter((ok) => !ok)).toHaveLength(1);
+    expect(oks[17]).toBe(false);
+  });
+
   it('uses an early result only for the same key, message and signature; tampering is still refused', async () => {
     const { threadPoolVerifier } = await import('../node.js');
     const { useVerifyAhead, verificationsAhead, verifyAhead } = await import('./primitives.js');

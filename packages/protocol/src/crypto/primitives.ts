@@ -55,8 +55,26 @@ export const LABEL = {
 
 /** utf8(label) || 0x00: labels contain no NUL, so prefixed encodings are unambiguous. */
 export function labelBytes(label: string): Uint8Array {
-  return concatBytes(utf8Encode(label), Uint8Array.of(0));
+  let bytes = labels.get(label);
+  if (!bytes) {
+    bytes = concatBytes(utf8Encode(label), Uint8Array.of(0));
+    labels.set(label, bytes);
+  }
+  // A copy: callers own what they get (the table is for the per-message labels).
+  return bytes.slice();
 }
+const labels = new Map<string, Uint8Array>();
+
+/** utf8(label) of a constant label, encoded once (read-only: never hand it to a caller that writes). */
+function labelUtf8(label: string): Uint8Array {
+  let bytes = labelsUtf8.get(label);
+  if (!bytes) {
+    bytes = utf8Encode(label);
+    labelsUtf8.set(label, bytes);
+  }
+  return bytes;
+}
+const labelsUtf8 = new Map<string, Uint8Array>();
 
 // ---- X25519 ----------------------------------------------------------------
 export interface DhKeyPair {
@@ -125,14 +143,14 @@ const checkedKeys = new Set<string>();
 export async function verifyAsync(pub: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<void> {
   if (pub.length !== KEY_LEN || signature.length !== SIG_LEN) throw new ProtocolError('bad_signature', 'signature did not verify');
   if (native) {
-    const id = hex(pub);
+    const id = byteKey(pub);
     if (!checkedKeys.has(id)) {
       if (!strictPublicKey(pub)) throw new ProtocolError('bad_signature', 'signature did not verify');
       if (checkedKeys.size >= WEB_KEY_CACHE) checkedKeys.delete(checkedKeys.values().next().value!);
       checkedKeys.add(id);
     }
     // A verification started ahead counts only for exactly these bytes (key, message, signature).
-    const sigId = ahead ? hex(signature) : '';
+    const sigId = ahead ? byteKey(signature) : '';
     const early = ahead ? started.get(sigId) : undefined;
     if (early) {
       started.delete(sigId);
@@ -173,12 +191,10 @@ export async function verifyAsync(pub: Uint8Array, message: Uint8Array, signatur
   if (!ok) throw new ProtocolError('bad_signature', 'signature did not verify');
 }
 
-function hex(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!];
-  return out;
+/** A map key for a short byte string (keys and signatures): one char per byte. */
+function byteKey(bytes: Uint8Array): string {
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /**
  * Verification ahead of time (native path only): a verifier that checks Ed25519 signatures off the
@@ -205,7 +221,7 @@ export function useVerifyAhead(verifier: AheadVerifier | undefined): void {
  */
 export function verifyAhead(pub: Uint8Array, message: Uint8Array, signature: Uint8Array): void {
   if (!ahead || !native || pub.length !== KEY_LEN || signature.length !== SIG_LEN) return;
-  const id = hex(signature);
+  const id = byteKey(signature);
   if (started.has(id)) return;
   if (started.size >= AHEAD_MAX) started.delete(started.keys().next().value!);
   // The verifier works on private copies: the bytes it checks are the bytes compared later.
@@ -213,6 +229,11 @@ export function verifyAhead(pub: Uint8Array, message: Uint8Array, signature: Uin
   entry.result = ahead(entry.pub, entry.message, Uint8Array.from(signature));
   entry.result.catch(() => undefined);
   started.set(id, entry);
+}
+
+/** True when an ahead-of-time verifier is installed (callers skip preparing work for none). */
+export function verifiesAhead(): boolean {
+  return ahead !== undefined && native !== undefined;
 }
 
 /** Verifications started ahead and not yet used (tests, diagnostics). */
@@ -293,7 +314,7 @@ export function chainStep(chainKey: Uint8Array): { messageKey: Uint8Array; nextC
 
 /** Expand a 32-byte message key into an AES-256 key and a 96-bit nonce. */
 export function messageKeyMaterial(messageKey: Uint8Array, label: string): { key: Uint8Array; nonce: Uint8Array } {
-  const okm = hkdfSha256(messageKey, utf8Encode(label), KEY_LEN + GCM_NONCE_LEN);
+  const okm = hkdfSha256(messageKey, labelUtf8(label), KEY_LEN + GCM_NONCE_LEN);
   return { key: okm.slice(0, KEY_LEN), nonce: okm.slice(KEY_LEN) };
 }
 

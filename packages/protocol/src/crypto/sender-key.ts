@@ -83,9 +83,11 @@ function aeadAd(ad: Uint8Array, header: Uint8Array): Uint8Array {
   return concatBytes(u32be(ad.length), ad, header);
 }
 
+const SIG_LABEL = labelBytes(LABEL.senderKeySig);
+
 /** label("Enclave-v1/sender-key/signature") || u32(len ad) || ad || header || ciphertext. */
 function signedBytes(ad: Uint8Array, body: Uint8Array): Uint8Array {
-  return concatBytes(labelBytes(LABEL.senderKeySig), u32be(ad.length), ad, body);
+  return concatBytes(SIG_LABEL, u32be(ad.length), ad, body);
 }
 
 /** Encrypts and signs one room message; the state's chain advances one step (old key gone). */
@@ -108,6 +110,7 @@ export async function senderKeyEncrypt(
   };
 }
 
+/** Views into `message` (not copies): used while `message` is, never kept. */
 function parse(message: Uint8Array): { keyId: Uint8Array; iteration: number; header: Uint8Array; body: Uint8Array; ciphertext: Uint8Array; signature: Uint8Array } {
   check(message.length >= HEADER_LEN + 16 + SIG_LEN, 'malformed', 'sender key message too short');
   const r = new Reader(message);
@@ -119,10 +122,10 @@ function parse(message: Uint8Array): { keyId: Uint8Array; iteration: number; hea
   return {
     keyId,
     iteration,
-    header: message.slice(0, HEADER_LEN),
-    body: message.slice(0, bodyEnd),
-    ciphertext: message.slice(HEADER_LEN, bodyEnd),
-    signature: message.slice(bodyEnd),
+    header: message.subarray(0, HEADER_LEN),
+    body: message.subarray(0, bodyEnd),
+    ciphertext: message.subarray(HEADER_LEN, bodyEnd),
+    signature: message.subarray(bodyEnd),
   };
 }
 
