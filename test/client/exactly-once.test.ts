@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnclaveClient, type Message } from '../../packages/client/src/index.js';
 import { useVerifyAhead, verificationsAhead } from '@enclave/protocol';
-import { threadPoolVerifier } from '@enclave/protocol/node';
+import { workerVerifier } from '@enclave/protocol/node';
 import { SqliteStore, nodePlatform } from '../../packages/client/src/node/index.js';
 import { createNetwork, startTestServer, type TestServer } from '../helpers/harness.js';
 import { GOOD_PASSWORD } from '../helpers/members.js';
@@ -100,7 +100,7 @@ describe('exactly-once hand-over with beforeAck', () => {
     });
     open.push(rx.client);
     // Count the signatures the SDK starts verifying ahead (the verifier ENCLAVE_VERIFY_AHEAD=1 installs).
-    const verifier = threadPoolVerifier();
+    const verifier = workerVerifier();
     let ahead = 0;
     useVerifyAhead((p, m, sig) => (ahead++, verifier(p, m, sig)));
     await rx.client.connect();
@@ -119,6 +119,7 @@ describe('exactly-once hand-over with beforeAck', () => {
     expect(ahead).toBeGreaterThanOrEqual(total - 1);
     expect(verificationsAhead()).toBe(0);
     useVerifyAhead(undefined);
+    await verifier.close();
   });
 
   it('a receiver starting on a backlog checks ahead the messages that arrived before it knew their signing key', async () => {
@@ -131,7 +132,7 @@ describe('exactly-once hand-over with beforeAck', () => {
       handed.push(m.text ?? '');
     });
     open.push(rx.client);
-    const verifier = threadPoolVerifier();
+    const verifier = workerVerifier();
     let ahead = 0;
     useVerifyAhead((p, m, sig) => (ahead++, verifier(p, m, sig)));
     // The whole backlog arrives at once, before the first message (and with it the sender's
@@ -144,6 +145,7 @@ describe('exactly-once hand-over with beforeAck', () => {
     expect(ahead).toBe(total - 1);
     expect(verificationsAhead()).toBe(0);
     useVerifyAhead(undefined);
+    await verifier.close();
   });
 });
 

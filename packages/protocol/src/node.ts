@@ -2,6 +2,7 @@
 // AES-256-GCM, Ed25519 signing and verification, HMAC / HKDF-SHA-256 — in place of WebCrypto's asynchronous jobs, which cost
 // tens of microseconds each in Node. Same contracts; the property tests run both paths.
 import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import { useNativeCrypto, useVerifyAhead, type AheadVerifier, type NativeCrypto } from './crypto/primitives.js';
 
 const TAG = 16;
@@ -88,69 +89,158 @@ export function installNodeCrypto(): void {
   useNativeCrypto(nodeCrypto);
 }
 
-// ---- Ed25519 verification on libuv's thread pool --------------------------------------------------
+// ---- Ed25519 verification on a low-priority worker thread ------------------------------------------
 
 /**
- * Verifications running on the thread pool at once. The pool (4 threads by default) also runs the
- * process's file-system work — a receiver's archive writes and fsyncs — in arrival order: a backlog
- * of a thousand queued verifications would delay each of those by a few hundred milliseconds, so
- * later ones wait here instead, and a pool thread stays free.
+ * The worker's code (CommonJS, run with `eval`: no file to locate next to the built module). It
+ * lowers its own scheduling priority first — on Linux the nice value is per thread — so on a busy
+ * machine the receiver's main thread is not preempted by verifications, which then run on
+ * otherwise idle time. Requests come in packed batches (see workerVerifier); results go back in
+ * chunks of a few, so the first messages of a large batch are not held up by the last.
  */
-const AHEAD_IN_FLIGHT = 3;
-
-/**
- * An AheadVerifier on libuv's thread pool: node:crypto's `verify` with a callback runs OpenSSL's
- * Ed25519 verification as an asynchronous job, so the calling thread spends a few microseconds per
- * signature instead of the whole verification (~130-170 µs here), and the pool's threads use the
- * machine's other cores. At most `inFlight` run at once, the rest start in the order asked.
- * Public keys are parsed once (cached KeyObjects). A key OpenSSL refuses resolves false.
- */
-export function threadPoolVerifier(inFlight = AHEAD_IN_FLIGHT): AheadVerifier {
-  const waiting: { pub: Uint8Array; message: Uint8Array; signature: Uint8Array; resolve: (ok: boolean) => void }[] = [];
-  let head = 0;
-  let running = 0;
-  const start = (pub: Uint8Array, message: Uint8Array, signature: Uint8Array, resolve: (ok: boolean) => void): void => {
-    let key: KeyObject;
-    try {
-      key = publicKey(pub);
-    } catch {
-      resolve(false);
-      return;
+const WORKER_CODE = `
+const { parentPort } = require('node:worker_threads');
+const { createPublicKey, verify } = require('node:crypto');
+try { require('node:os').setPriority(${'${NICE}'}); } catch {}
+const SPKI = Buffer.from('302a300506032b6570032100', 'hex');
+const keys = new Map();
+function key(pub) {
+  const id = pub.toString('hex');
+  let k = keys.get(id);
+  if (!k) {
+    k = createPublicKey({ key: Buffer.concat([SPKI, pub]), format: 'der', type: 'spki' });
+    if (keys.size >= 512) keys.delete(keys.keys().next().value);
+    keys.set(id, k);
+  }
+  return k;
+}
+parentPort.on('message', ({ first, count, buf }) => {
+  const b = Buffer.from(buf);
+  let off = 0;
+  let out = new Uint8Array(Math.min(${'${CHUNK}'}, count));
+  let from = first;
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const pub = b.subarray(off, off + 32);
+    const sig = b.subarray(off + 32, off + 96);
+    const len = b.readUInt32BE(off + 96);
+    const msg = b.subarray(off + 100, off + 100 + len);
+    off += 100 + len;
+    let ok = 0;
+    try { ok = verify(null, msg, key(pub), sig) ? 1 : 0; } catch { ok = 0; }
+    out[n++] = ok;
+    if (n === out.length || i === count - 1) {
+      parentPort.postMessage({ first: from, results: out }, [out.buffer]);
+      from += n;
+      n = 0;
+      out = new Uint8Array(Math.min(${'${CHUNK}'}, count - i - 1) || 1);
     }
-    running++;
-    verify(null, message, key, signature, (err, ok) => {
-      running--;
-      resolve(!err && ok);
-      next();
-    });
+  }
+});
+`;
+
+/**
+ * An AheadVerifier on a dedicated worker thread running at a lower priority (nice +10). Requests
+ * made in one turn of the event loop go to the worker as one packed, transferred buffer; results
+ * come back in chunks of 8. A worker that fails resolves everything outstanding as "unknown"
+ * (rejects), so verifyAsync checks those in line; the next request starts a new worker.
+ */
+export function workerVerifier(o: { nice?: number; chunk?: number } = {}): AheadVerifier & { close(): Promise<void> } {
+  const code = WORKER_CODE.replaceAll('${NICE}', String(o.nice ?? 10)).replaceAll('${CHUNK}', String(o.chunk ?? 8));
+  let worker: Worker | undefined;
+  let next = 0;
+  const outstanding = new Map<number, { resolve: (ok: boolean) => void; reject: (err: Error) => void }>();
+  let batch: { pub: Uint8Array; message: Uint8Array; signature: Uint8Array }[] = [];
+  let batchFirst = 0;
+  let scheduled = false;
+
+  const failAll = (err: Error): void => {
+    for (const p of outstanding.values()) p.reject(err);
+    outstanding.clear();
+    worker = undefined;
   };
-  const next = (): void => {
-    while (running < inFlight && head < waiting.length) {
-      const w = waiting[head]!;
-      waiting[head++] = undefined!;
-      if (head === waiting.length) {
-        waiting.length = 0;
-        head = 0;
+  const ensure = (): Worker => {
+    if (worker) return worker;
+    const w = new Worker(code, { eval: true });
+    w.unref();
+    w.on('message', ({ first, results }: { first: number; results: Uint8Array }) => {
+      for (let i = 0; i < results.length; i++) {
+        const p = outstanding.get(first + i);
+        if (!p) continue;
+        outstanding.delete(first + i);
+        p.resolve(results[i] === 1);
       }
-      start(w.pub, w.message, w.signature, w.resolve);
+    });
+    w.on('error', (err) => failAll(err));
+    w.on('exit', () => {
+      if (worker === w) failAll(new Error('The verification worker stopped.'));
+    });
+    worker = w;
+    return w;
+  };
+  const send = (): void => {
+    scheduled = false;
+    const items = batch;
+    const first = batchFirst;
+    batch = [];
+    if (items.length === 0) return;
+    let size = 0;
+    for (const it of items) size += 100 + it.message.length;
+    const buf = new ArrayBuffer(size);
+    const bytes = new Uint8Array(buf);
+    const view = new DataView(buf);
+    let off = 0;
+    for (const it of items) {
+      bytes.set(it.pub, off);
+      bytes.set(it.signature, off + 32);
+      view.setUint32(off + 96, it.message.length);
+      bytes.set(it.message, off + 100);
+      off += 100 + it.message.length;
+    }
+    try {
+      ensure().postMessage({ first, count: items.length, buf }, [buf]);
+    } catch (err) {
+      for (let i = 0; i < items.length; i++) {
+        const p = outstanding.get(first + i);
+        outstanding.delete(first + i);
+        p?.reject(err as Error);
+      }
     }
   };
-  return (pub, message, signature) =>
-    new Promise<boolean>((resolve) => {
-      waiting.push({ pub, message, signature, resolve });
-      next();
+  const verifier = (pub: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> =>
+    new Promise<boolean>((resolve, reject) => {
+      if (pub.length !== 32 || signature.length !== 64) {
+        resolve(false);
+        return;
+      }
+      const id = next++;
+      if (batch.length === 0) batchFirst = id;
+      batch.push({ pub, message, signature });
+      outstanding.set(id, { resolve, reject });
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(send);
+      }
     });
+  return Object.assign(verifier, {
+    async close(): Promise<void> {
+      const w = worker;
+      worker = undefined;
+      failAll(new Error('The verification worker was closed.'));
+      await w?.terminate();
+    },
+  });
 }
 
 let sharedVerifier: AheadVerifier | undefined;
 
 /**
- * Verifies sender-key signatures of queued messages ahead of their turn on the thread pool
- * (process-wide, idempotent): a receiver catching up on a backlog uses the other cores for the
- * costliest step of each message. Results count only for the exact bytes they were computed on
- * (primitives.ts, verifyAsync).
+ * Verifies sender-key signatures of queued messages ahead of their turn (process-wide, idempotent)
+ * on a low-priority worker thread: a receiver catching up on a backlog uses another core for the
+ * costliest step of each message, without that work preempting its main thread. Results count
+ * only for the exact bytes they were computed on (primitives.ts, verifyAsync).
  */
 export function installVerifyAhead(): void {
-  sharedVerifier ??= threadPoolVerifier();
+  sharedVerifier ??= workerVerifier();
   useVerifyAhead(sharedVerifier);
 }

@@ -26,7 +26,7 @@ const nodeScrypt: ScryptImpl = (password, salt, kdf, dkLen) =>
  * Platform hooks for Node: pass as `platform` to EnclaveClient. Also switches the protocol's
  * AES-GCM, Ed25519, HMAC and HKDF to node:crypto (OpenSSL), process-wide, and — on a machine with
  * more than one core, unless ENCLAVE_VERIFY_AHEAD=0 — verifies the signatures of queued sender-key
- * messages ahead of their turn on libuv's thread pool (ENCLAVE_VERIFY_AHEAD=1 forces it on).
+ * messages ahead of their turn on a low-priority worker thread (ENCLAVE_VERIFY_AHEAD=1 forces it on).
  */
 export function nodePlatform(): Platform {
   installNodeCrypto();

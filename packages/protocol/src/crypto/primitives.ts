@@ -198,7 +198,7 @@ function byteKey(bytes: Uint8Array): string {
 
 /**
  * Verification ahead of time (native path only): a verifier that checks Ed25519 signatures off the
- * caller's thread (Node uses libuv's thread pool, see ../node.ts) and a table of the verifications started,
+ * caller's thread (Node uses a low-priority worker thread, see ../node.ts) and a table of the verifications started,
  * by signature. `verifyAsync` uses a started result only when the key and message are byte-for-byte
  * those it is asked about, after its own strict key check; anything else is verified in line. So a
  * wrong guess (a rotated key, a tampered message) costs time, never soundness.
