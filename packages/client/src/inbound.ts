@@ -41,6 +41,8 @@ export class Inbound {
   /** beforeAck steps running, by message ID (a redelivery waits for the running one). */
   private readonly handing = new Map<string, Promise<void>>();
   private current?: { m: DeliveredMessage; handOver?: Message };
+  /** A queued sender-key message's decoded body and additional data, from arrived() to its turn. */
+  private readonly decoded = new WeakMap<DeliveredMessage, { body: Uint8Array; ad: Uint8Array }>();
 
   constructor(
     private readonly ctx: Context,
@@ -67,7 +69,9 @@ export class Inbound {
   arrived(m: DeliveredMessage): void {
     if (m.kind !== 'sk' || !verifiesAhead() || (m.expiresAt !== null && m.expiresAt <= this.ctx.now())) return;
     try {
-      this.senderKeys.verifyAhead(m.conv, m.senderDeviceId, unb64(m.body), senderKeyAd(m.conv, m.messageId, m.senderDeviceId));
+      const d = { body: unb64(m.body), ad: senderKeyAd(m.conv, m.messageId, m.senderDeviceId) };
+      this.decoded.set(m, d);
+      this.senderKeys.verifyAhead(m.conv, m.senderDeviceId, d.body, d.ad);
     } catch {
       /* a malformed message is refused in its turn */
     }
@@ -169,8 +173,9 @@ export class Inbound {
         return this.content(m, env.c);
       }
       case 'sk': {
+        const d = this.decoded.get(m);
         const plaintext = await this.ctx.crypto.run(() =>
-          this.senderKeys.decrypt(m.conv, m.senderDeviceId, unb64(m.body), senderKeyAd(m.conv, m.messageId, m.senderDeviceId)),
+          this.senderKeys.decrypt(m.conv, m.senderDeviceId, d?.body ?? unb64(m.body), d?.ad ?? senderKeyAd(m.conv, m.messageId, m.senderDeviceId)),
         );
         if (!plaintext) return this.ctx.crypto.run(() => this.senderKeys.hold(m));
         const env = decodeEnvelope(plaintext, { conv: m.conv, id: m.messageId, from: m.senderDeviceId, to: '*' });
