@@ -32,7 +32,11 @@ export class DigestSet {
   }
 
   has(key: string): boolean {
-    const d = digest(key);
+    return this.hasDigest(digest(key));
+  }
+
+  /** Like has(), for a digest from digest() (one hash for a key looked up in several sets). */
+  hasDigest(d: Uint32Array): boolean {
     return this.find(this.table, this.mask, d) < 0;
   }
 
@@ -71,7 +75,8 @@ export class DigestSet {
   }
 }
 
-function digest(key: string): Uint32Array {
+/** The 128-bit digest a DigestSet keeps for `key`. */
+export function digest(key: string): Uint32Array {
   const h = createHash('sha256').update(key).digest();
   const d = new Uint32Array(WORDS);
   for (let w = 0; w < WORDS; w++) d[w] = h.readUInt32LE(w * 4);

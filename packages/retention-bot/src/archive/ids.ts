@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { open, rename, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DigestSet } from './digest-set.js';
+import { DigestSet, digest } from './digest-set.js';
 
 export interface Marker {
   gen: number;
@@ -64,7 +64,8 @@ export class IdJournal {
   }
 
   has(key: string): boolean {
-    return this.cur.has(key) || this.prev.has(key);
+    const d = digest(key);
+    return this.cur.hasDigest(d) || this.prev.hasDigest(d);
   }
 
   get size(): number {
