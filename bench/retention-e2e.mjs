@@ -5,17 +5,23 @@
 //     verifies, decrypts and archives (fsynced message files) what the server queued for it;
 //  2. live — `--live-seconds` of members sending while the bot runs: whether it keeps up.
 // Reports archived messages/s and the bot's RSS sampled every second. Progress on stderr, JSON on stdout.
-// node bench/retention-e2e.mjs [--messages 100000] [--senders 4] [--live-seconds 30] [--filesize-kib 65536]
+// node bench/retention-e2e.mjs [--messages 100000] [--senders 4] [--live-seconds 30] [--filesize-kib 65536] [--s3]
+//
+// With --s3 the bot also uploads its rotated message files to s3rver (WICKRIO_S3_*, a child
+// process on the same machine) and deletes them locally once uploaded; records are then counted
+// from the bot's own Prometheus counter (Messages_Saved) instead of the local files.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EnclaveClient, MemoryStore } from '../packages/client/dist/index.js';
 import { nodePlatform } from '../packages/client/dist/node/index.js';
+import { startS3rver } from './retention-s3rver.mjs';
 import { PASSWORD, createNetwork, inviteAll, log, machine, memoryOf, round, startEnclave, cpuSecondsOf } from './lib-messaging.mjs';
 
-const { values } = parseArgs({ options: { messages: { type: 'string', default: '100000' }, senders: { type: 'string', default: '4' }, 'live-seconds': { type: 'string', default: '30' }, 'filesize-kib': { type: 'string', default: '65536' } } });
+const { values } = parseArgs({ options: { messages: { type: 'string', default: '100000' }, senders: { type: 'string', default: '4' }, 'live-seconds': { type: 'string', default: '30' }, 'filesize-kib': { type: 'string', default: '65536' }, s3: { type: 'boolean', default: false } } });
 const total = Number(values.messages);
 const senderCount = Number(values.senders);
 const liveSeconds = Number(values['live-seconds']);
@@ -31,6 +37,7 @@ const BOT_MAIN = new URL('../packages/retention-bot/dist/main.js', import.meta.u
 const seenBytes = new Map();
 let archived = 0;
 function countArchived() {
+  if (values.s3) return savedBase + savedNow;
   if (!existsSync(messagesDir)) return archived;
   for (const f of readdirSync(messagesDir).filter((n) => n.endsWith('.jsonl'))) {
     const path = join(messagesDir, f);
@@ -50,7 +57,51 @@ function countArchived() {
   return archived;
 }
 
+// --s3: the bot's Messages_Saved counter, scraped from its Prometheus endpoint (one port for every
+// bot process of the run; a restarted process counts from 0, so what the last one saved is kept).
+let savedBase = 0;
+let savedNow = 0;
+let s3;
+let promPort;
+if (values.s3) {
+  s3 = await startS3rver('bench-bucket', join(home, 's3rver'));
+  promPort = await new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+  const scrape = async () => {
+    try {
+      const text = await (await fetch(`http://127.0.0.1:${promPort}/metrics`)).text();
+      const m = /^wickrio_messages_saved_total\{[^}]*\} (\d+)$/m.exec(text);
+      if (m) savedNow = Number(m[1]);
+    } catch {
+      /* the bot is starting or stopping */
+    }
+  };
+  setInterval(() => void scrape(), 200).unref();
+}
+const s3Env = s3
+  ? { WICKRIO_S3_BUCKET_NAME: 'bench-bucket', WICKRIO_S3_REGION: 'us-east-1', WICKRIO_S3_FOLDER_NAME: 'bench', AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', ENCLAVE_PROMETHEUS_PORT: String(promPort) }
+  : {};
+
+/** Objects s3rver holds (its directory keeps one `._S3rver_object` file per object). */
+function s3Objects() {
+  let n = 0;
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else if (e.name.endsWith('._S3rver_object')) n++;
+    }
+  };
+  if (s3) walk(join(home, 's3rver'));
+  return n;
+}
+
 function startBot(env) {
+  savedBase += savedNow;
+  savedNow = 0;
   // BOT_NODE_ARGS: node flags for the bot process (a heap cap, --cpu-prof), space-separated.
   const nodeArgs = (process.env.BOT_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, BOT_MAIN, 'run', '--no-supervise'], { env: { PATH: process.env.PATH ?? '', ...(process.env.ENCLAVE_VERIFY_AHEAD ? { ENCLAVE_VERIFY_AHEAD: process.env.ENCLAVE_VERIFY_AHEAD } : {}), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -80,7 +131,7 @@ const { networkId, groupId } = await createNetwork(server.admin, { presence: fal
 const botName = `compliance_${networkId}_bot`;
 await server.admin.call('CreateDataRetentionBot', { networkId });
 const { challenge } = await server.admin.call('CreateDataRetentionBotChallenge', { networkId });
-const env = { WICKRIO_BOT_NAME: botName, ENCLAVE_SERVER_URL: server.url, ENCLAVE_RETENTION_HOME: home, WICKRIO_COMP_MESGDEST: messagesDir, WICKRIO_COMP_FILEDEST: join(home, 'files'), WICKRIO_COMP_FILESIZE: values['filesize-kib'] };
+const env = { ...s3Env, WICKRIO_BOT_NAME: botName, ENCLAVE_SERVER_URL: server.url, ENCLAVE_RETENTION_HOME: home, WICKRIO_COMP_MESGDEST: messagesDir, WICKRIO_COMP_FILEDEST: join(home, 'files'), WICKRIO_COMP_FILESIZE: values['filesize-kib'] };
 let bot = startBot({ ...env, WICKRIO_BOT_PASSWORD: challenge });
 await waitFor(() => bot.output().includes('bot.running') || (bot.child.exitCode !== null || bot.child.signalCode !== null), 'the bot to start');
 const password = /"([A-Za-z0-9]{24})"/.exec(bot.output())?.[1];
@@ -196,6 +247,8 @@ const peak = memoryOf(bot.child.pid).peakRssMiB;
 await stopBot(bot);
 for (const { c } of senders) await c.close();
 await server.stop();
+const uploadedObjects = s3Objects();
+if (s3) await s3.stop();
 
 const rssValues = rss.map((r) => r.rssMiB).filter((x) => Number.isFinite(x));
 console.log(JSON.stringify({
@@ -203,6 +256,7 @@ console.log(JSON.stringify({
   machine: machine(),
   messages: total,
   senders: senderCount,
+  archive: s3 ? { mode: 's3rver', filesizeKiB: Number(values['filesize-kib']), uploadedObjects } : { mode: 'local', filesizeKiB: Number(values['filesize-kib']) },
   backlog: { sendSeconds: round(sendSeconds, 1), startupSeconds: round((runningAt - startedAt) / 1000, 1), seconds: round(backlogSeconds, 1), messagesPerSecond: round(total / backlogSeconds, 0), botCpuSeconds: round(botCpuBacklog, 1), serverCpuSeconds: round(serverCpuBacklog, 1) },
   ...(live ? { live } : {}),
   botRssMiB: { first: rssValues[0], min: Math.min(...rssValues), max: Math.max(...rssValues), last: rssValues.at(-1), peak },
