@@ -196,9 +196,9 @@ describe('verification ahead of time (low-priority worker)', () => {
     expect(nice).toContain(0);
     // A worker that goes away rejects what it had (verifyAsync then checks in line); the next
     // request starts a new one.
-    const pending = verifier(pub, msgs[0]!, sigs[0]!);
+    const pending = expect(verifier(pub, msgs[0]!, sigs[0]!)).rejects.toThrow(/closed/);
     await verifier.close();
-    await expect(pending).rejects.toThrow(/closed/);
+    await pending;
     expect(await verifier(pub, msgs[1]!, sigs[1]!)).toBe(true);
     await verifier.close();
   });
