@@ -99,10 +99,11 @@ export function installNodeCrypto(): void {
  * chunks of a few, so the first messages of a large batch are not held up by the last.
  */
 const WORKER_CODE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { createPublicKey, verify } = require('node:crypto');
-try { require('node:os').setPriority(${'${NICE}'}); } catch {}
-const SPKI = Buffer.from('302a300506032b6570032100', 'hex');
+const { nice, chunk, spki } = workerData;
+try { require('node:os').setPriority(nice); } catch {}
+const SPKI = Buffer.from(spki, 'hex');
 const keys = new Map();
 function key(pub) {
   const id = pub.toString('hex');
@@ -117,7 +118,7 @@ function key(pub) {
 parentPort.on('message', ({ first, count, buf }) => {
   const b = Buffer.from(buf);
   let off = 0;
-  let out = new Uint8Array(Math.min(${'${CHUNK}'}, count));
+  let out = new Uint8Array(Math.min(chunk, count));
   let from = first;
   let n = 0;
   for (let i = 0; i < count; i++) {
@@ -133,7 +134,7 @@ parentPort.on('message', ({ first, count, buf }) => {
       parentPort.postMessage({ first: from, results: out }, [out.buffer]);
       from += n;
       n = 0;
-      out = new Uint8Array(Math.min(${'${CHUNK}'}, count - i - 1) || 1);
+      out = new Uint8Array(Math.min(chunk, count - i - 1) || 1);
     }
   }
 });
@@ -146,7 +147,7 @@ parentPort.on('message', ({ first, count, buf }) => {
  * (rejects), so verifyAsync checks those in line; the next request starts a new worker.
  */
 export function workerVerifier(o: { nice?: number; chunk?: number } = {}): AheadVerifier & { close(): Promise<void> } {
-  const code = WORKER_CODE.replaceAll('${NICE}', String(o.nice ?? 10)).replaceAll('${CHUNK}', String(o.chunk ?? 8));
+  const workerData = { nice: o.nice ?? 10, chunk: o.chunk ?? 8, spki: ED25519_SPKI.toString('hex') };
   let worker: Worker | undefined;
   let next = 0;
   const outstanding = new Map<number, { resolve: (ok: boolean) => void; reject: (err: Error) => void }>();
@@ -161,7 +162,7 @@ export function workerVerifier(o: { nice?: number; chunk?: number } = {}): Ahead
   };
   const ensure = (): Worker => {
     if (worker) return worker;
-    const w = new Worker(code, { eval: true });
+    const w = new Worker(WORKER_CODE, { eval: true, workerData });
     w.unref();
     w.on('message', ({ first, results }: { first: number; results: Uint8Array }) => {
       for (let i = 0; i < results.length; i++) {

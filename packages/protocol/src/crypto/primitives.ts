@@ -55,15 +55,8 @@ export const LABEL = {
 
 /** utf8(label) || 0x00: labels contain no NUL, so prefixed encodings are unambiguous. */
 export function labelBytes(label: string): Uint8Array {
-  let bytes = labels.get(label);
-  if (!bytes) {
-    bytes = concatBytes(utf8Encode(label), Uint8Array.of(0));
-    labels.set(label, bytes);
-  }
-  // A copy: callers own what they get (the table is for the per-message labels).
-  return bytes.slice();
+  return concatBytes(utf8Encode(label), Uint8Array.of(0));
 }
-const labels = new Map<string, Uint8Array>();
 
 /** utf8(label) of a constant label, encoded once (read-only: never hand it to a caller that writes). */
 function labelUtf8(label: string): Uint8Array {
