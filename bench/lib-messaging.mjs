@@ -16,14 +16,15 @@ export const PASSWORD = 'Correct-Horse-9-battery';
 export const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 
 /** Starts `bench/server-process.mjs` (built server, logging off) on a fresh SQLite data directory. */
-export async function startEnclave(extraEnv = {}) {
+/** `options.ipc`: an IPC channel to the server process (retention-e2e --prefill stores messages through it). */
+export async function startEnclave(extraEnv = {}, options = {}) {
   const dataDir = mkdtempSync(join(process.env.BENCH_TMPDIR || tmpdir(), 'enclave-msgbench-'));
   const accessKeyId = 'AKIABENCH' + randomBytes(6).toString('hex').toUpperCase();
   const secretAccessKey = randomBytes(30).toString('base64');
   const env = { ...process.env, ENCLAVE_DATA_DIR: dataDir, ENCLAVE_ROOT_ACCESS_KEY_ID: accessKeyId, ENCLAVE_ROOT_SECRET_ACCESS_KEY: secretAccessKey, ...extraEnv };
   // SERVER_NODE_ARGS: node flags for the server process (--cpu-prof, a heap cap), space-separated.
   const nodeArgs = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, new URL('./server-process.mjs', import.meta.url).pathname], { env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  const child = spawn(process.execPath, [...nodeArgs, new URL('./server-process.mjs', import.meta.url).pathname], { env, stdio: ['ignore', 'pipe', 'inherit', ...(options.ipc ? ['ipc'] : [])], detached: true });
   const url = await waitForLine(child, /listening on (\S+)/);
   const admin = new AdminClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey } });
   return {

@@ -5,7 +5,13 @@
 //     verifies, decrypts and archives (fsynced message files) what the server queued for it;
 //  2. live — `--live-seconds` of members sending while the bot runs: whether it keeps up.
 // Reports archived messages/s and the bot's RSS sampled every second. Progress on stderr, JSON on stdout.
-// node bench/retention-e2e.mjs [--messages 100000] [--senders 4] [--live-seconds 30] [--filesize-kib 65536] [--s3]
+// node bench/retention-e2e.mjs [--messages 100000] [--senders 4] [--live-seconds 30] [--filesize-kib 65536] [--s3] [--prefill]
+//
+// With --prefill the backlog is built faster than the socket allows (a 10-million-message run): the
+// members' SDKs still encrypt every message (sender keys, the first message of each sender sent
+// through the server as usual so its key reaches the room), but hand each SendMessage to the server
+// process over IPC, which stores it in batches as a send would (bench/server-process.mjs). The bot's
+// side — what it receives, verifies, decrypts and archives — is the same as without.
 //
 // With --s3 the bot also uploads its rotated message files to s3rver (WICKRIO_S3_*, a child
 // process on the same machine) and deletes them locally once uploaded; records are then counted
@@ -21,7 +27,7 @@ import { nodePlatform } from '../packages/client/dist/node/index.js';
 import { startS3rver } from './retention-s3rver.mjs';
 import { PASSWORD, createNetwork, inviteAll, log, machine, memoryOf, round, startEnclave, cpuSecondsOf } from './lib-messaging.mjs';
 
-const { values } = parseArgs({ options: { messages: { type: 'string', default: '100000' }, senders: { type: 'string', default: '4' }, 'live-seconds': { type: 'string', default: '30' }, 'filesize-kib': { type: 'string', default: '65536' }, s3: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { messages: { type: 'string', default: '100000' }, senders: { type: 'string', default: '4' }, 'live-seconds': { type: 'string', default: '30' }, 'filesize-kib': { type: 'string', default: '65536' }, s3: { type: 'boolean', default: false }, prefill: { type: 'boolean', default: false } } });
 const total = Number(values.messages);
 const senderCount = Number(values.senders);
 const liveSeconds = Number(values['live-seconds']);
@@ -126,7 +132,7 @@ async function stopBot(bot) {
   await gone;
 }
 
-const server = await startEnclave();
+const server = await startEnclave({}, { ipc: values.prefill });
 const { networkId, groupId } = await createNetwork(server.admin, { presence: false });
 const botName = `compliance_${networkId}_bot`;
 await server.admin.call('CreateDataRetentionBot', { networkId });
@@ -153,27 +159,115 @@ for (let i = 0; i < clients.length; i += 2) {
 }
 
 const text = 'The quarterly numbers are in; please review the attached summary before Thursday.';
+/** Sends `n` texts across the senders, at most `window` unanswered per sender. */
 async function send(n, window = 64) {
   let next = 0;
   await Promise.all(
     senders.map(async ({ c, room }) => {
-      const inFlight = new Set();
-      while (next < n) {
+      // A counter and one waiter (Promise.race over the window would cost O(window) per message).
+      let inFlight = 0;
+      let wake;
+      let failed;
+      const done = () => {
+        inFlight--;
+        wake?.();
+      };
+      while (next < n && !failed) {
         next++;
-        const p = c.sendText(room.id, text).finally(() => inFlight.delete(p));
-        inFlight.add(p);
-        if (inFlight.size >= window) await Promise.race(inFlight);
+        inFlight++;
+        c.sendText(room.id, text).then(done, (err) => {
+          failed = err;
+          done();
+        });
+        while (inFlight >= window) await new Promise((r) => (wake = r));
       }
-      await Promise.all(inFlight);
+      while (inFlight > 0) await new Promise((r) => (wake = r));
+      if (failed) throw failed;
     }),
   );
 }
 
+// --prefill: each send is numbered in its conversation here (from where the conversation stands)
+// and resolves at once; the numbered SendMessages go to the server process in batches, one per
+// event-loop turn, at most PREFILL_AHEAD of them unstored (the senders wait beyond that).
+const PREFILL_AHEAD = 50_000;
+let requestId = 0;
+const answers = new Map();
+if (values.prefill) {
+  server.child.on('message', (m) => {
+    if (m?.t !== 'answer') return;
+    const a = answers.get(m.id);
+    answers.delete(m.id);
+    if (m.error) a.reject(new Error(m.error));
+    else a.resolve(m.value);
+  });
+}
+function ask(request) {
+  const id = ++requestId;
+  return new Promise((resolve, reject) => {
+    answers.set(id, { resolve, reject });
+    server.child.send({ ...request, id });
+  });
+}
+const convSeq = new Map();
+let prefilled = 0;
+let unstored = 0;
+let prefillBatch;
+let prefillFailed;
+let roomForMore;
+function prefillDeliver(c) {
+  return async (msg) => {
+    if (prefillFailed) throw prefillFailed;
+    // As the SDK's own deliver: the sender-key step behind this ciphertext is durable first.
+    await c.ctx.store.flush();
+    while (unstored >= PREFILL_AHEAD) await (roomForMore ??= new Promise((r) => setTimeout(r, 5)).finally(() => (roomForMore = undefined)));
+    const seq = convSeq.get(msg.conv) + 1;
+    convSeq.set(msg.conv, seq);
+    if (!prefillBatch) {
+      const batch = (prefillBatch = []);
+      setImmediate(() => {
+        prefillBatch = undefined;
+        ask({ t: 'prefill', items: batch }).then(
+          (n) => {
+            prefilled += n;
+            unstored -= n;
+          },
+          (err) => (prefillFailed = err),
+        );
+      });
+    }
+    prefillBatch.push({ userId: c.userId, deviceId: c.deviceId, seq, msg });
+    unstored++;
+    return { seq, duplicate: false };
+  };
+}
+
 // Phase 1: the backlog.
 await stopBot(bot);
-log(`bot stopped; sending ${total} room messages from ${senderCount} members`);
+log(`bot stopped; ${values.prefill ? 'prefilling' : 'sending'} ${total} room messages from ${senderCount} members`);
 let t0 = Date.now();
-await send(total);
+if (values.prefill) {
+  // The first message of each sender through the socket (it distributes the sender key), the rest
+  // straight into the server's database; then the SDK's own delivery again for the live phase.
+  await Promise.all(senders.map(({ c, room }) => c.sendText(room.id, text)));
+  for (const { c, room } of senders) {
+    convSeq.set(room.id, await ask({ t: 'lastSeq', conv: room.id }));
+    c.deliver = prefillDeliver(c);
+  }
+  let lastProgress = Date.now();
+  const progress = setInterval(() => {
+    if (Date.now() - lastProgress < 30_000) return;
+    lastProgress = Date.now();
+    log(`prefill: ${prefilled} stored (${round(prefilled / ((Date.now() - t0) / 1000), 0)} msg/s)`);
+  }, 1000);
+  await send(total - senders.length, 1024);
+  while (unstored > 0 && !prefillFailed) await new Promise((r) => setTimeout(r, 20));
+  clearInterval(progress);
+  if (prefillFailed) throw prefillFailed;
+  for (const { c } of senders) delete c.deliver;
+} else {
+  await send(total);
+}
 const sendSeconds = (Date.now() - t0) / 1000;
 log(`sent in ${round(sendSeconds, 1)} s (${round(total / sendSeconds, 0)} msg/s); starting the bot`);
 for (const { c } of senders) await c.idle();
@@ -257,7 +351,7 @@ console.log(JSON.stringify({
   messages: total,
   senders: senderCount,
   archive: s3 ? { mode: 's3rver', filesizeKiB: Number(values['filesize-kib']), uploadedObjects } : { mode: 'local', filesizeKiB: Number(values['filesize-kib']) },
-  backlog: { sendSeconds: round(sendSeconds, 1), startupSeconds: round((runningAt - startedAt) / 1000, 1), seconds: round(backlogSeconds, 1), messagesPerSecond: round(total / backlogSeconds, 0), botCpuSeconds: round(botCpuBacklog, 1), serverCpuSeconds: round(serverCpuBacklog, 1) },
+  backlog: { fill: values.prefill ? 'prefill' : 'socket', sendSeconds: round(sendSeconds, 1), startupSeconds: round((runningAt - startedAt) / 1000, 1), seconds: round(backlogSeconds, 1), messagesPerSecond: round(total / backlogSeconds, 0), botCpuSeconds: round(botCpuBacklog, 1), serverCpuSeconds: round(serverCpuBacklog, 1) },
   ...(live ? { live } : {}),
   botRssMiB: { first: rssValues[0], min: Math.min(...rssValues), max: Math.max(...rssValues), last: rssValues.at(-1), peak },
   rssSamples: rss.filter((_, i) => i % Math.max(1, Math.floor(rss.length / 40)) === 0),

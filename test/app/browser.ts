@@ -1,67 +1,37 @@
 // Shared setup of the messenger's browser tests: one real server and one Debian Chromium per test file,
 // members as separate browser contexts (each its own IndexedDB), axe-core checks and screenshots under
 // test-artifacts/app/. Without /usr/bin/chromium the browser tests are skipped with a reason.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { tmpdir } from 'node:os';
 import { Writable } from 'node:stream';
 import { AdminClient, createServer, loadConfig, type EnclaveServer } from '../../packages/server/src/index.js';
 import { dropPostgresSchema } from '../../packages/server/src/store/db.js';
+import { ensureWebBuilt, expectAccessible, launchChromium, root } from '../helpers/browser.js';
 import { TEST_DATABASE_URL } from '../helpers/harness.js';
+import { invite } from '../helpers/members.js';
 
-export const CHROMIUM = process.env.ENCLAVE_CHROMIUM ?? '/usr/bin/chromium';
-export const haveChromium = existsSync(CHROMIUM);
-export const skipReason = `browser tests skipped: ${CHROMIUM} is absent (install Debian's chromium package, as .ci/run does)`;
-if (!haveChromium) console.warn(skipReason);
+export { haveChromium, skipReason } from '../helpers/browser.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const appDist = join(root, 'packages', 'web', 'dist', 'app');
 export const artifacts = join(root, 'test-artifacts', 'app');
 
-// The messenger bundles the SDK and the protocol from their sources.
-const sources = [
-  join(root, 'packages', 'web', 'src', 'app'),
-  join(root, 'packages', 'web', 'vite.app.config.ts'),
-  join(root, 'packages', 'client', 'src'),
-  join(root, 'packages', 'protocol', 'src'),
-];
-
-function newest(path: string): number {
-  if (!existsSync(path)) return 0;
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return readdirSync(path).reduce((m, name) => Math.max(m, newest(join(path, name))), st.mtimeMs);
-}
-
-function upToDate(): boolean {
-  const index = join(appDist, 'index.html');
-  return existsSync(index) && statSync(index).mtimeMs >= Math.max(...sources.map(newest));
-}
-
-/** Builds the messenger when it is missing or older than its sources, once across parallel test files. */
+/** Builds the messenger when it is missing or older than its sources (it bundles the SDK and the protocol from theirs). */
 export function ensureAppBuilt(): void {
-  if (upToDate()) return;
-  const lock = join(root, 'packages', 'web', '.build-app-lock');
-  for (let i = 0; i < 600; i++) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (upToDate()) return;
-      execFileSync('sleep', ['0.2']);
-    }
-  }
-  try {
-    if (!upToDate()) execFileSync('npm', ['run', 'build:app', '-w', '@enclave/web'], { cwd: root, stdio: 'inherit' });
-  } finally {
-    rmdirSync(lock);
-  }
+  ensureWebBuilt({
+    dist: appDist,
+    sources: [
+      join(root, 'packages', 'web', 'src', 'app'),
+      join(root, 'packages', 'web', 'src', 'shared'),
+      join(root, 'packages', 'web', 'vite.app.config.ts'),
+      join(root, 'packages', 'client', 'src'),
+      join(root, 'packages', 'protocol', 'src'),
+    ],
+    script: 'build:app',
+    lock: '.build-app-lock',
+  });
 }
 
 export const PASSWORD = 'Messenger-Passw0rd!42';
@@ -116,14 +86,11 @@ export interface AppEnv {
   close(): Promise<void>;
 }
 
-const requireCjs = createRequire(import.meta.url);
-const axeSource = () => readFileSync(requireCjs.resolve('axe-core/axe.min.js'), 'utf8');
-
 export async function setupApp(options: { env?: Record<string, string> } = {}): Promise<AppEnv> {
   ensureAppBuilt();
   mkdirSync(artifacts, { recursive: true });
   const t = await startServer(options.env ?? {});
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--no-first-run'] });
+  const browser = await launchChromium();
   const contexts: BrowserContext[] = [];
   return {
     t,
@@ -141,13 +108,7 @@ export async function setupApp(options: { env?: Record<string, string> } = {}): 
     async shot(name, page) {
       await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
     },
-    async axe(label, page) {
-      if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(axeSource());
-      const violations = (await page.evaluate(
-        `axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) })))`,
-      )) as unknown[];
-      expect(violations, `axe violations on ${label}`).toEqual([]);
-    },
+    axe: (label, page) => expectAccessible(page, label),
     async close() {
       for (const c of contexts) await c.close().catch(() => undefined);
       await browser.close().catch(() => undefined);
@@ -198,6 +159,30 @@ export async function joinInBrowser(env: AppEnv, page: Page, o: { email: string;
     await page.getByRole('button', { name: 'Continue' }).click();
   }
   await ready.waitFor({ timeout: 30_000 });
+}
+
+export interface Person {
+  email: string;
+  firstName: string;
+  lastName: string;
+}
+/** The two members most messenger tests start with. */
+export const ALICE: Person = { email: 'alice@example.com', firstName: 'Alice', lastName: 'Anders' };
+export const BOB: Person = { email: 'bob@example.com', firstName: 'Bob', lastName: 'Brown' };
+
+/** The administrator invites `who` to the network's group; they register in `page` with the code. */
+export async function inviteAndJoin(env: AppEnv, page: Page, at: { networkId: string; groupId: string }, who: Person): Promise<{ userId: number }> {
+  const { userId, inviteCode } = await invite(env.t, at.networkId, who.email, at.groupId, { firstName: who.firstName, lastName: who.lastName });
+  await joinInBrowser(env, page, { ...who, code: inviteCode });
+  return { userId };
+}
+
+/** `from` opens a DM with `to` from the directory and sends `text`; `to` opens it and sees the text. */
+export async function startDm(from: Page, to: Page, text: string, people: { from: Person; to: Person } = { from: ALICE, to: BOB }): Promise<void> {
+  await openDmWith(from, people.to.firstName.toLowerCase(), `${people.to.firstName} ${people.to.lastName}`);
+  await send(from, text);
+  await to.getByRole('link', { name: new RegExp(`${people.from.firstName} ${people.from.lastName}`) }).click();
+  await messageItem(to, text).waitFor();
 }
 
 /** Opens the DM with someone from the team directory. */

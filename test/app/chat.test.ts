@@ -6,8 +6,7 @@
 import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork } from '../helpers/harness.js';
-import { invite } from '../helpers/members.js';
-import { connected, haveChromium, joinInBrowser, messageItem, openDmWith, send, setupApp, signInBrowser, skipReason, type AppEnv } from './browser.js';
+import { ALICE, type AppEnv, BOB, connected, haveChromium, inviteAndJoin, messageItem, send, setupApp, signInBrowser, skipReason, startDm } from './browser.js';
 
 describe.skipIf(!haveChromium)(`messenger: edit, delete, reconnect, presence, zh-TW (${haveChromium ? 'chromium' : skipReason})`, () => {
   let env: AppEnv;
@@ -32,17 +31,8 @@ describe.skipIf(!haveChromium)(`messenger: edit, delete, reconnect, presence, zh
     });
     await aliceContext.route(/\/v1\//, (route) => (offline ? route.abort('internetdisconnected') : route.continue()));
     bob = (await env.newContext()).page;
-    for (const [page, email, firstName, lastName] of [
-      [alice, 'alice@example.com', 'Alice', 'Anders'],
-      [bob, 'bob@example.com', 'Bob', 'Brown'],
-    ] as const) {
-      const { inviteCode } = await invite(env.t, networkId, email, groupId, { firstName, lastName });
-      await joinInBrowser(env, page, { email, code: inviteCode, firstName, lastName });
-    }
-    await openDmWith(alice, 'bob', 'Bob Brown');
-    await send(alice, 'hello Bob');
-    await bob.getByRole('link', { name: /Alice Anders/ }).click();
-    await messageItem(bob, 'hello Bob').waitFor();
+    for (const [page, who] of [[alice, ALICE], [bob, BOB]] as const) await inviteAndJoin(env, page, { networkId, groupId }, who);
+    await startDm(alice, bob, 'hello Bob');
   });
   afterAll(async () => {
     await env?.close();

@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork } from '../helpers/harness.js';
-import { invite } from '../helpers/members.js';
-import { haveChromium, joinInBrowser, messageItem, openDmWith, setupApp, skipReason, type AppEnv } from './browser.js';
+import { ALICE, type AppEnv, BOB, haveChromium, inviteAndJoin, messageItem, openDmWith, setupApp, skipReason } from './browser.js';
 
 const MB = 1024 * 1024;
 const BIG = 72 * MB + 12_345;
@@ -62,13 +61,7 @@ describe.skipIf(!haveChromium)(`messenger: streamed downloads (${haveChromium ? 
     await env.t.client.call('UpdateSecurityGroup', { networkId, groupId, securityGroupSettings: { showMasterRecoveryKey: false, filesEnabled: true, enableFileDownload: true } });
     alice = (await env.newContext()).page;
     bob = (await env.newContext()).page;
-    for (const [page, email, firstName, lastName] of [
-      [alice, 'alice@example.com', 'Alice', 'Anders'],
-      [bob, 'bob@example.com', 'Bob', 'Brown'],
-    ] as const) {
-      const { inviteCode } = await invite(env.t, networkId, email, groupId, { firstName, lastName });
-      await joinInBrowser(env, page, { email, code: inviteCode, firstName, lastName });
-    }
+    for (const [page, who] of [[alice, ALICE], [bob, BOB]] as const) await inviteAndJoin(env, page, { networkId, groupId }, who);
     dir = mkdtempSync(join(tmpdir(), 'enclave-download-'));
   });
   afterAll(async () => {

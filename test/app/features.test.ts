@@ -4,8 +4,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork } from '../helpers/harness.js';
-import { invite } from '../helpers/members.js';
-import { connected, haveChromium, joinInBrowser, messageItem, openDmWith, PASSWORD, send, setupApp, skipReason, type AppEnv } from './browser.js';
+import { ALICE, type AppEnv, BOB, connected, haveChromium, inviteAndJoin, messageItem, PASSWORD, send, setupApp, skipReason, startDm } from './browser.js';
 
 describe.skipIf(!haveChromium)(`messenger: location, group conversations, read state kept (${haveChromium ? 'chromium' : skipReason})`, () => {
   let env: AppEnv;
@@ -27,18 +26,8 @@ describe.skipIf(!haveChromium)(`messenger: location, group conversations, read s
     await aliceContext.setGeolocation({ latitude: 25.033, longitude: 121.5654, accuracy: 20 });
     bob = (await env.newContext()).page;
     carol = (await env.newContext()).page;
-    for (const [page, email, firstName, lastName] of [
-      [alice, 'alice@example.com', 'Alice', 'Anders'],
-      [bob, 'bob@example.com', 'Bob', 'Brown'],
-      [carol, 'carol@example.com', 'Carol', 'Chen'],
-    ] as const) {
-      const { inviteCode } = await invite(env.t, networkId, email, groupId, { firstName, lastName });
-      await joinInBrowser(env, page, { email, code: inviteCode, firstName, lastName });
-    }
-    await openDmWith(alice, 'bob', 'Bob Brown');
-    await send(alice, 'hello Bob');
-    await bob.getByRole('link', { name: /Alice Anders/ }).click();
-    await messageItem(bob, 'hello Bob').waitFor();
+    for (const [page, who] of [[alice, ALICE], [bob, BOB], [carol, { email: 'carol@example.com', firstName: 'Carol', lastName: 'Chen' }]] as const) await inviteAndJoin(env, page, { networkId, groupId }, who);
+    await startDm(alice, bob, 'hello Bob');
   });
   afterAll(async () => {
     await env?.close();

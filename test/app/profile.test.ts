@@ -5,8 +5,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork } from '../helpers/harness.js';
-import { invite } from '../helpers/members.js';
-import { connected, haveChromium, joinInBrowser, messageItem, openDmWith, PASSWORD, send, setupApp, skipReason, type AppEnv } from './browser.js';
+import { ALICE, type AppEnv, BOB, connected, haveChromium, inviteAndJoin, PASSWORD, setupApp, skipReason, startDm } from './browser.js';
 
 describe.skipIf(!haveChromium)(`messenger: profile editing (${haveChromium ? 'chromium' : skipReason})`, () => {
   let env: AppEnv;
@@ -22,11 +21,8 @@ describe.skipIf(!haveChromium)(`messenger: profile editing (${haveChromium ? 'ch
     await env.t.client.call('UpdateSecurityGroup', { networkId, groupId, securityGroupSettings: { showMasterRecoveryKey: false } });
     alice = (await env.newContext()).page;
     bob = (await env.newContext()).page;
-    const a = await invite(env.t, networkId, 'alice@example.com', groupId, { firstName: 'Alice', lastName: 'Anders' });
-    aliceId = a.userId;
-    await joinInBrowser(env, alice, { email: 'alice@example.com', code: a.inviteCode, firstName: 'Alice', lastName: 'Anders' });
-    const b = await invite(env.t, networkId, 'bob@example.com', groupId, { firstName: 'Bob', lastName: 'Brown' });
-    await joinInBrowser(env, bob, { email: 'bob@example.com', code: b.inviteCode, firstName: 'Bob', lastName: 'Brown' });
+    aliceId = (await inviteAndJoin(env, alice, { networkId, groupId }, ALICE)).userId;
+    await inviteAndJoin(env, bob, { networkId, groupId }, BOB);
   });
   afterAll(async () => {
     await env?.close();
@@ -36,10 +32,7 @@ describe.skipIf(!haveChromium)(`messenger: profile editing (${haveChromium ? 'ch
 
   it('changes the name in Settings → Profile; the administrator and other members see it, open conversations at once', async () => {
     // A conversation Bob has open while Alice changes her name.
-    await openDmWith(alice, 'bob', 'Bob Brown');
-    await send(alice, 'hi Bob');
-    await bob.getByRole('link', { name: /Alice Anders/ }).click();
-    await messageItem(bob, 'hi Bob').waitFor();
+    await startDm(alice, bob, 'hi Bob');
     await bob.evaluate(() => ((window as unknown as { stillThisPage?: boolean }).stillThisPage = true));
     await alice.getByRole('link', { name: 'Settings' }).click();
     const first = profile(alice).getByLabel('First name');

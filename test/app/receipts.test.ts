@@ -5,8 +5,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork } from '../helpers/harness.js';
-import { invite } from '../helpers/members.js';
-import { connected, haveChromium, joinInBrowser, messageItem, openDmWith, PASSWORD, send, setupApp, signInBrowser, skipReason, type AppEnv } from './browser.js';
+import { ALICE, type AppEnv, BOB, connected, haveChromium, inviteAndJoin, messageItem, openDmWith, PASSWORD, send, setupApp, signInBrowser, skipReason } from './browser.js';
 
 describe.skipIf(!haveChromium)(`messenger: read receipts in the SDK's store (${haveChromium ? 'chromium' : skipReason})`, () => {
   let env: AppEnv;
@@ -21,10 +20,7 @@ describe.skipIf(!haveChromium)(`messenger: read receipts in the SDK's store (${h
     await env.t.client.call('UpdateNetworkSettings', { networkId, settings: { readReceiptConfig: { status: 'ENABLED' } } });
     alice = (await env.newContext()).page;
     bob = (await env.newContext()).page;
-    const a = await invite(env.t, networkId, 'alice@example.com', groupId, { firstName: 'Alice', lastName: 'Anders' });
-    await joinInBrowser(env, alice, { email: 'alice@example.com', code: a.inviteCode, firstName: 'Alice', lastName: 'Anders' });
-    const b = await invite(env.t, networkId, 'bob@example.com', groupId, { firstName: 'Bob', lastName: 'Brown' });
-    await joinInBrowser(env, bob, { email: 'bob@example.com', code: b.inviteCode, firstName: 'Bob', lastName: 'Brown' });
+    for (const [page, who] of [[alice, ALICE], [bob, BOB]] as const) await inviteAndJoin(env, page, { networkId, groupId }, who);
     // Alice's second browser: a second device of the same account.
     aliceLaptop = (await env.newContext()).page;
     await signInBrowser(env, aliceLaptop, 'alice@example.com');

@@ -5,8 +5,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork } from '../helpers/harness.js';
-import { invite } from '../helpers/members.js';
-import { haveChromium, joinInBrowser, messageItem, openDmWith, send, setupApp, skipReason, type AppEnv } from './browser.js';
+import { ALICE, type AppEnv, BOB, haveChromium, inviteAndJoin, messageItem, send, setupApp, skipReason, startDm } from './browser.js';
 
 describe.skipIf(!haveChromium)(`messenger: "Not sent" with Retry and Discard (${haveChromium ? 'chromium' : skipReason})`, () => {
   let env: AppEnv;
@@ -27,14 +26,10 @@ describe.skipIf(!haveChromium)(`messenger: "Not sent" with Retry and Discard (${
     await ac.context.addInitScript(`(() => { window.__sends = 0; const orig = WebSocket.prototype.send; WebSocket.prototype.send = function (d) { if (typeof d === 'string' && d.startsWith('{"t":"send"')) window.__sends++; return orig.call(this, d); }; })()`);
     alice = ac.page;
     bob = (await env.newContext()).page;
-    const a = await invite(env.t, one.networkId, 'alice@one.example', one.defaultGroupId, { firstName: 'Alice', lastName: 'Anders' });
-    await joinInBrowser(env, alice, { email: 'alice@one.example', code: a.inviteCode, firstName: 'Alice', lastName: 'Anders' });
-    const b = await invite(env.t, two.networkId, 'bob@two.example', two.defaultGroupId, { firstName: 'Bob', lastName: 'Brown' });
-    await joinInBrowser(env, bob, { email: 'bob@two.example', code: b.inviteCode, firstName: 'Bob', lastName: 'Brown' });
-    await openDmWith(alice, 'bob', 'Bob Brown');
-    await send(alice, 'hello across networks');
-    await bob.getByRole('link', { name: /Alice Anders/ }).click();
-    await messageItem(bob, 'hello across networks').waitFor();
+    const people = { from: { ...ALICE, email: 'alice@one.example' }, to: { ...BOB, email: 'bob@two.example' } };
+    await inviteAndJoin(env, alice, { networkId: one.networkId, groupId: one.defaultGroupId }, people.from);
+    await inviteAndJoin(env, bob, { networkId: two.networkId, groupId: two.defaultGroupId }, people.to);
+    await startDm(alice, bob, 'hello across networks', people);
   });
   afterAll(async () => {
     await env?.close();

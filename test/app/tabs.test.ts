@@ -5,8 +5,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork } from '../helpers/harness.js';
-import { invite } from '../helpers/members.js';
-import { connected, haveChromium, joinInBrowser, messageItem, openDmWith, PASSWORD, send, setupApp, skipReason, type AppEnv } from './browser.js';
+import { ALICE, type AppEnv, BOB, connected, haveChromium, inviteAndJoin, messageItem, PASSWORD, send, setupApp, skipReason, startDm } from './browser.js';
 
 describe.skipIf(!haveChromium)(`messenger: one tab per account (${haveChromium ? 'chromium' : skipReason})`, () => {
   let env: AppEnv;
@@ -20,10 +19,8 @@ describe.skipIf(!haveChromium)(`messenger: one tab per account (${haveChromium ?
     await env.t.client.call('UpdateSecurityGroup', { networkId, groupId, securityGroupSettings: { showMasterRecoveryKey: false } });
     ({ context, page: first } = await env.newContext());
     bob = (await env.newContext()).page;
-    const a = await invite(env.t, networkId, 'alice@example.com', groupId, { firstName: 'Alice', lastName: 'Anders' });
-    await joinInBrowser(env, first, { email: 'alice@example.com', code: a.inviteCode, firstName: 'Alice', lastName: 'Anders' });
-    const b = await invite(env.t, networkId, 'bob@example.com', groupId, { firstName: 'Bob', lastName: 'Brown' });
-    await joinInBrowser(env, bob, { email: 'bob@example.com', code: b.inviteCode, firstName: 'Bob', lastName: 'Brown' });
+    await inviteAndJoin(env, first, { networkId, groupId }, ALICE);
+    await inviteAndJoin(env, bob, { networkId, groupId }, BOB);
   });
   afterAll(async () => {
     await env?.close();
@@ -36,10 +33,7 @@ describe.skipIf(!haveChromium)(`messenger: one tab per account (${haveChromium ?
   };
 
   it('lets one tab hold the account; "Use here" moves it from the other', async () => {
-    await openDmWith(first, 'bob', 'Bob Brown');
-    await send(first, 'from the first tab');
-    await bob.getByRole('link', { name: /Alice Anders/ }).click();
-    await messageItem(bob, 'from the first tab').waitFor();
+    await startDm(first, bob, 'from the first tab');
 
     // A second tab of the same browser: no messenger, no sign-in form, the explanation and "Use here".
     const second = await context.newPage();

@@ -5,11 +5,12 @@
 // (it loads and plays; the download is a WebM recording), a cancelled recording sends nothing, a
 // microphone the member refused is explained and nothing is sent.
 import { readFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork } from '../helpers/harness.js';
+import { launchChromium } from '../helpers/browser.js';
 import { invite } from '../helpers/members.js';
-import { CHROMIUM, haveChromium, joinInBrowser, messageItem, openDmWith, send, setupApp, skipReason, type AppEnv } from './browser.js';
+import { ALICE, type AppEnv, BOB, haveChromium, inviteAndJoin, joinInBrowser, messageItem, openDmWith, send, setupApp, skipReason, startDm } from './browser.js';
 
 describe.skipIf(!haveChromium)(`messenger: voice memos (${haveChromium ? 'chromium' : skipReason})`, () => {
   let env: AppEnv;
@@ -32,25 +33,13 @@ describe.skipIf(!haveChromium)(`messenger: voice memos (${haveChromium ? 'chromi
 
   beforeAll(async () => {
     env = await setupApp();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--no-first-run', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required'],
-    });
+    browser = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required']);
     ({ networkId, defaultGroupId: groupId } = await createNetwork(env.t.client, 'Voice Net'));
     await setGroup({ showMasterRecoveryKey: false, filesEnabled: false, enableFileDownload: true });
     alice = await member();
     bob = await member();
-    for (const [page, email, firstName, lastName] of [
-      [alice, 'alice@example.com', 'Alice', 'Anders'],
-      [bob, 'bob@example.com', 'Bob', 'Brown'],
-    ] as const) {
-      const { inviteCode } = await invite(env.t, networkId, email, groupId, { firstName, lastName });
-      await joinInBrowser(env, page, { email, code: inviteCode, firstName, lastName });
-    }
-    await openDmWith(alice, 'bob', 'Bob Brown');
-    await send(alice, 'hello Bob');
-    await bob.getByRole('link', { name: /Alice Anders/ }).click();
-    await messageItem(bob, 'hello Bob').waitFor();
+    for (const [page, who] of [[alice, ALICE], [bob, BOB]] as const) await inviteAndJoin(env, page, { networkId, groupId }, who);
+    await startDm(alice, bob, 'hello Bob');
   });
   afterAll(async () => {
     await browser?.close().catch(() => undefined);
@@ -117,7 +106,7 @@ describe.skipIf(!haveChromium)(`messenger: voice memos (${haveChromium ? 'chromi
     await setGroup({ filesEnabled: true });
     // A browser with a (fake) microphone but no permission for it: headless Chromium without the
     // fake permission prompt refuses getUserMedia, as when a member answers Block.
-    const refusing = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--no-first-run', '--use-fake-device-for-media-stream'] });
+    const refusing = await launchChromium(['--use-fake-device-for-media-stream']);
     try {
       const context = await refusing.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
       await context.addInitScript(`try { if (!localStorage.getItem('enclave.app.lang')) localStorage.setItem('enclave.app.lang', 'en'); } catch {}`);

@@ -173,7 +173,8 @@ export type SignInDevice = NewDevice | { deviceId: string; timestamp: number; si
  * new device is created, and under account takeover protection it waits for approval when another
  * approved device — or, with `recoveryKeyApproves`, the account's recovery key — can approve it
  * (`policy`: the member's, when the caller has it already).
- * Returns the conversation records of the device change (to publish after the commit).
+ * Records the sign-in time (device and member) and returns the conversation records of the device
+ * change (to publish after the commit).
  */
 export async function signInDevice(
   db: Db,
@@ -188,6 +189,7 @@ export async function signInDevice(
     if (!key) throw fail('not_found', 'This device is not registered to your account.');
     if (key.revoked === 1 || key.status === 'Reset') throw fail('device_reset');
     if (!verifyLoginSignature(key.identity_sign_pub, device.deviceId, device.timestamp, device.signature, now)) throw fail('forbidden', 'The device signature is not valid.');
+    await markSignedIn(db, m, device.deviceId, now);
     return { deviceId: device.deviceId, approved: key.approved === 1, records: [] };
   }
   const policy = opts.policy ?? (await policyFor(db, m.networkId, m.userId));
@@ -201,7 +203,14 @@ export async function signInDevice(
   const approved = !(policy.isAtoEnabled && (others.length > 0 || recoveryKey));
   const deviceId = await createDevice(db, m, device, approved, now);
   const records = approved ? await recordDevicesChanged(db, m.networkId, m.userId, now) : [];
+  await markSignedIn(db, m, deviceId, now);
   return { deviceId, approved, records };
+}
+
+/** The device's and the member's last sign-in (the console's users and devices lists show them). */
+async function markSignedIn(db: Db, m: { networkId: string; userId: number }, deviceId: string, now: number): Promise<void> {
+  await db.updateTable('devices').set({ last_login: now }).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).where('app_id', '=', deviceId).execute();
+  await db.updateTable('users').set({ last_login: now, last_activity: now }).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).execute();
 }
 
 export async function login(deps: AccountDeps, input: z.infer<typeof LoginRequest>): Promise<SessionResponse> {
@@ -215,8 +224,6 @@ export async function login(deps: AccountDeps, input: z.infer<typeof LoginReques
     const signedIn = await signInDevice(db, m, input.device, now, { recoveryKeyApproves: true });
     const { deviceId, approved } = signedIn;
     records = signedIn.records;
-    await db.updateTable('devices').set({ last_login: now }).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).where('app_id', '=', deviceId).execute();
-    await db.updateTable('users').set({ last_login: now, last_activity: now }).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).execute();
     return startSession(db, { ...m, deviceId, approved }, now);
   });
   deps.onRecords(records);

@@ -12,7 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import * as oidc from 'openid-client';
-import type { SessionResponse } from '@enclave/protocol';
+import { bareCompanyId, type SessionResponse } from '@enclave/protocol';
 import { checkIssuer, redirectUrl, type OidcConfigRow } from '../admin/domain/oidc.js';
 import { normalizeEmail, STATUS_ACTIVE, STATUS_PENDING } from '../admin/domain/users.js';
 import type { SecretBox } from '../auth/secretBox.js';
@@ -68,21 +68,7 @@ export class SsoError extends MessagingError {
 // ---------------------------------------------------------------------------------------------------
 // Company ID
 
-/** The guide shows company IDs with a region prefix: UE1-DemoNetworkW_drqtvva in us-east-1. */
-export function companyIdPrefix(region: string): string {
-  const parts = region.split('-');
-  const gov = parts[1] === 'gov';
-  const rest = gov ? parts.slice(2) : parts.slice(1);
-  const letters = (gov ? 'UG' : (parts[0]?.[0] ?? 'X').toUpperCase()) + (rest[0]?.[0] ?? '').toUpperCase();
-  return `${letters}${rest[rest.length - 1] ?? ''}`.toUpperCase();
-}
-
-/** The company ID as members enter it: with or without the prefix, any letter case. */
-export function bareCompanyId(entered: string, region: string): string {
-  const v = entered.trim();
-  const prefix = `${companyIdPrefix(region)}-`;
-  return v.toUpperCase().startsWith(prefix) ? v.slice(prefix.length) : v;
-}
+// The prefix rule (UE1-DemoNetworkW_drqtvva in us-east-1) is @enclave/protocol's companyIdPrefix/bareCompanyId.
 
 async function configForCompany(db: Db, companyId: string, region: string): Promise<OidcConfigRow> {
   const bare = bareCompanyId(companyId, region);
@@ -351,8 +337,6 @@ export async function redeemTicket(deps: SsoDeps, input: { ticket: string; bindi
     const signedIn = await signInDevice(db, m, input.device, now, { recoveryKeyApproves: false, policy });
     const { deviceId, approved } = signedIn;
     records = signedIn.records;
-    await db.updateTable('devices').set({ last_login: now }).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).where('app_id', '=', deviceId).execute();
-    await db.updateTable('users').set({ last_login: now, last_activity: now }).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).execute();
     // SSO sessions end by idle time and refresh failure, not by the non-SSO timeout.
     const token = await issueSession(db, { ...m, deviceId }, now, null);
     const tokens = login.tokens_ciphertext ? (JSON.parse(deps.secrets.open(login.tokens_ciphertext)) as SealedTokens) : {};

@@ -2,12 +2,9 @@
 // index.html for every other /app/* path (the messenger routes in the browser), and redirects the
 // server root to it. The messenger talks to the client API (/v1/...) and its WebSocket on the same
 // origin; everything it decrypts stays in the browser.
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { registerSpa } from './spa.js';
 
 export const APP_PREFIX = '/app/';
 
@@ -47,57 +44,7 @@ export function appCsp(host?: string): string {
   ].join('; ');
 }
 
-function securityHeaders(request: FastifyRequest, reply: FastifyReply) {
-  reply.header('content-security-policy', appCsp(request.headers.host));
-  reply.header('x-content-type-options', 'nosniff');
-  reply.header('x-frame-options', 'DENY');
-  reply.header('referrer-policy', 'no-referrer');
-}
-
-const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Enclave</title></head>
-<body><h1>The messenger is not built</h1><p>Run <code>npm run build -w @enclave/web</code> (part of <code>npm run build</code>) and restart the server.</p></body></html>`;
-
 export async function registerApp(app: FastifyInstance, options: AppOptions = {}): Promise<void> {
-  const dir = options.dir ?? defaultAppDir;
-  const built = existsSync(join(dir, 'index.html'));
-  if (!built) app.log.warn({ dir }, 'the web messenger is not built; /app/ explains how to build it');
-
   app.get('/', async (_request, reply) => reply.redirect(APP_PREFIX, 302));
-
-  await app.register(async (scope) => {
-    scope.addHook('onSend', async (request, reply, payload) => {
-      securityHeaders(request, reply);
-      return payload;
-    });
-
-    if (built) {
-      await scope.register(fastifyStatic, {
-        root: dir,
-        prefix: APP_PREFIX,
-        wildcard: false,
-        index: false,
-        decorateReply: false,
-        cacheControl: false,
-        setHeaders(res, path) {
-          res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-        },
-      });
-    }
-
-    const sendIndex = async (reply: FastifyReply) => {
-      if (!built) return reply.status(503).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT);
-      const html = await readFile(join(dir, 'index.html'));
-      return reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
-    };
-
-    scope.get('/app', async (_request, reply) => reply.redirect(APP_PREFIX, 302));
-    scope.get(APP_PREFIX, async (_request, reply) => sendIndex(reply));
-    scope.get(`${APP_PREFIX}*`, async (request, reply) => {
-      const path = request.url.split('?')[0] ?? '';
-      if (path.startsWith(`${APP_PREFIX}assets/`)) {
-        return reply.status(404).header('content-type', 'text/plain; charset=utf-8').send('Not found');
-      }
-      return sendIndex(reply);
-    });
-  });
+  await registerSpa(app, { dir: options.dir ?? defaultAppDir, prefix: APP_PREFIX, csp: (request) => appCsp(request.headers.host), name: 'web messenger', title: 'Enclave' });
 }

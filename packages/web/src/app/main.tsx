@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { I18nProvider } from './i18n';
 import { TabGuard } from './lib/tabs';
+import '../shared/base.css';
 import './styles.css';
 
 createRoot(document.getElementById('root')!).render(

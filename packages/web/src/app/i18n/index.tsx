@@ -3,35 +3,14 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { en, type Key } from './en';
 import { zhTW } from './zh-TW';
+import { format, LANGS, storedLang, storeLang, translator, type Lang, type Params } from '../../shared/i18n';
 
 export type { Key };
-export type Lang = 'en' | 'zh-TW';
-export const LANGS: Lang[] = ['en', 'zh-TW'];
+export { format, LANGS, type Lang, type Params };
 export const dictionaries: Record<Lang, Record<Key, string>> = { en, 'zh-TW': zhTW };
 export const LANG_STORAGE_KEY = 'enclave.app.lang';
 
-export type Params = Record<string, string | number>;
-
-export function format(template: string, params?: Params): string {
-  if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
-}
-
-export function translate(lang: Lang, key: string, params?: Params): string {
-  const dict = dictionaries[lang] as Record<string, string>;
-  return format(dict[key] ?? (en as Record<string, string>)[key] ?? key, params);
-}
-
-function initialLang(): Lang {
-  try {
-    const stored = localStorage.getItem(LANG_STORAGE_KEY);
-    if (stored === 'en' || stored === 'zh-TW') return stored;
-  } catch {
-    // no storage
-  }
-  const nav = typeof navigator !== 'undefined' ? navigator.language : 'en';
-  return /^zh(-(TW|HK|Hant))?/i.test(nav) ? 'zh-TW' : 'en';
-}
+export const translate = translator(dictionaries);
 
 export interface I18n {
   lang: Lang;
@@ -47,14 +26,10 @@ export interface I18n {
 const Ctx = createContext<I18n | null>(null);
 
 export function I18nProvider({ children }: { children: ReactNode }) {
-  const [lang, setLangState] = useState<Lang>(initialLang);
+  const [lang, setLangState] = useState<Lang>(() => storedLang(LANG_STORAGE_KEY));
   const setLang = useCallback((l: Lang) => {
     setLangState(l);
-    try {
-      localStorage.setItem(LANG_STORAGE_KEY, l);
-    } catch {
-      // no storage
-    }
+    storeLang(LANG_STORAGE_KEY, l);
   }, []);
   useEffect(() => {
     document.documentElement.lang = lang;
