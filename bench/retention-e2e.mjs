@@ -8,10 +8,10 @@
 // node bench/retention-e2e.mjs [--messages 100000] [--senders 4] [--live-seconds 30] [--filesize-kib 65536] [--s3] [--prefill]
 //
 // With --prefill the backlog is built faster than the socket allows (a 10-million-message run): the
-// members' SDKs still encrypt every message (sender keys, the first message of each sender sent
-// through the server as usual so its key reaches the room), but hand each SendMessage to the server
-// process over IPC, which stores it in batches as a send would (bench/server-process.mjs). The bot's
-// side — what it receives, verifies, decrypts and archives — is the same as without.
+// first message of each sender goes through the server as usual (its SDK creates and distributes the
+// sender key), then the bench encrypts the rest as that SDK would, with that key, and the server
+// process stores them over IPC in batches as a send would (bench/server-process.mjs). The bot's side
+// — what it receives, verifies, decrypts and archives — is the same as without.
 //
 // With --s3 the bot also uploads its rotated message files to s3rver (WICKRIO_S3_*, a child
 // process on the same machine) and deletes them locally once uploaded; records are then counted
@@ -23,6 +23,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EnclaveClient, MemoryStore } from '../packages/client/dist/index.js';
+import { b64, encodeEnvelope, newId, senderKeyAd, unb64 } from '../packages/client/dist/codec.js';
+import { deserializeSenderKey, senderKeyEncrypt, serializeSenderKey } from '../packages/protocol/dist/index.js';
 import { nodePlatform } from '../packages/client/dist/node/index.js';
 import { startS3rver } from './retention-s3rver.mjs';
 import { PASSWORD, createNetwork, inviteAll, log, machine, memoryOf, round, startEnclave, cpuSecondsOf } from './lib-messaging.mjs';
@@ -187,10 +189,7 @@ async function send(n, window = 64) {
   );
 }
 
-// --prefill: each send is numbered in its conversation here (from where the conversation stands)
-// and resolves at once; the numbered SendMessages go to the server process in batches, one per
-// event-loop turn, at most PREFILL_AHEAD of them unstored (the senders wait beyond that).
-const PREFILL_AHEAD = 50_000;
+// --prefill: the server process stores numbered SendMessages over IPC (server-process.mjs).
 let requestId = 0;
 const answers = new Map();
 if (values.prefill) {
@@ -209,37 +208,52 @@ function ask(request) {
     server.child.send({ ...request, id });
   });
 }
-const convSeq = new Map();
-let prefilled = 0;
-let unstored = 0;
-let prefillBatch;
-let prefillFailed;
-let roomForMore;
-function prefillDeliver(c) {
-  return async (msg) => {
-    if (prefillFailed) throw prefillFailed;
-    // As the SDK's own deliver: the sender-key step behind this ciphertext is durable first.
-    await c.ctx.store.flush();
-    while (unstored >= PREFILL_AHEAD) await (roomForMore ??= new Promise((r) => setTimeout(r, 5)).finally(() => (roomForMore = undefined)));
-    const seq = convSeq.get(msg.conv) + 1;
-    convSeq.set(msg.conv, seq);
-    if (!prefillBatch) {
-      const batch = (prefillBatch = []);
-      setImmediate(() => {
-        prefillBatch = undefined;
-        ask({ t: 'prefill', items: batch }).then(
-          (n) => {
-            prefilled += n;
-            unstored -= n;
-          },
-          (err) => (prefillFailed = err),
-        );
-      });
+
+/**
+ * Encrypts `n` room messages as each sender's SDK would (its own sender key, taken from its store
+ * after the first message went through the server: chain step, AES-GCM, Ed25519 signature, the
+ * padded envelope and the associated data of outbound.ts) and has the server process store them
+ * in batches, one conversation's messages numbered on from where it stands; one batch is encrypted
+ * while the previous one is stored. The advanced key goes back into each sender's store, so the
+ * live phase continues the chain. Without the SDK's per-message bookkeeping (its local history,
+ * the per-conversation lock, the socket) this runs at several thousand messages per second.
+ */
+async function prefill(n) {
+  const BATCH = 2000;
+  const own = await Promise.all(
+    senders.map(async ({ c, room }) => {
+      const rec = await c.ctx.store.getJson(`skown/${room.id}`);
+      if (!rec) throw new Error('prefill: the sender has no sender key yet');
+      return { c, conv: room.id, rec, state: deserializeSenderKey(unb64(rec.state)), seq: await ask({ t: 'lastSeq', conv: room.id }) };
+    }),
+  );
+  let storing = Promise.resolve();
+  let made = 0;
+  let lastLog = Date.now();
+  while (made < n) {
+    const items = [];
+    for (const o of own) {
+      for (let i = 0; i < BATCH / own.length && made < n; i++, made++) {
+        const messageId = newId();
+        const envelope = encodeEnvelope({ v: 1, conv: o.conv, id: messageId, from: o.c.deviceId, to: '*', c: { type: 'text', text, sentAt: Date.now() } });
+        const { state, message } = await senderKeyEncrypt(o.state, envelope, senderKeyAd(o.conv, messageId, o.c.deviceId));
+        o.state = state;
+        items.push({ userId: o.c.userId, deviceId: o.c.deviceId, seq: ++o.seq, msg: { conv: o.conv, messageId, kind: 'sk', body: b64(message) } });
+      }
     }
-    prefillBatch.push({ userId: c.userId, deviceId: c.deviceId, seq, msg });
-    unstored++;
-    return { seq, duplicate: false };
-  };
+    await storing;
+    storing = ask({ t: 'prefill', items });
+    if (Date.now() - lastLog > 30_000) {
+      lastLog = Date.now();
+      log(`prefill: ${made} encrypted (${round(made / ((Date.now() - t0) / 1000), 0)} msg/s)`);
+    }
+  }
+  await storing;
+  for (const o of own) {
+    o.rec.state = b64(serializeSenderKey(o.state));
+    await o.c.ctx.store.putJson(`skown/${o.conv}`, o.rec);
+    await o.c.ctx.store.flush();
+  }
 }
 
 // Phase 1: the backlog.
@@ -248,23 +262,9 @@ log(`bot stopped; ${values.prefill ? 'prefilling' : 'sending'} ${total} room mes
 let t0 = Date.now();
 if (values.prefill) {
   // The first message of each sender through the socket (it distributes the sender key), the rest
-  // straight into the server's database; then the SDK's own delivery again for the live phase.
+  // straight into the server's database.
   await Promise.all(senders.map(({ c, room }) => c.sendText(room.id, text)));
-  for (const { c, room } of senders) {
-    convSeq.set(room.id, await ask({ t: 'lastSeq', conv: room.id }));
-    c.deliver = prefillDeliver(c);
-  }
-  let lastProgress = Date.now();
-  const progress = setInterval(() => {
-    if (Date.now() - lastProgress < 30_000) return;
-    lastProgress = Date.now();
-    log(`prefill: ${prefilled} stored (${round(prefilled / ((Date.now() - t0) / 1000), 0)} msg/s)`);
-  }, 1000);
-  await send(total - senders.length, 1024);
-  while (unstored > 0 && !prefillFailed) await new Promise((r) => setTimeout(r, 20));
-  clearInterval(progress);
-  if (prefillFailed) throw prefillFailed;
-  for (const { c } of senders) delete c.deliver;
+  await prefill(total - senders.length);
 } else {
   await send(total);
 }
