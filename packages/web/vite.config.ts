@@ -1,4 +1,5 @@
 // Builds the admin console (src/console) into dist/console, served by the Enclave server at /console/.
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
@@ -6,6 +7,8 @@ export default defineConfig({
   root: 'src/console',
   base: '/console/',
   plugins: [react()],
+  // The company ID rule comes from the protocol's sources (built before its dist exists on a fresh clone).
+  resolve: { alias: [{ find: /^@enclave\/protocol$/, replacement: fileURLToPath(new URL('../protocol/src/index.ts', import.meta.url)) }] },
   build: {
     outDir: '../../dist/console',
     emptyOutDir: true,
