@@ -7,7 +7,7 @@ import type { Policy } from '@enclave/protocol';
 import { storedSettings } from '../admin/domain/securityGroups.js';
 import type { Database } from '../store/schema.js';
 import { fail } from './errors.js';
-import { RETENTION_BOT_USER_ID, retentionDevices } from './retention.js';
+import { RETENTION_BOT_USER_ID, retentionBotDevices } from './retention.js';
 
 type Db = Kysely<Database>;
 
@@ -18,7 +18,8 @@ export async function policyFor(db: Db, networkId: string, userId: number): Prom
       ? await db
           .selectFrom('security_groups as g')
           .innerJoin('networks as n', 'n.network_id', 'g.network_id')
-          .select(['g.group_id', 'g.settings', 'n.network_name', 'n.read_receipt_status', 'n.data_retention', 'n.consent_enabled', 'n.consent_title', 'n.consent_body', 'n.consent_button', 'n.consent_version', 'n.idle_timeout_minutes'])
+          .leftJoin('retention_bots as b', 'b.network_id', 'n.network_id')
+          .select(['b.active as retention_active', 'g.group_id', 'g.settings', 'n.network_name', 'n.read_receipt_status', 'n.data_retention', 'n.consent_enabled', 'n.consent_title', 'n.consent_body', 'n.consent_button', 'n.consent_version', 'n.idle_timeout_minutes'])
           .where('g.network_id', '=', networkId)
           .where('g.is_default', '=', 1)
           .executeTakeFirst()
@@ -26,7 +27,8 @@ export async function policyFor(db: Db, networkId: string, userId: number): Prom
           .selectFrom('users as u')
           .innerJoin('security_groups as g', (j) => j.onRef('g.network_id', '=', 'u.network_id').onRef('g.group_id', '=', 'u.security_group_id'))
           .innerJoin('networks as n', 'n.network_id', 'u.network_id')
-          .select(['g.group_id', 'g.settings', 'n.network_name', 'n.read_receipt_status', 'n.data_retention', 'n.consent_enabled', 'n.consent_title', 'n.consent_body', 'n.consent_button', 'n.consent_version', 'n.idle_timeout_minutes'])
+          .leftJoin('retention_bots as b', 'b.network_id', 'n.network_id')
+          .select(['b.active as retention_active', 'g.group_id', 'g.settings', 'n.network_name', 'n.read_receipt_status', 'n.data_retention', 'n.consent_enabled', 'n.consent_title', 'n.consent_body', 'n.consent_button', 'n.consent_version', 'n.idle_timeout_minutes'])
           .where('u.network_id', '=', networkId)
           .where('u.user_id', '=', userId)
           .executeTakeFirst();
@@ -62,7 +64,9 @@ export async function policyFor(db: Db, networkId: string, userId: number): Prom
     readReceipts,
     forceReadReceipts: s.forceReadReceipts,
     dataRetention: row.data_retention === 1,
-    retentionDevices: (await retentionDevices(db, networkId)).map((d) => d.deviceId),
+    // Decided from the same row as dataRetention: a policy read while UpdateDataRetention commits
+    // never pairs "retention off" with the bot's devices (or the reverse).
+    retentionDevices: row.data_retention === 1 && row.retention_active === 1 ? (await retentionBotDevices(db, networkId)).map((d) => d.deviceId) : [],
     consentPopup: row.consent_enabled === 1 ? { title: row.consent_title, body: row.consent_body, buttonLabel: row.consent_button || 'OK', version: row.consent_version } : null,
     idleTimeoutMinutes: row.idle_timeout_minutes,
   };

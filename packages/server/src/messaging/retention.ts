@@ -35,8 +35,14 @@ export async function retentionOn(db: Db, networkId: string): Promise<boolean> {
 }
 
 /** The bot's devices every conversation encrypts to while retention is on (else none). */
-export async function retentionDevices(db: Db, networkId: string): Promise<{ userId: number; deviceId: string; identitySignPub: string; identityDhPub: string }[]> {
-  if (!(await retentionOn(db, networkId))) return [];
+export async function retentionDevices(db: Db, networkId: string): Promise<RetentionDevice[]> {
+  return (await retentionOn(db, networkId)) ? await retentionBotDevices(db, networkId) : [];
+}
+
+type RetentionDevice = { userId: number; deviceId: string; identitySignPub: string; identityDhPub: string };
+
+/** The bot's approved devices, whether or not retention is on (callers decide that from their own read). */
+export async function retentionBotDevices(db: Db, networkId: string): Promise<RetentionDevice[]> {
   const rows = await db
     .selectFrom('device_keys')
     .select(['device_id', 'identity_sign_pub', 'identity_dh_pub'])
