@@ -6,14 +6,12 @@ import { useCallback, useEffect, useState } from 'react';
 import type { EnclaveClient } from '@enclave/client';
 import { Button, Dialog, ErrorAlert, TextField } from './components/ui';
 import { LANGS, useI18n, type Lang } from './i18n';
-import { errorInfo, Messenger, useMessenger } from './lib/messenger';
+import { errorInfo, type ErrorInfo, Messenger, useMessenger } from './lib/messenger';
 import { navigate, useLocation } from './lib/router';
 import { ApproveDevice, RecoveryKey, Register, SignIn } from './pages/Auth';
 import { forgetSso, readSsoReturn, signedInWithSso, type SsoReturn } from './lib/sso';
 import { SsoFinish, SsoStart } from './pages/Sso';
 import { MessengerView } from './pages/Messenger';
-
-type Err = ReturnType<typeof errorInfo>;
 
 export function LanguageSwitch() {
   const { lang, setLang, t } = useI18n();
@@ -29,7 +27,7 @@ export function LanguageSwitch() {
 }
 
 type Phase =
-  | { kind: 'out'; notice?: Err }
+  | { kind: 'out'; notice?: ErrorInfo }
   | { kind: 'pending'; client: EnclaveClient }
   | { kind: 'recovery'; client: EnclaveClient; key: string }
   | { kind: 'in'; messenger: Messenger };
@@ -54,7 +52,7 @@ export function App() {
     else enter(client);
   };
 
-  const signOut = useCallback(async (notice?: Err) => {
+  const signOut = useCallback(async (notice?: ErrorInfo) => {
     const sso = signedInWithSso();
     forgetSso();
     if (phase.kind === 'in') {
@@ -91,7 +89,7 @@ export function App() {
   );
 }
 
-function SignedIn({ messenger, onSignOut }: { messenger: Messenger; onSignOut: (notice?: Err) => Promise<void> }) {
+function SignedIn({ messenger, onSignOut }: { messenger: Messenger; onSignOut: (notice?: ErrorInfo) => Promise<void> }) {
   const { t } = useI18n();
   const s = useMessenger(messenger);
   const client = messenger.client;
@@ -147,7 +145,7 @@ function SignedIn({ messenger, onSignOut }: { messenger: Messenger; onSignOut: (
 function LockScreen({ messenger, reason, onSignOut }: { messenger: Messenger; reason: string; onSignOut: () => void }) {
   const { t } = useI18n();
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<Err | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
   const [busy, setBusy] = useState(false);
   const me = messenger.client.me.member;
   return (

@@ -3,7 +3,7 @@
 // dialog must be answered).
 import { useEffect, useId, useRef, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode } from 'react';
 import { useI18n } from '../i18n';
-import type { errorInfo } from '../lib/messenger';
+import type { ErrorInfo } from '../lib/messenger';
 
 type Variant = 'primary' | 'normal' | 'danger' | 'link';
 
@@ -52,7 +52,7 @@ export function TextField({
 /** The error text a member sees: the guide's text by code (translated), else the server's message. */
 export function useErrorText() {
   const { t, tr, has, lang, dateTime } = useI18n();
-  return (err: ReturnType<typeof errorInfo> | null | undefined): string => {
+  return (err: ErrorInfo | null | undefined): string => {
     if (!err) return '';
     // English: the SDK's / server's text (the guide's, sometimes more specific: attempts left);
     // other languages: the translation of the code.
@@ -65,7 +65,7 @@ export function useErrorText() {
   };
 }
 
-export function ErrorAlert({ error }: { error: ReturnType<typeof errorInfo> | null | undefined }) {
+export function ErrorAlert({ error }: { error: ErrorInfo | null | undefined }) {
   const text = useErrorText();
   if (!error) return null;
   return (

@@ -424,7 +424,10 @@ export class Messenger {
   }
 }
 
-export function errorInfo(err: unknown): { code: string; message: string; lockedUntil?: number; details?: { field: string; reason: string }[] } {
+/** An error as the messenger shows it: the server's or SDK's code, a message, and what goes with it. */
+export type ErrorInfo = { code: string; message: string; lockedUntil?: number; details?: { field: string; reason: string }[] };
+
+export function errorInfo(err: unknown): ErrorInfo {
   const e = err as { code?: string; message?: string; lockedUntil?: number; details?: { field: string; reason: string }[] };
   return {
     code: typeof e?.code === 'string' ? e.code : 'internal',

@@ -6,11 +6,10 @@ import { useEffect, useMemo, useState } from 'react';
 import type { EnclaveClient } from '@enclave/client';
 import { Button, ErrorAlert, TextField } from '../components/ui';
 import { useI18n } from '../i18n';
-import { errorInfo } from '../lib/messenger';
+import { errorInfo, type ErrorInfo } from '../lib/messenger';
 import { Link } from '../lib/router';
 import { lastEmail, lookupInvite, register, signIn, type InviteInfo } from '../lib/session';
 
-type Err = ReturnType<typeof errorInfo> | null;
 type Rules = NonNullable<InviteInfo['passwordRequirements']>;
 
 /** The security group's password rules, one check per rule (the server applies the same ones). */
@@ -29,7 +28,7 @@ export function passwordChecks(password: string, rules: Rules): { key: string; p
 export function Register({ code, onSignedIn }: { code: string; onSignedIn: (c: EnclaveClient) => void }) {
   const { t, tr, dateTime } = useI18n();
   const [invite, setInvite] = useState<InviteInfo | null>(null);
-  const [inviteError, setInviteError] = useState<Err>(null);
+  const [inviteError, setInviteError] = useState<ErrorInfo | null>(null);
   const [email, setEmail] = useState('');
   const [inviteCode, setInviteCode] = useState(code);
   const [firstName, setFirstName] = useState('');
@@ -37,7 +36,7 @@ export function Register({ code, onSignedIn }: { code: string; onSignedIn: (c: E
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<Err>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -176,12 +175,12 @@ export function RecoveryKey({ recoveryKey, onDone }: { recoveryKey: string; onDo
   );
 }
 
-export function SignIn({ notice, onSignedIn }: { notice?: Err; onSignedIn: (c: EnclaveClient) => void }) {
+export function SignIn({ notice, onSignedIn }: { notice?: ErrorInfo | null; onSignedIn: (c: EnclaveClient) => void }) {
   const { t } = useI18n();
   const [email, setEmail] = useState(lastEmail);
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<Err>(notice ?? null);
+  const [error, setError] = useState<ErrorInfo | null>(notice ?? null);
   const [busy, setBusy] = useState(false);
 
   const submit = async () => {
@@ -236,7 +235,7 @@ export function ApproveDevice({ client, onApproved, onCancel }: { client: Enclav
   const [method, setMethod] = useState<'code' | 'email' | 'recovery'>('code');
   const [value, setValue] = useState('');
   const [emailSent, setEmailSent] = useState(false);
-  const [error, setError] = useState<Err>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
   const [busy, setBusy] = useState(false);
 
   const approve = async () => {

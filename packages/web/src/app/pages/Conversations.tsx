@@ -5,16 +5,14 @@ import type { Member } from '@enclave/protocol';
 import { useEffect, useState } from 'react';
 import { Button, Dialog, ErrorAlert, TextField } from '../components/ui';
 import { useI18n } from '../i18n';
-import { errorInfo, useMessenger, type Messenger } from '../lib/messenger';
+import { errorInfo, type ErrorInfo, useMessenger, type Messenger } from '../lib/messenger';
 import { navigate } from '../lib/router';
 import { memberName } from './Messenger';
 
-type Err = ReturnType<typeof errorInfo>;
-
 /** Searches the team directory as the member types (this network's active members, not oneself). */
-function useDirectory(messenger: Messenger, query: string): { members: Member[]; error: Err | null; loading: boolean } {
+function useDirectory(messenger: Messenger, query: string): { members: Member[]; error: ErrorInfo | null; loading: boolean } {
   const [members, setMembers] = useState<Member[]>([]);
-  const [error, setError] = useState<Err | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
   const [loading, setLoading] = useState(true);
   useEffect(() => {
     let live = true;
@@ -46,7 +44,7 @@ export function NewDm({ messenger }: { messenger: Messenger }) {
   const { t } = useI18n();
   const [query, setQuery] = useState('');
   const { members, error, loading } = useDirectory(messenger, query);
-  const [openError, setOpenError] = useState<Err | null>(null);
+  const [openError, setOpenError] = useState<ErrorInfo | null>(null);
   const start = async (m: Member) => {
     setOpenError(null);
     try {
@@ -128,7 +126,7 @@ export function NewRoom({ messenger }: { messenger: Messenger }) {
   const [description, setDescription] = useState('');
   const [chosen, setChosen] = useState<Member[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<Err | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
   const [busy, setBusy] = useState(false);
   const create = async () => {
     const e: Record<string, string> = {};
@@ -176,7 +174,7 @@ export function NewGroup({ messenger }: { messenger: Messenger }) {
   const [name, setName] = useState('');
   const [chosen, setChosen] = useState<Member[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<Err | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
   const [busy, setBusy] = useState(false);
   const create = async () => {
     const e: Record<string, string> = {};
@@ -230,7 +228,7 @@ export function RoomSettings({ messenger, id }: { messenger: Messenger; id: stri
   const s = useMessenger(messenger);
   const conv = s.conversations.find((c) => c.id === id);
   const [adding, setAdding] = useState<Member[]>([]);
-  const [error, setError] = useState<Err | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
   const [confirm, setConfirm] = useState<'leave' | 'delete' | undefined>();
   const [name, setName] = useState(conv?.name ?? '');
   const [description, setDescription] = useState(conv?.description ?? '');

@@ -4,10 +4,9 @@ import { useCallback, useEffect, useState } from 'react';
 import { Button, Dialog, ErrorAlert, TextField } from '../components/ui';
 import { LanguageSwitch } from '../App';
 import { useI18n } from '../i18n';
-import { errorInfo, useMessenger, type Messenger } from '../lib/messenger';
+import { errorInfo, type ErrorInfo, useMessenger, type Messenger } from '../lib/messenger';
 import { APP_VERSION, CLIENT_NAME, saveBlob, supportLog } from '../lib/session';
 
-type Err = ReturnType<typeof errorInfo>;
 type Device = Awaited<ReturnType<Messenger['client']['devices']>>[number];
 
 export function SettingsView({ messenger }: { messenger: Messenger }) {
@@ -15,7 +14,7 @@ export function SettingsView({ messenger }: { messenger: Messenger }) {
   const s = useMessenger(messenger);
   const me = messenger.client.me.member;
   const [devices, setDevices] = useState<Device[] | undefined>();
-  const [error, setError] = useState<Err | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
   const [signingOut, setSigningOut] = useState<Device | undefined>();
   // Bumped when the name is saved: me (read above) is the SDK's, updated by updateProfile.
   const [, setProfileVersion] = useState(0);
@@ -119,7 +118,7 @@ export function SettingsView({ messenger }: { messenger: Messenger }) {
 function ApprovalCode({ messenger }: { messenger: Messenger }) {
   const { t, time } = useI18n();
   const [code, setCode] = useState<{ code: string; expiresAt: number } | undefined>();
-  const [error, setError] = useState<Err | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
   return (
     <div className="approval-code">
       <Button
@@ -149,7 +148,7 @@ function ProfileForm({ messenger, onSaved }: { messenger: Messenger; onSaved: ()
   const [missing, setMissing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
-  const [error, setError] = useState<Err | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
   return (
     <form
       className="profile-form"
