@@ -3,7 +3,7 @@
 // account takeover protection, location sharing only where the group allows it, and the non-SSO
 // session timeout locking the client until the password signs the device in again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnclaveClient, MemoryStore } from '../../packages/client/src/index.js';
+import { EnclaveClient, MemoryStore, receivedRef, type Received } from '../../packages/client/src/index.js';
 import { nodePlatform } from '../../packages/client/src/node/index.js';
 import { createNetwork, startTestServer, type TestServer } from '../helpers/harness.js';
 import { GOOD_PASSWORD, invite } from '../helpers/members.js';
@@ -128,7 +128,9 @@ describe('SDK sessions and connections', () => {
     const b = await EnclaveClient.register({
       server: t.url, email, inviteCode, password: GOOD_PASSWORD, store: new MemoryStore(), kdf, platform: nodePlatform(), deviceType: 'bot', clientName: 'archiver/1',
       keepMessages: false,
-      beforeAck: (m) => {
+      beforeAck: (r) => {
+        if (r.kind !== 'message') throw new Error(`unexpected ${r.kind}`);
+        const m = r.message;
         if (m.text === 'two' && failOnce) {
           failOnce = false;
           return Promise.reject(new Error('disk full'));
@@ -148,9 +150,10 @@ describe('SDK sessions and connections', () => {
     };
     const before = await cursor();
     expect(before).toBeLessThan(sent[0]!.seq);
-    releases.get('three')!(); // out of order: nothing may be acknowledged past 'one'
+    releases.get('three')!(); // out of order: nothing may be acknowledged from 'one' on
     await new Promise((r) => setTimeout(r, 200));
-    expect(await cursor()).toBe(before);
+    // (Records before 'one', such as the conversation's creation, need no step: their acks may land now.)
+    expect(await cursor()).toBeLessThan(sent[0]!.seq);
     releases.get('one')!();
     await until(() => releases.has('two'), 5000); // 'two' failed once and is retried
     await new Promise((r) => setTimeout(r, 200));
@@ -164,5 +167,62 @@ describe('SDK sessions and connections', () => {
     }
     expect(last).toBe(sent[2]!.seq);
     expect(await b.messages(dm.id)).toEqual([]);
+  });
+  it('hands edits, deletes for everyone and undecryptable messages to beforeAck as well, each acknowledged only after its step', async () => {
+    const a = await member('ea');
+    const email = `eb-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const { inviteCode } = await invite(t, networkId, email);
+    const got: Received[] = [];
+    const releases = new Map<string, () => void>();
+    const b = await EnclaveClient.register({
+      server: t.url, email, inviteCode, password: GOOD_PASSWORD, store: new MemoryStore(), kdf, platform: nodePlatform(), deviceType: 'bot', clientName: 'archiver/1',
+      keepMessages: false,
+      beforeAck: (r) => {
+        got.push(r);
+        return new Promise<void>((resolve) => releases.set(receivedRef(r).id, resolve));
+      },
+    });
+    open.push(b);
+    const room = await a.client.createRoom({ name: 'Every kind', members: [email] });
+    const original = await a.client.sendText(room.id, 'original');
+    await a.client.edit(room.id, original.id, 'edited once');
+    const gone = await a.client.sendText(room.id, 'to be deleted');
+    await a.client.deleteForEveryone(room.id, gone.id);
+    const bad = await a.client.sendText(room.id, 'tampered on the server');
+    // The server flips one byte of the last ciphertext: b cannot decrypt it.
+    const db = t.server.store.db;
+    const row = await db.selectFrom('conv_messages').select(['seq', 'body']).where('conv_id', '=', room.id).where('message_id', '=', bad.id).executeTakeFirstOrThrow();
+    const flipped = Buffer.from(row.body, 'base64url');
+    flipped[flipped.length - 20]! ^= 0x01;
+    await db.updateTable('conv_messages').set({ body: flipped.toString('base64url') }).where('conv_id', '=', room.id).where('seq', '=', row.seq).execute();
+
+    await b.connect();
+    await until(() => got.length === 4, 10_000).catch((err) => { throw new Error(`${(err as Error).message}: ${JSON.stringify(got.map((r) => r.kind))}`); });
+    // The deleted message itself never reaches a member's device that did not have it yet.
+    const [m1, edit, del, undecryptable] = got;
+    expect(m1).toMatchObject({ kind: 'message', message: { id: original.id, text: 'original' } });
+    expect(edit).toMatchObject({ kind: 'edit', conv: room.id, target: original.id, text: 'edited once', sender: { userId: a.client.userId, deviceId: a.client.deviceId } });
+    expect(del).toMatchObject({ kind: 'delete', conv: room.id, target: gone.id, by: a.client.userId });
+    expect(undecryptable).toMatchObject({ kind: 'undecryptable', id: bad.id, conv: room.id, seq: row.seq, code: 'integrity', sender: { userId: a.client.userId } });
+    const seqs = got.map((r) => receivedRef(r).seq);
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+
+    const cursor = async () => {
+      await t.server.messaging.hub.flushAcks();
+      return (await db.selectFrom('device_cursors').select('seq').where('device_id', '=', b.deviceId).where('conv_id', '=', room.id).executeTakeFirstOrThrow()).seq;
+    };
+    // Each record holds the acknowledgement of everything after it until its step is done.
+    for (let i = 0; i < got.length; i++) {
+      const held = receivedRef(got[i]!);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(await cursor()).toBeLessThan(held.seq);
+      releases.get(held.id)!();
+      let now = 0;
+      for (let k = 0; k < 60 && now < held.seq; k++) {
+        now = await cursor();
+        if (now < held.seq) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(now).toBeGreaterThanOrEqual(held.seq);
+    }
   });
 });

@@ -5,11 +5,12 @@
 // it, password rotation, and deleting the bot signing it out.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnclaveClient, MemoryStore, type FileSink, type Message } from '../../packages/client/src/index.js';
+import { EnclaveClient, MemoryStore, type FileSink, type Message, type Received } from '../../packages/client/src/index.js';
 import { nodePlatform } from '../../packages/client/src/node/index.js';
+import { readRange } from '../../packages/server/src/messaging/messages.js';
 import { createNetwork, dialectName, expectApiError, startTestServer, type TestServer } from '../helpers/harness.js';
 import { GOOD_PASSWORD, invite } from '../helpers/members.js';
-import { kdf, until } from '../helpers/sdk.js';
+import { collect, kdf, until } from '../helpers/sdk.js';
 
 
 describe(`data retention bot, server side (${dialectName})`, () => {
@@ -26,9 +27,9 @@ describe(`data retention bot, server side (${dialectName})`, () => {
     await t.close();
   });
 
-  async function member(name: string) {
+  async function member(name: string, net = networkId) {
     const email = `${name}-${randomBytes(3).toString('hex')}@example.com`;
-    const { inviteCode } = await invite(t, networkId, email);
+    const { inviteCode } = await invite(t, net, email);
     const client = await EnclaveClient.register({ server: t.url, email, inviteCode, password: GOOD_PASSWORD, store: new MemoryStore(), kdf, platform: nodePlatform(), deviceType: 'cli', clientName: 'test/1' });
     clients.push(client);
     return { client, email };
@@ -111,5 +112,61 @@ describe(`data retention bot, server side (${dialectName})`, () => {
     await t.client.call('DeleteDataRetentionBot', { networkId });
     expect(await closed).toMatchObject({ code: 'user_not_found' });
     expect(await t.client.call('GetDataRetentionBot', { networkId })).toMatchObject({ botExists: false, isDataRetentionServiceEnabled: false });
+  });
+  it('keeps messages that expired or were deleted for everyone before the bot had them: members never get them, the bot does', async () => {
+    const { networkId: net } = await createNetwork(t.client, 'Retention holds', 'PREMIUM');
+    await t.client.call('CreateDataRetentionBot', { networkId: net });
+    const { challenge } = await t.client.call<{ challenge: string }>('CreateDataRetentionBotChallenge', { networkId: net });
+    const got: Received[] = [];
+    const bot = await EnclaveClient.registerRetentionBot({
+      server: t.url, botName: `compliance_${net}_bot`, initialPassword: challenge, newPassword: 'A-new-bot-password-1', store: new MemoryStore(), kdf, platform: nodePlatform(),
+      keepMessages: false, receiveExpired: true, beforeAck: async (r) => void got.push(r),
+    });
+    clients.push(bot);
+    await t.client.call('UpdateDataRetention', { networkId: net, actionType: 'PUBKEY_MSG_ACK' });
+    await t.client.call('UpdateDataRetention', { networkId: net, actionType: 'ENABLE' });
+    const alice = await member('alice', net);
+    const bob = await member('bob', net);
+    await alice.client.connect();
+    const dm = await alice.client.openDm(bob.email);
+    // The bot is offline (a restart, a backlog): one message's timer runs out, another is deleted for everyone.
+    const kept = await alice.client.sendText(dm.id, 'an ordinary message');
+    const short = await alice.client.sendText(dm.id, 'expires before the bot has it', { ttl: 1 });
+    const gone = await alice.client.sendText(dm.id, 'deleted before the bot has it');
+    await alice.client.deleteForEveryone(dm.id, gone.id);
+    await new Promise((r) => setTimeout(r, 1200));
+    await t.server.messaging.runJobs({ files: false });
+    const stored = async () => (await t.server.store.db.selectFrom('conv_messages').select('message_id').where('conv_id', '=', dm.id).where('message_id', 'in', [short.id, gone.id]).execute()).map((r) => r.message_id).sort();
+    expect(await stored()).toEqual([short.id, gone.id].sort());
+
+    // A member's device never gets them (over the socket or by fetching the range).
+    const bobGot = collect(bob.client);
+    await bob.client.connect();
+    await until(() => bobGot.some((m) => m.id === kept.id));
+    await bob.client.idle();
+    expect(bobGot.map((m) => m.id)).toEqual([kept.id]);
+    // The range a device fetches (GET /v1/conversations/:id/messages) follows the same rule.
+    const ids = async (deviceId: string, retention: boolean) => (await readRange(t.server.store.db, deviceId, dm.id, 0, 100, Date.now(), retention)).messages.map((m) => m.messageId);
+    expect(await ids(bob.client.deviceId, false)).not.toContain(short.id);
+    expect(await ids(bob.client.deviceId, false)).not.toContain(gone.id);
+    expect(await ids(bot.deviceId, true)).toEqual(expect.arrayContaining([kept.id, short.id, gone.id]));
+
+    // The bot gets all three and the deletion, in order.
+    await bot.connect();
+    await until(() => got.some((r) => r.kind === 'delete'), 10_000, 'the delete record');
+    await bot.idle();
+    expect(got.map((r) => (r.kind === 'message' ? r.message.text : r.kind))).toEqual(['an ordinary message', 'expires before the bot has it', 'deleted before the bot has it', 'delete']);
+    expect(got[1]).toMatchObject({ kind: 'message', message: { id: short.id, expiresAt: expect.any(Number) } });
+    expect(got[3]).toMatchObject({ kind: 'delete', target: gone.id, by: alice.client.userId });
+
+    // Once the bot acknowledged them, the expiry job deletes them.
+    let left = await stored();
+    for (let i = 0; i < 100 && left.length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      await t.server.messaging.hub.flushAcks();
+      await t.server.messaging.runJobs({ files: false });
+      left = await stored();
+    }
+    expect(left).toEqual([]);
   });
 });

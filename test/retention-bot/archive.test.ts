@@ -2,7 +2,7 @@
 // (WICKRIO_COMP_FILESIZE) and by time (WICKRIO_COMP_TIMEROTATE), a restart recovers torn lines and
 // keys the journal missed, duplicates are dropped by message ID, and a failing disk is retried until
 // it works (nothing lost, Messages_Saved_Failed counted, one critical event).
-import { appendFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Archiver } from '../../packages/retention-bot/src/archive/archiver.js';
@@ -150,6 +150,82 @@ describe('retention archive', () => {
     await files.close();
     expect(readArchive(opts.dir).map((r) => r.messageId)).toEqual(['msg-00000001', 'msg-00000002']);
     expect(metrics.totals.Messages_Saved).toBe(2);
+  });
+
+  it('records edits, deletes for everyone and undecryptable messages once each, keyed by their own record', async () => {
+    const { root, opts } = setup();
+    const files = await MessageFiles.open(opts);
+    const { log, metrics } = parts();
+    const a = new Archiver({ files, fileDest: join(root, 'att'), network: 'n', metrics, log });
+    const sender = { userId: 7, deviceId: 'dev-7', email: 'alice@example.com' };
+    const edit = (id: string, seq: number, text: string) => ({ kind: 'edit' as const, id, conv: 'conv-1', seq, sender, target: 'msg-00000001', text, edited: 1_700_000_100_000, receivedAt: 1_700_000_100_010 });
+    await a.handle(message(1));
+    // The same text twice is two edits (each its own record); a redelivered edit is written once.
+    await Promise.all([a.handleEdit(edit('edit-1', 2, 'fixed')), a.handleEdit(edit('edit-1', 2, 'fixed'))]);
+    await a.handleEdit(edit('edit-2', 3, 'fixed'));
+    await a.handleDelete({ kind: 'delete', id: 'sys-1', conv: 'conv-1', seq: 4, target: 'msg-00000001', by: 7, receivedAt: 1_700_000_200_000 });
+    await a.handleDelete({ kind: 'delete', id: 'sys-1', conv: 'conv-1', seq: 4, target: 'msg-00000001', by: 7, receivedAt: 1_700_000_200_000 });
+    await a.handleUndecryptable({ kind: 'undecryptable', id: 'msg-00000005', conv: 'conv-1', seq: 5, sender, code: 'integrity', receivedAt: 1_700_000_300_000 });
+    // An undecryptable redelivery of a message already archived records nothing.
+    await a.handleUndecryptable({ kind: 'undecryptable', id: 'msg-00000001', conv: 'conv-1', seq: 1, sender, code: 'integrity', receivedAt: 1_700_000_300_000 });
+    await files.close();
+    const recs = readArchive(opts.dir);
+    expect(recs.map((r) => [r.type, r.messageId])).toEqual([
+      ['text', 'msg-00000001'],
+      ['edit', 'msg-00000001'],
+      ['edit', 'msg-00000001'],
+      ['delete', 'msg-00000001'],
+      ['undecryptable', 'msg-00000005'],
+    ]);
+    expect(recs[1]).toEqual({
+      version: 1,
+      type: 'edit',
+      messageId: 'msg-00000001',
+      editId: 'edit-1',
+      network: 'n',
+      conversation: { id: 'conv-1', seq: 2 },
+      sender,
+      receivedAt: new Date(1_700_000_100_010).toISOString(),
+      edited: new Date(1_700_000_100_000).toISOString(),
+      archivedAt: expect.any(String),
+      text: 'fixed',
+    });
+    expect(recs[3]).toMatchObject({ conversation: { id: 'conv-1', seq: 4 }, by: 7 });
+    expect(recs[4]).toMatchObject({ sender, error: 'integrity', conversation: { seq: 5 } });
+    expect(metrics.totals.Messages_Rx_Failed).toBe(1);
+    // After a restart the journal knows the edit by its own ID.
+    const again = await MessageFiles.open(opts);
+    expect(again.has('edit:edit-1') && again.has('edit:edit-2') && again.has('delete:msg-00000001')).toBe(true);
+    await again.close();
+  });
+
+  it('an attachment directory that cannot be written: retried until it works, metric and one critical event', async () => {
+    const { root, opts } = setup();
+    const files = await MessageFiles.open(opts);
+    const { log, metrics, events } = parts();
+    // WICKRIO_COMP_FILEDEST where a plain file stands: every attempt to create it fails on the disk.
+    const fileDest = join(root, 'att');
+    writeFileSync(fileDest, 'in the way');
+    const bytes = new TextEncoder().encode('attachment body');
+    const download = async (_ref: unknown, sink: { write(c: Uint8Array): Promise<void>; close(): Promise<void> }) => {
+      await sink.write(bytes);
+      await sink.close();
+    };
+    const a = new Archiver({ files, fileDest, network: 'n', metrics, log, events, retryMs: 10, downloadAttempts: 2, download });
+    let done = false;
+    const file = { fileId: 'f1', name: 'report.txt', mime: 'text/plain', size: bytes.length, key: 'k', digest: 'd' } as unknown as NonNullable<ReturnType<typeof message>['file']>;
+    const p = a.handle(message(1, { file })).then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 150));
+    // More failed attempts than downloadAttempts: a local failure never gives the attachment up.
+    expect(done).toBe(false);
+    expect(metrics.totals.Files_Saved_Failed).toBeGreaterThan(2);
+    expect(events.sent.filter((e) => e.severity === 'critical').map((e) => e.message)).toEqual([expect.stringMatching(/^Failed to save received files to .*att\. Error: .*retries\.$/)]);
+    rmSync(fileDest);
+    await p;
+    await files.close();
+    expect(readFileSync(join(fileDest, 'msg-00000001-report.txt'), 'utf8')).toBe('attachment body');
+    expect(readArchive(opts.dir)[0]).toMatchObject({ type: 'file', attachment: { saved: true, file: 'msg-00000001-report.txt' } });
+    expect(log.lines.some((l) => l.event === 'archive.file_write_recovered')).toBe(true);
   });
 
   it('a failed journal write after durable records neither loses nor duplicates', async () => {

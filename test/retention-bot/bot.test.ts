@@ -151,6 +151,18 @@ describe('retention bot end to end', () => {
     await until(() => f.metricData().some((m) => m.MetricData.some((d) => d.MetricName === 'Messages_Saved' && d.Value > 0)));
     const prom = await (await fetch(`http://127.0.0.1:${bot.prometheusPort}/metrics`)).text();
     expect(prom).toMatch(/wickrio_messages_saved_total\{[^}]*network="\d+"[^}]*\} 4/);
+
+    // Edits and deletes for everyone are archived as their own records (acknowledged once written).
+    await alice.client.edit(dm.id, sent[0]!.id, 'dm one, corrected');
+    await alice.client.deleteForEveryone(room.id, sent[2]!.id);
+    await until(() => readArchive(join(home, 'messages')).length >= 6);
+    const later = readArchive(join(home, 'messages'));
+    expect(later).toHaveLength(6);
+    expect(later.find((r) => r.type === 'edit')).toMatchObject({ messageId: sent[0]!.id, editId: expect.any(String), text: 'dm one, corrected', sender: { userId: alice.client.userId }, conversation: { id: dm.id, seq: expect.any(Number) } });
+    expect(later.find((r) => r.type === 'delete')).toMatchObject({ messageId: sent[2]!.id, by: alice.client.userId, conversation: { id: room.id, seq: expect.any(Number) } });
+    // The deleted message's own record stays in the archive.
+    expect(later.filter((r) => r.messageId === sent[2]!.id).map((r) => r.type)).toEqual(['text', 'delete']);
+
     expect(readdirSync(join(home, 'logs'))).toEqual([`${botName}.log`]);
     expect(readFileSync(join(home, 'logs', `${botName}.log`), 'utf8')).not.toContain('dm one');
 

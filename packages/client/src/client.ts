@@ -42,7 +42,7 @@ import { SessionManager } from './sessions.js';
 import { Socket } from './socket.js';
 import type { EncryptedStore } from './store/encrypted-store.js';
 import type { FileRef } from '@enclave/protocol';
-import type { ClientEvents, FileSink, FileSource, Me, Message, Platform, Progress } from './types.js';
+import type { ClientEvents, FileSink, FileSource, Me, Message, Platform, Progress, Received } from './types.js';
 
 const CONSENT_KEY = 'consent';
 /** Acknowledgements wait up to this long for more processed messages to share their store commit. */
@@ -65,14 +65,22 @@ const nextTurn: (cb: () => void) => void = typeof setImmediate === 'function' ? 
 export interface ClientOptions extends StoreOptions {
   platform?: Platform;
   /**
-   * Called for every received message after the 'message' event; the message is acknowledged to the
-   * server (and marked processed locally) only once the returned promise resolves, in sequence order
-   * per conversation. Decryption of the following frames goes on meanwhile. A rejection is retried
-   * (with backoff) until it resolves: an archiver keeps what it could not write and tries again.
+   * Called for every received record an archive keeps (a new message, after its 'message' event; an
+   * edit; a delete for everyone; a message this device could not decrypt — see `Received`); the
+   * record is acknowledged to the server (and marked processed locally) only once the returned
+   * promise resolves, in sequence order per conversation. Decryption of the following frames goes on
+   * meanwhile. A rejection is retried (with backoff) until it resolves: an archiver keeps what it
+   * could not write and tries again.
    */
-  beforeAck?: (m: Message) => Promise<void>;
+  beforeAck?: (r: Received) => Promise<void>;
   /** Keep a local copy of every received message (default true; the retention bot says false). */
   keepMessages?: boolean;
+  /**
+   * Take messages whose expiry timer ran out before they arrived (default false: they are dropped).
+   * The retention bot says true: the server keeps expired and deleted messages for a data retention
+   * device until it has them, and the archive records them with their timers.
+   */
+  receiveExpired?: boolean;
 }
 
 export class EnclaveClient {
@@ -101,6 +109,7 @@ export class EnclaveClient {
   private readonly kdf: ClientOptions['kdf'];
   private readonly beforeAck: ClientOptions['beforeAck'];
   private readonly keepMessages: boolean;
+  private readonly receiveExpired: boolean;
 
   private constructor(signed: { store: EncryptedStore; profile: SignedIn['profile']; policy: Policy; recoveryKey?: string }, opts: ClientOptions) {
     this.events = new TypedEmitter<ClientEvents>((err) => this.events.emit('error', { code: 'internal', message: (err as Error).message }));
@@ -127,6 +136,7 @@ export class EnclaveClient {
     this.kdf = opts.kdf;
     this.beforeAck = opts.beforeAck;
     this.keepMessages = opts.keepMessages ?? true;
+    this.receiveExpired = opts.receiveExpired ?? false;
     this.dir = new Directory(this.ctx);
     this.local = new LocalMessages(this.ctx);
     this.senderKeys = new SenderKeys(this.ctx);
@@ -207,7 +217,7 @@ export class EnclaveClient {
     this.keys = await KeyManager.load(this.ctx);
     this.sessions = new SessionManager(this.ctx, this.keys);
     this.outbound = new Outbound(this.ctx, this.dir, this.sessions, this.senderKeys, this.local, { deliver: (m) => this.deliver(m) });
-    this.inbound = new Inbound(this.ctx, this.dir, this.sessions, this.senderKeys, this.local, { beforeAck: this.beforeAck, keepMessages: this.keepMessages });
+    this.inbound = new Inbound(this.ctx, this.dir, this.sessions, this.senderKeys, this.local, { beforeAck: this.beforeAck, keepMessages: this.keepMessages, receiveExpired: this.receiveExpired });
     this.inbound.onProcessed = (conv, seq) => this.ack(conv, seq);
     const me = await this.ctx.http.json('GET', '/v1/me', MeResponse);
     this.member = me.member;

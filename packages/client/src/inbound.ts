@@ -4,7 +4,8 @@
  * the distribution comes), checked against its envelope, applied locally (new message, edit,
  * sender key, deletion, receipt, membership change) and persisted, and only then acknowledged.
  * Each message is one atomic unit of the store (its ratchet step, its effects, the cursor, and —
- * with beforeAck — the decrypted message kept until the app's step is done), so a crash never
+ * with beforeAck — the decrypted record kept until the app's step is done: new messages, edits,
+ * deletes for everyone and messages it could not decrypt alike), so a crash never
  * leaves a message half applied. Never logs content; never sends anything but acks.
  */
 import { ReceiptBody, SystemEvent, fromBase64Url, utf8Decode, verifiesAhead, type Content, type DeliveredMessage } from '@enclave/protocol';
@@ -15,7 +16,7 @@ import { EnclaveError } from './errors.js';
 import type { LocalMessages } from './local-messages.js';
 import type { SenderKeys } from './sender-keys.js';
 import type { SessionManager } from './sessions.js';
-import type { Message } from './types.js';
+import { receivedRef, type Message, type Received, type Sender } from './types.js';
 
 /** Parses a clear-JSON body (`sys`, `rcpt`); accepts raw JSON or base64url-encoded JSON. */
 function clearJson(body: string): unknown {
@@ -27,8 +28,10 @@ function clearJson(body: string): unknown {
 }
 
 export interface InboundOptions {
-  beforeAck?: ((m: Message) => Promise<void>) | undefined;
+  beforeAck?: ((r: Received) => Promise<void>) | undefined;
   keepMessages?: boolean;
+  /** Take messages whose expiry passed before they arrived (an archive); others drop them. */
+  receiveExpired?: boolean | undefined;
 }
 
 export class Inbound {
@@ -38,9 +41,9 @@ export class Inbound {
   private readonly pendingAcks = new Map<string, Promise<void>>();
   /** Work that must finish before close (acks, hand-overs); each leaves the set when settled. */
   private readonly waiting = new Set<Promise<unknown>>();
-  /** beforeAck steps running, by message ID (a redelivery waits for the running one). */
+  /** beforeAck steps running, by delivered record ID (a redelivery waits for the running one). */
   private readonly handing = new Map<string, Promise<void>>();
-  private current?: { m: DeliveredMessage; handOver?: Message };
+  private current?: { m: DeliveredMessage; handOver?: Received };
   /** A queued sender-key message's decoded body and additional data, from arrived() to its turn. */
   private readonly decoded = new WeakMap<DeliveredMessage, { body: Uint8Array; ad: Uint8Array }>();
 
@@ -67,7 +70,7 @@ export class Inbound {
 
   /** A message arrived and waits its turn: start what can run ahead (its signature check). */
   arrived(m: DeliveredMessage): void {
-    if (m.kind !== 'sk' || !verifiesAhead() || (m.expiresAt !== null && m.expiresAt <= this.ctx.now())) return;
+    if (m.kind !== 'sk' || !verifiesAhead() || this.expired(m)) return;
     try {
       const d = { body: unb64(m.body), ad: senderKeyAd(m.conv, m.messageId, m.senderDeviceId) };
       this.decoded.set(m, d);
@@ -78,7 +81,7 @@ export class Inbound {
   }
 
   async process(m: DeliveredMessage): Promise<void> {
-    let handOver: Message | undefined;
+    let handOver: Received | undefined;
     await this.ctx.store.atomic(async () => {
       if (await this.local.isDuplicate(m.conv, m.seq, m.messageId)) {
         // Processed before; if the app's step had not finished (a crash), it runs again.
@@ -92,6 +95,8 @@ export class Inbound {
         const code = err instanceof EnclaveError ? err.code : 'integrity';
         this.ctx.logger.log('warn', 'message.undecryptable', { conv: m.conv, seq: m.seq, messageId: m.messageId, kind: m.kind, code, error: (err as Error).name });
         this.ctx.events.emit('error', { code, message: 'A message could not be decrypted.', conv: m.conv, messageId: m.messageId });
+        // The app's archive records the gap (acknowledged only once it did).
+        if (!this.current.handOver) await this.keepForApp(m, { kind: 'undecryptable', id: m.messageId, conv: m.conv, seq: m.seq, sender: this.senderOf(m), code, receivedAt: m.sentAt });
       }
       handOver = this.current.handOver;
       this.current = undefined;
@@ -100,19 +105,37 @@ export class Inbound {
     this.finish(m, handOver ? this.handOver(handOver) : this.handing.get(m.messageId));
   }
 
-  /** Re-runs beforeAck for messages kept pending when the app last stopped (start-up). */
+  /** Re-runs beforeAck for records kept pending when the app last stopped (start-up). */
   async resumePending(): Promise<void> {
     if (!this.opts.beforeAck) return;
-    for (const msg of await this.local.allPending()) if (!this.handing.has(msg.id)) this.track(this.handOver(msg));
+    for (const r of await this.local.allPending()) if (!this.handing.has(receivedRef(r).id)) this.track(this.handOver(r));
   }
 
-  /** Runs the app's beforeAck step for a kept message, then forgets the kept copy. */
-  private handOver(msg: Message): Promise<void> {
-    const run = this.untilDone(msg)
-      .then(() => this.local.clearPending(msg.conv, msg.id))
-      .finally(() => this.handing.delete(msg.id));
-    this.handing.set(msg.id, run);
+  /**
+   * Keeps a received record for the app's beforeAck step (in the record's atomic unit) and hands it
+   * over: with the record's acknowledgement when it is the one being processed, else at once (a held
+   * sender-key message released later: its own record was acknowledged when it was held).
+   */
+  private async keepForApp(m: DeliveredMessage, r: Received): Promise<void> {
+    if (!this.opts.beforeAck) return;
+    await this.local.keepPending(m.conv, m.messageId, r);
+    if (this.current && this.current.m === m) this.current.handOver = r;
+    else this.track(this.handOver(r));
+  }
+
+  /** Runs the app's beforeAck step for a kept record, then forgets the kept copy. */
+  private handOver(r: Received): Promise<void> {
+    const { conv, id } = receivedRef(r);
+    const run = this.untilDone(r)
+      .then(() => this.local.clearPending(conv, id))
+      .finally(() => this.handing.delete(id));
+    this.handing.set(id, run);
     return run;
+  }
+
+  private senderOf(m: DeliveredMessage): Sender {
+    const email = this.dir.emailOf(m.senderUserId);
+    return { userId: m.senderUserId, deviceId: m.senderDeviceId, ...(email ? { email } : {}) };
   }
 
   /**
@@ -139,22 +162,27 @@ export class Inbound {
   }
 
   /** Runs beforeAck until it resolves (an archiver that failed to write retries). */
-  private async untilDone(msg: Message): Promise<void> {
+  private async untilDone(r: Received): Promise<void> {
     const hook = this.opts.beforeAck;
     if (!hook) return;
     for (let attempt = 0; ; attempt++) {
       try {
-        await hook(msg);
+        await hook(r);
         return;
       } catch (err) {
-        this.ctx.logger.log('warn', 'message.before_ack_failed', { conv: msg.conv, messageId: msg.id, attempt, error: (err as Error).name });
+        const { conv, id } = receivedRef(r);
+        this.ctx.logger.log('warn', 'message.before_ack_failed', { conv, messageId: id, kind: r.kind, attempt, error: (err as Error).name });
         await new Promise((r) => setTimeout(r, Math.min(30_000, 250 * 2 ** Math.min(attempt, 7))));
       }
     }
   }
 
+  private expired(m: DeliveredMessage): boolean {
+    return !this.opts.receiveExpired && m.expiresAt !== null && m.expiresAt <= this.ctx.now();
+  }
+
   private async apply(m: DeliveredMessage): Promise<void> {
-    if (m.expiresAt !== null && m.expiresAt <= this.ctx.now()) return;
+    if (this.expired(m)) return;
     switch (m.kind) {
       case 'sys':
         return this.system(m);
@@ -230,6 +258,7 @@ export class Inbound {
         if (target && target.sender.userId !== e.by) break;
         await this.local.delete(m.conv, e.messageId);
         this.ctx.events.emit('deleted', { conv: m.conv, messageId: e.messageId, by: e.by });
+        await this.keepForApp(m, { kind: 'delete', id: m.messageId, conv: m.conv, seq: m.seq, target: e.messageId, by: e.by, receivedAt: m.sentAt });
         break;
       }
       default:
@@ -242,7 +271,7 @@ export class Inbound {
   }
 
   private async content(m: DeliveredMessage, c: Content): Promise<void> {
-    const sender = { userId: m.senderUserId, deviceId: m.senderDeviceId, ...(this.dir.emailOf(m.senderUserId) ? { email: this.dir.emailOf(m.senderUserId)! } : {}) };
+    const sender = this.senderOf(m);
     switch (c.type) {
       case 'sender_key': {
         if (c.conv !== m.conv) throw new EnclaveError('integrity', 'A sender key was sent for another conversation.');
@@ -251,11 +280,17 @@ export class Inbound {
         return;
       }
       case 'edit': {
+        // Only the author edits: an edit of a message kept here from someone else is refused. A
+        // device that keeps no messages (the retention bot) cannot check and hands the edit over with
+        // its sender; the archive holds the original's sender to compare.
         const target = await this.local.get(m.conv, c.target);
-        if (!target || target.sender.userId !== m.senderUserId) return;
+        if (target && target.sender.userId !== m.senderUserId) return;
         const edited = this.ctx.now();
-        await this.local.put({ ...target, text: c.text, edited });
-        this.ctx.events.emit('edited', { conv: m.conv, messageId: c.target, text: c.text, edited });
+        if (target) {
+          await this.local.put({ ...target, text: c.text, edited });
+          this.ctx.events.emit('edited', { conv: m.conv, messageId: c.target, text: c.text, edited });
+        }
+        await this.keepForApp(m, { kind: 'edit', id: m.messageId, conv: m.conv, seq: m.seq, sender, target: c.target, text: c.text, edited, receivedAt: m.sentAt });
         return;
       }
       default: {
@@ -283,14 +318,9 @@ export class Inbound {
           msg.location = { latitude: c.latitude, longitude: c.longitude, ...(c.accuracy !== undefined ? { accuracy: c.accuracy } : {}) };
         }
         if (this.opts.keepMessages !== false) await this.local.put(msg);
-        if (this.opts.beforeAck) await this.local.keepPending(msg);
         this.ctx.logger.log('info', 'message.received', { conv: m.conv, seq: m.seq, messageId: m.messageId, type: c.type });
         this.ctx.events.emit('message', msg);
-        if (this.opts.beforeAck) {
-          if (this.current && this.current.m === m) this.current.handOver = msg;
-          // A held message released later: its own record was acknowledged when it was held.
-          else this.track(this.handOver(msg));
-        }
+        await this.keepForApp(m, { kind: 'message', message: msg });
       }
     }
   }

@@ -5,7 +5,7 @@
  * timers that delete messages locally. Never sends anything to the server.
  */
 import type { Context } from './context.js';
-import type { Message } from './types.js';
+import type { Message, Received } from './types.js';
 
 interface Cursor {
   seq: number;
@@ -57,26 +57,31 @@ export class LocalMessages {
   }
 
   /**
-   * Keeps a decrypted message until the app's beforeAck step is done with it: written in the same
-   * atomic unit as the ratchet step that decrypted it, so a crash in between never leaves a message
-   * that can no longer be decrypted and was not handed over.
+   * Keeps a received record (a decrypted message, an edit, a delete, an undecryptable message) until
+   * the app's beforeAck step is done with it: written in the same atomic unit as the ratchet step
+   * that decrypted it, so a crash in between never leaves a record that can no longer be decrypted
+   * and was not handed over. Keyed by the delivered record's conversation and ID.
    */
-  async keepPending(m: Message): Promise<void> {
-    // A new key: the message was not processed before (isDuplicate), so no kept copy exists yet.
-    await this.ctx.store.putNewJson(K.pending(m.conv, m.id), m);
+  async keepPending(conv: string, id: string, r: Received): Promise<void> {
+    // A new key: the record was not processed before (isDuplicate), so no kept copy exists yet.
+    await this.ctx.store.putNewJson(K.pending(conv, id), r);
   }
 
-  async pending(conv: string, id: string): Promise<Message | undefined> {
-    return this.ctx.store.getJson<Message>(K.pending(conv, id));
+  async pending(conv: string, id: string): Promise<Received | undefined> {
+    const r = await this.ctx.store.getJson<Received | Message>(K.pending(conv, id));
+    return r ? asReceived(r) : undefined;
   }
 
-  async allPending(): Promise<Message[]> {
-    const out: Message[] = [];
+  async allPending(): Promise<Received[]> {
+    const out: { r: Received; conv: string; seq: number }[] = [];
     for (const key of await this.ctx.store.list('pending/')) {
-      const m = await this.ctx.store.getJson<Message>(key);
-      if (m) out.push(m);
+      const r = await this.ctx.store.getJson<Received | Message>(key);
+      if (!r) continue;
+      const item = asReceived(r);
+      const at = item.kind === 'message' ? item.message : item;
+      out.push({ r: item, conv: at.conv, seq: at.seq });
     }
-    return out.sort((a, b) => a.conv.localeCompare(b.conv) || a.seq - b.seq);
+    return out.sort((a, b) => a.conv.localeCompare(b.conv) || a.seq - b.seq).map((x) => x.r);
   }
 
   async clearPending(conv: string, id: string): Promise<void> {
@@ -192,4 +197,9 @@ export class LocalMessages {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
   }
+}
+
+/** A kept record; stores written before edits and deletes were kept hold the bare message. */
+function asReceived(r: Received | Message): Received {
+  return 'kind' in r ? r : { kind: 'message', message: r };
 }

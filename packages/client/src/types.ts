@@ -1,7 +1,7 @@
 /**
  * types.ts — owns the public data types of the SDK: the decrypted message as the app sees it, the
  * event map of EnclaveClient, the stored profile, and the platform hooks (WebSocket, files) that
- * keep the core isomorphic. Types only: no logic, no I/O.
+ * keep the core isomorphic. Types (and one pure accessor of them), no I/O.
  */
 import type { Conversation, FileRef, Member, Policy } from '@enclave/protocol';
 
@@ -9,6 +9,23 @@ export interface Sender {
   userId: number;
   deviceId: string;
   email?: string;
+}
+
+/**
+ * A received record the app's `beforeAck` step gets, acknowledged to the server only once that step
+ * resolved: a new message, an edit, a delete for everyone, or a message this device could not decrypt
+ * (so an archive shows the gap). `id` / `seq` are the delivered record's own (an edit's `target` is
+ * the message it changes). The retention bot archives every kind.
+ */
+export type Received =
+  | { kind: 'message'; message: Message }
+  | { kind: 'edit'; id: string; conv: string; seq: number; sender: Sender; target: string; text: string; edited: number; receivedAt: number }
+  | { kind: 'delete'; id: string; conv: string; seq: number; target: string; by: number; receivedAt: number }
+  | { kind: 'undecryptable'; id: string; conv: string; seq: number; sender: Sender; code: string; receivedAt: number };
+
+/** The conversation and delivered record ID a `Received` belongs to. */
+export function receivedRef(r: Received): { conv: string; id: string; seq: number } {
+  return r.kind === 'message' ? { conv: r.message.conv, id: r.message.id, seq: r.message.seq } : { conv: r.conv, id: r.id, seq: r.seq };
 }
 
 /** A decrypted message (text, file or location) as shown to the app. */

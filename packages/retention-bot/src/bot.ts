@@ -7,9 +7,9 @@
  * (configuration, credentials), 1 for the rest (the supervisor restarts those, a limited number of times).
  */
 import { join } from 'node:path';
-import type { EnclaveClient, KdfParams, Message } from '@enclave/client';
+import type { EnclaveClient, KdfParams, Received } from '@enclave/client';
 import { awsConfig, cloudWatchClient, kmsClient, s3Client, snsClient } from './aws.js';
-import { Archiver, StoppedError } from './archive/archiver.js';
+import { Archiver } from './archive/archiver.js';
 import { MessageFiles } from './archive/message-files.js';
 import { keyOfLine } from './archive/record.js';
 import { EVENT_TEXT, Events } from './events.js';
@@ -178,8 +178,8 @@ export class RetentionBot {
       print: (t) => this.print(t),
       ...(this.io.kdf ? { kdf: this.io.kdf } : {}),
       ...(this.io.retryMs ? { retryMs: this.io.retryMs } : {}),
-      // Asked of the SDK (issue 7): acknowledge a message only after this resolves.
-      beforeAck: (m: Message) => this.archiveForAck(m),
+      // Asked of the SDK (issue 7): acknowledge a received record only after this resolves.
+      beforeAck: (r: Received) => this.archiveForAck(r),
     });
     const client = (this.client = signed.client);
     this.metrics.signedIn = true;
@@ -210,25 +210,25 @@ export class RetentionBot {
     return this.stopped;
   }
 
-  /** The archive step the SDK awaits before acknowledging (exactly-once). */
-  private archiveForAck(m: Message): Promise<void> {
-    return this.archiver!.handle(m);
+  /** The archive step the SDK awaits before acknowledging each received record (exactly-once). */
+  private archiveForAck(r: Received): Promise<void> {
+    const archiver = this.archiver!;
+    switch (r.kind) {
+      case 'message':
+        return archiver.handle(r.message);
+      case 'edit':
+        return archiver.handleEdit(r);
+      case 'delete':
+        return archiver.handleDelete(r);
+      case 'undecryptable':
+        return archiver.handleUndecryptable(r);
+    }
   }
 
   private wire(client: EnclaveClient): void {
-    const archiver = this.archiver!;
-    const onFail = (what: string) => (err: unknown) => {
-      if (err instanceof StoppedError) return;
-      this.log.log('error', `archive.${what}_failed`, { error: (err as Error).message });
-    };
-    // Messages arrive through the SDK's beforeAck hook (archived, then acknowledged); handling the
-    // 'message' event as well would write each message twice.
-    client.on('edited', (e) => void archiver.handleEdit(e).catch(onFail('edit')));
-    client.on('deleted', (e) => void archiver.handleDelete(e).catch(onFail('delete')));
-    client.on('error', (e) => {
-      this.log.log('warn', 'sdk.error', { code: e.code, conv: e.conv, messageId: e.messageId });
-      if (e.conv && e.messageId) void archiver.handleUndecryptable({ conv: e.conv, messageId: e.messageId, code: e.code }).catch(onFail('undecryptable'));
-    });
+    // Messages, edits, deletes and undecryptable messages all arrive through the SDK's beforeAck hook
+    // (archived, then acknowledged); archiving from the SDK's events as well would write them twice.
+    client.on('error', (e) => this.log.log('warn', 'sdk.error', { code: e.code, conv: e.conv, messageId: e.messageId }));
     client.on('connection', ({ state }) => {
       this.log.log(state === 'ready' ? 'info' : 'warn', 'connection', { state });
       this.watchdog?.state(state);

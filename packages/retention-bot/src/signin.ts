@@ -6,7 +6,7 @@
  * failures onto the guide's login-failure events and the Login_Failures metric.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { EnclaveClient, isEnclaveError, type KdfParams, type Logger as SdkLogger, type Message } from '@enclave/client';
+import { EnclaveClient, isEnclaveError, type KdfParams, type Logger as SdkLogger, type Received } from '@enclave/client';
 import { SqliteStore, nodePlatform } from '@enclave/client/node';
 import { EVENT_TEXT, type Events } from './events.js';
 import type { BotLog } from './logs.js';
@@ -38,10 +38,10 @@ export interface SignInDeps {
   retryMs?: number;
   generate?: () => string;
   /**
-   * Awaited by the SDK before it acknowledges a message (exactly-once archive). Passed through as the
-   * SDK option `beforeAck`; an SDK without it ignores the option (see docs/retention-bot.md).
+   * Awaited by the SDK before it acknowledges a received record — message, edit, delete,
+   * undecryptable (exactly-once archive). Passed through as the SDK option `beforeAck`.
    */
-  beforeAck?: (m: Message) => Promise<void>;
+  beforeAck?: (r: Received) => Promise<void>;
 }
 
 export interface SignedInBot {
@@ -71,7 +71,7 @@ function fail(deps: SignInDeps, text: string, restart: boolean, detail: string):
 
 export async function signIn(s: Settings, password: string, deps: SignInDeps): Promise<SignedInBot> {
   const firstSetup = !(await profileExists(s.profileDir));
-  const common = { server: s.server, botName: s.botName, platform: nodePlatform(), logger: deps.sdkLogger, clientName: `enclave-retention-bot/${VERSION}`, keepMessages: false, ...(deps.kdf ? { kdf: deps.kdf } : {}), ...(deps.beforeAck ? { beforeAck: deps.beforeAck } : {}) };
+  const common = { server: s.server, botName: s.botName, platform: nodePlatform(), logger: deps.sdkLogger, clientName: `enclave-retention-bot/${VERSION}`, keepMessages: false, receiveExpired: true, ...(deps.kdf ? { kdf: deps.kdf } : {}), ...(deps.beforeAck ? { beforeAck: deps.beforeAck } : {}) };
   const attempts = deps.attempts ?? 5;
   let delay = deps.retryMs ?? 2000;
   for (let attempt = 1; ; attempt++) {

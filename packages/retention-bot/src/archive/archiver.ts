@@ -6,7 +6,7 @@
  * until it works (nothing is dropped); a download that keeps failing is recorded as not saved. Counts
  * the guide's metrics. Never logs content.
  */
-import type { Message } from '@enclave/client';
+import type { Message, Received } from '@enclave/client';
 import type { Events } from '../events.js';
 import type { BotLog } from '../logs.js';
 import type { Metrics } from '../metrics.js';
@@ -38,6 +38,8 @@ export class Archiver {
   private inflight = new Map<string, Promise<void>>();
   private stopped = false;
   private failing = false;
+  /** Saving attachments to WICKRIO_COMP_FILEDEST fails (one critical event per failing spell). */
+  private filesFailing = false;
   private readonly now: () => number;
   private wake = new Set<() => void>();
 
@@ -60,22 +62,24 @@ export class Archiver {
     });
   }
 
-  handleEdit(e: { conv: string; messageId: string; text: string; edited: number }): Promise<void> {
+  /** An edit (its own record; the edited message's record stays as it was received). */
+  handleEdit(e: Extract<Received, { kind: 'edit' }>): Promise<void> {
     const rec = editRecord(e, this.o.network, this.now());
     return this.once(recordKey(rec), () => this.write(recordKey(rec), rec));
   }
 
-  handleDelete(e: { conv: string; messageId: string; by: number }): Promise<void> {
+  /** A delete for everyone: recorded; the deleted message's record stays in the archive. */
+  handleDelete(e: Extract<Received, { kind: 'delete' }>): Promise<void> {
     const rec = deleteRecord(e, this.o.network, this.now());
     return this.once(recordKey(rec), () => this.write(recordKey(rec), rec));
   }
 
   /** A message the bot received but could not decrypt: recorded so the gap is visible. */
-  handleUndecryptable(e: { conv: string; messageId: string; code: string }): Promise<void> {
+  handleUndecryptable(e: Extract<Received, { kind: 'undecryptable' }>): Promise<void> {
     // A message already archived comes back after a restart when its acknowledgement was lost; its
     // keys were used up by the first decryption, so it fails now: nothing is missing, nothing to record.
-    if (this.o.files.has(e.messageId)) return Promise.resolve();
-    const running = this.inflight.get(e.messageId);
+    if (this.o.files.has(e.id)) return Promise.resolve();
+    const running = this.inflight.get(e.id);
     if (running) return running;
     this.o.metrics.inc('Messages_Rx_Failed');
     const rec = undecryptableRecord(e, this.o.network, this.now());
@@ -125,6 +129,10 @@ export class Archiver {
     for (let i = 1; ; i++) {
       try {
         const saved = await saveAttachment(this.o.fileDest, m.id, ref, this.o.download);
+        if (this.filesFailing) {
+          this.filesFailing = false;
+          this.o.log.log('info', 'archive.file_write_recovered', {});
+        }
         this.o.metrics.inc('Files_Saved');
         this.o.metrics.inc('Files_Saved_Bytes', saved.bytes);
         return { ...info, saved: true, file: saved.file, sha256: saved.sha256 };
@@ -132,6 +140,10 @@ export class Archiver {
         this.o.metrics.inc('Files_Saved_Failed');
         const local = err instanceof LocalWriteError;
         this.o.log.log('error', 'archive.file_failed', { messageId: m.id, fileId: ref.fileId, attempt: i, local, code: (err as { code?: string }).code, error: (err as Error).message });
+        if (local && !this.filesFailing) {
+          this.filesFailing = true;
+          this.o.events?.emit(`Failed to save received files to ${this.o.fileDest}. Error: ${(err as Error).message}. The bot keeps the messages unacknowledged and retries.`, 'critical');
+        }
         if (!local && i >= attempts) return { ...info, error: (err as { code?: string }).code ?? (err as Error).message };
         await this.sleep(delay);
         delay = Math.min(delay * 2, 30_000);

@@ -30,7 +30,11 @@ export class LocalWriteError extends Error {
 }
 
 export async function saveAttachment(dir: string, messageId: string, ref: FileRef, download: Download): Promise<SavedFile> {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new LocalWriteError(err);
+  }
   const file = attachmentFileName(messageId, ref.name);
   const path = join(dir, file);
   const tmp = join(dir, `.${file}.part`);
@@ -69,7 +73,8 @@ export async function saveAttachment(dir: string, messageId: string, ref: FileRe
     async abort() {
       await fh?.close().catch(() => undefined);
       fh = undefined;
-      await rm(tmp, { force: true });
+      // A disk that fails here too must not hide why the attachment failed (the caller retries).
+      await rm(tmp, { force: true }).catch(() => undefined);
     },
   };
   try {

@@ -4,7 +4,9 @@
  * record key that de-duplicates it (the message ID for messages). Pure.
  */
 import { createHash } from 'node:crypto';
-import type { Message } from '@enclave/client';
+import type { Message, Received } from '@enclave/client';
+
+type Of<K extends Received['kind']> = Extract<Received, { kind: K }>;
 
 export const RECORD_VERSION = 1;
 
@@ -25,6 +27,8 @@ export interface ArchiveRecord {
   version: number;
   type: 'text' | 'file' | 'location' | 'edit' | 'delete' | 'undecryptable';
   messageId: string;
+  /** An edit's own message ID (`messageId` is the message it changes). */
+  editId?: string;
   network: string;
   conversation: { id: string; seq?: number };
   sender?: { userId: number; deviceId: string; email?: string };
@@ -53,7 +57,7 @@ export function messageRecord(m: Message, network: string, archivedAt: number, a
     messageId: m.id,
     network,
     conversation: { id: m.conv, seq: m.seq },
-    sender: { userId: m.sender.userId, deviceId: m.sender.deviceId, ...(m.sender.email ? { email: m.sender.email } : {}) },
+    sender: senderOf(m.sender),
     sentAt: iso(m.sentAt),
     receivedAt: iso(m.receivedAt),
     archivedAt: iso(archivedAt),
@@ -68,23 +72,42 @@ export function messageRecord(m: Message, network: string, archivedAt: number, a
   };
 }
 
-export function editRecord(e: { conv: string; messageId: string; text: string; edited: number }, network: string, archivedAt: number): ArchiveRecord {
-  return { version: RECORD_VERSION, type: 'edit', messageId: e.messageId, network, conversation: { id: e.conv }, edited: iso(e.edited), archivedAt: iso(archivedAt), text: e.text };
+export function editRecord(e: Of<'edit'>, network: string, archivedAt: number): ArchiveRecord {
+  return {
+    version: RECORD_VERSION,
+    type: 'edit',
+    messageId: e.target,
+    editId: e.id,
+    network,
+    conversation: { id: e.conv, seq: e.seq },
+    sender: senderOf(e.sender),
+    receivedAt: iso(e.receivedAt),
+    edited: iso(e.edited),
+    archivedAt: iso(archivedAt),
+    text: e.text,
+  };
 }
 
-export function deleteRecord(e: { conv: string; messageId: string; by: number }, network: string, archivedAt: number): ArchiveRecord {
-  return { version: RECORD_VERSION, type: 'delete', messageId: e.messageId, network, conversation: { id: e.conv }, by: e.by, archivedAt: iso(archivedAt) };
+export function deleteRecord(e: Of<'delete'>, network: string, archivedAt: number): ArchiveRecord {
+  return { version: RECORD_VERSION, type: 'delete', messageId: e.target, network, conversation: { id: e.conv, seq: e.seq }, by: e.by, receivedAt: iso(e.receivedAt), archivedAt: iso(archivedAt) };
 }
 
-export function undecryptableRecord(e: { conv: string; messageId: string; code: string }, network: string, archivedAt: number): ArchiveRecord {
-  return { version: RECORD_VERSION, type: 'undecryptable', messageId: e.messageId, network, conversation: { id: e.conv }, error: e.code, archivedAt: iso(archivedAt) };
+export function undecryptableRecord(e: Of<'undecryptable'>, network: string, archivedAt: number): ArchiveRecord {
+  return { version: RECORD_VERSION, type: 'undecryptable', messageId: e.id, network, conversation: { id: e.conv, seq: e.seq }, sender: senderOf(e.sender), receivedAt: iso(e.receivedAt), error: e.code, archivedAt: iso(archivedAt) };
 }
 
-/** The de-duplication key: the message ID for messages; edits by target and text; deletes by target. */
-export function recordKey(r: Pick<ArchiveRecord, 'type' | 'messageId' | 'text'>): string {
+function senderOf(s: Message['sender']): NonNullable<ArchiveRecord['sender']> {
+  return { userId: s.userId, deviceId: s.deviceId, ...(s.email ? { email: s.email } : {}) };
+}
+
+/**
+ * The de-duplication key: the message ID for messages, an edit's own ID (archives written before edits
+ * carried it: target and text), the target for deletes.
+ */
+export function recordKey(r: Pick<ArchiveRecord, 'type' | 'messageId' | 'text' | 'editId'>): string {
   switch (r.type) {
     case 'edit':
-      return `edit:${r.messageId}:${createHash('sha256').update(r.text ?? '').digest('hex').slice(0, 16)}`;
+      return r.editId ? `edit:${r.editId}` : `edit:${r.messageId}:${createHash('sha256').update(r.text ?? '').digest('hex').slice(0, 16)}`;
     case 'delete':
       return `delete:${r.messageId}`;
     case 'undecryptable':

@@ -13,7 +13,8 @@ import { getConversation } from './conversations.js';
 import { MessagingError } from './errors.js';
 import { markConversation, networkMarks } from './federation.js';
 import { authenticateMember, type Member } from './memberAuth.js';
-import { advanceCursors, toDelivered, type SendResult } from './messages.js';
+import { advanceCursors, hiddenFrom, toDelivered, type SendResult } from './messages.js';
+import { isRetentionBot } from './retention.js';
 import { policyFor } from './policy.js';
 
 type Db = Kysely<Database>;
@@ -239,7 +240,7 @@ export class Hub {
       const from = Math.min(...followers.map((c) => c.convs.get(convId) ?? Number.MAX_SAFE_INTEGER));
       const rows = await this.o.db
         .selectFrom('conv_messages')
-        .select(['seq', 'message_id', 'kind', 'sender_user_id', 'sender_device_id', 'sent_at', 'expires_at', 'bor', 'body', 'files'])
+        .select(['seq', 'message_id', 'kind', 'sender_user_id', 'sender_device_id', 'sent_at', 'expires_at', 'bor', 'body', 'files', 'deleted_at'])
         .where('conv_id', '=', convId)
         .where('seq', '>', from)
         .orderBy('seq')
@@ -269,6 +270,7 @@ export class Hub {
         let unacked = conn.unacked.get(convId);
         if (!unacked) conn.unacked.set(convId, (unacked = []));
         let position = sent;
+        const retention = isRetentionBot(conn.member);
         for (const r of rows) {
           if (r.seq <= sent) continue;
           if (unacked.length >= CONV_WINDOW || conn.inFlight >= CONN_WINDOW) {
@@ -276,7 +278,7 @@ export class Hub {
             break;
           }
           position = r.seq;
-          if (r.expires_at !== null && r.expires_at <= now) continue;
+          if (hiddenFrom(r, now, retention)) continue;
           if (r.kind === 'sk' && r.sender_device_id === conn.member.deviceId) continue;
           let frame: string | undefined;
           if (r.kind === 'pw') {

@@ -2,14 +2,16 @@
 // beside them), idempotent by message ID, read by range from a device's cursor. Enforces what the
 // server can: membership, the security group's expiry and burn-on-read caps, files only when the
 // group allows them, read receipts only in 1:1 and only where the network allows them. Deletion
-// (for everyone, expiry, burn-on-read) releases the files nobody references any more.
-import type { Kysely } from 'kysely';
+// (for everyone, expiry, burn-on-read) releases the files nobody references any more; a message a
+// data retention device has not received yet is kept for it until it has.
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { DeliveredMessage, Policy, SendMessage } from '@enclave/protocol';
 import type { Database } from '../store/schema.js';
 import { conversationDevices, nextSeq, requireMembership, appendSystem } from './conversations.js';
 import { fail } from './errors.js';
 import { requireFederatedPeers } from './federation.js';
 import type { Member } from './memberAuth.js';
+import { RETENTION_BOT_USER_ID } from './retention.js';
 
 type Db = Kysely<Database>;
 
@@ -80,6 +82,29 @@ export async function sendMessage(db: Db, member: Member, msg: SendMessage, poli
 
 type Row = { seq: number; message_id: string; kind: string; sender_user_id: number; sender_device_id: string; sent_at: number; expires_at: number | null; bor: number | null; body: string; files: string; part: string | null };
 
+/**
+ * Is a stored record hidden from a device? Members' devices never get a message past its expiry or
+ * one deleted for everyone; a data retention device gets both (they are kept for it until it has
+ * them: see collectExpired), so what was said reaches the archive whatever happened to it since.
+ */
+export function hiddenFrom(r: { expires_at: number | null; deleted_at: number | null }, now: number, retention: boolean): boolean {
+  if (retention) return false;
+  return r.deleted_at !== null || (r.expires_at !== null && r.expires_at <= now);
+}
+
+/** A message some data retention device of its conversation has not received yet. */
+function owedToRetention(eb: ExpressionBuilder<Database & { m: Database['conv_messages'] }, 'm'>) {
+  return eb.exists(
+    eb
+      .selectFrom('device_cursors as c')
+      .innerJoin('device_keys as k', 'k.device_id', 'c.device_id')
+      .select('c.device_id')
+      .whereRef('c.conv_id', '=', 'm.conv_id')
+      .whereRef('c.seq', '<', 'm.seq')
+      .where('k.user_id', '=', RETENTION_BOT_USER_ID),
+  );
+}
+
 export function toDelivered(convId: string, r: Row): DeliveredMessage {
   return {
     conv: convId,
@@ -98,14 +123,15 @@ export function toDelivered(convId: string, r: Row): DeliveredMessage {
 
 /**
  * Records after `after` as one device sees them: its own part of pairwise messages (a pairwise
- * message without a part for it is skipped), expired ones left out. `upTo` is the last sequence
- * examined, so a cursor can move past skipped records.
+ * message without a part for it is skipped), expired and deleted ones left out (except for a data
+ * retention device: hiddenFrom). `upTo` is the last sequence examined, so a cursor can move past
+ * skipped records.
  */
-export async function readRange(db: Db, deviceId: string, convId: string, after: number, limit: number, now: number): Promise<{ messages: DeliveredMessage[]; upTo: number }> {
+export async function readRange(db: Db, deviceId: string, convId: string, after: number, limit: number, now: number, retention = false): Promise<{ messages: DeliveredMessage[]; upTo: number }> {
   const rows = await db
     .selectFrom('conv_messages as m')
     .leftJoin('conv_message_parts as p', (j) => j.onRef('p.conv_id', '=', 'm.conv_id').onRef('p.seq', '=', 'm.seq').on('p.device_id', '=', deviceId))
-    .select(['m.seq', 'm.message_id', 'm.kind', 'm.sender_user_id', 'm.sender_device_id', 'm.sent_at', 'm.expires_at', 'm.bor', 'm.body', 'm.files', 'p.body as part'])
+    .select(['m.seq', 'm.message_id', 'm.kind', 'm.sender_user_id', 'm.sender_device_id', 'm.sent_at', 'm.expires_at', 'm.bor', 'm.body', 'm.files', 'm.deleted_at', 'p.body as part'])
     .where('m.conv_id', '=', convId)
     .where('m.seq', '>', after)
     .orderBy('m.seq')
@@ -113,21 +139,36 @@ export async function readRange(db: Db, deviceId: string, convId: string, after:
     .execute();
   const messages: DeliveredMessage[] = [];
   for (const r of rows) {
-    if (r.expires_at !== null && r.expires_at <= now) continue;
+    if (hiddenFrom(r, now, retention)) continue;
     if (r.kind === 'pw' && r.part === null) continue;
     messages.push(toDelivered(convId, r));
   }
   return { messages, upTo: rows.length > 0 ? rows[rows.length - 1]!.seq : after };
 }
 
-/** Delete for everyone: only the member who sent it; the record is gone and a tombstone says so. */
+/**
+ * Delete for everyone: only the member who sent it; the record is gone and a tombstone says so. While
+ * a data retention device has not received it, it is withdrawn instead (members no longer get it, the
+ * retention device does; collectExpired deletes it once every retention device is past it).
+ */
 export async function deleteForEveryone(db: Db, member: Member, convId: string, messageId: string, now: number): Promise<{ seq: number }> {
   await requireMembership(db, member, convId);
   const row = await db.selectFrom('conv_messages').select(['seq', 'sender_user_id', 'kind']).where('conv_id', '=', convId).where('message_id', '=', messageId).executeTakeFirst();
   if (!row || row.kind === 'sys') throw fail('not_found', 'Message not found.');
   if (row.sender_user_id !== member.userId) throw fail('forbidden', 'Only the sender can delete a message for everyone.');
-  await db.deleteFrom('conv_messages').where('conv_id', '=', convId).where('seq', '=', row.seq).execute();
-  await releaseFileRefs(db, [{ conv_id: convId, seq: row.seq }]);
+  const owed = await db
+    .selectFrom('conv_messages as m')
+    .select('m.seq')
+    .where('m.conv_id', '=', convId)
+    .where('m.seq', '=', row.seq)
+    .where((eb) => owedToRetention(eb))
+    .executeTakeFirst();
+  if (owed) {
+    await db.updateTable('conv_messages').set({ deleted_at: now }).where('conv_id', '=', convId).where('seq', '=', row.seq).execute();
+  } else {
+    await db.deleteFrom('conv_messages').where('conv_id', '=', convId).where('seq', '=', row.seq).execute();
+    await releaseFileRefs(db, [{ conv_id: convId, seq: row.seq }]);
+  }
   return { seq: await appendSystem(db, convId, member, { event: 'deleted_message', by: member.userId, messageId }, now) };
 }
 
@@ -161,10 +202,28 @@ export async function releaseFileRefs(db: Db, records: readonly { conv_id: strin
 
 /**
  * Deletes what has expired: messages past their expiry timer, and burn-on-read messages every
- * recipient device (every member device but the sending one) has acknowledged. Returns the deleted message IDs per conversation.
+ * recipient device (every member device but the sending one) has acknowledged; and messages deleted
+ * for everyone that were kept for a data retention device. A message a retention device has not
+ * received yet is kept for it. Returns the expired message IDs per conversation (members' devices
+ * drop them; withdrawn ones were announced by their tombstone).
  */
 export async function collectExpired(db: Db, now: number, limit = 1000): Promise<Map<string, string[]>> {
-  const expired = await db.selectFrom('conv_messages').select(['conv_id', 'seq', 'message_id']).where('expires_at', '<=', now).limit(limit).execute();
+  const expired = await db
+    .selectFrom('conv_messages as m')
+    .select(['m.conv_id', 'm.seq', 'm.message_id'])
+    .where('m.expires_at', '<=', now)
+    .where((eb) => eb.not(owedToRetention(eb)))
+    .limit(limit)
+    .execute();
+  const withdrawn = await db
+    .selectFrom('conv_messages as m')
+    .select(['m.conv_id', 'm.seq'])
+    .where('m.deleted_at', 'is not', null)
+    .where((eb) => eb.not(owedToRetention(eb)))
+    .limit(limit)
+    .execute();
+  for (const r of withdrawn) await db.deleteFrom('conv_messages').where('conv_id', '=', r.conv_id).where('seq', '=', r.seq).execute();
+  await releaseFileRefs(db, withdrawn);
   const burned = await db
     .selectFrom('conv_messages as m')
     .select(['m.conv_id', 'm.seq', 'm.message_id'])

@@ -365,7 +365,7 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
       await convs.requireReader(db, m, req.params.id);
       const after = Math.max(Number(req.query.after ?? 0) || 0, 0);
       const limit = Math.min(Math.max(Number(req.query.limit ?? 200) || 200, 1), 1000);
-      const { messages: list, upTo } = await messages.readRange(db, m.deviceId, req.params.id, after, limit, d.now());
+      const { messages: list, upTo } = await messages.readRange(db, m.deviceId, req.params.id, after, limit, d.now(), isRetentionBot(m));
       return json(reply, 200, { messages: list, upTo });
     });
     scope.post<{ Params: { id: string } }>('/v1/conversations/:id/messages', async (req, reply) => {

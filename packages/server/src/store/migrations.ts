@@ -544,6 +544,17 @@ const m0008: Migration = {
   },
 };
 
+// Retention holds (issue 7): a message deleted for everyone while a data retention bot has not yet
+// received it is withdrawn (deleted_at) instead of deleted: members no longer get it, the bot still
+// does, and the expiry job deletes it once every retention device is past it. The partial index keeps
+// that job's look for withdrawn messages off the whole table.
+const m0009: Migration = {
+  async up(db) {
+    await db.schema.alterTable('conv_messages').addColumn('deleted_at', 'bigint').execute();
+    await db.schema.createIndex('conv_messages_withdrawn').on('conv_messages').columns(['conv_id', 'seq']).where(sql.ref('deleted_at'), 'is not', null).execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '0001_control_plane': m0001,
   '0002_iam_audit_sessions': m0002,
@@ -553,6 +564,7 @@ export const migrations: Record<string, Migration> = {
   '0006_federation_boundary': m0006,
   '0007_sso_sign_in': m0007,
   '0008_burn_on_read_index': m0008,
+  '0009_retention_holds': m0009,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -389,6 +389,8 @@ export interface ConvMessagesTable {
   bor: number | null;
   body: string;
   files: string;
+  /** Deleted for everyone while a retention device had not received it yet (still delivered to it). */
+  deleted_at: Generated<number | null>;
 }
 
 export interface ConvMessagePartsTable {
