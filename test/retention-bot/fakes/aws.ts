@@ -2,16 +2,33 @@
 // 127.0.0.1 that speak enough of each wire protocol for the AWS SDK v3 clients with an endpoint
 // override — KMS (awsJson1_1: GenerateDataKey, Decrypt), Secrets Manager (awsJson1_1:
 // GetSecretValue), SNS (awsQuery: Publish, XML answers) and CloudWatch (awsJson1_0:
-// PutMetricData). They record every call and can be told to fail. Signatures are not checked.
+// PutMetricData). They record every call (with the region and service of its SigV4 credential
+// scope) and can be told to fail. Signatures are not checked. `startRecordingProxy` forwards to another
+// server (s3rver) unchanged and records each request's method, path and signed region.
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 
 export interface FakeCall {
   service: string;
   action: string;
   body: Record<string, unknown>;
+  /** The region the request was signed for (SigV4 credential scope), if it was signed. */
+  region?: string;
+  /** The service name in the credential scope (e.g. "kms", "secretsmanager", "sns", "monitoring"). */
+  signedService?: string;
 }
+
+/** Region and service of a SigV4 `Authorization` header: `Credential=AKID/DATE/REGION/SERVICE/aws4_request`. */
+export function credentialScope(authorization: string | string[] | undefined): { region?: string; service?: string } {
+  const m = /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\/([^/,\s]+)\/aws4_request/.exec(String(authorization ?? ''));
+  return m ? { region: m[1]!, service: m[2]! } : {};
+}
+
+const scopeOf = (req: IncomingMessage) => {
+  const { region, service } = credentialScope(req.headers.authorization);
+  return { ...(region ? { region } : {}), ...(service ? { signedService: service } : {}) };
+};
 
 export interface AwsFakes {
   endpoints: { kms: string; secretsmanager: string; sns: string; cloudwatch: string };
@@ -88,7 +105,7 @@ export async function startAwsFakes(): Promise<AwsFakes> {
   const kms = await listen(async (req, res) => {
     const action = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
     const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
-    calls.push({ service: 'kms', action, body });
+    calls.push({ service: 'kms', action, body, ...scopeOf(req) });
     if (failing.kms) return jsonError(res, 400, 'AccessDeniedException', failing.kms);
     if (action === 'GenerateDataKey') {
       const keyId = String(body.KeyId);
@@ -111,7 +128,7 @@ export async function startAwsFakes(): Promise<AwsFakes> {
   const sm = await listen(async (req, res) => {
     const action = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
     const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
-    calls.push({ service: 'secretsmanager', action, body });
+    calls.push({ service: 'secretsmanager', action, body, ...scopeOf(req) });
     if (failing.secretsmanager) return jsonError(res, 400, 'AccessDeniedException', failing.secretsmanager);
     if (action !== 'GetSecretValue') return jsonError(res, 400, 'UnknownOperationException', action);
     const name = String(body.SecretId);
@@ -127,7 +144,7 @@ export async function startAwsFakes(): Promise<AwsFakes> {
   const sns = await listen(async (req, res) => {
     const form = new URLSearchParams(await readBody(req));
     const body = Object.fromEntries(form.entries());
-    calls.push({ service: 'sns', action: body.Action ?? '', body });
+    calls.push({ service: 'sns', action: body.Action ?? '', body, ...scopeOf(req) });
     const rid = randomUUID();
     if (failing.sns) return xml(res, 403, `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>AuthorizationError</Code><Message>${failing.sns}</Message></Error><RequestId>${rid}</RequestId></ErrorResponse>`);
     if (body.Action !== 'Publish') return xml(res, 400, `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>${body.Action}</Message></Error><RequestId>${rid}</RequestId></ErrorResponse>`);
@@ -138,7 +155,7 @@ export async function startAwsFakes(): Promise<AwsFakes> {
   const cw = await listen(async (req, res) => {
     const action = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
     const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
-    calls.push({ service: 'cloudwatch', action, body });
+    calls.push({ service: 'cloudwatch', action, body, ...scopeOf(req) });
     if (failing.cloudwatch) return jsonError(res, 400, 'AccessDenied', failing.cloudwatch, 'application/x-amz-json-1.0');
     if (action !== 'PutMetricData') return jsonError(res, 400, 'UnknownOperationException', action, 'application/x-amz-json-1.0');
     return json(res, 200, {}, 'application/x-amz-json-1.0');
@@ -158,6 +175,69 @@ export async function startAwsFakes(): Promise<AwsFakes> {
         s.server.closeAllConnections();
         await new Promise<void>((r) => s.server.close(() => r()));
       }
+    },
+  };
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** The request path, URL-decoded (path-style S3: `/<bucket>/<key>`). */
+  path: string;
+  /** The query string without `?` ('' when none). */
+  query: string;
+  region?: string;
+  signedService?: string;
+  /** The upstream's answer. */
+  status?: number;
+}
+
+export interface RecordingProxy {
+  url: string;
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+/** An HTTP proxy in front of `target` (e.g. s3rver) that forwards every request unchanged — the Host
+ * header included, so SigV4 signatures still verify upstream; only `Expect: 100-continue`, which SigV4
+ * never signs, is answered here — and records what was asked. */
+export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
+  const up = new URL(target);
+  const requests: RecordedRequest[] = [];
+  const { server, url } = await listen(async (req, res) => {
+    const target = new URL(req.url ?? '/', 'http://proxy');
+    let path = target.pathname;
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      // keep it encoded
+    }
+    const rec: RecordedRequest = { method: req.method ?? '', path, query: target.search.slice(1), ...scopeOf(req) };
+    requests.push(rec);
+    await new Promise<void>((resolve) => {
+      const fail = (err: Error) => {
+        rec.status ??= 502;
+        if (res.headersSent) res.destroy(err);
+        else res.writeHead(502).end(String(err));
+        resolve();
+      };
+      const { expect: _expect, ...headers } = req.headers;
+      const out = httpRequest({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers }, (r) => {
+        rec.status = r.statusCode;
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+        r.on('end', () => resolve());
+        r.on('error', fail);
+      });
+      out.on('error', fail);
+      req.pipe(out);
+    });
+  });
+  return {
+    url,
+    requests,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
     },
   };
 }
