@@ -1,7 +1,7 @@
 // End-to-end tests of the built `enclave` command (packages/cli/dist/main.js): `enclave serve` as a real
 // process (bootstrap credentials, invalid settings, SIGTERM/SIGINT), and `enclave admin` against it
 // (credentials lookup, input flags, pagination, chunked batches, exit codes).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
@@ -105,6 +105,23 @@ beforeAll(() => {
 
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('the commands npm links (npx enclave, npx enclave-retention-bot)', { timeout: 180_000 }, () => {
+  // npm links a bin at install only when its file exists; dist/ does not in a fresh clone, so each
+  // package's bin is a small launcher in the repository that runs the built command.
+  it('run the built commands through node_modules/.bin', () => {
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'packages/retention-bot'], { cwd: root, stdio: 'pipe' });
+    const cliVersion = (JSON.parse(readFileSync(join(root, 'packages/cli/package.json'), 'utf8')) as { version: string }).version;
+    expect(execFileSync(join(root, 'node_modules/.bin/enclave'), ['--version'], { cwd: tempDir(), encoding: 'utf8' }).trim()).toBe(cliVersion);
+    expect(execFileSync(join(root, 'node_modules/.bin/enclave'), ['admin', '--help'], { cwd: tempDir(), encoding: 'utf8' })).toContain('create-network');
+    const bot = join(root, 'node_modules/.bin/enclave-retention-bot');
+    expect(execFileSync(bot, ['--help'], { cwd: tempDir(), encoding: 'utf8' })).toContain('WICKRIO_BOT_NAME (required)');
+    // The launcher passes the exit code through: a missing bot name is the configuration exit (78).
+    const r = spawnSync(bot, ['run', '--no-supervise'], { cwd: tempDir(), encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: tempDir(), ENCLAVE_RETENTION_HOME: tempDir() } });
+    expect(r.status).toBe(78);
+    expect(r.stdout + r.stderr).toMatch(/WICKRIO_BOT_NAME is required/);
+  });
 });
 
 describe('enclave serve', { timeout: 180_000 }, () => {

@@ -45,9 +45,12 @@ export async function decryptCommand(argv: string[], env: Env, out: (s: string) 
       src = join(tmp, 'object');
       const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL;
       const s3 = s3Client({ region: values['s3-region'] || region, env, ...(endpoint ? { endpoint } : {}) });
-      const obj = await s3.send(new GetObjectCommand({ Bucket: values.bucket, Key: values.key }));
-      await pipeline(obj.Body as Readable, createWriteStream(src, { mode: 0o600 }));
-      s3.destroy();
+      try {
+        const obj = await s3.send(new GetObjectCommand({ Bucket: values.bucket, Key: values.key }));
+        await pipeline(obj.Body as Readable, createWriteStream(src, { mode: 0o600 }));
+      } finally {
+        s3.destroy();
+      }
     }
     const h = await readHeader(src);
     if (!h) throw new Error('The object is not encrypted by the bot (no ENCRET01 header): it is already plaintext.');
