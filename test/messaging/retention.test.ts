@@ -113,8 +113,9 @@ describe(`data retention bot, server side (${dialectName})`, () => {
     expect(await closed).toMatchObject({ code: 'user_not_found' });
     expect(await t.client.call('GetDataRetentionBot', { networkId })).toMatchObject({ botExists: false, isDataRetentionServiceEnabled: false });
   });
-  it('keeps messages that expired or were deleted for everyone before the bot had them: members never get them, the bot does', async () => {
-    const { networkId: net } = await createNetwork(t.client, 'Retention holds', 'PREMIUM');
+  /** A network with retention on and its bot registered (not connected), recording what it archives. */
+  async function retentionNetwork(name: string) {
+    const { networkId: net } = await createNetwork(t.client, name, 'PREMIUM');
     await t.client.call('CreateDataRetentionBot', { networkId: net });
     const { challenge } = await t.client.call<{ challenge: string }>('CreateDataRetentionBotChallenge', { networkId: net });
     const got: Received[] = [];
@@ -125,6 +126,22 @@ describe(`data retention bot, server side (${dialectName})`, () => {
     clients.push(bot);
     await t.client.call('UpdateDataRetention', { networkId: net, actionType: 'PUBKEY_MSG_ACK' });
     await t.client.call('UpdateDataRetention', { networkId: net, actionType: 'ENABLE' });
+    return { net, bot, got };
+  }
+
+  /** Runs the expiry job until `done` holds (the bot's acknowledgements reach the server meanwhile). */
+  async function jobsUntil(done: () => Promise<boolean>): Promise<boolean> {
+    for (let i = 0; i < 100; i++) {
+      await t.server.messaging.hub.flushAcks();
+      await t.server.messaging.runJobs({ files: false });
+      if (await done()) return true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return false;
+  }
+
+  it('keeps messages that expired or were deleted for everyone before the bot had them: members never get them, the bot does', async () => {
+    const { net, bot, got } = await retentionNetwork('Retention holds');
     const alice = await member('alice', net);
     const bob = await member('bob', net);
     await alice.client.connect();
@@ -160,13 +177,39 @@ describe(`data retention bot, server side (${dialectName})`, () => {
     expect(got[3]).toMatchObject({ kind: 'delete', target: gone.id, by: alice.client.userId });
 
     // Once the bot acknowledged them, the expiry job deletes them.
-    let left = await stored();
-    for (let i = 0; i < 100 && left.length > 0; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      await t.server.messaging.hub.flushAcks();
-      await t.server.messaging.runJobs({ files: false });
-      left = await stored();
-    }
-    expect(left).toEqual([]);
+    expect(await jobsUntil(async () => (await stored()).length === 0)).toBe(true);
+  });
+  it('retires a conversation deleted (or left by everyone) before the bot read it to its end: gone for members, read by the bot, then deleted', async () => {
+    const { net, bot, got } = await retentionNetwork('Retention retired');
+    const alice = await member('alice', net);
+    const bob = await member('bob', net);
+    const room = await alice.client.createRoom({ name: 'Short-lived', members: [bob.email] });
+    await alice.client.sendText(room.id, 'said in a room deleted soon after');
+    await alice.client.deleteConversation(room.id);
+    const dm = await alice.client.openDm(bob.email);
+    await bob.client.sendText(dm.id, 'said in a DM both then left');
+    await alice.client.leave(dm.id);
+    await bob.client.leave(dm.id);
+    await t.server.messaging.runJobs({ files: false });
+
+    // For members both are gone; a new DM of the same two is a new conversation.
+    await expect(alice.client.sendText(room.id, 'too late')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(bob.client.sendText(dm.id, 'too late')).rejects.toMatchObject({ code: 'not_found' });
+    const again = await alice.client.openDm(bob.email);
+    expect(again.id).not.toBe(dm.id);
+    const conversations = async () => (await t.server.store.db.selectFrom('conversations').select('conv_id').where('conv_id', 'in', [room.id, dm.id]).execute()).map((r) => r.conv_id).sort();
+    expect(await conversations()).toEqual([room.id, dm.id].sort());
+
+    // The bot reads both to their end.
+    await bot.connect();
+    const botErrors: unknown[] = [];
+    bot.on('error', (e) => botErrors.push(e));
+    await until(() => got.filter((r) => r.kind === 'message').length >= 2, 10_000, 'both messages').catch((err) => {
+      throw new Error(`${(err as Error).message}: ${JSON.stringify(got)} ${JSON.stringify(botErrors)}`);
+    });
+    await bot.idle();
+    expect(got.flatMap((r) => (r.kind === 'message' ? [r.message.text] : [])).sort()).toEqual(['said in a DM both then left', 'said in a room deleted soon after']);
+    // Then the expiry job deletes them.
+    expect(await jobsUntil(async () => (await conversations()).length === 0)).toBe(true);
   });
 });

@@ -10,7 +10,7 @@ import { activeDevices } from './devices.js';
 import { fail } from './errors.js';
 import { resolveUsers } from './federation.js';
 import type { Member } from './memberAuth.js';
-import { isRetentionBot, retentionDevices } from './retention.js';
+import { isRetentionBot, RETENTION_BOT_USER_ID, retentionDevices } from './retention.js';
 
 type Db = Kysely<Database>;
 
@@ -71,7 +71,8 @@ async function startCursors(db: Db, convId: string, users: ReadonlyMap<number, s
 
 export async function getConversation(db: Db, member: Pick<Member, 'networkId' | 'userId'>, convId: string): Promise<Conversation> {
   const conv = await db.selectFrom('conversations').selectAll().where('conv_id', '=', convId).executeTakeFirst();
-  if (!conv) throw fail('not_found', 'Conversation not found.');
+  // A retired conversation (deleted, kept for a retention device) exists for that device only.
+  if (!conv || (conv.deleted_at !== null && !isRetentionBot(member))) throw fail('not_found', 'Conversation not found.');
   const members = await db
     .selectFrom('conversation_members as cm')
     .innerJoin('users as u', (j) => j.onRef('u.network_id', '=', 'cm.network_id').onRef('u.user_id', '=', 'cm.user_id'))
@@ -138,8 +139,8 @@ export async function requireMembership(db: Db, member: Pick<Member, 'networkId'
     .where('cm.user_id', '=', member.userId)
     .executeTakeFirst();
   if (!row) {
-    const exists = await db.selectFrom('conversations').select('conv_id').where('conv_id', '=', convId).executeTakeFirst();
-    throw exists ? fail('not_member') : fail('not_found', 'Conversation not found.');
+    const exists = await db.selectFrom('conversations').select(['conv_id', 'deleted_at']).where('conv_id', '=', convId).executeTakeFirst();
+    throw exists && exists.deleted_at === null ? fail('not_member') : fail('not_found', 'Conversation not found.');
   }
   return { role: row.role, kind: row.kind as ConversationKind, createdBy: row.created_by };
 }
@@ -267,7 +268,7 @@ export async function leaveConversation(db: Db, member: Pick<Member, 'networkId'
   await removeMembers(db, convId, [member.userId]);
   const left = await db.selectFrom('conversation_members').select(['user_id', 'role']).where('conv_id', '=', convId).orderBy('joined_at').orderBy('user_id').execute();
   if (left.length === 0) {
-    await db.deleteFrom('conversations').where('conv_id', '=', convId).execute();
+    await removeConversation(db, convId, now);
     return { convId, networkId: member.networkId, added: [], removed: [member.userId], deleted: true, seq: undefined };
   }
   if (me.kind === 'room' && !left.some((m) => m.role === 'moderator')) {
@@ -278,23 +279,104 @@ export async function leaveConversation(db: Db, member: Pick<Member, 'networkId'
 }
 
 /** Deletes a room (a moderator) or a group conversation (its creator) with all its messages. */
-export async function deleteConversation(db: Db, member: Member, convId: string): Promise<MembershipChange> {
+export async function deleteConversation(db: Db, member: Member, convId: string, now: number): Promise<MembershipChange> {
   const me = await requireMembership(db, member, convId);
   if (me.kind === 'room' && me.role !== 'moderator') throw fail('not_moderator');
   if (me.kind === 'group' && me.createdBy !== member.userId) throw fail('forbidden', 'Only the creator of a group conversation can delete it.');
   if (me.kind === 'dm') throw fail('bad_request', 'A direct message cannot be deleted for everyone; leave it instead.');
   const members = await db.selectFrom('conversation_members').select('user_id').where('conv_id', '=', convId).execute();
-  await db.deleteFrom('conversations').where('conv_id', '=', convId).execute();
+  await removeConversation(db, convId, now);
   return { convId, networkId: member.networkId, added: [], removed: members.map((m) => m.user_id), deleted: true, seq: undefined };
 }
 
-/** Every device a sender encrypts to: active devices of every member, and the retention bot's while retention is on. */
-export async function conversationDevices(db: Db, member: Pick<Member, 'networkId' | 'userId'>, convId: string) {
+/** A data retention device's cursor behind the conversation's last record (it has not read it all). */
+async function retentionBehind(db: Db, convId: string, lastSeq: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('device_cursors as c')
+    .innerJoin('device_keys as k', 'k.device_id', 'c.device_id')
+    .select('c.device_id')
+    .where('c.conv_id', '=', convId)
+    .where('c.seq', '<', lastSeq)
+    .where('k.user_id', '=', RETENTION_BOT_USER_ID)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Deletes a conversation (deleted for everyone, or nobody is left in it) with all its messages. While
+ * a data retention device has not read it to its end, it is retired instead: no members and no
+ * members' cursors (members see it gone), no DM key (a new DM of the same two is a new conversation),
+ * still read by the retention device; collectRetired deletes it once every retention device is past
+ * its last record.
+ */
+export async function removeConversation(db: Db, convId: string, now: number): Promise<void> {
+  const conv = await db.selectFrom('conversations').select('last_seq').where('conv_id', '=', convId).executeTakeFirst();
+  if (!conv) return;
+  if (!(await retentionBehind(db, convId, conv.last_seq))) {
+    await db.deleteFrom('conversations').where('conv_id', '=', convId).execute();
+    return;
+  }
+  await db.deleteFrom('conversation_members').where('conv_id', '=', convId).execute();
+  const retentionDevices = db.selectFrom('device_keys').select('device_id').where('user_id', '=', RETENTION_BOT_USER_ID);
+  await db.deleteFrom('device_cursors').where('conv_id', '=', convId).where('device_id', 'not in', retentionDevices).execute();
+  await db.updateTable('conversations').set({ deleted_at: now, dm_key: null }).where('conv_id', '=', convId).execute();
+}
+
+/** Deletes retired conversations every retention device has read to the end (the expiry job). */
+export async function collectRetired(db: Db, limit = 100): Promise<string[]> {
+  const rows = await db
+    .selectFrom('conversations as v')
+    .select('v.conv_id')
+    .where('v.deleted_at', 'is not', null)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('device_cursors as c')
+            .innerJoin('device_keys as k', 'k.device_id', 'c.device_id')
+            .select('c.device_id')
+            .whereRef('c.conv_id', '=', 'v.conv_id')
+            .whereRef('c.seq', '<', 'v.last_seq')
+            .where('k.user_id', '=', RETENTION_BOT_USER_ID),
+        ),
+      ),
+    )
+    .limit(limit)
+    .execute();
+  for (const r of rows) await db.deleteFrom('conversations').where('conv_id', '=', r.conv_id).execute();
+  return rows.map((r) => r.conv_id);
+}
+
+/**
+ * Every device a sender encrypts to: active devices of every member, and the retention bot's while
+ * retention is on. A retention device also gets the devices that sent what it has not received yet
+ * (a member who left since, a retired conversation): it verifies and decrypts their messages.
+ */
+export async function conversationDevices(db: Db, member: Pick<Member, 'networkId' | 'userId' | 'deviceId'>, convId: string) {
   await requireReader(db, member, convId);
   const conv = await db.selectFrom('conversations').select('network_id').where('conv_id', '=', convId).executeTakeFirstOrThrow();
   const members = await db.selectFrom('conversation_members').select(['network_id', 'user_id']).where('conv_id', '=', convId).execute();
   const users = new Map(members.map((m) => [m.user_id, m.network_id]));
-  return [...(await devicesOfUsers(db, users)), ...(await retentionDevicesOf(db, [conv.network_id, ...users.values()]))];
+  const devices = [...(await devicesOfUsers(db, users)), ...(await retentionDevicesOf(db, [conv.network_id, ...users.values()]))];
+  if (!isRetentionBot(member)) return devices;
+  const known = new Set(devices.map((d) => d.deviceId));
+  return [...devices, ...(await sendersAfterCursor(db, convId, member.deviceId)).filter((d) => !known.has(d.deviceId))];
+}
+
+/** Devices that sent the records after a device's cursor (the ones it has still to receive). */
+async function sendersAfterCursor(db: Db, convId: string, deviceId: string) {
+  const cursor = await db.selectFrom('device_cursors').select('seq').where('device_id', '=', deviceId).where('conv_id', '=', convId).executeTakeFirst();
+  if (!cursor) return [];
+  const rows = await db
+    .selectFrom('conv_messages as m')
+    .innerJoin('device_keys as k', 'k.device_id', 'm.sender_device_id')
+    .select(['k.user_id', 'k.device_id', 'k.identity_sign_pub', 'k.identity_dh_pub'])
+    .distinct()
+    .where('m.conv_id', '=', convId)
+    .where('m.seq', '>', cursor.seq)
+    .where('m.kind', 'in', ['pw', 'sk'])
+    .execute();
+  return rows.map((r) => ({ userId: r.user_id, deviceId: r.device_id, identitySignPub: r.identity_sign_pub, identityDhPub: r.identity_dh_pub }));
 }
 
 /**
@@ -310,7 +392,7 @@ export async function removeUsersEverywhere(db: Db, networkId: string, userIds: 
     await removeMembers(db, convId, users);
     const left = await db.selectFrom('conversation_members').select(['user_id', 'role']).where('conv_id', '=', convId).orderBy('joined_at').orderBy('user_id').execute();
     if (left.length === 0) {
-      await db.deleteFrom('conversations').where('conv_id', '=', convId).execute();
+      await removeConversation(db, convId, now);
       continue;
     }
     const conv = await db.selectFrom('conversations').select('kind').where('conv_id', '=', convId).executeTakeFirstOrThrow();

@@ -304,6 +304,9 @@ export class Hub {
     const removed = new Set(e.removed);
     // User IDs are unique across networks (members of other networks take part through federation).
     for (const conn of [...(this.byConv.get(convId) ?? [])]) {
+      // A deleted conversation the retention device has not read to its end is retired, not gone: its
+      // cursor is still there, and it goes on reading.
+      if (e.deleted && isRetentionBot(conn.member) && (await this.o.db.selectFrom('device_cursors').select('seq').where('device_id', '=', conn.member.deviceId).where('conv_id', '=', convId).executeTakeFirst())) continue;
       if (e.deleted || (conn.member.userId !== 0 && removed.has(conn.member.userId))) {
         this.unfollow(conn, convId);
         conn.send({ t: 'removed', conv: convId });

@@ -7,7 +7,7 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { DeliveredMessage, Policy, SendMessage } from '@enclave/protocol';
 import type { Database } from '../store/schema.js';
-import { conversationDevices, nextSeq, requireMembership, appendSystem } from './conversations.js';
+import { collectRetired, conversationDevices, nextSeq, requireMembership, appendSystem } from './conversations.js';
 import { fail } from './errors.js';
 import { requireFederatedPeers } from './federation.js';
 import type { Member } from './memberAuth.js';
@@ -203,8 +203,8 @@ export async function releaseFileRefs(db: Db, records: readonly { conv_id: strin
 /**
  * Deletes what has expired: messages past their expiry timer, and burn-on-read messages every
  * recipient device (every member device but the sending one) has acknowledged; and messages deleted
- * for everyone that were kept for a data retention device. A message a retention device has not
- * received yet is kept for it. Returns the expired message IDs per conversation (members' devices
+ * for everyone that were kept for a data retention device, and retired conversations it has read to
+ * their end. A message a retention device has not received yet is kept for it. Returns the expired message IDs per conversation (members' devices
  * drop them; withdrawn ones were announced by their tombstone).
  */
 export async function collectExpired(db: Db, now: number, limit = 1000): Promise<Map<string, string[]>> {
@@ -224,6 +224,7 @@ export async function collectExpired(db: Db, now: number, limit = 1000): Promise
     .execute();
   for (const r of withdrawn) await db.deleteFrom('conv_messages').where('conv_id', '=', r.conv_id).where('seq', '=', r.seq).execute();
   await releaseFileRefs(db, withdrawn);
+  await collectRetired(db, limit);
   const burned = await db
     .selectFrom('conv_messages as m')
     .select(['m.conv_id', 'm.seq', 'm.message_id'])

@@ -355,7 +355,7 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
     });
     scope.delete<{ Params: { id: string } }>('/v1/conversations/:id', async (req, reply) => {
       const m = await member(req);
-      const change = await db.transaction().execute((trx) => convs.deleteConversation(trx, m, req.params.id));
+      const change = await db.transaction().execute((trx) => convs.deleteConversation(trx, m, req.params.id, d.now()));
       await d.membersChanged(change);
       return reply.status(204).send();
     });

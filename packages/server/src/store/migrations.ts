@@ -546,12 +546,15 @@ const m0008: Migration = {
 
 // Retention holds (issue 7): a message deleted for everyone while a data retention bot has not yet
 // received it is withdrawn (deleted_at) instead of deleted: members no longer get it, the bot still
-// does, and the expiry job deletes it once every retention device is past it. The partial index keeps
-// that job's look for withdrawn messages off the whole table.
+// does, and the expiry job deletes it once every retention device is past it. A conversation deleted
+// (or left by its last member) in that state is retired the same way: no members, the bot still
+// reads it to its end. The partial indexes keep that job's look for them off the whole tables.
 const m0009: Migration = {
   async up(db) {
     await db.schema.alterTable('conv_messages').addColumn('deleted_at', 'bigint').execute();
     await db.schema.createIndex('conv_messages_withdrawn').on('conv_messages').columns(['conv_id', 'seq']).where(sql.ref('deleted_at'), 'is not', null).execute();
+    await db.schema.alterTable('conversations').addColumn('deleted_at', 'bigint').execute();
+    await db.schema.createIndex('conversations_retired').on('conversations').columns(['conv_id']).where(sql.ref('deleted_at'), 'is not', null).execute();
   },
 };
 

@@ -367,6 +367,8 @@ export interface ConversationsTable {
   created_at: number;
   last_seq: number;
   dm_key: string | null;
+  /** Deleted while a retention device had not read it to its end: no members, read by that device only. */
+  deleted_at: Generated<number | null>;
 }
 
 export interface ConversationMembersTable {
