@@ -3,7 +3,8 @@
 // read through the AWS SDK from a Secrets Manager protocol fake.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadSettings, parseSecret } from '../../packages/retention-bot/src/settings.js';
-import { readSecret } from '../../packages/retention-bot/src/secrets.js';
+import { readSecret, SecretUnavailable } from '../../packages/retention-bot/src/secrets.js';
+import { EXIT_RESTART, runBot } from '../../packages/retention-bot/src/bot.js';
 import { startAwsFakes, type AwsFakes } from './fakes/aws.js';
 
 const base = { WICKRIO_BOT_NAME: 'compliance_1234567890_bot' };
@@ -142,6 +143,33 @@ describe('retention bot settings', () => {
       await expect(readSecret(env({ AWS_SECRET_NAME: 'missing' }))).rejects.toThrow(/Cannot read the secret "missing" \(us-east-1\): ResourceNotFoundException/);
       f.secrets.set('broken', '{"password":');
       await expect(readSecret(env({ AWS_SECRET_NAME: 'broken' }))).rejects.toThrow(/Cannot use the secret "broken".*not a JSON object/);
+      // Access denied is the configuration's too: no retry.
+      f.failing.secretsmanager = 'User is not authorized to perform: secretsmanager:GetSecretValue';
+      const before = f.calls.length;
+      await expect(readSecret(env({ AWS_SECRET_NAME: 'broken' }), { retryMs: 5 })).rejects.toBeInstanceOf(ConfigError);
+      expect(f.calls.length - before).toBe(1);
+      delete f.failing.secretsmanager;
+    });
+
+    it('Secrets Manager not answering is retried with backoff, then a passing failure (the bot restarts, not stops)', async () => {
+      f.secrets.set('flaky', JSON.stringify({ password: 'from-the-secret' }));
+      // The SDK retries a 5xx itself (3 attempts per read); 4 failures need a second read.
+      f.unavailable.secretsmanager = 4;
+      const retries: number[] = [];
+      expect(await readSecret(env({ AWS_SECRET_NAME: 'flaky' }), { retryMs: 5, onRetry: (_r, attempt) => retries.push(attempt) })).toEqual({ password: 'from-the-secret' });
+      expect(retries).toEqual([1]);
+      f.unavailable.secretsmanager = 1_000;
+      const failed = readSecret(env({ AWS_SECRET_NAME: 'flaky' }), { retryMs: 5, attempts: 3 });
+      await expect(failed).rejects.toBeInstanceOf(SecretUnavailable);
+      await expect(failed).rejects.toThrow(/Cannot read the secret "flaky" \(us-east-1\): InternalServiceError.*restarts and tries again/);
+      // The bot itself: the guide's critical event, then the restart exit code (not the final 78).
+      const topic = 'arn:aws:sns:us-east-1:111122223333:secret-outage';
+      f.topics.add(topic);
+      const code = await runBot({ env: env({ AWS_SECRET_NAME: 'flaky', WICKRIO_SNS_TOPIC_ARN: topic, AWS_ENDPOINT_URL_SNS: f.endpoints.sns }), retryMs: 5, print: () => undefined });
+      expect(code).toBe(EXIT_RESTART);
+      const published = f.published().map((p) => JSON.parse(p.Message) as { message: string; severity: string });
+      expect(published.at(-1)).toMatchObject({ severity: 'critical', message: expect.stringMatching(/Cannot read the secret "flaky".*restarts and tries again/) });
+      f.unavailable.secretsmanager = 0;
     });
   });
 });

@@ -45,6 +45,20 @@ export function awsConfig(env: Env, region: string, endpoints: Partial<Record<Aw
 }
 
 /** A short, single-line description of an AWS SDK error (name and message, never the request). */
+/**
+ * An AWS failure that may pass by itself: no HTTP answer (network, timeout), throttling or a 5xx.
+ * (The SDK has already retried it `maxAttempts` times.) Anything else — access denied, not found, a
+ * malformed request — is the configuration's.
+ */
+export function isTransientAwsError(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  const status = e.$metadata?.httpStatusCode;
+  if (e.$retryable) return true;
+  if (status === undefined) return true;
+  if (status === 429 || status >= 500) return true;
+  return ['ThrottlingException', 'TooManyRequestsException', 'RequestTimeout', 'TimeoutError'].includes(e.name ?? '');
+}
+
 export function awsErrorText(err: unknown): string {
   const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const status = e.$metadata?.httpStatusCode ? ` (HTTP ${e.$metadata.httpStatusCode})` : '';

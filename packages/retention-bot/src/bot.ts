@@ -17,7 +17,7 @@ import { createLog, sdkLogger, type BotLog } from './logs.js';
 import { Metrics } from './metrics.js';
 import { Watchdog, checkDevices, checkUpdates } from './monitor.js';
 import { UserExited, promptPassword, type PromptIo } from './password.js';
-import { readSecret } from './secrets.js';
+import { readSecret, SecretUnavailable } from './secrets.js';
 import { ConfigError, VERSION, loadSettings, networkOf, settingWarnings, type Env, type Settings } from './settings.js';
 import { BotExit, rotateIfAsked, signIn } from './signin.js';
 import { Uploader } from './storage/uploader.js';
@@ -280,23 +280,32 @@ export async function runBot(io: BotIo): Promise<number> {
   const print = io.print ?? ((t: string) => process.stdout.write(t));
   let log: BotLog = createLog({ stdout: print });
   try {
-    const secret = await readSecret(io.env);
+    const secret = await readSecret(io.env, {
+      ...(io.retryMs ? { retryMs: io.retryMs } : {}),
+      onRetry: (reason, attempt) => log.log('warn', 'secret.read_retry', { reason, attempt }),
+    });
     const settings = loadSettings(io.env, secret);
     log = createLog({ dir: settings.logDir, fileName: `${settings.botName}.log`, maxBytes: settings.logMaxBytes, stdout: print });
     const bot = new RetentionBot(settings, log, io);
     return await bot.run();
   } catch (err) {
+    if (err instanceof SecretUnavailable) {
+      // Secrets Manager did not answer: not the configuration's fault; a restart tries again.
+      log.log('error', 'bot.secret_unavailable', { reason: err.message });
+      await reportEarlyFailure(io.env, err.message, log);
+      return EXIT_RESTART;
+    }
     if (!(err instanceof ConfigError)) throw err;
     log.log('error', 'bot.config_error', { reason: err.message });
-    await reportEarlyConfigError(io.env, err.message, log);
+    await reportEarlyFailure(io.env, err.message, log);
     return EXIT_CONFIG;
   } finally {
     log.close();
   }
 }
 
-/** A configuration error before the settings exist: still the SNS event and the metric when possible. */
-async function reportEarlyConfigError(env: Env, message: string, log: BotLog): Promise<void> {
+/** A failure before the settings exist (configuration, secret unavailable): still the SNS event and the metric when possible. */
+async function reportEarlyFailure(env: Env, message: string, log: BotLog): Promise<void> {
   const botName = env.WICKRIO_BOT_NAME?.trim() || 'unknown';
   const topic = env.WICKRIO_SNS_TOPIC_ARN?.trim();
   const endpoints = { sns: env.AWS_ENDPOINT_URL_SNS || env.AWS_ENDPOINT_URL, cloudwatch: env.AWS_ENDPOINT_URL_CLOUDWATCH || env.AWS_ENDPOINT_URL };

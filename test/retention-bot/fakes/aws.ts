@@ -40,6 +40,8 @@ export interface AwsFakes {
   topics: Set<string>;
   /** Fail the next calls of a service with this error (until cleared). */
   failing: Partial<Record<'kms' | 'secretsmanager' | 'sns' | 'cloudwatch', string>>;
+  /** How many more Secrets Manager requests answer 500 InternalServiceError (a passing outage). */
+  unavailable: { secretsmanager: number };
   published(): { TopicArn: string; Message: string }[];
   metricData(): { Namespace: string; MetricData: { MetricName: string; Dimensions: { Name: string; Value: string }[]; Value: number; Unit?: string }[] }[];
   close(): Promise<void>;
@@ -79,6 +81,7 @@ export async function startAwsFakes(): Promise<AwsFakes> {
   const kmsKeys = new Set<string>();
   const topics = new Set<string>();
   const failing: AwsFakes['failing'] = {};
+  const unavailable: AwsFakes['unavailable'] = { secretsmanager: 0 };
   const master = randomBytes(32);
 
   const wrapKey = (keyId: string, ctx: unknown, plain: Buffer): Buffer => {
@@ -130,6 +133,10 @@ export async function startAwsFakes(): Promise<AwsFakes> {
     const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
     calls.push({ service: 'secretsmanager', action, body, ...scopeOf(req) });
     if (failing.secretsmanager) return jsonError(res, 400, 'AccessDeniedException', failing.secretsmanager);
+    if (unavailable.secretsmanager > 0) {
+      unavailable.secretsmanager--;
+      return jsonError(res, 500, 'InternalServiceError', 'Secrets Manager is not available right now.');
+    }
     if (action !== 'GetSecretValue') return jsonError(res, 400, 'UnknownOperationException', action);
     const name = String(body.SecretId);
     const value = secrets.get(name);
@@ -168,6 +175,7 @@ export async function startAwsFakes(): Promise<AwsFakes> {
     kmsKeys,
     topics,
     failing,
+    unavailable,
     published: () => calls.filter((c) => c.service === 'sns' && c.action === 'Publish').map((c) => c.body as { TopicArn: string; Message: string }),
     metricData: () => calls.filter((c) => c.service === 'cloudwatch' && c.action === 'PutMetricData').map((c) => c.body as ReturnType<AwsFakes['metricData']>[number]),
     async close() {
