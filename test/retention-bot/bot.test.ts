@@ -105,6 +105,17 @@ describe('retention bot end to end', () => {
     expect(events().map((e) => e.message)).toContain('User not found.');
   });
 
+  it('SIGTERM while still signing in stops at once: exit 0 and "Shutting down", not the sign-in failure', async () => {
+    const stop = new AbortController();
+    // No server answers here: sign-in would retry (5 attempts, 5 s apart) and end with exit 1.
+    const exit = runBot({ env: env({ ENCLAVE_SERVER_URL: 'http://127.0.0.1:9', WICKRIO_BOT_PASSWORD: challenge, ENCLAVE_RETENTION_HOME: tempDir() }), kdf, retryMs: 5000, print: () => undefined, signal: stop.signal });
+    await new Promise((r) => setTimeout(r, 300));
+    stop.abort();
+    expect(await exit).toBe(EXIT_OK);
+    expect(events().at(-1)).toMatchObject({ message: 'Shutting down', severity: 'normal' });
+    expect(events().map((e) => e.message)).not.toContain('All logins failed.');
+  });
+
   it('a missing WICKRIO_BOT_NAME: clear message, event and metric, exit 78', async () => {
     const out: string[] = [];
     const published = f.metricData().length;

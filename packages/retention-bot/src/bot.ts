@@ -32,6 +32,8 @@ export interface BotIo {
   print?: (text: string) => void;
   /** For the password prompt (a TTY). */
   prompt?: PromptIo;
+  /** SIGTERM / SIGINT: the bot stops at any point, during sign-in too. */
+  signal?: AbortSignal;
   /** Test hooks: a cheaper store KDF, shorter retry delays, the running bot. */
   kdf?: KdfParams;
   retryMs?: number;
@@ -51,6 +53,8 @@ export class RetentionBot {
   private timers: ReturnType<typeof setInterval>[] = [];
   private watchdog?: Watchdog;
   private password?: string;
+  /** run() has returned: a sign-in still finishing closes what it opened and goes no further. */
+  private abandoned = false;
 
   constructor(
     readonly settings: Settings,
@@ -66,6 +70,8 @@ export class RetentionBot {
     const dims = { Id: s.botName, Device: s.device, Product: s.product, BotType: 'Compliance', Network: networkOf(s.botName) };
     this.metrics = new Metrics(dims, log, s.metricsType === 'cloudwatch' ? cloudWatchClient(awsConfig(io.env, s.defaultRegion, s.endpoints, 'cloudwatch')) : undefined);
     this.stopped = new Promise<number>((resolve) => (this.stopRequested = resolve));
+    if (io.signal?.aborted) this.stop(EXIT_OK);
+    else io.signal?.addEventListener('abort', () => this.stop(EXIT_OK), { once: true });
   }
 
   /** Asks the bot to stop (SIGTERM): it finishes what it is writing, then returns `code`. */
@@ -87,10 +93,12 @@ export class RetentionBot {
     }
     let code = EXIT_RESTART;
     try {
-      code = await this.main();
+      // A stop asked for while still signing in (retries, a password prompt) does not wait for it.
+      code = await Promise.race([this.main(), this.stopped.then((c) => ((this.abandoned = true), c))]);
     } catch (err) {
       code = this.exitCodeFor(err);
     }
+    this.abandoned = true;
     await this.shutdown();
     return code;
   }
@@ -181,6 +189,10 @@ export class RetentionBot {
       // Asked of the SDK (issue 7): acknowledge a received record only after this resolves.
       beforeAck: (r: Received) => this.archiveForAck(r),
     });
+    if (this.abandoned) {
+      await signed.client.close().catch(() => undefined);
+      return EXIT_OK;
+    }
     const client = (this.client = signed.client);
     this.metrics.signedIn = true;
     this.metrics.inc('Logins');
@@ -282,6 +294,7 @@ export async function runBot(io: BotIo): Promise<number> {
   try {
     const secret = await readSecret(io.env, {
       ...(io.retryMs ? { retryMs: io.retryMs } : {}),
+      ...(io.signal ? { signal: io.signal } : {}),
       onRetry: (reason, attempt) => log.log('warn', 'secret.read_retry', { reason, attempt }),
     });
     const settings = loadSettings(io.env, secret);
@@ -289,6 +302,7 @@ export async function runBot(io: BotIo): Promise<number> {
     const bot = new RetentionBot(settings, log, io);
     return await bot.run();
   } catch (err) {
+    if (err instanceof SecretUnavailable && io.signal?.aborted) return EXIT_OK; // stopped while waiting for it
     if (err instanceof SecretUnavailable) {
       // Secrets Manager did not answer: not the configuration's fault; a restart tries again.
       log.log('error', 'bot.secret_unavailable', { reason: err.message });

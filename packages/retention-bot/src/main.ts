@@ -5,7 +5,7 @@
  * Configuration comes from the environment (the guide's WICKRIO_* / AWS_* variables), not flags.
  */
 import { fileURLToPath } from 'node:url';
-import { EXIT_CONFIG, runBot, type RetentionBot } from './bot.js';
+import { EXIT_CONFIG, runBot } from './bot.js';
 import { decryptCommand } from './decrypt.js';
 import { VERSION } from './settings.js';
 import { DEFAULT_RESTART_LIMIT, supervise } from './supervisor.js';
@@ -26,23 +26,12 @@ ENCLAVE_SERVER_URL, ENCLAVE_PROMETHEUS_PORT, ENCLAVE_RESTART_LIMIT.
 `;
 
 async function runDirect(): Promise<number> {
-  let bot: RetentionBot | undefined;
-  let stopAsked = false;
-  const onSignal = () => {
-    stopAsked = true;
-    bot?.stop(0);
-  };
+  // SIGTERM (docker stop) / SIGINT: a graceful stop at any point, while signing in too.
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
-  const code = await runBot({
-    env: process.env,
-    prompt: { input: process.stdin, output: process.stdout },
-    onStarted: (b) => {
-      bot = b;
-      if (stopAsked) b.stop(0);
-    },
-  });
-  return code;
+  return runBot({ env: process.env, prompt: { input: process.stdin, output: process.stdout }, signal: stop.signal });
 }
 
 async function main(argv: string[]): Promise<number> {

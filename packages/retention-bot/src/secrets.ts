@@ -20,6 +20,8 @@ export interface ReadSecretOptions {
   /** First delay between reads (doubles each time). */
   retryMs?: number;
   onRetry?: (reason: string, attempt: number) => void;
+  /** A stop (SIGTERM) ends the waiting between reads. */
+  signal?: AbortSignal;
 }
 
 export async function readSecret(env: Env, o: ReadSecretOptions = {}): Promise<SecretValues> {
@@ -37,9 +39,17 @@ export async function readSecret(env: Env, o: ReadSecretOptions = {}): Promise<S
       } catch (err) {
         const reason = `Cannot read the secret "${loc.name}" (${loc.region}): ${awsErrorText(err)}`;
         if (!isTransientAwsError(err)) throw new ConfigError(reason);
-        if (attempt >= attempts) throw new SecretUnavailable(`${reason}. The bot restarts and tries again.`);
+        if (attempt >= attempts || o.signal?.aborted) throw new SecretUnavailable(`${reason}. The bot restarts and tries again.`);
         o.onRetry?.(reason, attempt);
-        await new Promise((r) => setTimeout(r, delay));
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(done, delay);
+          function done() {
+            clearTimeout(t);
+            o.signal?.removeEventListener('abort', done);
+            resolve();
+          }
+          o.signal?.addEventListener('abort', done, { once: true });
+        });
         delay *= 2;
         continue;
       }
