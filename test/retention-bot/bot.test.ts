@@ -4,12 +4,13 @@
 // SNS events and metrics, graceful stop, restart with the generated password and
 // WICKRIO_ROTATE_PASSWORD, and the login failures with their events, metrics and exit codes.
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnclaveClient, MemoryStore } from '../../packages/client/src/index.js';
 import { nodePlatform } from '../../packages/client/src/node/index.js';
-import { EXIT_CONFIG, EXIT_OK, runBot, type RetentionBot } from '../../packages/retention-bot/src/bot.js';
+import { EXIT_CONFIG, EXIT_OK, EXIT_RESTART, runBot, type RetentionBot } from '../../packages/retention-bot/src/bot.js';
 import { createNetwork, startTestServer, type TestServer } from '../helpers/harness.js';
 import { GOOD_PASSWORD, invite } from '../helpers/members.js';
 import { startAwsFakes, type AwsFakes } from './fakes/aws.js';
@@ -206,5 +207,44 @@ describe('retention bot end to end', () => {
     if (typeof b3 === 'number') throw new Error(`exited ${b3}: ${stale.out.join('')}`);
     b3.stop();
     expect(await stale.exit).toBe(EXIT_OK);
+  });
+  it('no server answering: retried, then "All logins failed." and the restart exit', async () => {
+    const run = start(env({ ENCLAVE_SERVER_URL: 'http://127.0.0.1:9', WICKRIO_BOT_PASSWORD: challenge, ENCLAVE_RETENTION_HOME: tempDir() }));
+    expect(await run.exit).toBe(EXIT_RESTART);
+    expect(events().at(-2)).toMatchObject({ message: 'All logins failed.', severity: 'critical' });
+  });
+
+  it('an unreadable device store: "Cannot read config.wickr file.", exit 78', async () => {
+    const h = tempDir();
+    mkdirSync(join(h, 'profile'), { recursive: true });
+    writeFileSync(join(h, 'profile', 'profile.sqlite'), 'this is not a database '.repeat(200));
+    const run = start(env({ WICKRIO_BOT_PASSWORD: generated, ENCLAVE_RETENTION_HOME: h }));
+    expect(await run.exit).toBe(EXIT_CONFIG);
+    expect(events().map((e) => e.message)).toContain('Cannot read config.wickr file.');
+  });
+
+  it('no password and the prompt ended (Ctrl-D): "User exited command.", exit 78', async () => {
+    const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => input });
+    const output = new PassThrough();
+    output.resume();
+    const exit = runBot({ env: env({ ENCLAVE_RETENTION_HOME: tempDir() }), kdf, retryMs: 50, print: () => undefined, prompt: { input, output } });
+    await new Promise((r) => setTimeout(r, 100));
+    input.end();
+    expect(await exit).toBe(EXIT_CONFIG);
+    expect(events().at(-2)).toMatchObject({ message: 'User exited command.', severity: 'critical' });
+  });
+
+  it('the bot deleted while it runs: the guide\'s admin-suspend event and a restart; re-created, the old store is "New user but database already exists."', async () => {
+    const run = start(env({ WICKRIO_BOT_PASSWORD: 'Rotated-password-2024' }));
+    const bot = await run.running;
+    if (typeof bot === 'number') throw new Error(`exited ${bot}: ${run.out.join('')}`);
+    await t.client.call('DeleteDataRetentionBot', { networkId });
+    expect(await run.exit).toBe(EXIT_RESTART);
+    expect(events().some((e) => /^WickrIOClientMain::slotAdminUserSuspend: code\(user_not_found\): reason: .+/.test(e.message) && e.severity === 'critical')).toBe(true);
+    await t.client.call('CreateDataRetentionBot', { networkId });
+    const again = start(env({ WICKRIO_BOT_PASSWORD: 'Rotated-password-2024' }));
+    const code = await again.exit;
+    expect(code).toBe(EXIT_CONFIG);
+    expect(events().slice(-2).map((e) => e.message)).toEqual(['New user but database already exists.', 'Shutting down']);
   });
 });

@@ -53,9 +53,9 @@ export interface SignedInBot {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function profileExists(dir: string): Promise<boolean> {
+async function profileExists(dir: string, deps: SignInDeps): Promise<boolean> {
   if (existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.rec'))) return true; // an older profile, imported on open
-  const store = await SqliteStore.open(dir, { lock: false });
+  const store = await SqliteStore.open(dir, { lock: false }).catch((err: unknown) => fail(deps, EVENT_TEXT.configUnreadable, false, (err as Error).message));
   try {
     return (await store.list('')).length > 0;
   } finally {
@@ -70,7 +70,7 @@ function fail(deps: SignInDeps, text: string, restart: boolean, detail: string):
 }
 
 export async function signIn(s: Settings, password: string, deps: SignInDeps): Promise<SignedInBot> {
-  const firstSetup = !(await profileExists(s.profileDir));
+  const firstSetup = !(await profileExists(s.profileDir, deps));
   const common = { server: s.server, botName: s.botName, platform: nodePlatform(), logger: deps.sdkLogger, clientName: `enclave-retention-bot/${VERSION}`, keepMessages: false, receiveExpired: true, ...(deps.kdf ? { kdf: deps.kdf } : {}), ...(deps.beforeAck ? { beforeAck: deps.beforeAck } : {}) };
   const attempts = deps.attempts ?? 5;
   let delay = deps.retryMs ?? 2000;

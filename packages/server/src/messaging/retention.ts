@@ -150,6 +150,9 @@ export async function loginRetentionBot(
   now: number,
 ): Promise<{ session: SessionResponse; records: { convId: string; seq: number }[] }> {
   const bot = await botByName(db, input.botName);
+  // Provisioned again (CreateDataRetentionBot after a delete) and not registered yet: no user to sign
+  // in as until the first setup with the new initial password.
+  if (bot.registered !== 1) throw fail('user_not_found', 'User not found: the data retention bot is not registered yet; set it up with the initial password from CreateDataRetentionBotChallenge.');
   const account = await db.selectFrom('member_accounts').selectAll().where('network_id', '=', bot.network_id).where('user_id', '=', RETENTION_BOT_USER_ID).executeTakeFirst();
   if (!account || !(await verifyPassword(input.password, account.password_hash))) throw fail('invalid_credentials');
   return db.transaction().execute(async (trx) => {
