@@ -212,4 +212,24 @@ describe(`data retention bot, server side (${dialectName})`, () => {
     // Then the expiry job deletes them.
     expect(await jobsUntil(async () => (await conversations()).length === 0)).toBe(true);
   });
+  it('a conversation with a member of another network (local federation) reaches the bot of the network that retains', async () => {
+    const { net, bot, got } = await retentionNetwork('Retention partner');
+    const other = await createNetwork(t.client, 'Partner');
+    for (const n of [net, other.networkId]) {
+      const { securityGroups } = await t.client.call<{ securityGroups: { id: string; isDefault: boolean }[] }>('ListSecurityGroups', { networkId: n });
+      const groupId = securityGroups.find((g) => g.isDefault)!.id;
+      await t.client.call('UpdateSecurityGroup', { networkId: n, groupId, securityGroupSettings: { federationMode: 1, permittedNetworks: [] } });
+    }
+    const alice = await member('alice', net);
+    const pat = await member('pat', other.networkId);
+    await bot.connect();
+    const dm = await alice.client.openDm(pat.client.userId);
+    await alice.client.sendText(dm.id, 'to the partner');
+    await pat.client.sendText(dm.id, 'from the partner');
+    await until(() => got.filter((r) => r.kind === 'message').length >= 2, 10_000, 'both messages');
+    expect(got.flatMap((r) => (r.kind === 'message' ? [[r.message.text, r.message.sender.userId]] : []))).toEqual([
+      ['to the partner', alice.client.userId],
+      ['from the partner', pat.client.userId],
+    ]);
+  });
 });
