@@ -3,7 +3,7 @@
 // own sequence as `sys` records, so every member device sees them in order with the messages.
 // Knows who is in a conversation; never what is said.
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import { MAX_ROOM_MEMBERS, type Conversation, type ConversationKind, type SystemEvent } from '@enclave/protocol';
 import type { Database } from '../store/schema.js';
 import { activeDevices } from './devices.js';
@@ -289,17 +289,13 @@ export async function deleteConversation(db: Db, member: Member, convId: string,
   return { convId, networkId: member.networkId, added: [], removed: members.map((m) => m.user_id), deleted: true, seq: undefined };
 }
 
-/** A data retention device's cursor behind the conversation's last record (it has not read it all). */
-async function retentionBehind(db: Db, convId: string, lastSeq: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('device_cursors as c')
-    .innerJoin('device_keys as k', 'k.device_id', 'c.device_id')
-    .select('c.device_id')
-    .where('c.conv_id', '=', convId)
-    .where('c.seq', '<', lastSeq)
-    .where('k.user_id', '=', RETENTION_BOT_USER_ID)
-    .executeTakeFirst();
-  return row !== undefined;
+/**
+ * A data retention device's cursor in the conversation `conv` is before `seq` (it has not received
+ * that record): SQL over column references (e.g. `m.conv_id`, `m.seq`) or values.
+ */
+export function retentionBehind(conv: string | Expression<string>, seq: number | Expression<number>) {
+  const ref = <T,>(v: T | Expression<T>) => (typeof v === 'object' ? v : sql.val(v));
+  return sql<SqlBool>`exists (select 1 from device_cursors c inner join device_keys k on k.device_id = c.device_id where c.conv_id = ${ref(conv)} and c.seq < ${ref(seq)} and k.user_id = ${RETENTION_BOT_USER_ID})`;
 }
 
 /**
@@ -312,7 +308,8 @@ async function retentionBehind(db: Db, convId: string, lastSeq: number): Promise
 export async function removeConversation(db: Db, convId: string, now: number): Promise<void> {
   const conv = await db.selectFrom('conversations').select('last_seq').where('conv_id', '=', convId).executeTakeFirst();
   if (!conv) return;
-  if (!(await retentionBehind(db, convId, conv.last_seq))) {
+  const { behind } = await db.selectNoFrom(retentionBehind(convId, conv.last_seq).as('behind')).executeTakeFirstOrThrow();
+  if (!behind) {
     await db.deleteFrom('conversations').where('conv_id', '=', convId).execute();
     return;
   }
@@ -328,19 +325,7 @@ export async function collectRetired(db: Db, limit = 100): Promise<string[]> {
     .selectFrom('conversations as v')
     .select('v.conv_id')
     .where('v.deleted_at', 'is not', null)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('device_cursors as c')
-            .innerJoin('device_keys as k', 'k.device_id', 'c.device_id')
-            .select('c.device_id')
-            .whereRef('c.conv_id', '=', 'v.conv_id')
-            .whereRef('c.seq', '<', 'v.last_seq')
-            .where('k.user_id', '=', RETENTION_BOT_USER_ID),
-        ),
-      ),
-    )
+    .where(sql<SqlBool>`not ${retentionBehind(sql.ref('v.conv_id'), sql.ref('v.last_seq'))}`)
     .limit(limit)
     .execute();
   for (const r of rows) await db.deleteFrom('conversations').where('conv_id', '=', r.conv_id).execute();

@@ -4,14 +4,13 @@
 // group allows them, read receipts only in 1:1 and only where the network allows them. Deletion
 // (for everyone, expiry, burn-on-read) releases the files nobody references any more; a message a
 // data retention device has not received yet is kept for it until it has.
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { DeliveredMessage, Policy, SendMessage } from '@enclave/protocol';
 import type { Database } from '../store/schema.js';
-import { collectRetired, conversationDevices, nextSeq, requireMembership, appendSystem } from './conversations.js';
+import { collectRetired, conversationDevices, nextSeq, requireMembership, retentionBehind, appendSystem } from './conversations.js';
 import { fail } from './errors.js';
 import { requireFederatedPeers } from './federation.js';
 import type { Member } from './memberAuth.js';
-import { RETENTION_BOT_USER_ID } from './retention.js';
 
 type Db = Kysely<Database>;
 
@@ -93,17 +92,7 @@ export function hiddenFrom(r: { expires_at: number | null; deleted_at: number | 
 }
 
 /** A message some data retention device of its conversation has not received yet. */
-function owedToRetention(eb: ExpressionBuilder<Database & { m: Database['conv_messages'] }, 'm'>) {
-  return eb.exists(
-    eb
-      .selectFrom('device_cursors as c')
-      .innerJoin('device_keys as k', 'k.device_id', 'c.device_id')
-      .select('c.device_id')
-      .whereRef('c.conv_id', '=', 'm.conv_id')
-      .whereRef('c.seq', '<', 'm.seq')
-      .where('k.user_id', '=', RETENTION_BOT_USER_ID),
-  );
-}
+const owedToRetention = () => retentionBehind(sql.ref('m.conv_id'), sql.ref('m.seq'));
 
 export function toDelivered(convId: string, r: Row): DeliveredMessage {
   return {
@@ -161,7 +150,7 @@ export async function deleteForEveryone(db: Db, member: Member, convId: string, 
     .select('m.seq')
     .where('m.conv_id', '=', convId)
     .where('m.seq', '=', row.seq)
-    .where((eb) => owedToRetention(eb))
+    .where(owedToRetention())
     .executeTakeFirst();
   if (owed) {
     await db.updateTable('conv_messages').set({ deleted_at: now }).where('conv_id', '=', convId).where('seq', '=', row.seq).execute();
@@ -212,14 +201,14 @@ export async function collectExpired(db: Db, now: number, limit = 1000): Promise
     .selectFrom('conv_messages as m')
     .select(['m.conv_id', 'm.seq', 'm.message_id'])
     .where('m.expires_at', '<=', now)
-    .where((eb) => eb.not(owedToRetention(eb)))
+    .where(sql<SqlBool>`not ${owedToRetention()}`)
     .limit(limit)
     .execute();
   const withdrawn = await db
     .selectFrom('conv_messages as m')
     .select(['m.conv_id', 'm.seq'])
     .where('m.deleted_at', 'is not', null)
-    .where((eb) => eb.not(owedToRetention(eb)))
+    .where(sql<SqlBool>`not ${owedToRetention()}`)
     .limit(limit)
     .execute();
   for (const r of withdrawn) await db.deleteFrom('conv_messages').where('conv_id', '=', r.conv_id).where('seq', '=', r.seq).execute();
