@@ -106,32 +106,8 @@ export function Composer({ messenger, conv, policy, replyTo, editing, onDone }: 
       </form>
       {editing ? null : (
         <div className="compose-options">
-          {ttls.length > 0 ? (
-            <label>
-              {t('chat.ttl')}{' '}
-              <select value={ttl} onChange={(e) => setTtl(Number(e.target.value))}>
-                <option value={0}>{t('chat.ttlDefault', { time: duration(policy.maxTtl) })}</option>
-                {ttls.map((v) => (
-                  <option key={v} value={v}>
-                    {duration(v)}
-                  </option>
-                ))}
-              </select>
-            </label>
-          ) : null}
-          {bors.length > 0 ? (
-            <label>
-              {t('chat.bor')}{' '}
-              <select value={bor} onChange={(e) => setBor(Number(e.target.value))}>
-                <option value={0}>{t('chat.borOff')}</option>
-                {bors.map((v) => (
-                  <option key={v} value={v}>
-                    {duration(v)}
-                  </option>
-                ))}
-              </select>
-            </label>
-          ) : null}
+          {ttls.length > 0 ? <TimerSelect label={t('chat.ttl')} value={ttl} onChange={setTtl} offLabel={t('chat.ttlDefault', { time: duration(policy.maxTtl) })} choices={ttls} /> : null}
+          {bors.length > 0 ? <TimerSelect label={t('chat.bor')} value={bor} onChange={setBor} offLabel={t('chat.borOff')} choices={bors} /> : null}
           {policy.locationEnabled ? <ShareLocation onShare={(lat, lon, accuracy) => guard(() => messenger.sendLocation(conv.id, lat, lon, { accuracy, ...timers }))} /> : null}
           {policy.filesEnabled ? <VoiceMemo onRecorded={(file) => guard(() => messenger.sendFile(conv.id, file, timers))} /> : null}
           {policy.filesEnabled ? (
@@ -153,6 +129,24 @@ export function Composer({ messenger, conv, policy, replyTo, editing, onDone }: 
       <ErrorAlert error={error} />
       {confirming ? <BoundaryConfirm onConfirm={confirming} onClose={() => setConfirming(undefined)} /> : null}
     </div>
+  );
+}
+
+/** A timer choice (expiry or burn-on-read): 0 is the off / default entry, then the allowed durations. */
+function TimerSelect({ label, value, onChange, offLabel, choices }: { label: string; value: number; onChange: (v: number) => void; offLabel: string; choices: number[] }) {
+  const duration = useDuration();
+  return (
+    <label>
+      {label}{' '}
+      <select value={value} onChange={(e) => onChange(Number(e.target.value))}>
+        <option value={0}>{offLabel}</option>
+        {choices.map((v) => (
+          <option key={v} value={v}>
+            {duration(v)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
