@@ -119,14 +119,15 @@ describe(`data retention bot, server side (${dialectName})`, () => {
     await t.client.call('CreateDataRetentionBot', { networkId: net });
     const { challenge } = await t.client.call<{ challenge: string }>('CreateDataRetentionBotChallenge', { networkId: net });
     const got: Received[] = [];
+    const botStore = new MemoryStore();
     const bot = await EnclaveClient.registerRetentionBot({
-      server: t.url, botName: `compliance_${net}_bot`, initialPassword: challenge, newPassword: 'A-new-bot-password-1', store: new MemoryStore(), kdf, platform: nodePlatform(),
+      server: t.url, botName: `compliance_${net}_bot`, initialPassword: challenge, newPassword: 'A-new-bot-password-1', store: botStore, kdf, platform: nodePlatform(),
       keepMessages: false, receiveExpired: true, beforeAck: async (r) => void got.push(r),
     });
     clients.push(bot);
     await t.client.call('UpdateDataRetention', { networkId: net, actionType: 'PUBKEY_MSG_ACK' });
     await t.client.call('UpdateDataRetention', { networkId: net, actionType: 'ENABLE' });
-    return { net, bot, got };
+    return { net, bot, got, botStore };
   }
 
   /** Runs the expiry job until `done` holds (the bot's acknowledgements reach the server meanwhile). */
@@ -213,7 +214,7 @@ describe(`data retention bot, server side (${dialectName})`, () => {
     expect(await jobsUntil(async () => (await conversations()).length === 0)).toBe(true);
   });
   it('a conversation with a member of another network (local federation) reaches the bot of the network that retains', async () => {
-    const { net, bot, got } = await retentionNetwork('Retention partner');
+    const { net, bot, got, botStore } = await retentionNetwork('Retention partner');
     const other = await createNetwork(t.client, 'Partner');
     for (const n of [net, other.networkId]) {
       const { securityGroups } = await t.client.call<{ securityGroups: { id: string; isDefault: boolean }[] }>('ListSecurityGroups', { networkId: n });
@@ -231,5 +232,21 @@ describe(`data retention bot, server side (${dialectName})`, () => {
       ['to the partner', alice.client.userId],
       ['from the partner', pat.client.userId],
     ]);
+
+    // A group the partner's network created, left by everyone while the bot was away: retired in
+    // the other network, still read to its end by this network's bot.
+    await bot.close();
+    const group = await pat.client.createGroup([alice.client.userId], 'Partner group');
+    await pat.client.sendText(group.id, 'in the partner group');
+    await pat.client.leave(group.id);
+    await alice.client.leave(group.id);
+    const retired = await t.server.store.db.selectFrom('conversations').select(['network_id', 'deleted_at']).where('conv_id', '=', group.id).executeTakeFirstOrThrow();
+    expect(retired.network_id).toBe(other.networkId);
+    expect(retired.deleted_at).not.toBeNull();
+    const again = await EnclaveClient.loginRetentionBot({ server: t.url, botName: `compliance_${net}_bot`, password: 'A-new-bot-password-1', store: botStore, kdf, platform: nodePlatform(), keepMessages: false, receiveExpired: true, beforeAck: async (r) => void got.push(r) });
+    clients.push(again);
+    await again.connect();
+    await until(() => got.some((r) => r.kind === 'message' && r.message.text === 'in the partner group'), 10_000, 'the partner group message');
+    expect(got.filter((r) => r.kind === 'undecryptable')).toEqual([]);
   });
 });
