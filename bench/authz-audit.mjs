@@ -15,9 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AdminClient, createServer, loadConfig } from '../packages/server/dist/index.js';
-import { buildEvent } from '../packages/server/dist/audit/events.js';
-import { recordEvent } from '../packages/server/dist/audit/store.js';
-import { dropPostgresSchema } from '../packages/server/dist/store/db.js';
+import { buildEvent } from '../packages/server/dist/domain/audit/events.js';
+import { recordEvent } from '../packages/server/dist/domain/audit/repo.js';
+import { dropPostgresSchema } from '../packages/server/dist/infra/db.js';
 
 const { values: args } = parseArgs({
   options: {

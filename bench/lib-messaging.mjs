@@ -219,7 +219,7 @@ export function machine() {
   const code = {
     commit: sh('git rev-parse --short HEAD'),
     uncommittedFilesUnderPackages: Number(sh('git status --porcelain packages | wc -l')),
-    serverDistBuiltAt: sh('stat -c %y packages/server/dist/messaging/socket.js'),
+    serverDistBuiltAt: sh('stat -c %y packages/server/dist/realtime/socket.js'),
   };
   return { nproc: cpus().length, cpu: cpus()[0]?.model, memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version, ulimitN, when: new Date().toISOString(), code };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyPassword } from '../../packages/server/src/auth/passwords.js';
-import { unameFor } from '../../packages/server/src/ids.js';
+import { verifyPassword } from '../../packages/server/src/infra/passwords.js';
+import { unameFor } from '../../packages/server/src/kernel/ids.js';
 import { createNetwork, dialectName, expectApiError, startTestServer, type TestServer } from '../helpers/harness.js';
 import { userRow } from '../helpers/rows.js';
 
@@ -153,7 +153,7 @@ describe(`bots (${dialectName})`, () => {
   });
 
   it('hides bots from another account', async () => {
-    const { createAccount } = await import('../../packages/server/src/accounts/accounts.js');
+    const { createAccount } = await import('../../packages/server/src/domain/accounts/repo.js');
     const acct = await createAccount(db(), t.server.secrets, Date.now());
     const c2 = t.clientWith({ accessKeyId: acct.accessKeyId, secretAccessKey: acct.secretAccessKey });
     const bot = await createBot({ username: 'private_bot' });

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addAccessKey } from '../../packages/server/src/accounts/accounts.js';
-import { usernameHash } from '../../packages/server/src/ids.js';
+import { addAccessKey } from '../../packages/server/src/domain/accounts/repo.js';
+import { usernameHash } from '../../packages/server/src/kernel/ids.js';
 import { createNetwork, dialectName, expectApiError, startTestServer, type TestServer } from '../helpers/harness.js';
-import { bumpIamGeneration, WICKR_FULL_ACCESS_ARN } from '../../packages/server/src/iam/authorize.js';
+import { bumpIamGeneration, WICKR_FULL_ACCESS_ARN } from '../../packages/server/src/domain/iam/authorizer.js';
 
 interface GuestOut {
   billingPeriod: string;

@@ -87,7 +87,7 @@ describe(`networks (${dialectName})`, () => {
     const other = await startTestServer();
     try {
       // Same database is not shared between servers; simulate a second account in this server instead.
-      const { createAccount } = await import('../../packages/server/src/accounts/accounts.js');
+      const { createAccount } = await import('../../packages/server/src/domain/accounts/repo.js');
       const acct = await createAccount(t.server.store.db, t.server.secrets, Date.now());
       const c2 = t.clientWith({ accessKeyId: acct.accessKeyId, secretAccessKey: acct.secretAccessKey });
       const { networkId } = await createNetwork(t.client, 'Mine');

@@ -269,7 +269,7 @@ describe(`SSO / OIDC (${dialectName})`, () => {
     const again = await call<OidcInfo>('RegisterOidcConfig', base(a.networkId, { companyId: 'Acme_Corp', scopes: 'openid email' }));
     expect(again.scopes).toBe('openid email');
     // Another account's network is no exception.
-    const { createAccount } = await import('../../packages/server/src/accounts/accounts.js');
+    const { createAccount } = await import('../../packages/server/src/domain/accounts/repo.js');
     const acct = await createAccount(t.server.store.db, t.server.secrets, Date.now());
     const other = t.clientWith({ accessKeyId: acct.accessKeyId, secretAccessKey: acct.secretAccessKey });
     const theirs = await createNetwork(other, 'Theirs');

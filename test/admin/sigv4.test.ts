@@ -131,7 +131,7 @@ describe(`SigV4 authentication (${dialectName})`, () => {
   });
 
   it('stops accepting a key as soon as it is deactivated', async () => {
-    const { createAccount } = await import('../../packages/server/src/accounts/accounts.js');
+    const { createAccount } = await import('../../packages/server/src/domain/accounts/repo.js');
     const acct = await createAccount(t.server.store.db, t.server.secrets, Date.now());
     const c = t.clientWith({ accessKeyId: acct.accessKeyId, secretAccessKey: acct.secretAccessKey });
     await c.call('ListNetworks');

@@ -195,7 +195,7 @@ describe(`OpenTDF (${dialectName})`, () => {
     const e = await expectApiError(t.client.call('RegisterOpentdfConfig', input('99999999')), 'ResourceNotFoundError', 404);
     expect(e.body.message).toBe('Network not found');
     await expectApiError(t.client.call('GetOpentdfConfig', { networkId: '99999999' }), 'ResourceNotFoundError', 404);
-    const { createAccount } = await import('../../packages/server/src/accounts/accounts.js');
+    const { createAccount } = await import('../../packages/server/src/domain/accounts/repo.js');
     const acct = await createAccount(t.server.store.db, t.server.secrets, Date.now());
     const other = t.clientWith({ accessKeyId: acct.accessKeyId, secretAccessKey: acct.secretAccessKey });
     const { networkId } = await createNetwork(t.client, 'TDF mine');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unameFor } from '../../packages/server/src/ids.js';
+import { unameFor } from '../../packages/server/src/kernel/ids.js';
 import { createNetwork, dialectName, expectApiError, startTestServer, type TestServer } from '../helpers/harness.js';
 
 interface UserOut {

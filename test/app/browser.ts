@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { tmpdir } from 'node:os';
 import { Writable } from 'node:stream';
 import { AdminClient, createServer, loadConfig, type EnclaveServer } from '../../packages/server/src/index.js';
-import { dropPostgresSchema } from '../../packages/server/src/store/db.js';
+import { dropPostgresSchema } from '../../packages/server/src/infra/db.js';
 import { ensureWebBuilt, expectAccessible, launchChromium, root } from '../helpers/browser.js';
 import { TEST_DATABASE_URL } from '../helpers/harness.js';
 import { invite } from '../helpers/members.js';

@@ -7,9 +7,9 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadAuditSigningKey, publicKeyPem } from '../../packages/server/src/audit/delivery.js';
+import { loadAuditSigningKey, publicKeyPem } from '../../packages/server/src/jobs/audit-delivery.js';
 import { createServer, loadConfig, type EnclaveServer } from '../../packages/server/src/index.js';
-import { dropPostgresSchema } from '../../packages/server/src/store/db.js';
+import { dropPostgresSchema } from '../../packages/server/src/infra/db.js';
 import { ACCOUNT, REGION, S3_CREDENTIALS, TEST_DATABASE_URL, buildTrail, dialectName, openTestStore, recordCalls, removeTempDirs, startS3, tempDir, type BuiltTrail, type LocalS3 } from './trail.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

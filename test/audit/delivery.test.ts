@@ -7,12 +7,12 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadAuditSigningKey, publicKeyPem, type AuditTarget } from '../../packages/server/src/audit/delivery.js';
-import type { CloudTrailRecord } from '../../packages/server/src/audit/events.js';
-import { METADATA_SUFFIX, type StoredObject, type TrailObjectStore } from '../../packages/server/src/audit/objectStore.js';
-import { dataToSign, publicKeyFingerprint, sha256Hex, type DigestFile } from '../../packages/server/src/audit/trailFormat.js';
-import { validateTrail, type TrailProblemKind, type TrailSource } from '../../packages/server/src/audit/validate.js';
-import type { Store } from '../../packages/server/src/store/db.js';
+import { loadAuditSigningKey, publicKeyPem, type AuditTarget } from '../../packages/server/src/jobs/audit-delivery.js';
+import type { CloudTrailRecord } from '../../packages/server/src/domain/audit/events.js';
+import { METADATA_SUFFIX, type StoredObject, type TrailObjectStore } from '../../packages/server/src/infra/object-store.js';
+import { dataToSign, publicKeyFingerprint, sha256Hex, type DigestFile } from '../../packages/server/src/domain/audit/trail-format.js';
+import { validateTrail, type TrailProblemKind, type TrailSource } from '../../packages/server/src/domain/audit/validate.js';
+import type { Store } from '../../packages/server/src/infra/db.js';
 import {
   ACCOUNT,
   OTHER_ACCOUNT,
@@ -411,7 +411,7 @@ describe(`audit delivery runs (${dialectName})`, () => {
   it('start() delivers on a timer and stop() flushes the rest', async () => {
     const db = await newStore();
     const key = generateKeyPairSync('ed25519').privateKey;
-    const { AuditDelivery } = await import('../../packages/server/src/audit/delivery.js');
+    const { AuditDelivery } = await import('../../packages/server/src/jobs/audit-delivery.js');
     let clock = T0;
     const delivery = new AuditDelivery({
       db: db.db,

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
-import { AuditDelivery, type AuditTarget, type DeliveredDigest, type DeliveredLogFile } from '../../packages/server/src/audit/delivery.js';
-import { buildEvent } from '../../packages/server/src/audit/events.js';
-import { recordEvent } from '../../packages/server/src/audit/store.js';
-import { dropPostgresSchema, openStore, type Store } from '../../packages/server/src/store/db.js';
+import { AuditDelivery, type AuditTarget, type DeliveredDigest, type DeliveredLogFile } from '../../packages/server/src/jobs/audit-delivery.js';
+import { buildEvent } from '../../packages/server/src/domain/audit/events.js';
+import { recordEvent } from '../../packages/server/src/domain/audit/repo.js';
+import { dropPostgresSchema, openStore, type Store } from '../../packages/server/src/infra/db.js';
 
 export const TEST_DATABASE_URL = process.env.ENCLAVE_TEST_DATABASE_URL || undefined;
 export const dialectName = TEST_DATABASE_URL ? 'postgres' : 'sqlite';

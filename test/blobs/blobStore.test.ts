@@ -21,7 +21,7 @@ import {
   openBlobStore,
   S3BlobStore,
   type BlobStore,
-} from '../../packages/server/src/blobs/index.js';
+} from '../../packages/server/src/infra/blobs/index.js';
 
 const BUCKET = 'enclave-blobs-test';
 const MiB = 1024 * 1024;

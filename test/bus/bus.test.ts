@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InProcessBus, MAX_EVENT_BYTES, NatsBus, openBus, type BusErrorHandler, type FlushableBus } from '../../packages/server/src/bus/index.js';
+import { InProcessBus, MAX_EVENT_BYTES, NatsBus, openBus, type BusErrorHandler, type FlushableBus } from '../../packages/server/src/realtime/bus/index.js';
 
 const NATS_URL = 'nats://127.0.0.1:4222';
 

@@ -310,7 +310,7 @@ describe('enclave admin', { timeout: 180_000 }, () => {
     expect(onePage.nextToken).toEqual(expect.any(String));
   });
 
-  const hasBatchHandlers = ['BatchCreateUser', 'BatchDeleteUser', 'ListUsers'].every((op) => existsSync(join(root, `packages/server/src/admin/operations/${op}.ts`)));
+  const hasBatchHandlers = ['batch-create-user', 'batch-delete-user', 'list-users'].every((op) => existsSync(join(root, `packages/server/src/usecases/admin/${op}.ts`)));
 
   it.skipIf(!hasBatchHandlers)('creates 120 users from a CSV in chunks of 50 with progress lines, and deletes 60 in chunks', async () => {
     const dir = tempDir();

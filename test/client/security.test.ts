@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnclaveClient, MemoryStore, type Message } from '../../packages/client/src/index.js';
 import { nodePlatform } from '../../packages/client/src/node/index.js';
 import { createServer, loadConfig, type EnclaveServer } from '../../packages/server/src/index.js';
-import { dropPostgresSchema } from '../../packages/server/src/store/db.js';
+import { dropPostgresSchema } from '../../packages/server/src/infra/db.js';
 import { AdminClient } from '../../packages/server/src/index.js';
 import { dialectName, TEST_DATABASE_URL } from '../helpers/harness.js';
 import { GOOD_PASSWORD, invite } from '../helpers/members.js';

@@ -4,8 +4,8 @@
 // times, invite codes). Examples that contradict other examples or the guide are listed with the
 // reason they are not replayed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { markRetentionBotRegistered } from '../../packages/server/src/admin/domain/retention.js';
-import { usernameHash } from '../../packages/server/src/ids.js';
+import { markRetentionBotRegistered } from '../../packages/server/src/domain/retention/retention.js';
+import { usernameHash } from '../../packages/server/src/kernel/ids.js';
 import { dialectName, startTestServer, type TestServer } from '../helpers/harness.js';
 import { modelAvailable, modelOps, type Example } from './model.js';
 

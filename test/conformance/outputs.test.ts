@@ -4,7 +4,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { markRetentionBotRegistered } from '../../packages/server/src/admin/domain/retention.js';
+import { markRetentionBotRegistered } from '../../packages/server/src/domain/retention/retention.js';
 import { dialectName, startTestServer, type TestServer } from '../helpers/harness.js';
 import { conformsTo, modelAvailable, modelOps } from './model.js';
 
@@ -118,7 +118,7 @@ describe.skipIf(!modelAvailable)(`conformance: every operation's output matches 
     await call('UpdateBot', { networkId, botId: bot.botId, displayName: 'Updated Bot' });
     await call('DeleteBot', { networkId, botId: bot.botId });
 
-    const { usernameHash } = await import('../../packages/server/src/ids.js');
+    const { usernameHash } = await import('../../packages/server/src/kernel/ids.js');
     const hash = usernameHash('guest1@example.org');
     await t.server.store.db.insertInto('guest_users').values({ network_id: networkId, username_hash: hash, username: 'guest1@example.org', billing_period: '2026-11' }).execute();
     await call('ListGuestUsers', { networkId, maxResults: 20 });

@@ -3,7 +3,7 @@
 // (local and ValidatePolicy checks), versions, attaching and detaching; the audit log with filters and
 // each event's JSON.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpCode } from '../../packages/server/src/auth/totp.js';
+import { totpCode } from '../../packages/server/src/domain/iam/totp.js';
 import { haveChromium, setupConsole, skipReason, type ConsoleEnv } from './browser.js';
 
 describe.skipIf(!haveChromium)(`console: IAM and audit (${haveChromium ? 'chromium' : skipReason})`, () => {

@@ -3,7 +3,7 @@
 // (Enclave's network settings extension: saved, still there after a reload), the retention-blocked
 // downgrade.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { markRetentionBotRegistered } from '../../packages/server/src/admin/domain/retention.js';
+import { markRetentionBotRegistered } from '../../packages/server/src/domain/retention/retention.js';
 import { createNetwork } from '../helpers/harness.js';
 import { haveChromium, setupConsole, skipReason, type ConsoleEnv } from './browser.js';
 

@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { usernameHash } from '../../packages/server/src/ids.js';
+import { usernameHash } from '../../packages/server/src/kernel/ids.js';
 import { createNetwork } from '../helpers/harness.js';
 import { haveChromium, setupConsole, skipReason, type ConsoleEnv } from './browser.js';
 

@@ -1,7 +1,7 @@
 // Rows for tests that need members no admin operation creates (active users, which register through
 // the messenger; bots seen by security groups): every NOT NULL column filled, the given ones overriding.
 import type { Insertable } from 'kysely';
-import type { UsersTable } from '../../packages/server/src/store/schema.js';
+import type { UsersTable } from '../../packages/server/src/infra/schema.js';
 
 export function userRow(r: { network_id: string; user_id: number; username: string; security_group_id: string } & Partial<Insertable<UsersTable>>): Insertable<UsersTable> {
   const now = Date.now();

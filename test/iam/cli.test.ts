@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IAM_ACTIONS, iamActionSpecs, TARGET_ACCESS_KEY_FLAG } from '../../packages/cli/src/iam.js';
-import { iamActions } from '../../packages/server/src/iam/operations/index.js';
+import { iamActions } from '../../packages/server/src/usecases/iam/index.js';
 import { dialectName } from '../helpers/harness.js';
 import { startIamServer, type IamTestServer } from './iamServer.js';
 

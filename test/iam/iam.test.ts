@@ -1,11 +1,11 @@
 // End to end: the /iam API against a real server (SQLite, or PostgreSQL with ENCLAVE_TEST_DATABASE_URL),
 // and what its users, keys and policies then may do on the admin API and on /iam itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccount } from '../../packages/server/src/accounts/accounts.js';
-import { verifyPassword } from '../../packages/server/src/auth/passwords.js';
-import { WICKR_FULL_ACCESS_ARN } from '../../packages/server/src/iam/authorize.js';
-import { totpCode } from '../../packages/server/src/auth/totp.js';
-import { iamActionNames } from '../../packages/server/src/iam/routes.js';
+import { createAccount } from '../../packages/server/src/domain/accounts/repo.js';
+import { verifyPassword } from '../../packages/server/src/infra/passwords.js';
+import { WICKR_FULL_ACCESS_ARN } from '../../packages/server/src/domain/iam/authorizer.js';
+import { totpCode } from '../../packages/server/src/domain/iam/totp.js';
+import { iamActionNames } from '../../packages/server/src/api/iam/routes.js';
 import { dialectName, expectApiError } from '../helpers/harness.js';
 import { startIamServer, type Credentials, type IamTestServer } from './iamServer.js';
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdminClient, createServer, loadConfig, type EnclaveServer } from '../../packages/server/src/index.js';
-import { dropPostgresSchema } from '../../packages/server/src/store/db.js';
+import { dropPostgresSchema } from '../../packages/server/src/infra/db.js';
 import { TEST_DATABASE_URL } from '../helpers/harness.js';
 
 export interface Credentials {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Conversation, ServerFrame } from '../../packages/protocol/src/index.js';
-import { dropPostgresSchema } from '../../packages/server/src/store/db.js';
+import { dropPostgresSchema } from '../../packages/server/src/infra/db.js';
 import { dialectName, TEST_DATABASE_URL } from '../helpers/harness.js';
 import { api, RawSocket, registerMember } from '../helpers/members.js';
 import { cliBuilt, startServerProcess, type ServerProcess } from '../helpers/process.js';

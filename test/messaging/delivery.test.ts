@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation, DeliveredMessage, ServerFrame } from '../../packages/protocol/src/index.js';
-import { CONV_WINDOW } from '../../packages/server/src/messaging/hub.js';
+import { CONV_WINDOW } from '../../packages/server/src/realtime/hub.js';
 import { createNetwork, dialectName, startTestServer, type TestServer } from '../helpers/harness.js';
 import { addDevice, api, RawSocket, registerMember, type TestMember } from '../helpers/members.js';
 

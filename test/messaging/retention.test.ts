@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnclaveClient, MemoryStore, type FileSink, type Message, type Received } from '../../packages/client/src/index.js';
 import { nodePlatform } from '../../packages/client/src/node/index.js';
-import { readRange } from '../../packages/server/src/messaging/messages.js';
+import { readRange } from '../../packages/server/src/usecases/member/messages.js';
 import { createNetwork, dialectName, expectApiError, startTestServer, type TestServer } from '../helpers/harness.js';
 import { GOOD_PASSWORD, invite } from '../helpers/members.js';
 import { collect, kdf, until } from '../helpers/sdk.js';

@@ -7,8 +7,8 @@ import { request as httpRequest } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../packages/server/src/auth/passwords.js';
-import { bumpIamGeneration, ensureManagedPolicies, WICKR_FULL_ACCESS_ARN } from '../../packages/server/src/iam/authorize.js';
+import { hashPassword } from '../../packages/server/src/infra/passwords.js';
+import { bumpIamGeneration, ensureManagedPolicies, WICKR_FULL_ACCESS_ARN } from '../../packages/server/src/domain/iam/authorizer.js';
 import { dialectName, startTestServer, type TestServer } from '../helpers/harness.js';
 
 const MIN = 60_000;

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAML_REFUSAL } from '../../packages/server/src/admin/domain/oidc.js';
+import { SAML_REFUSAL } from '../../packages/server/src/domain/sso/oidc.js';
 import { createNetwork, expectApiError } from '../helpers/harness.js';
 import { api } from '../helpers/members.js';
 import { startWorld, type SsoWorld } from './flow.js';

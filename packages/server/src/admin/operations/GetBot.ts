@@ -1,8 +1,0 @@
-import { requireBot, toBot } from '../domain/bots.js';
-import { requireNetwork } from '../domain/networks.js';
-import { defineOperation } from '../operation.js';
-
-export default defineOperation('GetBot', async (ctx, input) => {
-  await requireNetwork(ctx, input.networkId);
-  return toBot(await requireBot(ctx, input.networkId, input.botId));
-});

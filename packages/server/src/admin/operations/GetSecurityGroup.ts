@@ -1,9 +1,0 @@
-import { requireNetwork } from '../domain/networks.js';
-import { memberCounts, requireSecurityGroup, toSecurityGroup } from '../domain/securityGroups.js';
-import { defineOperation } from '../operation.js';
-
-export default defineOperation('GetSecurityGroup', async (ctx, input) => {
-  await requireNetwork(ctx, input.networkId);
-  const row = await requireSecurityGroup(ctx, input.networkId, input.groupId);
-  return { securityGroup: toSecurityGroup(row, await memberCounts(ctx, input.networkId, row.group_id)) };
-});

@@ -1,0 +1,240 @@
+// The restJson1 adapter: binds every modelled operation to a Fastify route at the model's method and
+// URI, authenticates it (SigV4), binds and validates the input against the model, runs the handler in
+// a transaction together with its idempotency record, and serializes the output or the error in the
+// AWS shape (status from smithy.api#httpError, x-amzn-errortype header, {"message", "reasons"} body).
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { taggingOperations } from '../../model/tagging.js';
+import type { ModelOperation } from '../../model/modelTypes.js';
+import type { Principal } from '../../domain/accounts/repo.js';
+import { sha256Hex } from '../../kernel/ids.js';
+import type { Store } from '../../infra/db.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../infra/schema.js';
+import type { SecretBox } from '../../infra/secret-box.js';
+import { bindInput, validateInput } from './binding.js';
+import { AccessDeniedError, ApiError, badRequest } from '../../kernel/errors.js';
+import { callRecord } from '../audit-trail.js';
+import type { AuditWriter } from '../../domain/audit/writer.js';
+import type { OperationContext, OperationHandler, OperationName } from '../../usecases/admin/operation.js';
+import { parseRawQuery } from '../../kernel/sigv4.js';
+import { operationResource, type Authorizer } from '../../domain/iam/authorizer.js';
+import { denialMessage } from '../../domain/iam/evaluate.js';
+
+import { allOperations } from '../../model/allOperations.js';
+export { allOperations };
+
+export interface Authenticated {
+  principal: Principal;
+  accessKeyId?: string;
+  session?: { creationDate: number; mfaAuthenticated: boolean };
+}
+
+export interface AdapterOptions {
+  store: Store;
+  /** The one IAM decision point (iam/authorize.ts). */
+  authorizer: Authorizer;
+  /** Where every call's CloudTrail record goes. */
+  audit: AuditWriter;
+  secrets: SecretBox;
+  region: string;
+  handlers: Record<string, OperationHandler>;
+  authenticate(request: FastifyRequest, body: Buffer | undefined): Promise<Authenticated>;
+  now?: () => number;
+  /** Told after a mutating operation on a network committed (the messaging plane re-checks members). */
+  onNetworkChanged?: (networkId: string, operation: string) => void;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    enclaveRequestId?: string;
+  }
+}
+
+/** `/networks/{networkId}/users` → `/networks/:networkId/users` */
+export function fastifyPath(uri: string): string {
+  return uri.replace(/\{(\w+)\+?\}/g, ':$1');
+}
+
+const IDEMPOTENCY_HEADER = 'x-client-token';
+const CLIENT_TOKEN_RE = /^[a-zA-Z0-9-_:]{1,64}$/;
+
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+function isRetryableConflict(err: unknown): boolean {
+  const code = (err as { code?: string })?.code;
+  return code === '23505' || code === '40001' || code === '40P01' || code === 'SQLITE_BUSY';
+}
+
+export function sendError(reply: FastifyReply, err: ApiError) {
+  return reply.status(err.status).header('x-amzn-errortype', err.shape).header('content-type', 'application/json').send(JSON.stringify(err.body()));
+}
+
+export async function registerAdminApi(app: FastifyInstance, opts: AdapterOptions) {
+  const now = opts.now ?? Date.now;
+  for (const [name, op] of Object.entries(allOperations)) {
+    const handler = opts.handlers[name];
+    if (!handler) throw new Error(`no handler for operation ${name}`);
+    const url = name in taggingOperations ? '/tags/*' : fastifyPath(op.uri);
+    app.route({
+      method: op.method as 'GET',
+      url,
+      handler: async (request, reply) => {
+        const at = now();
+        const body = request.body instanceof Buffer ? request.body : undefined;
+        let auth: Authenticated | undefined;
+        let bound: Record<string, unknown> | undefined;
+        try {
+          auth = await opts.authenticate(request, body);
+          const rawUrl = request.raw.url ?? request.url;
+          const q = rawUrl.indexOf('?');
+          const labels: Record<string, string> = { ...(request.params as Record<string, string>) };
+          if (name in taggingOperations) {
+            // The ARN label is greedy and percent-encoded (':' and '/').
+            const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+            labels.resourceArn = safeDecode(rawPath.slice('/tags/'.length));
+          }
+          bound = bindInput(op.input, {
+            labels,
+            query: parseRawQuery(q < 0 ? '' : rawUrl.slice(q + 1)),
+            headers: request.headers,
+            body,
+          });
+          await authorizeCall(opts, auth, `wickr:${name}`, operationResource(opts.region, auth.principal.accountId, bound));
+          const input = validateInput(op.input, bound);
+          const call = { eventName: name, readOnly: op.readonly, at, region: opts.region, request, auth, inputShape: op.input, input };
+          const output = await runOperation(opts, name as OperationName, op, handler, input, auth, request, at, (db) =>
+            db ? opts.audit.write(db, callRecord(call)) : opts.audit.defer(callRecord(call)),
+          );
+          if (!op.readonly && typeof input.networkId === 'string') opts.onNetworkChanged?.(input.networkId, name);
+          return reply.status(op.code).header('content-type', 'application/json').send(JSON.stringify(output ?? {}));
+        } catch (err) {
+          // Calls that could not be attributed to an account (no valid credentials) have no trail.
+          if (auth) {
+            opts.audit.defer(
+              callRecord({ eventName: name, readOnly: op.readonly, at, region: opts.region, request, auth, inputShape: op.input, input: bound, error: err }),
+            );
+          }
+          throw err;
+        }
+      },
+    });
+  }
+}
+
+/**
+ * IAM action names the guide uses besides the operation's own: the console's "edit network details"
+ * is wickr:UpdateNetworkDetails, so a policy written with either name governs UpdateNetwork.
+ */
+const ACTION_ALIASES: Record<string, string[]> = { 'wickr:UpdateNetwork': ['wickr:UpdateNetworkDetails'] };
+
+/** Asks the authorizer; a denied call is a 403 in the AWS message form. An explicit Deny of any alias wins. */
+export async function authorizeCall(opts: Pick<AdapterOptions, 'authorizer'>, auth: Authenticated, action: string, resource: string): Promise<void> {
+  const results = [];
+  for (const a of [action, ...(ACTION_ALIASES[action] ?? [])]) results.push(await opts.authorizer.authorize(auth.principal, a, resource));
+  const decision = results.some((r) => r.decision === 'ExplicitDeny') ? 'ExplicitDeny' : results.some((r) => r.decision === 'Allow') ? 'Allow' : 'ImplicitDeny';
+  if (decision !== 'Allow') throw new AccessDeniedError(denialMessage(auth.principal.arn, action, resource, decision));
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw badRequest('The resource ARN in the path is not correctly percent-encoded.');
+  }
+}
+
+async function runOperation(
+  opts: AdapterOptions,
+  name: OperationName,
+  op: ModelOperation,
+  handler: OperationHandler,
+  input: Record<string, unknown>,
+  auth: Authenticated,
+  request: FastifyRequest,
+  at: number,
+  /** Writes the call's audit record: in the transaction of a mutating call, deferred (no db) otherwise. */
+  audit: (db: Kysely<Database> | undefined) => Promise<void> | void,
+): Promise<unknown> {
+  const base: Omit<OperationContext, 'db'> = {
+    accountId: auth.principal.accountId,
+    principal: auth.principal,
+    region: opts.region,
+    requestId: request.enclaveRequestId ?? randomUUID(),
+    now: at,
+    secrets: opts.secrets,
+  };
+  const run = handler.handle as (ctx: OperationContext, input: unknown) => Promise<unknown>;
+  if (op.readonly) {
+    const output = await run({ ...base, db: opts.store.db }, input);
+    await audit(undefined);
+    return output;
+  }
+
+  // Mutating operations: one transaction holds the change and its idempotency record.
+  const headerToken = request.headers[IDEMPOTENCY_HEADER];
+  const clientToken = (input.clientToken as string | undefined) ?? (typeof headerToken === 'string' && headerToken ? headerToken : undefined);
+  if (clientToken !== undefined && !CLIENT_TOKEN_RE.test(clientToken)) {
+    throw new ApiError('ValidationError', 'clientToken: must match the pattern ^[a-zA-Z0-9-_:]+$ (1-64 characters)', [
+      { field: 'clientToken', reason: 'must match the pattern ^[a-zA-Z0-9-_:]+$ (1-64 characters)' },
+    ]);
+  }
+  const { clientToken: _omit, ...rest } = input;
+  const requestHash = sha256Hex(canonicalJson(rest));
+
+  type Db = typeof opts.store.db;
+  const findPrior = async (db: Db): Promise<{ found: true; output: unknown } | { found: false }> => {
+    if (!clientToken) return { found: false };
+    const prior = await db
+      .selectFrom('idempotency_records')
+      .select(['request_hash', 'response_body'])
+      .where('account_id', '=', base.accountId)
+      .where('operation', '=', name)
+      .where('client_token', '=', clientToken)
+      .executeTakeFirst();
+    if (!prior) return { found: false };
+    if (prior.request_hash !== requestHash) {
+      throw badRequest(`The client token ${clientToken} was already used for a different ${name} request.`);
+    }
+    return { found: true, output: JSON.parse(prior.response_body) as unknown };
+  };
+  const remember = async (db: Db, output: unknown) => {
+    if (!clientToken) return;
+    await db
+      .insertInto('idempotency_records')
+      .values({ account_id: base.accountId, operation: name, client_token: clientToken, request_hash: requestHash, response_body: JSON.stringify(output ?? {}), created_at: at })
+      .execute();
+  };
+  const once = async (db: Db) => {
+    const prior = await findPrior(db);
+    if (prior.found) {
+      await audit(db);
+      return prior.output;
+    }
+    const output = await run({ ...base, db }, input);
+    await remember(db, output);
+    await audit(db);
+    return output;
+  };
+
+  for (let attempt = 0; ; attempt++) {
+    try {
+      // Normally the change and its idempotency record share one transaction. An operation that
+      // waits on an outside service runs without one (it makes at most one write).
+      if (handler.options.outsideTransaction) return await once(opts.store.db);
+      return await opts.store.db.transaction().execute((trx) => once(trx));
+    } catch (err) {
+      if (attempt < 3 && isRetryableConflict(err)) continue;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import type { BatchDeviceErrorResponseItem, BatchDeviceSuccessResponseItem } from '../../model/types.generated.js';
+import { requireNetwork } from '../../domain/networks/networks.js';
+import { batchResult, checkBatchSize, distinct, requireUser } from '../../domain/users/users.js';
+import { defineOperation } from './operation.js';
+import { revokeDevice } from '../member/devices.js';
+import { recordDevicesChanged } from '../member/conversations.js';
+
+/**
+ * Marks up to 50 of a user's devices as 'Reset': the device is signed out (its sockets close), its
+ * keys are revoked (no more one-time prekeys handed out, nothing more delivered to it) and it must
+ * sign in again as a new device. Unknown app IDs are reported per item.
+ */
+export default defineOperation('BatchResetDevicesForUser', async (ctx, input) => {
+  checkBatchSize('appIds', input.appIds, 'app ID');
+  const { network_id: networkId } = await requireNetwork(ctx, input.networkId);
+  const user = await requireUser(ctx, networkId, input.userId);
+  const appIds = distinct(input.appIds);
+  const rows = await ctx.db
+    .selectFrom('devices')
+    .select('app_id')
+    .where('network_id', '=', networkId)
+    .where('user_id', '=', user.user_id)
+    .where('app_id', 'in', appIds)
+    .execute();
+  const known = new Set(rows.map((r) => r.app_id));
+  const successful: BatchDeviceSuccessResponseItem[] = [];
+  const failed: BatchDeviceErrorResponseItem[] = [];
+  for (const appId of appIds) {
+    if (known.has(appId)) successful.push({ appId });
+    else failed.push({ appId, field: 'appId', reason: 'Invalid app ID.' });
+  }
+  for (const { appId } of successful) await revokeDevice(ctx.db, networkId, user.user_id, appId);
+  // Senders in the user's conversations learn it and stop encrypting to the reset devices.
+  if (successful.length > 0) await recordDevicesChanged(ctx.db, networkId, user.user_id, ctx.now);
+  return batchResult(successful, failed);
+});

@@ -1,0 +1,19 @@
+import { sql } from 'kysely';
+import { BOT_ACTIVE, BOT_PENDING } from '../../domain/bots/bots.js';
+import { requireNetwork } from '../../domain/networks/networks.js';
+import { defineOperation } from './operation.js';
+
+/** Bots by status; suspended bots still count under their status. */
+export default defineOperation('GetBotsCount', async (ctx, input) => {
+  await requireNetwork(ctx, input.networkId);
+  const r = await ctx.db
+    .selectFrom('bots')
+    .select([
+      sql<number>`count(*)`.as('total'),
+      sql<number>`coalesce(sum(case when status = ${BOT_PENDING} then 1 else 0 end), 0)`.as('pending'),
+      sql<number>`coalesce(sum(case when status = ${BOT_ACTIVE} then 1 else 0 end), 0)`.as('active'),
+    ])
+    .where('network_id', '=', input.networkId)
+    .executeTakeFirstOrThrow();
+  return { pending: Number(r.pending), active: Number(r.active), total: Number(r.total) };
+});

@@ -1,0 +1,18 @@
+import { sql } from 'kysely';
+import { requireNetwork } from '../../domain/networks/networks.js';
+import { paginate } from '../../domain/pagination.js';
+import { memberCounts, toSecurityGroup } from '../../domain/security-groups/security-groups.js';
+import { defineOperation } from './operation.js';
+
+export default defineOperation('ListSecurityGroups', async (ctx, input) => {
+  await requireNetwork(ctx, input.networkId);
+  const page = await paginate(ctx.db.selectFrom('security_groups').selectAll().where('network_id', '=', input.networkId), input, {
+    columns: { id: { expr: sql.ref('group_id'), key: 'group_id' }, name: { expr: sql.ref('name'), key: 'name' } },
+    id: { expr: sql.ref('group_id'), key: 'group_id' },
+    defaultSort: 'id',
+    filters: {},
+  });
+  const securityGroups = [];
+  for (const row of page.rows) securityGroups.push(toSecurityGroup(row, await memberCounts(ctx, input.networkId, row.group_id)));
+  return { securityGroups, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+});

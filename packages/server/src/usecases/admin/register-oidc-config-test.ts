@@ -1,0 +1,27 @@
+import { requireNetwork } from '../../domain/networks/networks.js';
+import { checkCertificate, checkClient, checkExtraAuthParams, checkIssuer, checkJwks, checkProviderSupports, discover, normalizeScopes, parseScopes, redirectUrl, sameIssuer, toTestResponse } from '../../domain/sso/oidc.js';
+import { defineOperation } from './operation.js';
+
+/**
+ * Tests an identity provider for real: fetches <issuer>/.well-known/openid-configuration (5 s, with
+ * the optional CA certificate), checks that it names the same issuer and supports the requested scopes
+ * and the authorization code flow, that its signing keys (jwks_uri) can be fetched, and — when the
+ * network's stored configuration names this issuer — that the token endpoint accepts the stored client
+ * ID and secret. Returns the discovered endpoints; each failure says what failed. Nothing is stored.
+ */
+export default defineOperation('RegisterOidcConfigTest', async (ctx, input) => {
+  const network = await requireNetwork(ctx, input.networkId);
+  const issuer = checkIssuer(input.issuer);
+  const scopes = parseScopes(normalizeScopes(input.scopes));
+  checkExtraAuthParams(input.extraAuthParams);
+  const ca = checkCertificate(input.certificate);
+  const doc = await discover(issuer, ca);
+  checkProviderSupports(doc, scopes);
+  await checkJwks(doc, ca);
+  const stored = await ctx.db.selectFrom('oidc_configs').selectAll().where('network_id', '=', network.network_id).executeTakeFirst();
+  if (stored && sameIssuer(stored.issuer, issuer)) {
+    const clientSecret = stored.secret_ciphertext ? ctx.secrets.open(stored.secret_ciphertext) : undefined;
+    await checkClient(doc, { clientId: stored.client_id, redirectUri: redirectUrl(), ...(clientSecret ? { clientSecret } : {}), ...(ca ? { ca } : {}) });
+  }
+  return toTestResponse(doc);
+}, { outsideTransaction: true });
