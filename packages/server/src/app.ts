@@ -23,6 +23,7 @@ import { authenticateSession, CSRF_HEADER } from './domain/console-sessions/sess
 import { verifySigV4 } from './kernel/sigv4.js';
 import { Authorizer, ensureManagedPolicies } from './domain/iam/authorizer.js';
 import type { ServerConfig } from './kernel/config.js';
+import type { DomainEvent } from './kernel/events.js';
 import { signingName } from './model/model.generated.js';
 import { openStore, type Store } from './infra/db.js';
 import { openBlobStore, type BlobStore } from './infra/blobs/index.js';
@@ -170,8 +171,12 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   let baseUrl = `http://${config.host}:${config.port}`;
   const messaging = await registerMessaging(app, { store, bus, blobs, mailer, secrets, now, region: config.region, publicUrl: () => config.publicUrl ?? baseUrl });
   await bus.flush(); // every node's subscriptions are in place before this one serves
-  const onNetworkChanged = (networkId: string) => void messaging.adminChanged(networkId).catch((err: unknown) => app.log.error({ err }, 'could not announce an admin change'));
-  await registerAdminApi(app, { store, secrets, region: config.region, handlers, authenticate, authorizer, audit, now, onNetworkChanged });
+  const publish = (events: DomainEvent[]) => {
+    for (const e of events) {
+      if (e.type === 'network-changed') void messaging.adminChanged(e.networkId).catch((err: unknown) => app.log.error({ err }, 'could not announce an admin change'));
+    }
+  };
+  await registerAdminApi(app, { store, secrets, region: config.region, handlers, authenticate, authorizer, audit, now, publish });
   await registerIamApi(app, {
     store,
     secrets,

@@ -5,12 +5,40 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
 
 export type Dialect = 'sqlite' | 'postgres';
+
+declare const readable: unique symbol;
+declare const writable: unique symbol;
+/**
+ * A handle that reads: the store itself or any transaction. Repositories' reading functions take it;
+ * the brand exists only in types (no runtime cost) and is given by `readTx` / `writeTx` / `inTransaction`.
+ */
+export type ReadTx = Kysely<Database> & { readonly [readable]: true };
+/**
+ * A handle inside a write transaction. Repositories' writing functions take only this, so a change
+ * cannot be made on a read handle by accident; a WriteTx also reads.
+ */
+export type WriteTx = Transaction<Database> & { readonly [readable]: true; readonly [writable]: true };
+
+/** The store (or a transaction) as a read handle. */
+export const readTx = (db: Kysely<Database>): ReadTx => db as ReadTx;
+/** A Kysely transaction as a write handle. */
+export const writeTx = (trx: Transaction<Database>): WriteTx => trx as WriteTx;
+/**
+ * The store used for single autocommitted writes (each statement is its own transaction): only for
+ * work that must not hold a transaction open, such as an operation that calls an outside service
+ * and then writes one row (its change and idempotency record are then written one after the other).
+ */
+export const autocommit = (db: Kysely<Database>): WriteTx => db as unknown as WriteTx;
+/** Runs `fn` in one transaction of the store. */
+export function inTransaction<T>(db: Kysely<Database>, fn: (tx: WriteTx) => Promise<T>): Promise<T> {
+  return db.transaction().execute((trx) => fn(trx as WriteTx));
+}
 
 export interface Store {
   db: Kysely<Database>;

@@ -6,17 +6,20 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { taggingOperations } from '../../model/tagging.js';
 import type { ModelOperation } from '../../model/modelTypes.js';
-import type { Principal } from '../../domain/accounts/repo.js';
+import type { Principal } from '../../kernel/actor.js';
+import { adminActor } from '../../kernel/actor.js';
+import { EventBuffer, type DomainEvent } from '../../kernel/events.js';
 import { sha256Hex } from '../../kernel/ids.js';
-import type { Store } from '../../infra/db.js';
+import { readTx, type Store, type WriteTx } from '../../infra/db.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../infra/schema.js';
+import type { CommandContext } from '../../usecases/context.js';
 import type { SecretBox } from '../../infra/secret-box.js';
 import { bindInput, validateInput } from './binding.js';
 import { AccessDeniedError, ApiError, badRequest } from '../../kernel/errors.js';
 import { callRecord } from '../audit-trail.js';
 import type { AuditWriter } from '../../domain/audit/writer.js';
-import type { OperationContext, OperationHandler, OperationName } from '../../usecases/admin/operation.js';
+import type { OperationHandler, OperationName } from '../../usecases/admin/operation.js';
 import { parseRawQuery } from '../../kernel/sigv4.js';
 import { operationResource, type Authorizer } from '../../domain/iam/authorizer.js';
 import { denialMessage } from '../../domain/iam/evaluate.js';
@@ -41,8 +44,11 @@ export interface AdapterOptions {
   handlers: Record<string, OperationHandler>;
   authenticate(request: FastifyRequest, body: Buffer | undefined): Promise<Authenticated>;
   now?: () => number;
-  /** Told after a mutating operation on a network committed (the messaging plane re-checks members). */
-  onNetworkChanged?: (networkId: string, operation: string) => void;
+  /**
+   * Gets the domain events of a call once its change committed: what the use case emitted, plus
+   * `network-changed` for every mutating operation on a network (the messaging plane re-checks members).
+   */
+  publish?: (events: DomainEvent[]) => void;
 }
 
 declare module 'fastify' {
@@ -84,6 +90,7 @@ export async function registerAdminApi(app: FastifyInstance, opts: AdapterOption
   for (const [name, op] of Object.entries(allOperations)) {
     const handler = opts.handlers[name];
     if (!handler) throw new Error(`no handler for operation ${name}`);
+    if (handler.readonly !== op.readonly) throw new Error(`${name} is ${op.readonly ? 'read-only' : 'mutating'} in the model: declare it with ${op.readonly ? 'defineQuery' : 'defineCommand'}`);
     const url = name in taggingOperations ? '/tags/*' : fastifyPath(op.uri);
     app.route({
       method: op.method as 'GET',
@@ -112,10 +119,13 @@ export async function registerAdminApi(app: FastifyInstance, opts: AdapterOption
           await authorizeCall(opts, auth, `wickr:${name}`, operationResource(opts.region, auth.principal.accountId, bound));
           const input = validateInput(op.input, bound);
           const call = { eventName: name, readOnly: op.readonly, at, region: opts.region, request, auth, inputShape: op.input, input };
-          const output = await runOperation(opts, name as OperationName, op, handler, input, auth, request, at, (db) =>
+          const events = new EventBuffer();
+          const output = await runOperation(opts, name as OperationName, op, handler, input, auth, request, at, events, (db) =>
             db ? opts.audit.write(db, callRecord(call)) : opts.audit.defer(callRecord(call)),
           );
-          if (!op.readonly && typeof input.networkId === 'string') opts.onNetworkChanged?.(input.networkId, name);
+          const committed = events.drain();
+          if (!op.readonly && typeof input.networkId === 'string') committed.push({ type: 'network-changed', networkId: input.networkId, operation: name });
+          if (committed.length > 0) opts.publish?.(committed);
           return reply.status(op.code).header('content-type', 'application/json').send(JSON.stringify(output ?? {}));
         } catch (err) {
           // Calls that could not be attributed to an account (no valid credentials) have no trail.
@@ -162,20 +172,20 @@ async function runOperation(
   auth: Authenticated,
   request: FastifyRequest,
   at: number,
+  events: EventBuffer,
   /** Writes the call's audit record: in the transaction of a mutating call, deferred (no db) otherwise. */
   audit: (db: Kysely<Database> | undefined) => Promise<void> | void,
 ): Promise<unknown> {
-  const base: Omit<OperationContext, 'db'> = {
-    accountId: auth.principal.accountId,
-    principal: auth.principal,
+  const base: Omit<CommandContext, 'tx'> = {
+    actor: adminActor(auth.principal, request.enclaveRequestId ?? randomUUID()),
     region: opts.region,
-    requestId: request.enclaveRequestId ?? randomUUID(),
     now: at,
     secrets: opts.secrets,
+    events,
   };
-  const run = handler.handle as (ctx: OperationContext, input: unknown) => Promise<unknown>;
+  const run = handler.handle as (ctx: CommandContext, input: unknown) => Promise<unknown>;
   if (op.readonly) {
-    const output = await run({ ...base, db: opts.store.db }, input);
+    const output = await run({ ...base, tx: readTx(opts.store.db) }, input);
     await audit(undefined);
     return output;
   }
@@ -197,7 +207,7 @@ async function runOperation(
     const prior = await db
       .selectFrom('idempotency_records')
       .select(['request_hash', 'response_body'])
-      .where('account_id', '=', base.accountId)
+      .where('account_id', '=', base.actor.accountId)
       .where('operation', '=', name)
       .where('client_token', '=', clientToken)
       .executeTakeFirst();
@@ -211,7 +221,7 @@ async function runOperation(
     if (!clientToken) return;
     await db
       .insertInto('idempotency_records')
-      .values({ account_id: base.accountId, operation: name, client_token: clientToken, request_hash: requestHash, response_body: JSON.stringify(output ?? {}), created_at: at })
+      .values({ account_id: base.actor.accountId, operation: name, client_token: clientToken, request_hash: requestHash, response_body: JSON.stringify(output ?? {}), created_at: at })
       .execute();
   };
   const once = async (db: Db) => {
@@ -220,7 +230,7 @@ async function runOperation(
       await audit(db);
       return prior.output;
     }
-    const output = await run({ ...base, db }, input);
+    const output = await run({ ...base, tx: db as WriteTx }, input);
     await remember(db, output);
     await audit(db);
     return output;

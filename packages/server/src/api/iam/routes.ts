@@ -13,10 +13,13 @@ import { errorCodeOf } from '../audit-trail.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../infra/schema.js';
 import type { SecretBox } from '../../infra/secret-box.js';
-import type { Store } from '../../infra/db.js';
+import { readTx, writeTx, type Store } from '../../infra/db.js';
+import { adminActor } from '../../kernel/actor.js';
+import { EventBuffer } from '../../kernel/events.js';
+import type { CommandContext } from '../../usecases/context.js';
 import { bumpIamGeneration, type Authorizer } from '../../domain/iam/authorizer.js';
 import { denialMessage } from '../../domain/iam/evaluate.js';
-import { validateMembers, type IamContext } from '../../usecases/iam/action.js';
+import { validateMembers } from '../../usecases/iam/action.js';
 import { iamActions } from '../../usecases/iam/index.js';
 
 /** What the /iam API reports about each call that got past authentication (for the audit trail). */
@@ -101,19 +104,18 @@ export async function registerIamApi(app: FastifyInstance, opts: IamApiOptions):
     if (!action) throw notFound(`No IAM action named ${name}: POST /iam/<Action> with one of ${iamActionNames().join(', ')}.`);
 
     const at = now();
-    const base: Omit<IamContext, 'db'> = {
-      accountId: auth.principal.accountId,
-      principal: auth.principal,
+    const base: Omit<CommandContext, 'tx'> = {
+      actor: adminActor(auth.principal, request.enclaveRequestId ?? randomUUID()),
       region: opts.region,
-      requestId: request.enclaveRequestId ?? randomUUID(),
       now: at,
       secrets: opts.secrets,
+      events: new EventBuffer(),
     };
     const event: IamAuditEvent = {
       eventSource: 'iam.amazonaws.com',
       eventName: name,
       eventTime: at,
-      requestId: base.requestId,
+      requestId: base.actor.requestId,
       readOnly: action.readonly,
       principal: auth.principal,
       accessKeyId: auth.accessKeyId,
@@ -129,7 +131,7 @@ export async function registerIamApi(app: FastifyInstance, opts: IamApiOptions):
       const raw = parseBody(body);
       event.requestParameters = redact(raw, SECRET_INPUT) as Record<string, unknown>;
       // Authorize first: a caller without the permission learns nothing about the input or the data.
-      const resource = await action.resource({ ...base, db: opts.store.db }, raw);
+      const resource = await action.resource({ ...base, tx: readTx(opts.store.db) }, raw);
       event.resource = resource;
       const iamAction = `iam:${name}`;
       const decision = await opts.authorizer.authorize(auth.principal, iamAction, resource);
@@ -138,14 +140,14 @@ export async function registerIamApi(app: FastifyInstance, opts: IamApiOptions):
       const input = validateMembers(action, raw);
       const prepared = action.prepare ? await action.prepare(base, input as never) : undefined;
       if (action.readonly) {
-        output = await action.handle({ ...base, db: opts.store.db }, input as never, prepared);
+        output = await action.handle({ ...base, tx: readTx(opts.store.db) } as never, input as never, prepared);
       } else {
         for (let attempt = 0; ; attempt++) {
           try {
             output = await opts.store.db.transaction().execute(async (trx) => {
               // First, so concurrent IAM writes are serialized on the counter row (limits stay exact).
               await bumpIamGeneration(trx);
-              const out = await action.handle({ ...base, db: trx }, input as never, prepared);
+              const out = await action.handle({ ...base, tx: writeTx(trx) } as never, input as never, prepared);
               if (opts.audit) await opts.audit(trx, { ...event, responseElements: redact(out, SECRET_OUTPUT) as Record<string, unknown> });
               return out;
             });

@@ -5,13 +5,8 @@ import type { SecretBox } from '../../infra/secret-box.js';
 import { newAccessKeyId, newAccountId, newPrincipalId, newSecretAccessKey } from '../../kernel/ids.js';
 import type { Database } from '../../infra/schema.js';
 
-export interface Principal {
-  principalId: string;
-  accountId: string;
-  arn: string;
-  kind: string;
-  name: string;
-}
+export type { Principal } from '../../kernel/actor.js';
+import type { Principal } from '../../kernel/actor.js';
 
 export interface AccessKey {
   accessKeyId: string;

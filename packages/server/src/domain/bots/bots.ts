@@ -7,7 +7,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Bot } from '../../model/types.generated.js';
 import type { BotsTable } from '../../infra/schema.js';
 import { notFound, validation, type ErrorReason } from '../../kernel/errors.js';
-import type { OperationContext } from '../../usecases/admin/operation.js';
+import type { CommandContext } from '../../usecases/context.js';
 
 export type BotRow = Selectable<BotsTable>;
 
@@ -52,18 +52,18 @@ export function throwIfReasons(reasons: ErrorReason[]): void {
 export const reservedRetentionBotName = (networkId: string) => `compliance_${networkId}_bot`;
 
 /** Whether a username (lower-cased) is taken in the network by a bot, a user or the data retention bot. */
-export async function usernameTaken(ctx: Pick<OperationContext, 'db'>, networkId: string, lc: string): Promise<boolean> {
+export async function usernameTaken(ctx: Pick<CommandContext, 'tx'>, networkId: string, lc: string): Promise<boolean> {
   if (lc === reservedRetentionBotName(networkId)) return true;
-  const bot = await ctx.db.selectFrom('bots').select('bot_id').where('network_id', '=', networkId).where('username', '=', lc).executeTakeFirst();
+  const bot = await ctx.tx.selectFrom('bots').select('bot_id').where('network_id', '=', networkId).where('username', '=', lc).executeTakeFirst();
   if (bot) return true;
-  const user = await ctx.db
+  const user = await ctx.tx
     .selectFrom('users')
     .select('user_id')
     .where('network_id', '=', networkId)
     .where(sql<string>`lower(username)`, '=', lc)
     .executeTakeFirst();
   if (user) return true;
-  const retention = await ctx.db
+  const retention = await ctx.tx
     .selectFrom('retention_bots')
     .select('bot_name')
     .where('network_id', '=', networkId)
@@ -72,22 +72,22 @@ export async function usernameTaken(ctx: Pick<OperationContext, 'db'>, networkId
   return retention !== undefined;
 }
 
-/** Allocates the next bot ID from the counters row; ctx.db must be the operation's transaction. */
-export async function nextBotId(ctx: Pick<OperationContext, 'db'>): Promise<number> {
-  await ctx.db
+/** Allocates the next bot ID from the counters row; ctx.tx must be the operation's transaction. */
+export async function nextBotId(ctx: Pick<CommandContext, 'tx'>): Promise<number> {
+  await ctx.tx
     .updateTable('counters')
     .set((eb) => ({ value: eb('value', '+', 1) }))
     .where('name', '=', 'bot_id')
     .execute();
-  const row = await ctx.db.selectFrom('counters').select('value').where('name', '=', 'bot_id').executeTakeFirstOrThrow();
+  const row = await ctx.tx.selectFrom('counters').select('value').where('name', '=', 'bot_id').executeTakeFirstOrThrow();
   return Number(row.value);
 }
 
 /** Bot IDs are decimal strings of 1–10 digits (the model's BotId); anything else is simply not found. */
-export async function requireBot(ctx: Pick<OperationContext, 'db'>, networkId: string, botId: string): Promise<BotRow> {
+export async function requireBot(ctx: Pick<CommandContext, 'tx'>, networkId: string, botId: string): Promise<BotRow> {
   const id = /^[0-9]{1,10}$/.test(botId) ? Number(botId) : NaN;
   const row = Number.isSafeInteger(id)
-    ? await ctx.db.selectFrom('bots').selectAll().where('network_id', '=', networkId).where('bot_id', '=', id).executeTakeFirst()
+    ? await ctx.tx.selectFrom('bots').selectAll().where('network_id', '=', networkId).where('bot_id', '=', id).executeTakeFirst()
     : undefined;
   if (!row) throw notFound('Bot not found');
   return row;

@@ -6,7 +6,7 @@ import type { Selectable } from 'kysely';
 import type { BlockedGuestUser, GuestUser } from '../../model/types.generated.js';
 import type { GuestBlocksTable, GuestUsersTable } from '../../infra/schema.js';
 import { badRequest, notFound, validation } from '../../kernel/errors.js';
-import type { OperationContext } from '../../usecases/admin/operation.js';
+import type { CommandContext } from '../../usecases/context.js';
 import { requireNetwork, trialActive, type NetworkRow } from '../networks/networks.js';
 
 export type GuestUserRow = Selectable<GuestUsersTable>;
@@ -18,7 +18,7 @@ export const HISTORY_MONTHS = 12;
 const BILLING_PERIOD_RE = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
 
 /** The network, when guest users are available on it. */
-export async function requireGuestNetwork(ctx: Pick<OperationContext, 'db' | 'accountId' | 'now'>, networkId: string): Promise<NetworkRow> {
+export async function requireGuestNetwork(ctx: Pick<CommandContext, 'tx' | 'actor' | 'now'>, networkId: string): Promise<NetworkRow> {
   const network = await requireNetwork(ctx, networkId);
   if (trialActive(network, ctx.now)) throw badRequest('Guest users are not available during the premium free trial.');
   return network;
@@ -49,15 +49,15 @@ export function toBlockedGuestUser(row: GuestBlockRow): BlockedGuestUser {
 }
 
 /** The guest's username as last recorded for this network; 404 when the network never saw the guest. */
-export async function requireKnownGuest(ctx: Pick<OperationContext, 'db'>, networkId: string, usernameHash: string): Promise<{ username: string; block: GuestBlockRow | undefined }> {
-  const seen = await ctx.db
+export async function requireKnownGuest(ctx: Pick<CommandContext, 'tx'>, networkId: string, usernameHash: string): Promise<{ username: string; block: GuestBlockRow | undefined }> {
+  const seen = await ctx.tx
     .selectFrom('guest_users')
     .select('username')
     .where('network_id', '=', networkId)
     .where('username_hash', '=', usernameHash)
     .orderBy('billing_period', 'desc')
     .executeTakeFirst();
-  const block = await ctx.db.selectFrom('guest_blocks').selectAll().where('network_id', '=', networkId).where('username_hash', '=', usernameHash).executeTakeFirst();
+  const block = await ctx.tx.selectFrom('guest_blocks').selectAll().where('network_id', '=', networkId).where('username_hash', '=', usernameHash).executeTakeFirst();
   // A blocked guest stays known (and can be unblocked) even if its usage rows are gone.
   if (!seen && !block) throw notFound('Guest user not found');
   return { username: seen?.username ?? block!.username, block };

@@ -5,7 +5,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Network } from '../../model/types.generated.js';
 import type { Database, NetworksTable } from '../../infra/schema.js';
 import { badRequest, notFound, validation } from '../../kernel/errors.js';
-import type { OperationContext } from '../../usecases/admin/operation.js';
+import type { CommandContext } from '../../usecases/context.js';
 
 export type NetworkRow = Selectable<NetworksTable>;
 
@@ -24,12 +24,12 @@ export function checkNetworkName(name: string): void {
   }
 }
 
-export async function requireNetwork(ctx: Pick<OperationContext, 'db' | 'accountId'>, networkId: string): Promise<NetworkRow> {
-  const row = await ctx.db
+export async function requireNetwork(ctx: Pick<CommandContext, 'tx' | 'actor'>, networkId: string): Promise<NetworkRow> {
+  const row = await ctx.tx
     .selectFrom('networks')
     .selectAll()
     .where('network_id', '=', networkId)
-    .where('account_id', '=', ctx.accountId)
+    .where('account_id', '=', ctx.actor.accountId)
     .executeTakeFirst();
   if (!row) throw notFound('Network not found');
   return row;

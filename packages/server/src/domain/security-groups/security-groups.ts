@@ -6,7 +6,7 @@ import type { SecurityGroup, SecurityGroupSettings } from '../../model/types.gen
 import type { SecurityGroupsTable } from '../../infra/schema.js';
 import { newSecurityGroupId } from '../../kernel/ids.js';
 import { notFound } from '../../kernel/errors.js';
-import type { OperationContext } from '../../usecases/admin/operation.js';
+import type { CommandContext } from '../../usecases/context.js';
 import { mergeSettings, sameGroupName, type EffectiveSettings } from './settings.js';
 
 export type SecurityGroupRow = Selectable<SecurityGroupsTable>;
@@ -56,7 +56,7 @@ export function defaultSecurityGroupSettings(): EffectiveSettings {
 }
 
 export async function insertSecurityGroup(
-  ctx: Pick<OperationContext, 'db' | 'now'>,
+  ctx: Pick<CommandContext, 'tx' | 'now'>,
   networkId: string,
   name: string,
   isDefault: boolean,
@@ -71,12 +71,12 @@ export async function insertSecurityGroup(
     modified: ctx.now,
     created_at: ctx.now,
   };
-  await ctx.db.insertInto('security_groups').values(row).execute();
+  await ctx.tx.insertInto('security_groups').values(row).execute();
   return row;
 }
 
-export async function requireSecurityGroup(ctx: Pick<OperationContext, 'db'>, networkId: string, groupId: string): Promise<SecurityGroupRow> {
-  const row = await ctx.db.selectFrom('security_groups').selectAll().where('network_id', '=', networkId).where('group_id', '=', groupId).executeTakeFirst();
+export async function requireSecurityGroup(ctx: Pick<CommandContext, 'tx'>, networkId: string, groupId: string): Promise<SecurityGroupRow> {
+  const row = await ctx.tx.selectFrom('security_groups').selectAll().where('network_id', '=', networkId).where('group_id', '=', groupId).executeTakeFirst();
   if (!row) throw notFound('Security group not found');
   return row;
 }
@@ -91,35 +91,35 @@ export function storedSettings(row: Pick<SecurityGroupRow, 'settings'>): Effecti
  * write to the network row takes its row lock on PostgreSQL and the write lock on SQLite, so two
  * concurrent creates or renames in one network cannot both pass the check.
  */
-export async function lockNetworkGroups(ctx: Pick<OperationContext, 'db'>, networkId: string): Promise<void> {
-  await ctx.db.updateTable('networks').set({ network_id: networkId }).where('network_id', '=', networkId).execute();
+export async function lockNetworkGroups(ctx: Pick<CommandContext, 'tx'>, networkId: string): Promise<void> {
+  await ctx.tx.updateTable('networks').set({ network_id: networkId }).where('network_id', '=', networkId).execute();
 }
 
 /** The group of the network whose name equals `name` case-insensitively (other than `exceptGroupId`). */
 export async function groupNamed(
-  ctx: Pick<OperationContext, 'db'>,
+  ctx: Pick<CommandContext, 'tx'>,
   networkId: string,
   name: string,
   exceptGroupId?: string,
 ): Promise<Pick<SecurityGroupRow, 'group_id' | 'name'> | undefined> {
-  const rows = await ctx.db.selectFrom('security_groups').select(['group_id', 'name']).where('network_id', '=', networkId).execute();
+  const rows = await ctx.tx.selectFrom('security_groups').select(['group_id', 'name']).where('network_id', '=', networkId).execute();
   return rows.find((r) => r.group_id !== exceptGroupId && sameGroupName(r.name, name));
 }
 
-export async function defaultGroupOf(ctx: Pick<OperationContext, 'db'>, networkId: string): Promise<SecurityGroupRow> {
-  return ctx.db.selectFrom('security_groups').selectAll().where('network_id', '=', networkId).where('is_default', '=', 1).executeTakeFirstOrThrow();
+export async function defaultGroupOf(ctx: Pick<CommandContext, 'tx'>, networkId: string): Promise<SecurityGroupRow> {
+  return ctx.tx.selectFrom('security_groups').selectAll().where('network_id', '=', networkId).where('is_default', '=', 1).executeTakeFirstOrThrow();
 }
 
-export async function memberCounts(ctx: Pick<OperationContext, 'db'>, networkId: string, groupId: string): Promise<{ active: number; bots: number }> {
+export async function memberCounts(ctx: Pick<CommandContext, 'tx'>, networkId: string, groupId: string): Promise<{ active: number; bots: number }> {
   const [u, b] = await Promise.all([
-    ctx.db
+    ctx.tx
       .selectFrom('users')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('network_id', '=', networkId)
       .where('security_group_id', '=', groupId)
       .where('status', '=', 2)
       .executeTakeFirstOrThrow(),
-    ctx.db
+    ctx.tx
       .selectFrom('bots')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('network_id', '=', networkId)

@@ -8,7 +8,7 @@ import type { BasicDeviceObject, BatchUserErrorResponseItem, BatchUserSuccessRes
 import type { DevicesTable, UsersTable } from '../../infra/schema.js';
 import { newInviteCode } from '../../kernel/ids.js';
 import { notFound, validation } from '../../kernel/errors.js';
-import type { OperationContext } from '../../usecases/admin/operation.js';
+import type { CommandContext } from '../../usecases/context.js';
 import { TRIAL_MAX_USERS } from '../networks/networks.js';
 import { resolveSort, type PageRequest, type PageSpec, type SortableColumn } from '../pagination.js';
 
@@ -97,17 +97,17 @@ export const isInviteExpired = (row: Pick<UserRow, 'status' | 'invite_expiration
 /** Parses a modelled user ID (digits only, validated by the model) to the stored number. */
 export const userIdNumber = (userId: string) => Number(userId);
 
-export async function requireUser(ctx: Pick<OperationContext, 'db'>, networkId: string, userId: string): Promise<UserRow> {
-  const row = await ctx.db.selectFrom('users').selectAll().where('network_id', '=', networkId).where('user_id', '=', userIdNumber(userId)).executeTakeFirst();
+export async function requireUser(ctx: Pick<CommandContext, 'tx'>, networkId: string, userId: string): Promise<UserRow> {
+  const row = await ctx.tx.selectFrom('users').selectAll().where('network_id', '=', networkId).where('user_id', '=', userIdNumber(userId)).executeTakeFirst();
   if (!row) throw notFound('User not found.');
   return row;
 }
 
 /** Users of the network among the given IDs, by ID. One query. */
-export async function usersByIds(ctx: Pick<OperationContext, 'db'>, networkId: string, userIds: readonly string[]): Promise<Map<string, UserRow>> {
+export async function usersByIds(ctx: Pick<CommandContext, 'tx'>, networkId: string, userIds: readonly string[]): Promise<Map<string, UserRow>> {
   const out = new Map<string, UserRow>();
   if (userIds.length === 0) return out;
-  const rows = await ctx.db
+  const rows = await ctx.tx
     .selectFrom('users')
     .selectAll()
     .where('network_id', '=', networkId)
@@ -121,7 +121,7 @@ export async function usersByIds(ctx: Pick<OperationContext, 'db'>, networkId: s
  * The distinct user IDs of a batch, split into those of this network (`numbers` for the write) and
  * per-item 'User not found' failures, in request order.
  */
-export async function partitionBatchUsers(ctx: Pick<OperationContext, 'db'>, networkId: string, userIds: readonly string[]) {
+export async function partitionBatchUsers(ctx: Pick<CommandContext, 'tx'>, networkId: string, userIds: readonly string[]) {
   const ids = distinct(userIds);
   const found = await usersByIds(ctx, networkId, ids);
   const successful: BatchUserSuccessResponseItem[] = [];
@@ -134,22 +134,22 @@ export async function partitionBatchUsers(ctx: Pick<OperationContext, 'db'>, net
 }
 
 /** Usernames among `usernames` (lower-cased) already taken in the network by a user or a bot (bots store theirs lower-cased). One query. */
-export async function takenUsernames(ctx: Pick<OperationContext, 'db'>, networkId: string, usernames: readonly string[]): Promise<Set<string>> {
+export async function takenUsernames(ctx: Pick<CommandContext, 'tx'>, networkId: string, usernames: readonly string[]): Promise<Set<string>> {
   if (usernames.length === 0) return new Set();
-  const rows = await ctx.db
+  const rows = await ctx.tx
     .selectFrom('users')
     .select('username')
     .where('network_id', '=', networkId)
     .where('username', 'in', usernames)
-    .unionAll(ctx.db.selectFrom('bots').select('username').where('network_id', '=', networkId).where('username', 'in', usernames))
+    .unionAll(ctx.tx.selectFrom('bots').select('username').where('network_id', '=', networkId).where('username', 'in', usernames))
     .execute();
   return new Set(rows.map((r) => r.username));
 }
 
 /** Group IDs among `groupIds` that exist in the network. One query. */
-export async function existingGroupIds(ctx: Pick<OperationContext, 'db'>, networkId: string, groupIds: readonly string[]): Promise<Set<string>> {
+export async function existingGroupIds(ctx: Pick<CommandContext, 'tx'>, networkId: string, groupIds: readonly string[]): Promise<Set<string>> {
   if (groupIds.length === 0) return new Set();
-  const rows = await ctx.db.selectFrom('security_groups').select('group_id').where('network_id', '=', networkId).where('group_id', 'in', groupIds).execute();
+  const rows = await ctx.tx.selectFrom('security_groups').select('group_id').where('network_id', '=', networkId).where('group_id', 'in', groupIds).execute();
   return new Set(rows.map((r) => r.group_id));
 }
 
@@ -158,14 +158,14 @@ export async function existingGroupIds(ctx: Pick<OperationContext, 'db'>, networ
  * row's write lock first (a no-op UPDATE, valid on both dialects), so concurrent batches on
  * PostgreSQL count one after the other and cannot overfill the trial together.
  */
-export async function trialSeatsLeft(ctx: Pick<OperationContext, 'db'>, networkId: string): Promise<number> {
-  await ctx.db.updateTable('networks').set((eb) => ({ standing: eb.ref('standing') })).where('network_id', '=', networkId).execute();
+export async function trialSeatsLeft(ctx: Pick<CommandContext, 'tx'>, networkId: string): Promise<number> {
+  await ctx.tx.updateTable('networks').set((eb) => ({ standing: eb.ref('standing') })).where('network_id', '=', networkId).execute();
   return Math.max(0, TRIAL_MAX_USERS - (await countMembers(ctx, networkId)));
 }
 
 /** Members that count toward the premium free trial's 30 users: pending and active, not rejected invitations. */
-export async function countMembers(ctx: Pick<OperationContext, 'db'>, networkId: string): Promise<number> {
-  const r = await ctx.db
+export async function countMembers(ctx: Pick<CommandContext, 'tx'>, networkId: string): Promise<number> {
+  const r = await ctx.tx
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('network_id', '=', networkId)
@@ -175,8 +175,8 @@ export async function countMembers(ctx: Pick<OperationContext, 'db'>, networkId:
 }
 
 /** Reserves `n` consecutive user IDs from the counters table with one UPDATE … RETURNING; returns the first. */
-export async function allocateUserIds(ctx: Pick<OperationContext, 'db'>, n: number): Promise<number> {
-  const r = await ctx.db
+export async function allocateUserIds(ctx: Pick<CommandContext, 'tx'>, n: number): Promise<number> {
+  const r = await ctx.tx
     .updateTable('counters')
     .set((eb) => ({ value: eb('value', '+', n) }))
     .where('name', '=', 'user_id')

@@ -27,7 +27,7 @@ import {
   toUser,
   type UserRow,
 } from '../../domain/users/users.js';
-import { defineOperation } from './operation.js';
+import { defineCommand } from './operation.js';
 import { enqueueInvitations } from '../../domain/mail/mail-queue.js';
 import type { UserPhoneExtension } from '../../model/extensions.js';
 
@@ -37,7 +37,7 @@ import type { UserPhoneExtension } from '../../model/extensions.js';
  * INSERT. Items that cannot be created are reported in `failed` (userId '0': no ID was assigned).
  * Each new user's invitation email is queued in the same transaction (messaging/mailQueue.ts).
  */
-export default defineOperation('BatchCreateUser', async (ctx, input) => {
+export default defineCommand('BatchCreateUser', async (ctx, input) => {
   checkBatchSize('users', input.users, 'user');
   const network = await requireNetwork(ctx, input.networkId);
   const networkId = network.network_id;
@@ -106,8 +106,8 @@ export default defineOperation('BatchCreateUser', async (ctx, input) => {
         last_activity: null,
       };
     });
-    await ctx.db.insertInto('users').values(rows).execute();
-    await enqueueInvitations(ctx.db, rows.map((r) => ({ networkId, userId: r.user_id, email: r.username })), ctx.now, { newUsers: true });
+    await ctx.tx.insertInto('users').values(rows).execute();
+    await enqueueInvitations(ctx.tx, rows.map((r) => ({ networkId, userId: r.user_id, email: r.username })), ctx.now, { newUsers: true });
     for (const r of rows) successful.push(toUser(r, ctx.now));
   }
   return batchResult(successful, failed);

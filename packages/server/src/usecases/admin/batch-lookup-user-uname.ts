@@ -1,14 +1,14 @@
 import type { BatchUnameErrorResponseItem, BatchUnameSuccessResponseItem } from '../../model/types.generated.js';
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { batchResult, checkBatchSize, distinct } from '../../domain/users/users.js';
-import { defineOperation } from './operation.js';
+import { defineCommand } from './operation.js';
 
 /** Maps up to 50 unames (per-network username hashes) back to the users' usernames. */
-export default defineOperation('BatchLookupUserUname', async (ctx, input) => {
+export default defineCommand('BatchLookupUserUname', async (ctx, input) => {
   checkBatchSize('unames', input.unames, 'uname');
   const { network_id: networkId } = await requireNetwork(ctx, input.networkId);
   const unames = distinct(input.unames);
-  const rows = await ctx.db.selectFrom('users').select(['uname', 'username']).where('network_id', '=', networkId).where('uname', 'in', unames).execute();
+  const rows = await ctx.tx.selectFrom('users').select(['uname', 'username']).where('network_id', '=', networkId).where('uname', 'in', unames).execute();
   const byUname = new Map(rows.map((r) => [r.uname, r.username]));
   const successful: BatchUnameSuccessResponseItem[] = [];
   const failed: BatchUnameErrorResponseItem[] = [];

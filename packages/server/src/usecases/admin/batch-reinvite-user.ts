@@ -1,7 +1,7 @@
 import type { BatchUserErrorResponseItem, BatchUserSuccessResponseItem } from '../../model/types.generated.js';
 import { requireNetwork, trialActive } from '../../domain/networks/networks.js';
 import { batchResult, checkBatchSize, distinct, newInvite, REASON_TRIAL_LIMIT, STATUS_PENDING, trialSeatsLeft, usersByIds } from '../../domain/users/users.js';
-import { defineOperation } from './operation.js';
+import { defineCommand } from './operation.js';
 import { enqueueInvitations } from '../../domain/mail/mail-queue.js';
 
 /**
@@ -11,7 +11,7 @@ import { enqueueInvitations } from '../../domain/mail/mail-queue.js';
  * be reinvited. A user who had rejected the invitation is pending again afterwards, so in a premium
  * free trial that is full it cannot be reinvited.
  */
-export default defineOperation('BatchReinviteUser', async (ctx, input) => {
+export default defineCommand('BatchReinviteUser', async (ctx, input) => {
   checkBatchSize('userIds', input.userIds, 'user');
   const network = await requireNetwork(ctx, input.networkId);
   const networkId = network.network_id;
@@ -39,7 +39,7 @@ export default defineOperation('BatchReinviteUser', async (ctx, input) => {
       room--;
     }
     const invite = newInvite(ctx.now);
-    await ctx.db
+    await ctx.tx
       .updateTable('users')
       .set({ invite_code: invite.code, invite_expiration: invite.expiration, rejected: 0, modified: ctx.now })
       .where('network_id', '=', networkId)
@@ -48,6 +48,6 @@ export default defineOperation('BatchReinviteUser', async (ctx, input) => {
     successful.push({ userId: id });
     mail.push({ networkId, userId: user.user_id, email: user.username });
   }
-  await enqueueInvitations(ctx.db, mail, ctx.now);
+  await enqueueInvitations(ctx.tx, mail, ctx.now);
   return batchResult(successful, failed);
 });

@@ -1,7 +1,7 @@
 import type { BatchDeviceErrorResponseItem, BatchDeviceSuccessResponseItem } from '../../model/types.generated.js';
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { batchResult, checkBatchSize, distinct, requireUser } from '../../domain/users/users.js';
-import { defineOperation } from './operation.js';
+import { defineCommand } from './operation.js';
 import { revokeDevice } from '../member/devices.js';
 import { recordDevicesChanged } from '../member/conversations.js';
 
@@ -10,12 +10,12 @@ import { recordDevicesChanged } from '../member/conversations.js';
  * keys are revoked (no more one-time prekeys handed out, nothing more delivered to it) and it must
  * sign in again as a new device. Unknown app IDs are reported per item.
  */
-export default defineOperation('BatchResetDevicesForUser', async (ctx, input) => {
+export default defineCommand('BatchResetDevicesForUser', async (ctx, input) => {
   checkBatchSize('appIds', input.appIds, 'app ID');
   const { network_id: networkId } = await requireNetwork(ctx, input.networkId);
   const user = await requireUser(ctx, networkId, input.userId);
   const appIds = distinct(input.appIds);
-  const rows = await ctx.db
+  const rows = await ctx.tx
     .selectFrom('devices')
     .select('app_id')
     .where('network_id', '=', networkId)
@@ -29,8 +29,8 @@ export default defineOperation('BatchResetDevicesForUser', async (ctx, input) =>
     if (known.has(appId)) successful.push({ appId });
     else failed.push({ appId, field: 'appId', reason: 'Invalid app ID.' });
   }
-  for (const { appId } of successful) await revokeDevice(ctx.db, networkId, user.user_id, appId);
+  for (const { appId } of successful) await revokeDevice(ctx.tx, networkId, user.user_id, appId);
   // Senders in the user's conversations learn it and stop encrypting to the reset devices.
-  if (successful.length > 0) await recordDevicesChanged(ctx.db, networkId, user.user_id, ctx.now);
+  if (successful.length > 0) await recordDevicesChanged(ctx.tx, networkId, user.user_id, ctx.now);
   return batchResult(successful, failed);
 });

@@ -4,13 +4,13 @@ import { BOT_PENDING, checkBotChallenge, checkBotDisplayName, checkBotUsername, 
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { requireSecurityGroup } from '../../domain/security-groups/security-groups.js';
 import { validation, type ErrorReason } from '../../kernel/errors.js';
-import { defineOperation } from './operation.js';
+import { defineCommand } from './operation.js';
 
 /**
  * Creates a bot: PENDING until it first signs in with its password (the challenge, stored only as a
  * scrypt hash). The username is stored lower-cased; without a displayName the username is shown.
  */
-export default defineOperation('CreateBot', async (ctx, input) => {
+export default defineCommand('CreateBot', async (ctx, input) => {
   const network = await requireNetwork(ctx, input.networkId);
   const reasons: ErrorReason[] = [];
   const username = checkBotUsername(input.username, reasons);
@@ -22,7 +22,7 @@ export default defineOperation('CreateBot', async (ctx, input) => {
 
   const botId = await nextBotId(ctx);
   const displayName = input.displayName ?? username;
-  await ctx.db
+  await ctx.tx
     .insertInto('bots')
     .values({
       network_id: network.network_id,

@@ -1,18 +1,18 @@
 import { hashPassword } from '../../infra/passwords.js';
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { newRetentionChallenge, requireRetentionBot } from '../../domain/retention/retention.js';
-import { defineOperation } from './operation.js';
+import { defineCommand } from './operation.js';
 
 /**
  * Generates a new initial password for the data retention bot and returns it once; only its scrypt
  * hash is stored, so a lost password can only be replaced by calling this again (which invalidates
  * the previous one).
  */
-export default defineOperation('CreateDataRetentionBotChallenge', async (ctx, input) => {
+export default defineCommand('CreateDataRetentionBotChallenge', async (ctx, input) => {
   const network = await requireNetwork(ctx, input.networkId);
-  await requireRetentionBot(ctx.db, network.network_id);
+  await requireRetentionBot(ctx.tx, network.network_id);
   const challenge = newRetentionChallenge();
   const challengeHash = await hashPassword(challenge);
-  await ctx.db.updateTable('retention_bots').set({ challenge_hash: challengeHash }).where('network_id', '=', network.network_id).execute();
+  await ctx.tx.updateTable('retention_bots').set({ challenge_hash: challengeHash }).where('network_id', '=', network.network_id).execute();
   return { challenge };
 });

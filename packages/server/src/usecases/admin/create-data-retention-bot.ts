@@ -1,18 +1,18 @@
 import { requireNetwork, requirePremium } from '../../domain/networks/networks.js';
 import { findRetentionBot, MESSAGES, RETENTION_FEATURE, retentionBotName } from '../../domain/retention/retention.js';
 import { badRequest } from '../../kernel/errors.js';
-import { defineOperation } from './operation.js';
+import { defineCommand } from './operation.js';
 
 /**
  * Provisions the network's data retention bot `compliance_<networkId>_bot` (Premium or the running
  * free trial only). The bot starts unregistered and inactive, without an initial password: the admin
  * asks for one with CreateDataRetentionBotChallenge. A network has at most one retention bot.
  */
-export default defineOperation('CreateDataRetentionBot', async (ctx, input) => {
+export default defineCommand('CreateDataRetentionBot', async (ctx, input) => {
   const network = await requireNetwork(ctx, input.networkId);
   requirePremium(network, ctx.now, RETENTION_FEATURE);
-  if (await findRetentionBot(ctx.db, network.network_id)) throw badRequest(MESSAGES.alreadyProvisioned);
-  await ctx.db
+  if (await findRetentionBot(ctx.tx, network.network_id)) throw badRequest(MESSAGES.alreadyProvisioned);
+  await ctx.tx
     .insertInto('retention_bots')
     .values({
       network_id: network.network_id,

@@ -2,28 +2,28 @@ import { newNetworkId } from '../../kernel/ids.js';
 import { addMonthsUtc, checkKmsKeyArn, checkNetworkName, TRIAL_MONTHS } from '../../domain/networks/networks.js';
 import { DEFAULT_GROUP_NAME, defaultSecurityGroupSettings, insertSecurityGroup } from '../../domain/security-groups/security-groups.js';
 import { badRequest, validation } from '../../kernel/errors.js';
-import { defineOperation } from './operation.js';
+import { defineCommand } from './operation.js';
 
 /** Creates a network with its default security group; the premium free trial once per account. */
-export default defineOperation('CreateNetwork', async (ctx, input) => {
+export default defineCommand('CreateNetwork', async (ctx, input) => {
   checkNetworkName(input.networkName);
   if (input.encryptionKeyArn !== undefined) checkKmsKeyArn(input.encryptionKeyArn);
   const trial = input.enablePremiumFreeTrial === true;
   if (trial) {
     if (input.accessLevel !== 'PREMIUM') throw validation('enablePremiumFreeTrial', 'The premium free trial is only available with accessLevel PREMIUM');
-    const account = await ctx.db.selectFrom('accounts').select('premium_trial_used').where('account_id', '=', ctx.accountId).executeTakeFirstOrThrow();
+    const account = await ctx.tx.selectFrom('accounts').select('premium_trial_used').where('account_id', '=', ctx.actor.accountId).executeTakeFirstOrThrow();
     if (account.premium_trial_used === 1) {
       throw badRequest('This account has already used its premium free trial: only one network per account can ever enroll in it.');
     }
-    await ctx.db.updateTable('accounts').set({ premium_trial_used: 1 }).where('account_id', '=', ctx.accountId).execute();
+    await ctx.tx.updateTable('accounts').set({ premium_trial_used: 1 }).where('account_id', '=', ctx.actor.accountId).execute();
   }
   let networkId = newNetworkId();
-  while (await ctx.db.selectFrom('networks').select('network_id').where('network_id', '=', networkId).executeTakeFirst()) networkId = newNetworkId();
-  await ctx.db
+  while (await ctx.tx.selectFrom('networks').select('network_id').where('network_id', '=', networkId).executeTakeFirst()) networkId = newNetworkId();
+  await ctx.tx
     .insertInto('networks')
     .values({
       network_id: networkId,
-      account_id: ctx.accountId,
+      account_id: ctx.actor.accountId,
       network_name: input.networkName,
       access_level: input.accessLevel,
       premium_free_trial: trial ? 1 : 0,

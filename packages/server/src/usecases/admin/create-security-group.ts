@@ -2,14 +2,14 @@ import { isPremium, requireNetwork, trialActive } from '../../domain/networks/ne
 import { checkGroupName, checkSecurityGroupSettings, mergeSettings } from '../../domain/security-groups/settings.js';
 import { defaultSecurityGroupSettings, groupNamed, insertSecurityGroup, lockNetworkGroups, toSecurityGroup } from '../../domain/security-groups/security-groups.js';
 import { badRequest, validation } from '../../kernel/errors.js';
-import { defineOperation } from './operation.js';
+import { defineCommand } from './operation.js';
 
 /**
  * Creates a security group: a name unique in the network (case-insensitively) and the federation and
  * lockout settings of the request over the defaults of a new group. Every problem is reported at once;
  * plan restrictions (guest users during the free trial) are a BadRequestError.
  */
-export default defineOperation('CreateSecurityGroup', async (ctx, input) => {
+export default defineCommand('CreateSecurityGroup', async (ctx, input) => {
   const network = await requireNetwork(ctx, input.networkId);
   await lockNetworkGroups(ctx, network.network_id);
   const { name, reasons } = checkGroupName(input.name, 'create');

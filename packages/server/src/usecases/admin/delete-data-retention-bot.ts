@@ -1,6 +1,6 @@
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { MESSAGES, requireRetentionBot } from '../../domain/retention/retention.js';
-import { defineOperation } from './operation.js';
+import { defineCommand } from './operation.js';
 import { removeRetentionBot, stopRetention } from '../member/retention.js';
 
 /**
@@ -8,12 +8,12 @@ import { removeRetentionBot, stopRetention } from '../member/retention.js';
  * and switches data retention off.
  * Messages the bot already archived live in the organisation's own storage and are not touched.
  */
-export default defineOperation('DeleteDataRetentionBot', async (ctx, input) => {
+export default defineCommand('DeleteDataRetentionBot', async (ctx, input) => {
   const network = await requireNetwork(ctx, input.networkId);
-  await requireRetentionBot(ctx.db, network.network_id);
-  if (network.data_retention === 1) await stopRetention(ctx.db, network.network_id, ctx.now);
-  await removeRetentionBot(ctx.db, network.network_id);
-  await ctx.db.deleteFrom('retention_bots').where('network_id', '=', network.network_id).execute();
-  await ctx.db.updateTable('networks').set({ data_retention: 0 }).where('network_id', '=', network.network_id).execute();
+  await requireRetentionBot(ctx.tx, network.network_id);
+  if (network.data_retention === 1) await stopRetention(ctx.tx, network.network_id, ctx.now);
+  await removeRetentionBot(ctx.tx, network.network_id);
+  await ctx.tx.deleteFrom('retention_bots').where('network_id', '=', network.network_id).execute();
+  await ctx.tx.updateTable('networks').set({ data_retention: 0 }).where('network_id', '=', network.network_id).execute();
   return { message: MESSAGES.deleted };
 });

@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import { BOT_ACTIVE, BOT_PENDING } from '../../domain/bots/bots.js';
 import { requireNetwork } from '../../domain/networks/networks.js';
-import { defineOperation } from './operation.js';
+import { defineQuery } from './operation.js';
 
 /** Bots by status; suspended bots still count under their status. */
-export default defineOperation('GetBotsCount', async (ctx, input) => {
+export default defineQuery('GetBotsCount', async (ctx, input) => {
   await requireNetwork(ctx, input.networkId);
-  const r = await ctx.db
+  const r = await ctx.tx
     .selectFrom('bots')
     .select([
       sql<number>`count(*)`.as('total'),

@@ -1,4 +1,4 @@
 import { requireNetwork, toNetwork } from '../../domain/networks/networks.js';
-import { defineOperation } from './operation.js';
+import { defineQuery } from './operation.js';
 
-export default defineOperation('GetNetwork', async (ctx, input) => toNetwork(await requireNetwork(ctx, input.networkId), ctx.region));
+export default defineQuery('GetNetwork', async (ctx, input) => toNetwork(await requireNetwork(ctx, input.networkId), ctx.region));

@@ -1,7 +1,7 @@
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { checkCertificate, checkIssuer, discover, EMPTY_OIDC_INFO, exchangeCode, redirectUrl, sameIssuer, toOidcConfigInfo } from '../../domain/sso/oidc.js';
 import { badRequest } from '../../kernel/errors.js';
-import { defineOperation } from './operation.js';
+import { defineQuery } from './operation.js';
 
 /**
  * The network's OIDC configuration without secrets (empty strings when SSO is not configured). With
@@ -9,9 +9,9 @@ import { defineOperation } from './operation.js';
  * the stored issuer and returns the tokens. The stored client secret is used only towards the stored
  * issuer and client ID, so a request naming another provider can never make the server send it there.
  */
-export default defineOperation('GetOidcInfo', async (ctx, input) => {
+export default defineQuery('GetOidcInfo', async (ctx, input) => {
   const network = await requireNetwork(ctx, input.networkId);
-  const row = await ctx.db.selectFrom('oidc_configs').selectAll().where('network_id', '=', network.network_id).executeTakeFirst();
+  const row = await ctx.tx.selectFrom('oidc_configs').selectAll().where('network_id', '=', network.network_id).executeTakeFirst();
   const openidConnectInfo = row ? toOidcConfigInfo(row) : { ...EMPTY_OIDC_INFO };
   if (input.code === undefined) return { openidConnectInfo };
 

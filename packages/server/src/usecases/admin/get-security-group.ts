@@ -1,8 +1,8 @@
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { memberCounts, requireSecurityGroup, toSecurityGroup } from '../../domain/security-groups/security-groups.js';
-import { defineOperation } from './operation.js';
+import { defineQuery } from './operation.js';
 
-export default defineOperation('GetSecurityGroup', async (ctx, input) => {
+export default defineQuery('GetSecurityGroup', async (ctx, input) => {
   await requireNetwork(ctx, input.networkId);
   const row = await requireSecurityGroup(ctx, input.networkId, input.groupId);
   return { securityGroup: toSecurityGroup(row, await memberCounts(ctx, input.networkId, row.group_id)) };

@@ -2,13 +2,13 @@ import type { GetUserResponse } from '../../model/types.generated.js';
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { requireUser } from '../../domain/users/users.js';
 import { validation } from '../../kernel/errors.js';
-import { defineOperation } from './operation.js';
+import { defineQuery } from './operation.js';
 
 /**
  * One user's details. Times are epoch seconds. startTime/endTime restrict the activity shown:
  * a last activity outside [startTime, endTime] is left out.
  */
-export default defineOperation('GetUser', async (ctx, input) => {
+export default defineQuery('GetUser', async (ctx, input) => {
   if (input.startTime !== undefined && input.endTime !== undefined && input.startTime > input.endTime) {
     throw validation('startTime', 'must not be after endTime');
   }

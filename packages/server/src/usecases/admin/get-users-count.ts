@@ -1,15 +1,15 @@
 import { requireNetwork, TRIAL_MAX_USERS } from '../../domain/networks/networks.js';
 import { STATUS_ACTIVE, STATUS_PENDING } from '../../domain/users/users.js';
-import { defineOperation } from './operation.js';
+import { defineQuery } from './operation.js';
 
 /**
  * Users by status: pending invitations, active users and rejected invitations; total is pending +
  * active, remaining is how many more the network can have and stay eligible for the premium free
  * trial (30 users).
  */
-export default defineOperation('GetUsersCount', async (ctx, input) => {
+export default defineQuery('GetUsersCount', async (ctx, input) => {
   const { network_id: networkId } = await requireNetwork(ctx, input.networkId);
-  const rows = await ctx.db
+  const rows = await ctx.tx
     .selectFrom('users')
     .select(['status', 'rejected', (eb) => eb.fn.countAll<number>().as('n')])
     .where('network_id', '=', networkId)

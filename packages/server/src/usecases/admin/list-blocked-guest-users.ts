@@ -2,15 +2,15 @@ import { sql } from 'kysely';
 import { likePrefix } from '../../domain/bots/bots.js';
 import { requireGuestNetwork, toBlockedGuestUser } from '../../domain/guests/guests.js';
 import { paginate } from '../../domain/pagination.js';
-import { defineOperation } from './operation.js';
+import { defineQuery } from './operation.js';
 
 /**
  * The network's blocked guests. username filters by case-insensitive prefix; admin is the exact ARN
  * of the principal that blocked the guest. By default the most recently blocked come first.
  */
-export default defineOperation('ListBlockedGuestUsers', async (ctx, input) => {
+export default defineQuery('ListBlockedGuestUsers', async (ctx, input) => {
   const network = await requireGuestNetwork(ctx, input.networkId);
-  let q = ctx.db.selectFrom('guest_blocks').selectAll().where('network_id', '=', network.network_id);
+  let q = ctx.tx.selectFrom('guest_blocks').selectAll().where('network_id', '=', network.network_id);
   if (input.username !== undefined) q = q.where(sql<boolean>`lower(username) like ${likePrefix(input.username)} escape '\\'`);
   if (input.admin !== undefined) q = q.where('admin', '=', input.admin);
   const page = await paginate(q, input, {

@@ -2,15 +2,15 @@ import { sql } from 'kysely';
 import { likePrefix, toBot } from '../../domain/bots/bots.js';
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { paginate } from '../../domain/pagination.js';
-import { defineOperation } from './operation.js';
+import { defineQuery } from './operation.js';
 
 /**
  * Lists bots. displayName and username filter by case-insensitive prefix; status and groupId are
  * exact. firstName sorts by the display name (bots have no first name).
  */
-export default defineOperation('ListBots', async (ctx, input) => {
+export default defineQuery('ListBots', async (ctx, input) => {
   await requireNetwork(ctx, input.networkId);
-  let q = ctx.db.selectFrom('bots').selectAll().where('network_id', '=', input.networkId);
+  let q = ctx.tx.selectFrom('bots').selectAll().where('network_id', '=', input.networkId);
   if (input.displayName !== undefined) q = q.where(sql<boolean>`lower(display_name) like ${likePrefix(input.displayName)} escape '\\'`);
   if (input.username !== undefined) q = q.where(sql<boolean>`username like ${likePrefix(input.username)} escape '\\'`);
   if (input.status !== undefined) q = q.where('status', '=', input.status);

@@ -2,16 +2,16 @@ import { sql } from 'kysely';
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { paginate } from '../../domain/pagination.js';
 import { DEVICE_SUSPENDED, requireUser, toDevice } from '../../domain/users/users.js';
-import { defineOperation } from './operation.js';
+import { defineQuery } from './operation.js';
 
 /**
  * The devices a user signed in from. Sort fields: lastlogin, type, suspend, created (and appId, as
  * the model's example uses); default lastlogin DESC. Never-used devices sort as the oldest login.
  */
-export default defineOperation('ListDevicesForUser', async (ctx, input) => {
+export default defineQuery('ListDevicesForUser', async (ctx, input) => {
   const { network_id: networkId } = await requireNetwork(ctx, input.networkId);
   const user = await requireUser(ctx, networkId, input.userId);
-  const q = ctx.db
+  const q = ctx.tx
     .selectFrom('devices')
     .selectAll()
     .select([

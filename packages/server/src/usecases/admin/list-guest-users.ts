@@ -2,18 +2,18 @@ import { sql } from 'kysely';
 import { likePrefix } from '../../domain/bots/bots.js';
 import { checkBillingPeriod, requireGuestNetwork, toGuestUser } from '../../domain/guests/guests.js';
 import { paginate } from '../../domain/pagination.js';
-import { defineOperation } from './operation.js';
+import { defineQuery } from './operation.js';
 
 /**
  * The guests this network's members talked to, one entry per guest per billing period. username
  * filters by case-insensitive prefix, billingPeriod is an exact 'YYYY-MM'. By default the most recent
  * billing period comes first, by username within it.
  */
-export default defineOperation('ListGuestUsers', async (ctx, input) => {
+export default defineQuery('ListGuestUsers', async (ctx, input) => {
   const network = await requireGuestNetwork(ctx, input.networkId);
   if (input.billingPeriod !== undefined) checkBillingPeriod(input.billingPeriod);
   const rowKey = sql<string>`username_hash || '/' || billing_period`;
-  let q = ctx.db
+  let q = ctx.tx
     .selectFrom('guest_users')
     .select(['username', 'username_hash', 'billing_period', rowKey.as('row_key')])
     .where('network_id', '=', network.network_id);

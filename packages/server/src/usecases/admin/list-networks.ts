@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { paginate } from '../../domain/pagination.js';
 import { toNetwork } from '../../domain/networks/networks.js';
-import { defineOperation } from './operation.js';
+import { defineQuery } from './operation.js';
 
-export default defineOperation('ListNetworks', async (ctx, input) => {
-  const page = await paginate(ctx.db.selectFrom('networks').selectAll().where('account_id', '=', ctx.accountId), input, {
+export default defineQuery('ListNetworks', async (ctx, input) => {
+  const page = await paginate(ctx.tx.selectFrom('networks').selectAll().where('account_id', '=', ctx.actor.accountId), input, {
     columns: {
       networkId: { expr: sql.ref('network_id'), key: 'network_id' },
       networkName: { expr: sql.ref('network_name'), key: 'network_name' },

@@ -1,7 +1,7 @@
 import { networkFromArn, tagsOf } from '../../domain/networks/tags.js';
-import { defineOperation } from './operation.js';
+import { defineQuery } from './operation.js';
 
-export default defineOperation('ListTagsForResource', async (ctx, input) => {
+export default defineQuery('ListTagsForResource', async (ctx, input) => {
   const network = await networkFromArn(ctx, input.resourceArn);
   return { tags: await tagsOf(ctx, network.network_id) };
 });

@@ -1,7 +1,7 @@
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { paginate, prefixRange } from '../../domain/pagination.js';
 import { toUser, userPageSpec } from '../../domain/users/users.js';
-import { defineOperation } from './operation.js';
+import { defineQuery } from './operation.js';
 
 /**
  * The team directory, paged by keyset. Filters: username/firstName/lastName are case-insensitive
@@ -9,9 +9,9 @@ import { defineOperation } from './operation.js';
  * onto a (network_id, …) index, so a page costs the same at 1M users as at 10; with a prefix (a
  * search) the prefix's index is used and the few matches are sorted.
  */
-export default defineOperation('ListUsers', async (ctx, input) => {
+export default defineQuery('ListUsers', async (ctx, input) => {
   const { network_id: networkId } = await requireNetwork(ctx, input.networkId);
-  let q = ctx.db.selectFrom('users').selectAll().where('network_id', '=', networkId);
+  let q = ctx.tx.selectFrom('users').selectAll().where('network_id', '=', networkId);
   const filters: Record<string, unknown> = {};
   let prefixColumn: string | undefined;
   const prefixes = [

@@ -1,27 +1,15 @@
-// What every admin operation handler receives and how it is declared. One handler per operation
-// lives in admin/operations/<OperationName>.ts; the adapter does binding, validation, auth,
-// idempotency and serialization around it.
-import type { Kysely } from 'kysely';
-import type { Principal } from '../../domain/accounts/repo.js';
-import type { SecretBox } from '../../infra/secret-box.js';
+// How an admin operation is declared: one module per operation of the AWS model in this folder
+// (`batch-create-user.ts` for BatchCreateUser) default-exports defineQuery (read-only operations of
+// the model) or defineCommand (every other one). The transport (api/admin/adapter.ts) does binding,
+// validation, authentication, the IAM check, the transaction, idempotency, audit and serialization
+// around it, and refuses to start when a declaration disagrees with the model's readonly trait.
+import type { ReadTx, WriteTx } from '../../infra/db.js';
 import type { OperationTypes } from '../../model/types.generated.js';
 import type { TaggingTypes } from '../../model/tagging.js';
-import type { Database } from '../../infra/schema.js';
+import type { CommandContext } from '../context.js';
 
 export type AllOperationTypes = OperationTypes & TaggingTypes;
 export type OperationName = keyof AllOperationTypes;
-
-export interface OperationContext {
-  /** A transaction for mutating operations; the store for read-only ones. */
-  db: Kysely<Database>;
-  accountId: string;
-  principal: Principal;
-  region: string;
-  requestId: string;
-  /** Request time, epoch milliseconds. */
-  now: number;
-  secrets: SecretBox;
-}
 
 export interface OperationOptions {
   /**
@@ -32,16 +20,27 @@ export interface OperationOptions {
   outsideTransaction?: boolean;
 }
 
+type Input<N extends OperationName> = AllOperationTypes[N]['input'];
+type Output<N extends OperationName> = AllOperationTypes[N]['output'];
+
 export interface OperationHandler<N extends OperationName = OperationName> {
   name: N;
+  /** Declared with defineQuery: runs on a read handle, outside a transaction. */
+  readonly: boolean;
   options: OperationOptions;
-  handle(ctx: OperationContext, input: AllOperationTypes[N]['input']): Promise<AllOperationTypes[N]['output']>;
+  handle(ctx: CommandContext, input: Input<N>): Promise<Output<N>>;
 }
 
-export function defineOperation<N extends OperationName>(
+/** A read-only operation: its context carries a read handle. */
+export function defineQuery<N extends OperationName>(name: N, handle: (ctx: CommandContext<ReadTx>, input: Input<N>) => Promise<Output<N>>): OperationHandler<N> {
+  return { name, readonly: true, options: {}, handle: handle as OperationHandler<N>['handle'] };
+}
+
+/** A mutating operation: its context carries the write transaction that also holds its idempotency and audit records. */
+export function defineCommand<N extends OperationName>(
   name: N,
-  handle: (ctx: OperationContext, input: AllOperationTypes[N]['input']) => Promise<AllOperationTypes[N]['output']>,
+  handle: (ctx: CommandContext<WriteTx>, input: Input<N>) => Promise<Output<N>>,
   options: OperationOptions = {},
 ): OperationHandler<N> {
-  return { name, handle, options };
+  return { name, readonly: false, options, handle: handle as OperationHandler<N>['handle'] };
 }

@@ -1,6 +1,6 @@
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { checkCertificate, checkClient, checkExtraAuthParams, checkIssuer, checkJwks, checkProviderSupports, discover, normalizeScopes, parseScopes, redirectUrl, sameIssuer, toTestResponse } from '../../domain/sso/oidc.js';
-import { defineOperation } from './operation.js';
+import { defineCommand } from './operation.js';
 
 /**
  * Tests an identity provider for real: fetches <issuer>/.well-known/openid-configuration (5 s, with
@@ -9,7 +9,7 @@ import { defineOperation } from './operation.js';
  * network's stored configuration names this issuer — that the token endpoint accepts the stored client
  * ID and secret. Returns the discovered endpoints; each failure says what failed. Nothing is stored.
  */
-export default defineOperation('RegisterOidcConfigTest', async (ctx, input) => {
+export default defineCommand('RegisterOidcConfigTest', async (ctx, input) => {
   const network = await requireNetwork(ctx, input.networkId);
   const issuer = checkIssuer(input.issuer);
   const scopes = parseScopes(normalizeScopes(input.scopes));
@@ -18,7 +18,7 @@ export default defineOperation('RegisterOidcConfigTest', async (ctx, input) => {
   const doc = await discover(issuer, ca);
   checkProviderSupports(doc, scopes);
   await checkJwks(doc, ca);
-  const stored = await ctx.db.selectFrom('oidc_configs').selectAll().where('network_id', '=', network.network_id).executeTakeFirst();
+  const stored = await ctx.tx.selectFrom('oidc_configs').selectAll().where('network_id', '=', network.network_id).executeTakeFirst();
   if (stored && sameIssuer(stored.issuer, issuer)) {
     const clientSecret = stored.secret_ciphertext ? ctx.secrets.open(stored.secret_ciphertext) : undefined;
     await checkClient(doc, { clientId: stored.client_id, redirectUri: redirectUrl(), ...(clientSecret ? { clientSecret } : {}), ...(ca ? { ca } : {}) });

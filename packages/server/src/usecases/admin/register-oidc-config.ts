@@ -11,7 +11,7 @@ import {
   type OidcConfigRow,
 } from '../../domain/sso/oidc.js';
 import { badRequest } from '../../kernel/errors.js';
-import { defineOperation } from './operation.js';
+import { defineCommand } from './operation.js';
 import { signOutNonSsoSessions } from '../member/sso-sessions.js';
 
 const COMPANY_ID_IN_USE = 'Company ID is already in use';
@@ -29,7 +29,7 @@ function isUniqueViolation(err: unknown): boolean {
  * signs out every member session that was not signed in with SSO, as the guide warns; the network
  * change wakes the sockets, which then close.
  */
-export default defineOperation('RegisterOidcConfig', async (ctx, input) => {
+export default defineCommand('RegisterOidcConfig', async (ctx, input) => {
   const network = await requireNetwork(ctx, input.networkId);
   const companyId = input.companyId.trim();
   checkCompanyId(companyId);
@@ -41,7 +41,7 @@ export default defineOperation('RegisterOidcConfig', async (ctx, input) => {
   const extraAuthParams = checkExtraAuthParams(input.extraAuthParams);
   const ssoTokenBufferMinutes = checkTokenBuffer(input.ssoTokenBufferMinutes);
 
-  const taken = await ctx.db
+  const taken = await ctx.tx
     .selectFrom('oidc_configs')
     .select('network_id')
     .where((eb) => eb(eb.fn('lower', ['company_id']), '=', companyId.toLowerCase()))
@@ -49,7 +49,7 @@ export default defineOperation('RegisterOidcConfig', async (ctx, input) => {
     .executeTakeFirst();
   if (taken) throw badRequest(COMPANY_ID_IN_USE);
 
-  const existing = await ctx.db.selectFrom('oidc_configs').selectAll().where('network_id', '=', network.network_id).executeTakeFirst();
+  const existing = await ctx.tx.selectFrom('oidc_configs').selectAll().where('network_id', '=', network.network_id).executeTakeFirst();
   let secretCiphertext = existing?.secret_ciphertext ?? null;
   if (input.secret !== undefined) secretCiphertext = input.secret === '' ? null : ctx.secrets.seal(input.secret);
 
@@ -69,10 +69,10 @@ export default defineOperation('RegisterOidcConfig', async (ctx, input) => {
   try {
     if (existing) {
       const { network_id: _id, ...patch } = row;
-      await ctx.db.updateTable('oidc_configs').set(patch).where('network_id', '=', network.network_id).execute();
+      await ctx.tx.updateTable('oidc_configs').set(patch).where('network_id', '=', network.network_id).execute();
     } else {
-      await ctx.db.insertInto('oidc_configs').values(row).execute();
-      await signOutNonSsoSessions(ctx.db, network.network_id);
+      await ctx.tx.insertInto('oidc_configs').values(row).execute();
+      await signOutNonSsoSessions(ctx.tx, network.network_id);
     }
   } catch (err) {
     // Two networks claiming the same company ID at the same moment: the unique index decides.

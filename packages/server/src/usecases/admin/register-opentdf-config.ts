@@ -1,13 +1,13 @@
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { checkTdfInput, probeTdfService } from '../../domain/tdf/tdf.js';
-import { defineOperation } from './operation.js';
+import { defineCommand } from './operation.js';
 
 /**
  * Saves the network's OpenTDF configuration (replacing a previous one), the client secret sealed at
  * rest. With dryRun the service is contacted (GET <domain>/.well-known/opentdf-configuration, 5 s)
  * and nothing is stored, whatever the outcome.
  */
-export default defineOperation('RegisterOpentdfConfig', async (ctx, input) => {
+export default defineCommand('RegisterOpentdfConfig', async (ctx, input) => {
   const network = await requireNetwork(ctx, input.networkId);
   const cfg = checkTdfInput(input);
   if (input.dryRun === true) {
@@ -21,8 +21,8 @@ export default defineOperation('RegisterOpentdfConfig', async (ctx, input) => {
     provider: cfg.provider,
     modified: ctx.now,
   };
-  const existing = await ctx.db.selectFrom('tdf_configs').select('network_id').where('network_id', '=', network.network_id).executeTakeFirst();
-  if (existing) await ctx.db.updateTable('tdf_configs').set(values).where('network_id', '=', network.network_id).execute();
-  else await ctx.db.insertInto('tdf_configs').values({ network_id: network.network_id, ...values }).execute();
+  const existing = await ctx.tx.selectFrom('tdf_configs').select('network_id').where('network_id', '=', network.network_id).executeTakeFirst();
+  if (existing) await ctx.tx.updateTable('tdf_configs').set(values).where('network_id', '=', network.network_id).execute();
+  else await ctx.tx.insertInto('tdf_configs').values({ network_id: network.network_id, ...values }).execute();
   return cfg;
 }, { outsideTransaction: true });

@@ -4,13 +4,13 @@ import { checkBotChallenge, checkBotDisplayName, requireBot, throwIfReasons } fr
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { requireSecurityGroup } from '../../domain/security-groups/security-groups.js';
 import type { ErrorReason } from '../../kernel/errors.js';
-import { defineOperation } from './operation.js';
+import { defineCommand } from './operation.js';
 
 /**
  * Changes a bot's display name, security group, password (re-hashed) or suspension. Members left out
  * keep their values; a request that changes nothing succeeds.
  */
-export default defineOperation('UpdateBot', async (ctx, input) => {
+export default defineCommand('UpdateBot', async (ctx, input) => {
   await requireNetwork(ctx, input.networkId);
   const bot = await requireBot(ctx, input.networkId, input.botId);
   const reasons: ErrorReason[] = [];
@@ -23,7 +23,7 @@ export default defineOperation('UpdateBot', async (ctx, input) => {
   if (input.challenge !== undefined) patch.challenge_hash = await hashPassword(input.challenge);
   if (input.suspend !== undefined) patch.suspended = input.suspend ? 1 : 0;
   if (Object.keys(patch).length > 0) {
-    await ctx.db.updateTable('bots').set(patch).where('network_id', '=', bot.network_id).where('bot_id', '=', bot.bot_id).execute();
+    await ctx.tx.updateTable('bots').set(patch).where('network_id', '=', bot.network_id).where('bot_id', '=', bot.bot_id).execute();
   }
   return { message: 'success' };
 });

@@ -1,7 +1,7 @@
 import { requireNetwork, requirePremium } from '../../domain/networks/networks.js';
 import { checkReadyToEnable, MESSAGES, RETENTION_FEATURE, requireRetentionBot } from '../../domain/retention/retention.js';
 import { badRequest } from '../../kernel/errors.js';
-import { defineOperation } from './operation.js';
+import { defineCommand } from './operation.js';
 import { startRetention, stopRetention } from '../member/retention.js';
 
 /**
@@ -11,30 +11,30 @@ import { startRetention, stopRetention } from '../member/retention.js';
  * encrypts to the bot's devices (a devices_changed record in each tells the senders).
  * DISABLE: switches both off; also allowed when no bot exists (it only turns the setting off).
  */
-export default defineOperation('UpdateDataRetention', async (ctx, input) => {
+export default defineCommand('UpdateDataRetention', async (ctx, input) => {
   const network = await requireNetwork(ctx, input.networkId);
   const id = network.network_id;
   switch (input.actionType) {
     case 'PUBKEY_MSG_ACK': {
-      const bot = await requireRetentionBot(ctx.db, id);
+      const bot = await requireRetentionBot(ctx.tx, id);
       if (bot.registered !== 1) throw badRequest(MESSAGES.notRegistered);
-      await ctx.db.updateTable('retention_bots').set({ pubkey_acked: 1 }).where('network_id', '=', id).execute();
+      await ctx.tx.updateTable('retention_bots').set({ pubkey_acked: 1 }).where('network_id', '=', id).execute();
       return { message: MESSAGES.acked };
     }
     case 'ENABLE': {
       requirePremium(network, ctx.now, RETENTION_FEATURE);
-      checkReadyToEnable(await requireRetentionBot(ctx.db, id));
-      await ctx.db.updateTable('networks').set({ data_retention: 1 }).where('network_id', '=', id).execute();
-      await ctx.db.updateTable('retention_bots').set({ active: 1 }).where('network_id', '=', id).execute();
+      checkReadyToEnable(await requireRetentionBot(ctx.tx, id));
+      await ctx.tx.updateTable('networks').set({ data_retention: 1 }).where('network_id', '=', id).execute();
+      await ctx.tx.updateTable('retention_bots').set({ active: 1 }).where('network_id', '=', id).execute();
       // From now on every conversation of the network also delivers to the bot's devices.
-      await startRetention(ctx.db, id, ctx.now);
+      await startRetention(ctx.tx, id, ctx.now);
       return { message: MESSAGES.enabled };
     }
     case 'DISABLE': {
-      await ctx.db.updateTable('networks').set({ data_retention: 0 }).where('network_id', '=', id).execute();
+      await ctx.tx.updateTable('networks').set({ data_retention: 0 }).where('network_id', '=', id).execute();
       const wasOn = network.data_retention === 1;
-      await ctx.db.updateTable('retention_bots').set({ active: 0 }).where('network_id', '=', id).execute();
-      if (wasOn) await stopRetention(ctx.db, id, ctx.now);
+      await ctx.tx.updateTable('retention_bots').set({ active: 0 }).where('network_id', '=', id).execute();
+      if (wasOn) await stopRetention(ctx.tx, id, ctx.now);
       return { message: MESSAGES.disabled };
     }
   }

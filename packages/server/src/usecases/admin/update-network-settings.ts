@@ -3,7 +3,7 @@ import { BOUNDARY_VALUES, CONSENT_BODY_MAX, CONSENT_BUTTON_MAX, CONSENT_TITLE_MA
 import type { NetworkSettingsExtension } from '../../model/extensions.js';
 import { startRetention, stopRetention } from '../member/retention.js';
 import { badRequest, validation } from '../../kernel/errors.js';
-import { defineOperation } from './operation.js';
+import { defineCommand } from './operation.js';
 import type { Updateable } from 'kysely';
 import type { NetworksTable } from '../../infra/schema.js';
 
@@ -12,7 +12,7 @@ import type { NetworksTable } from '../../infra/schema.js';
  * on needs Premium (or the trial) and a registered retention bot whose public-key message was
  * acknowledged, exactly as UpdateDataRetention ENABLE does.
  */
-export default defineOperation('UpdateNetworkSettings', async (ctx, input) => {
+export default defineCommand('UpdateNetworkSettings', async (ctx, input) => {
   const network = await requireNetwork(ctx, input.networkId);
   const s = input.settings as typeof input.settings & NetworkSettingsExtension;
   const given = SETTING_NAMES.filter((n) => s[n] !== undefined);
@@ -27,7 +27,7 @@ export default defineOperation('UpdateNetworkSettings', async (ctx, input) => {
   if (s.dataRetention !== undefined) {
     if (s.dataRetention) {
       requirePremium(network, ctx.now, 'Data retention');
-      const bot = await ctx.db.selectFrom('retention_bots').selectAll().where('network_id', '=', network.network_id).executeTakeFirst();
+      const bot = await ctx.tx.selectFrom('retention_bots').selectAll().where('network_id', '=', network.network_id).executeTakeFirst();
       if (!bot || bot.registered !== 1 || bot.pubkey_acked !== 1) {
         throw badRequest('Data retention can be enabled only after the data retention bot is registered and its public key message is acknowledged.');
       }
@@ -60,12 +60,12 @@ export default defineOperation('UpdateNetworkSettings', async (ctx, input) => {
     if (!(BOUNDARY_VALUES as readonly string[]).includes(v)) throw validation('settings.classificationBoundary', `must be one of ${BOUNDARY_VALUES.join(', ')} (REGION: GOVCLOUD in us-gov-* regions, else COMMERCIAL)`);
     patch.classification_boundary = v === 'REGION' ? '' : v;
   }
-  await ctx.db.updateTable('networks').set(patch).where('network_id', '=', network.network_id).execute();
+  await ctx.tx.updateTable('networks').set(patch).where('network_id', '=', network.network_id).execute();
   if (s.dataRetention !== undefined && (s.dataRetention ? 1 : 0) !== network.data_retention) {
     // The same as UpdateDataRetention ENABLE / DISABLE: the bot is (in)active and conversations follow.
-    await ctx.db.updateTable('retention_bots').set({ active: s.dataRetention ? 1 : 0 }).where('network_id', '=', network.network_id).execute();
-    if (s.dataRetention) await startRetention(ctx.db, network.network_id, ctx.now);
-    else await stopRetention(ctx.db, network.network_id, ctx.now);
+    await ctx.tx.updateTable('retention_bots').set({ active: s.dataRetention ? 1 : 0 }).where('network_id', '=', network.network_id).execute();
+    if (s.dataRetention) await startRetention(ctx.tx, network.network_id, ctx.now);
+    else await stopRetention(ctx.tx, network.network_id, ctx.now);
   }
   const updated = { ...network, ...patch };
   return { settings: networkSettingsList(updated, ctx.region).filter((x) => (given as string[]).includes(x.optionName)) };

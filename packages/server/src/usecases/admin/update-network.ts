@@ -1,7 +1,7 @@
 import type { UpdateNetworkExtension } from '../../model/extensions.js';
 import { addMonthsUtc, checkKmsKeyArn, checkNetworkName, countUsers, requireNetwork, TRIAL_MAX_USERS, TRIAL_MONTHS, trialActive } from '../../domain/networks/networks.js';
 import { badRequest, validation } from '../../kernel/errors.js';
-import { defineOperation } from './operation.js';
+import { defineCommand } from './operation.js';
 import type { Updateable } from 'kysely';
 import type { NetworksTable } from '../../infra/schema.js';
 
@@ -10,7 +10,7 @@ import type { NetworksTable } from '../../infra/schema.js';
  * STANDARD ↔ PREMIUM, or enrolls in the premium free trial when the account never used it and the
  * network has at most 30 users. During the trial the plan may be upgraded or downgraded.
  */
-export default defineOperation('UpdateNetwork', async (ctx, rawInput) => {
+export default defineCommand('UpdateNetwork', async (ctx, rawInput) => {
   const input = rawInput as typeof rawInput & UpdateNetworkExtension;
   const network = await requireNetwork(ctx, input.networkId);
   checkNetworkName(input.networkName);
@@ -23,15 +23,15 @@ export default defineOperation('UpdateNetwork', async (ctx, rawInput) => {
       throw validation('enablePremiumFreeTrial', 'The premium free trial is only available with accessLevel PREMIUM');
     }
     if (!trialActive(network, ctx.now)) {
-      const account = await ctx.db.selectFrom('accounts').select('premium_trial_used').where('account_id', '=', ctx.accountId).executeTakeFirstOrThrow();
+      const account = await ctx.tx.selectFrom('accounts').select('premium_trial_used').where('account_id', '=', ctx.actor.accountId).executeTakeFirstOrThrow();
       if (account.premium_trial_used === 1) {
         throw badRequest('This account has already used its premium free trial: only one network per account can ever enroll in it.');
       }
-      const users = await countUsers(ctx.db, network.network_id);
+      const users = await countUsers(ctx.tx, network.network_id);
       if (users > TRIAL_MAX_USERS) {
         throw badRequest(`A network with more than ${TRIAL_MAX_USERS} users cannot be upgraded to the premium free trial (it has ${users}).`);
       }
-      await ctx.db.updateTable('accounts').set({ premium_trial_used: 1 }).where('account_id', '=', ctx.accountId).execute();
+      await ctx.tx.updateTable('accounts').set({ premium_trial_used: 1 }).where('account_id', '=', ctx.actor.accountId).execute();
       Object.assign(patch, { access_level: 'PREMIUM', premium_free_trial: 1, free_trial_expiration: addMonthsUtc(ctx.now, TRIAL_MONTHS) });
     }
   } else if (input.accessLevel !== undefined) {
@@ -41,6 +41,6 @@ export default defineOperation('UpdateNetwork', async (ctx, rawInput) => {
     // Choosing a paid plan ends a running trial.
     Object.assign(patch, { access_level: input.accessLevel, premium_free_trial: 0, free_trial_expiration: null });
   }
-  await ctx.db.updateTable('networks').set(patch).where('network_id', '=', network.network_id).execute();
+  await ctx.tx.updateTable('networks').set(patch).where('network_id', '=', network.network_id).execute();
   return { message: 'Network updated successfully' };
 });

@@ -2,14 +2,14 @@ import { isPremium, requireNetwork, trialActive } from '../../domain/networks/ne
 import { checkGroupName, checkSecurityGroupSettings, mergeSettings } from '../../domain/security-groups/settings.js';
 import { groupNamed, lockNetworkGroups, memberCounts, requireSecurityGroup, storedSettings, toSecurityGroup } from '../../domain/security-groups/security-groups.js';
 import { badRequest, validation, type ErrorReason } from '../../kernel/errors.js';
-import { defineOperation } from './operation.js';
+import { defineCommand } from './operation.js';
 
 /**
  * Renames a security group and/or changes its settings. Settings are a partial update: the members
  * given replace the stored ones (calling, passwordRequirements and shredder member by member) and the
  * merged result is checked as a whole. Nothing is written unless every check passes.
  */
-export default defineOperation('UpdateSecurityGroup', async (ctx, input) => {
+export default defineCommand('UpdateSecurityGroup', async (ctx, input) => {
   const network = await requireNetwork(ctx, input.networkId);
   await lockNetworkGroups(ctx, network.network_id);
   const row = await requireSecurityGroup(ctx, network.network_id, input.groupId);
@@ -44,6 +44,6 @@ export default defineOperation('UpdateSecurityGroup', async (ctx, input) => {
   if (planViolations.length > 0) throw badRequest(planViolations.join(' '));
 
   const patch = { name, settings: JSON.stringify(settings), modified: ctx.now };
-  await ctx.db.updateTable('security_groups').set(patch).where('network_id', '=', network.network_id).where('group_id', '=', row.group_id).execute();
+  await ctx.tx.updateTable('security_groups').set(patch).where('network_id', '=', network.network_id).where('group_id', '=', row.group_id).execute();
   return { securityGroup: toSecurityGroup({ ...row, ...patch }, await memberCounts(ctx, network.network_id, row.group_id)) };
 });

@@ -24,7 +24,7 @@ import {
   takenUsernames,
 } from '../../domain/users/users.js';
 import { badRequest, validation, type ErrorReason } from '../../kernel/errors.js';
-import { defineOperation } from './operation.js';
+import { defineCommand } from './operation.js';
 import type { UserPhoneExtension } from '../../model/extensions.js';
 
 /**
@@ -33,7 +33,7 @@ import type { UserPhoneExtension } from '../../model/extensions.js';
  * A new invite code gets a fresh expiry (the given TTL or seven days); a TTL alone re-dates the
  * current code. Everything is checked before anything changes.
  */
-export default defineOperation('UpdateUser', async (ctx, input) => {
+export default defineCommand('UpdateUser', async (ctx, input) => {
   const { network_id: networkId } = await requireNetwork(ctx, input.networkId);
   const user = await requireUser(ctx, networkId, input.userId);
   const d = (input.userDetails ?? {}) as NonNullable<typeof input.userDetails> & UserPhoneExtension;
@@ -87,7 +87,7 @@ export default defineOperation('UpdateUser', async (ctx, input) => {
   }
   if (d.codeValidation !== undefined) patch.code_validation = d.codeValidation ? 1 : 0;
   patch.modified = ctx.now;
-  await ctx.db.updateTable('users').set(patch).where('network_id', '=', networkId).where('user_id', '=', user.user_id).execute();
+  await ctx.tx.updateTable('users').set(patch).where('network_id', '=', networkId).where('user_id', '=', user.user_id).execute();
 
   const row = { ...user, ...patch };
   const out: UpdateUserResponse = {

@@ -1,24 +1,14 @@
 // What every /iam action handler receives and how it is declared: one module per action in
-// iam/operations/<Action>.ts default-exports defineIamAction('<Action>', …) with its members (the AWS
-// IAM member names, checked here before the handler runs), the resource it acts on (for the policy
-// check) and the handler. routes.ts does authentication, authorization, transactions and serialization.
-import type { Kysely } from 'kysely';
-import type { Principal } from '../../domain/accounts/repo.js';
+// usecases/iam/<action>.ts (`enable-mfa-device.ts` for EnableMFADevice) default-exports
+// defineIamAction('<Action>', …) with its members (the AWS IAM member names, checked here before the
+// handler runs), the resource it acts on (for the policy check) and the handler. The transport
+// (api/iam/routes.ts) does authentication, authorization, transactions, audit and serialization.
 import { validation, type ErrorReason } from '../../kernel/errors.js';
-import type { SecretBox } from '../../infra/secret-box.js';
-import type { Database } from '../../infra/schema.js';
+import type { ReadTx, WriteTx } from '../../infra/db.js';
+import type { CommandContext } from '../context.js';
 
-export interface IamContext {
-  /** A transaction for mutating actions; the store for read-only ones. */
-  db: Kysely<Database>;
-  accountId: string;
-  principal: Principal;
-  region: string;
-  requestId: string;
-  /** Request time, epoch milliseconds. */
-  now: number;
-  secrets: SecretBox;
-}
+/** What an action's handler gets: a read handle for read-only actions, the write transaction otherwise. */
+export type IamContext<R extends boolean = boolean> = CommandContext<R extends true ? ReadTx : WriteTx>;
 
 export type MemberType = 'string' | 'boolean' | 'integer' | 'document';
 
@@ -43,10 +33,10 @@ type RequiredKeys<M extends Members> = { [K in keyof M]: M[K]['required'] extend
 type OptionalKeys<M extends Members> = Exclude<keyof M, RequiredKeys<M>>;
 export type InputOf<M extends Members> = { [K in RequiredKeys<M>]: ValueOf<M[K]> } & { [K in OptionalKeys<M>]?: ValueOf<M[K]> };
 
-export interface IamAction<M extends Members = Members, P = unknown> {
+export interface IamAction<M extends Members = Members, P = unknown, R extends boolean = boolean> {
   name: string;
   /** Read-only actions run without a transaction and do not move the IAM generation. */
-  readonly: boolean;
+  readonly: R;
   members: M;
   /** Members of the AWS action that Enclave refuses, with the reason (e.g. AssumeRolePolicyDocument). */
   refused?: Record<string, string>;
@@ -54,16 +44,16 @@ export interface IamAction<M extends Members = Members, P = unknown> {
    * The resource ARN the action is authorized against (`*` for actions without one). Runs before
    * validation, on the raw input, so it must cope with anything.
    */
-  resource(ctx: IamContext, raw: Record<string, unknown>): Promise<string>;
+  resource(ctx: CommandContext<ReadTx>, raw: Record<string, unknown>): Promise<string>;
   /** Work that must not hold the write transaction (password hashing); its result goes to handle. */
-  prepare?(ctx: Omit<IamContext, 'db'>, input: InputOf<M>): Promise<P>;
-  handle(ctx: IamContext, input: InputOf<M>, prepared: P): Promise<Record<string, unknown>>;
+  prepare?(ctx: Omit<CommandContext, 'tx'>, input: InputOf<M>): Promise<P>;
+  handle(ctx: IamContext<R>, input: InputOf<M>, prepared: P): Promise<Record<string, unknown>>;
 }
 
-export function defineIamAction<const M extends Members, P = undefined>(
+export function defineIamAction<const M extends Members, P = undefined, const R extends boolean = boolean>(
   name: string,
-  spec: Omit<IamAction<M, P>, 'name'>,
-): IamAction<M, P> {
+  spec: Omit<IamAction<M, P, R>, 'name'>,
+): IamAction<M, P, R> {
   return { name, ...spec };
 }
 

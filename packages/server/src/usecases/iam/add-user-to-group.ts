@@ -10,7 +10,7 @@ export default defineIamAction('AddUserToGroup', {
   async handle(ctx, input) {
     const group = await requireEntity(ctx, 'group', input.GroupName);
     const user = await requireEntity(ctx, 'user', input.UserName);
-    await store.addMember(ctx.db, group.principalId, user.principalId);
+    await store.addMember(ctx.tx, group.principalId, user.principalId);
     return {};
   },
 });

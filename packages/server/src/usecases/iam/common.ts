@@ -5,6 +5,7 @@ import { badRequest, notFound, validation, type ErrorReason } from '../../kernel
 import { newPrincipalId } from '../../kernel/ids.js';
 import { parsePolicy, PolicyError } from '../../domain/iam/policy.js';
 import { PATH_RE, type IamContext } from './action.js';
+import type { CommandContext } from '../context.js';
 import * as store from '../../domain/iam/repo.js';
 import type { Entity, EntityKind, PolicyRow } from '../../domain/iam/repo.js';
 
@@ -22,15 +23,15 @@ export const MAX_POLICY_VERSIONS = 5;
 const KIND_WORD: Record<EntityKind, string> = { user: 'user', group: 'group', role: 'role' };
 
 export async function requireEntity(ctx: IamContext, kind: EntityKind, name: string): Promise<Entity> {
-  const e = await store.findEntity(ctx.db, ctx.accountId, kind, name);
+  const e = await store.findEntity(ctx.tx, ctx.actor.accountId, kind, name);
   if (!e) throw notFound(`The ${KIND_WORD[kind]} with name ${name} cannot be found.`);
   return e;
 }
 
 /** UserName, or the calling IAM user when it is left out (as IAM does for GetUser, access keys…). */
-export function userNameOrSelf(ctx: Pick<IamContext, 'principal'>, name: string | undefined): string {
+export function userNameOrSelf(ctx: Pick<CommandContext, 'actor'>, name: string | undefined): string {
   if (name !== undefined) return name;
-  if (ctx.principal.kind === 'IAMUser') return ctx.principal.name;
+  if (ctx.actor.principal.kind === 'IAMUser') return ctx.actor.principal.name;
   throw validation('UserName', 'is required when the caller is not an IAM user');
 }
 
@@ -64,15 +65,15 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.leng
 export async function entityResource(ctx: IamContext, kind: EntityKind, rawName: unknown, rawPath?: unknown): Promise<string> {
   const name = str(rawName);
   if (name === undefined) return '*';
-  const found = await store.findEntity(ctx.db, ctx.accountId, kind, name);
+  const found = await store.findEntity(ctx.tx, ctx.actor.accountId, kind, name);
   if (found) return found.arn;
   const path = str(rawPath);
-  return store.entityArn(ctx.accountId, kind, path !== undefined && PATH_RE.test(path) ? path : '/', name);
+  return store.entityArn(ctx.actor.accountId, kind, path !== undefined && PATH_RE.test(path) ? path : '/', name);
 }
 
 /** The user named, or the caller (an IAM user) when no name is given. */
 export async function userResource(ctx: IamContext, rawName: unknown): Promise<string> {
-  if (rawName === undefined && ctx.principal.kind === 'IAMUser') return ctx.principal.arn;
+  if (rawName === undefined && ctx.actor.principal.kind === 'IAMUser') return ctx.actor.principal.arn;
   return entityResource(ctx, 'user', rawName);
 }
 
@@ -93,7 +94,7 @@ export function checkDocument(text: string, field = 'PolicyDocument'): void {
 }
 
 export async function requirePolicy(ctx: IamContext, arn: string): Promise<PolicyRow> {
-  const p = await store.findPolicy(ctx.db, ctx.accountId, arn);
+  const p = await store.findPolicy(ctx.tx, ctx.actor.accountId, arn);
   if (!p) throw notFound(`Policy ${arn} does not exist or is not attachable.`);
   return p;
 }
@@ -106,7 +107,7 @@ export async function requireOwnPolicy(ctx: IamContext, arn: string): Promise<Po
 }
 
 export async function requireVersion(ctx: IamContext, arn: string, versionId: string) {
-  const v = await store.findVersion(ctx.db, arn, versionId);
+  const v = await store.findVersion(ctx.tx, arn, versionId);
   if (!v) throw notFound(`Policy ${arn} version ${versionId} does not exist or is not attachable.`);
   return v;
 }
@@ -149,21 +150,21 @@ export const pageOut = (p: { IsTruncated: boolean; Marker?: string }) => ({ IsTr
 export async function attachPolicy(ctx: IamContext, kind: EntityKind, name: string, arn: string): Promise<Record<string, never>> {
   const e = await requireEntity(ctx, kind, name);
   await requirePolicy(ctx, arn);
-  await store.attach(ctx.db, arn, e.principalId);
+  await store.attach(ctx.tx, arn, e.principalId);
   return {};
 }
 
 export async function detachPolicy(ctx: IamContext, kind: EntityKind, name: string, arn: string): Promise<Record<string, never>> {
   const e = await requireEntity(ctx, kind, name);
   await requirePolicy(ctx, arn);
-  if (!(await store.isAttached(ctx.db, arn, e.principalId))) throw notFound(`Policy ${arn} was not found attached to ${KIND_WORD[kind]} ${e.name}.`);
-  await store.detach(ctx.db, arn, e.principalId);
+  if (!(await store.isAttached(ctx.tx, arn, e.principalId))) throw notFound(`Policy ${arn} was not found attached to ${KIND_WORD[kind]} ${e.name}.`);
+  await store.detach(ctx.tx, arn, e.principalId);
   return {};
 }
 
 export async function listAttached(ctx: IamContext, kind: EntityKind, name: string, input: { PathPrefix?: string; Marker?: string; MaxItems?: number }) {
   const e = await requireEntity(ctx, kind, name);
-  const policies = (await store.attachedTo(ctx.db, e.principalId)).filter((p) => input.PathPrefix === undefined || p.path.startsWith(input.PathPrefix));
+  const policies = (await store.attachedTo(ctx.tx, e.principalId)).filter((p) => input.PathPrefix === undefined || p.path.startsWith(input.PathPrefix));
   const p = page(policies, (x) => x.arn, input);
   return { AttachedPolicies: p.items.map((x) => ({ PolicyName: x.name, PolicyArn: x.arn })), ...pageOut(p) };
 }
@@ -175,12 +176,12 @@ const INLINE_OWNER: Record<EntityKind, string> = { user: 'UserName', group: 'Gro
 export async function putInlinePolicy(ctx: IamContext, kind: EntityKind, name: string, policyName: string, document: string): Promise<Record<string, never>> {
   checkDocument(document);
   const e = await requireEntity(ctx, kind, name);
-  await store.putInline(ctx.db, e.principalId, policyName, document);
+  await store.putInline(ctx.tx, e.principalId, policyName, document);
   return {};
 }
 
 async function requireInline(ctx: IamContext, kind: EntityKind, e: Entity, policyName: string) {
-  const p = await store.findInline(ctx.db, e.principalId, policyName);
+  const p = await store.findInline(ctx.tx, e.principalId, policyName);
   if (!p) throw notFound(`The ${KIND_WORD[kind]} policy with name ${policyName} cannot be found.`);
   return p;
 }
@@ -194,27 +195,27 @@ export async function getInlinePolicy(ctx: IamContext, kind: EntityKind, name: s
 export async function deleteInlinePolicy(ctx: IamContext, kind: EntityKind, name: string, policyName: string): Promise<Record<string, never>> {
   const e = await requireEntity(ctx, kind, name);
   const p = await requireInline(ctx, kind, e, policyName);
-  await store.deleteInline(ctx.db, e.principalId, p.name);
+  await store.deleteInline(ctx.tx, e.principalId, p.name);
   return {};
 }
 
 export async function listInlinePolicies(ctx: IamContext, kind: EntityKind, name: string, input: { Marker?: string; MaxItems?: number }) {
   const e = await requireEntity(ctx, kind, name);
-  const p = page(await store.inlineNames(ctx.db, e.principalId), (x) => x, input);
+  const p = page(await store.inlineNames(ctx.tx, e.principalId), (x) => x, input);
   return { PolicyNames: p.items, ...pageOut(p) };
 }
 
 // ---- Deleting entities: refused while anything still hangs on them, as IAM does ----
 
 export async function refuseWhilePolicies(ctx: IamContext, e: Entity): Promise<void> {
-  if ((await store.attachedTo(ctx.db, e.principalId)).length > 0) throw badRequest('Cannot delete entity, must detach all policies first.');
-  if ((await store.inlineNames(ctx.db, e.principalId)).length > 0) throw badRequest('Cannot delete entity, must delete policies first.');
+  if ((await store.attachedTo(ctx.tx, e.principalId)).length > 0) throw badRequest('Cannot delete entity, must detach all policies first.');
+  if ((await store.inlineNames(ctx.tx, e.principalId)).length > 0) throw badRequest('Cannot delete entity, must delete policies first.');
 }
 
 // ---- Access keys: a key is found only through its user ----
 
 export async function requireUserKey(ctx: IamContext, user: Entity, accessKeyId: string): Promise<store.AccessKeyRow> {
-  const key = await store.findKey(ctx.db, ctx.accountId, accessKeyId);
+  const key = await store.findKey(ctx.tx, ctx.actor.accountId, accessKeyId);
   if (!key || key.principalId !== user.principalId) throw notFound(`The Access Key with id ${accessKeyId} cannot be found.`);
   return key;
 }

@@ -18,15 +18,15 @@ export default defineIamAction('ConfirmMFADevice', {
   resource: (ctx, raw) => entityResource(ctx, 'user', raw.UserName),
   async handle(ctx, input) {
     const user = await requireEntity(ctx, 'user', input.UserName);
-    const login = await store.getLogin(ctx.db, user.principalId);
-    const serial = mfaSerialNumber(ctx.accountId, user.name);
+    const login = await store.getLogin(ctx.tx, user.principalId);
+    const serial = mfaSerialNumber(ctx.actor.accountId, user.name);
     if (login?.mfaEnabled) throw badRequest(`MFA Device with serial number ${serial} is already enabled.`);
     if (!login?.mfaSecretSealed) throw notFound(`No MFA device is pending for user ${user.name}: call EnableMFADevice first.`);
     const step = consecutiveCodesStep(ctx.secrets.open(login.mfaSecretSealed), input.AuthenticationCode1, input.AuthenticationCode2, ctx.now);
     if (step === undefined) throw badRequest('Authentication code for device is not valid.');
     // The codes shown here cannot be used again to sign in (the sign-in replay guard).
-    await claimTotpStep(ctx.db, user.principalId, step);
-    await store.updateLogin(ctx.db, user.principalId, { mfaEnabled: true, mfaEnabledAt: ctx.now });
+    await claimTotpStep(ctx.tx, user.principalId, step);
+    await store.updateLogin(ctx.tx, user.principalId, { mfaEnabled: true, mfaEnabledAt: ctx.now });
     return { SerialNumber: serial };
   },
 });

@@ -14,11 +14,11 @@ export default defineIamAction('CreateAccessKey', {
   resource: (ctx, raw) => userResource(ctx, raw.UserName),
   async handle(ctx, input) {
     const user = await requireEntity(ctx, 'user', userNameOrSelf(ctx, input.UserName));
-    if ((await store.keysOf(ctx.db, user.principalId)).length >= MAX_ACCESS_KEYS) throw badRequest(`Cannot exceed quota for AccessKeysPerUser: ${MAX_ACCESS_KEYS}`);
+    if ((await store.keysOf(ctx.tx, user.principalId)).length >= MAX_ACCESS_KEYS) throw badRequest(`Cannot exceed quota for AccessKeysPerUser: ${MAX_ACCESS_KEYS}`);
     let accessKeyId = newAccessKeyId();
-    while (await ctx.db.selectFrom('access_keys').select('access_key_id').where('access_key_id', '=', accessKeyId).executeTakeFirst()) accessKeyId = newAccessKeyId();
+    while (await ctx.tx.selectFrom('access_keys').select('access_key_id').where('access_key_id', '=', accessKeyId).executeTakeFirst()) accessKeyId = newAccessKeyId();
     const secretAccessKey = newSecretAccessKey();
-    await store.insertKey(ctx.db, { accessKeyId, principalId: user.principalId, accountId: ctx.accountId, sealedSecret: ctx.secrets.seal(secretAccessKey), createdAt: ctx.now });
+    await store.insertKey(ctx.tx, { accessKeyId, principalId: user.principalId, accountId: ctx.actor.accountId, sealedSecret: ctx.secrets.seal(secretAccessKey), createdAt: ctx.now });
     return { AccessKey: { UserName: user.name, AccessKeyId: accessKeyId, Status: 'Active', SecretAccessKey: secretAccessKey, CreateDate: iso(ctx.now) } };
   },
 });

@@ -9,18 +9,18 @@ export default defineIamAction('CreateGroup', {
   members: { GroupName: m.GroupName, Path: m.Path },
   resource: (ctx, raw) => entityResource(ctx, 'group', raw.GroupName, raw.Path),
   async handle(ctx, input) {
-    if (await store.findEntity(ctx.db, ctx.accountId, 'group', input.GroupName)) throw badRequest(`Group with name ${input.GroupName} already exists.`);
+    if (await store.findEntity(ctx.tx, ctx.actor.accountId, 'group', input.GroupName)) throw badRequest(`Group with name ${input.GroupName} already exists.`);
     const path = input.Path ?? '/';
     const group: store.Entity = {
       principalId: iamId('AGPA'),
-      accountId: ctx.accountId,
+      accountId: ctx.actor.accountId,
       kind: 'group',
       name: input.GroupName,
       path,
-      arn: store.entityArn(ctx.accountId, 'group', path, input.GroupName),
+      arn: store.entityArn(ctx.actor.accountId, 'group', path, input.GroupName),
       createdAt: ctx.now,
     };
-    await store.insertEntity(ctx.db, group);
+    await store.insertEntity(ctx.tx, group);
     return { Group: groupOut(group) };
   },
 });

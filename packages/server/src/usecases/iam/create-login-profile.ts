@@ -16,8 +16,8 @@ export default defineIamAction('CreateLoginProfile', {
   },
   async handle(ctx, input, passwordHash: string) {
     const user = await requireEntity(ctx, 'user', input.UserName);
-    if ((await store.getLogin(ctx.db, user.principalId))?.passwordHash) throw badRequest(`Login Profile for user ${user.name} already exists.`);
-    await store.updateLogin(ctx.db, user.principalId, { passwordHash, passwordChangedAt: ctx.now });
+    if ((await store.getLogin(ctx.tx, user.principalId))?.passwordHash) throw badRequest(`Login Profile for user ${user.name} already exists.`);
+    await store.updateLogin(ctx.tx, user.principalId, { passwordHash, passwordChangedAt: ctx.now });
     return { LoginProfile: { UserName: user.name, CreateDate: iso(ctx.now), PasswordResetRequired: false } };
   },
 });

@@ -11,13 +11,13 @@ export default defineIamAction('CreatePolicyVersion', {
   async handle(ctx, input) {
     const p = await requireOwnPolicy(ctx, input.PolicyArn);
     checkDocument(input.PolicyDocument);
-    if ((await store.versionsOf(ctx.db, p.arn)).length >= MAX_POLICY_VERSIONS) {
+    if ((await store.versionsOf(ctx.tx, p.arn)).length >= MAX_POLICY_VERSIONS) {
       throw badRequest(`A managed policy can have up to ${MAX_POLICY_VERSIONS} versions. Before you create a new version, you must delete an existing version.`);
     }
     const versionId = `v${p.nextVersion}`;
-    await store.insertVersion(ctx.db, p.arn, { versionId, document: input.PolicyDocument, createdAt: ctx.now });
+    await store.insertVersion(ctx.tx, p.arn, { versionId, document: input.PolicyDocument, createdAt: ctx.now });
     const isDefault = input.SetAsDefault === true;
-    await store.updatePolicy(ctx.db, p.arn, { nextVersion: p.nextVersion + 1, updatedAt: ctx.now, ...(isDefault ? { defaultVersionId: versionId } : {}) });
+    await store.updatePolicy(ctx.tx, p.arn, { nextVersion: p.nextVersion + 1, updatedAt: ctx.now, ...(isDefault ? { defaultVersionId: versionId } : {}) });
     return { PolicyVersion: { VersionId: versionId, IsDefaultVersion: isDefault, CreateDate: iso(ctx.now) } };
   },
 });

@@ -17,16 +17,16 @@ export default defineIamAction('CreatePolicy', {
   },
   refused: { Tags: 'is not supported: Wickr does not support attribute-based access control (tags)' },
   resource: async (ctx, raw) =>
-    typeof raw.PolicyName === 'string' ? store.policyArnFor(ctx.accountId, typeof raw.Path === 'string' && PATH_RE.test(raw.Path) ? raw.Path : '/', raw.PolicyName) : '*',
+    typeof raw.PolicyName === 'string' ? store.policyArnFor(ctx.actor.accountId, typeof raw.Path === 'string' && PATH_RE.test(raw.Path) ? raw.Path : '/', raw.PolicyName) : '*',
   async handle(ctx, input) {
     checkDocument(input.PolicyDocument);
-    if (await store.findPolicyByName(ctx.db, ctx.accountId, input.PolicyName)) {
+    if (await store.findPolicyByName(ctx.tx, ctx.actor.accountId, input.PolicyName)) {
       throw badRequest(`A policy called ${input.PolicyName} already exists. Duplicate names are not allowed.`);
     }
     const path = input.Path ?? '/';
     const policy: store.PolicyRow = {
-      arn: store.policyArnFor(ctx.accountId, path, input.PolicyName),
-      accountId: ctx.accountId,
+      arn: store.policyArnFor(ctx.actor.accountId, path, input.PolicyName),
+      accountId: ctx.actor.accountId,
       policyId: iamId('ANPA'),
       name: input.PolicyName,
       path,
@@ -36,8 +36,8 @@ export default defineIamAction('CreatePolicy', {
       createdAt: ctx.now,
       updatedAt: ctx.now,
     };
-    await store.insertPolicy(ctx.db, policy);
-    await store.insertVersion(ctx.db, policy.arn, { versionId: 'v1', document: input.PolicyDocument, createdAt: ctx.now });
+    await store.insertPolicy(ctx.tx, policy);
+    await store.insertVersion(ctx.tx, policy.arn, { versionId: 'v1', document: input.PolicyDocument, createdAt: ctx.now });
     return { Policy: policyOut(policy, 0) };
   },
 });

@@ -21,18 +21,18 @@ export default defineIamAction('CreateRole', {
   },
   resource: (ctx, raw) => entityResource(ctx, 'role', raw.RoleName, raw.Path),
   async handle(ctx, input) {
-    if (await store.findEntity(ctx.db, ctx.accountId, 'role', input.RoleName)) throw badRequest(`Role with name ${input.RoleName} already exists.`);
+    if (await store.findEntity(ctx.tx, ctx.actor.accountId, 'role', input.RoleName)) throw badRequest(`Role with name ${input.RoleName} already exists.`);
     const path = input.Path ?? '/';
     const role: store.Entity = {
       principalId: iamId('AROA'),
-      accountId: ctx.accountId,
+      accountId: ctx.actor.accountId,
       kind: 'role',
       name: input.RoleName,
       path,
-      arn: store.entityArn(ctx.accountId, 'role', path, input.RoleName),
+      arn: store.entityArn(ctx.actor.accountId, 'role', path, input.RoleName),
       createdAt: ctx.now,
     };
-    await store.insertEntity(ctx.db, role);
+    await store.insertEntity(ctx.tx, role);
     return { Role: roleOut(role) };
   },
 });

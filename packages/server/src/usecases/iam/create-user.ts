@@ -13,18 +13,18 @@ export default defineIamAction('CreateUser', {
   },
   resource: (ctx, raw) => entityResource(ctx, 'user', raw.UserName, raw.Path),
   async handle(ctx, input) {
-    if (await store.findEntity(ctx.db, ctx.accountId, 'user', input.UserName)) throw badRequest(`User with name ${input.UserName} already exists.`);
+    if (await store.findEntity(ctx.tx, ctx.actor.accountId, 'user', input.UserName)) throw badRequest(`User with name ${input.UserName} already exists.`);
     const path = input.Path ?? '/';
     const user: store.Entity = {
       principalId: iamId('AIDA'),
-      accountId: ctx.accountId,
+      accountId: ctx.actor.accountId,
       kind: 'user',
       name: input.UserName,
       path,
-      arn: store.entityArn(ctx.accountId, 'user', path, input.UserName),
+      arn: store.entityArn(ctx.actor.accountId, 'user', path, input.UserName),
       createdAt: ctx.now,
     };
-    await store.insertEntity(ctx.db, user);
+    await store.insertEntity(ctx.tx, user);
     return { User: userOut(user) };
   },
 });

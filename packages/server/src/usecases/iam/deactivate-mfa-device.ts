@@ -11,12 +11,12 @@ export default defineIamAction('DeactivateMFADevice', {
   resource: (ctx, raw) => entityResource(ctx, 'user', raw.UserName),
   async handle(ctx, input) {
     const user = await requireEntity(ctx, 'user', input.UserName);
-    const serial = mfaSerialNumber(ctx.accountId, user.name);
-    const login = await store.getLogin(ctx.db, user.principalId);
+    const serial = mfaSerialNumber(ctx.actor.accountId, user.name);
+    const login = await store.getLogin(ctx.tx, user.principalId);
     if (!login?.mfaSecretSealed || (input.SerialNumber !== undefined && input.SerialNumber !== serial)) {
       throw notFound(`MFA Device with serial number ${input.SerialNumber ?? serial} does not exist.`);
     }
-    await store.updateLogin(ctx.db, user.principalId, { mfaSecretSealed: null, mfaEnabled: false, mfaEnabledAt: null });
+    await store.updateLogin(ctx.tx, user.principalId, { mfaSecretSealed: null, mfaEnabled: false, mfaEnabledAt: null });
     return {};
   },
 });

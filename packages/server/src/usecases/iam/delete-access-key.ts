@@ -10,7 +10,7 @@ export default defineIamAction('DeleteAccessKey', {
   async handle(ctx, input) {
     const user = await requireEntity(ctx, 'user', userNameOrSelf(ctx, input.UserName));
     await requireUserKey(ctx, user, input.AccessKeyId);
-    await store.deleteKey(ctx.db, input.AccessKeyId);
+    await store.deleteKey(ctx.tx, input.AccessKeyId);
     return {};
   },
 });

@@ -10,9 +10,9 @@ export default defineIamAction('DeleteGroup', {
   resource: (ctx, raw) => entityResource(ctx, 'group', raw.GroupName),
   async handle(ctx, input) {
     const group = await requireEntity(ctx, 'group', input.GroupName);
-    if ((await store.usersOfGroup(ctx.db, group.principalId)).length > 0) throw badRequest('Cannot delete entity, must remove users from group first.');
+    if ((await store.usersOfGroup(ctx.tx, group.principalId)).length > 0) throw badRequest('Cannot delete entity, must remove users from group first.');
     await refuseWhilePolicies(ctx, group);
-    await store.deleteEntity(ctx.db, group.principalId);
+    await store.deleteEntity(ctx.tx, group.principalId);
     return {};
   },
 });

@@ -10,8 +10,8 @@ export default defineIamAction('DeleteLoginProfile', {
   resource: (ctx, raw) => entityResource(ctx, 'user', raw.UserName),
   async handle(ctx, input) {
     const user = await requireEntity(ctx, 'user', input.UserName);
-    if (!(await store.getLogin(ctx.db, user.principalId))?.passwordHash) throw notFound(`Login Profile for User ${user.name} cannot be found.`);
-    await store.updateLogin(ctx.db, user.principalId, { passwordHash: null, passwordChangedAt: null });
+    if (!(await store.getLogin(ctx.tx, user.principalId))?.passwordHash) throw notFound(`Login Profile for User ${user.name} cannot be found.`);
+    await store.updateLogin(ctx.tx, user.principalId, { passwordHash: null, passwordChangedAt: null });
     return {};
   },
 });

@@ -12,8 +12,8 @@ export default defineIamAction('DeletePolicyVersion', {
     const p = await requireOwnPolicy(ctx, input.PolicyArn);
     const v = await requireVersion(ctx, p.arn, input.VersionId);
     if (v.versionId === p.defaultVersionId) throw badRequest('Cannot delete the default version of a policy.');
-    await store.deleteVersion(ctx.db, p.arn, v.versionId);
-    await store.updatePolicy(ctx.db, p.arn, { updatedAt: ctx.now });
+    await store.deleteVersion(ctx.tx, p.arn, v.versionId);
+    await store.updatePolicy(ctx.tx, p.arn, { updatedAt: ctx.now });
     return {};
   },
 });

@@ -10,11 +10,11 @@ export default defineIamAction('DeletePolicy', {
   resource: async (_ctx, raw) => policyResource(raw.PolicyArn),
   async handle(ctx, input) {
     const p = await requireOwnPolicy(ctx, input.PolicyArn);
-    if ((await store.attachmentCount(ctx.db, ctx.accountId, p.arn)) > 0) throw badRequest('Cannot delete a policy attached to entities.');
-    if ((await store.versionsOf(ctx.db, p.arn)).length > 1) {
+    if ((await store.attachmentCount(ctx.tx, ctx.actor.accountId, p.arn)) > 0) throw badRequest('Cannot delete a policy attached to entities.');
+    if ((await store.versionsOf(ctx.tx, p.arn)).length > 1) {
       throw badRequest("This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.");
     }
-    await store.deletePolicy(ctx.db, p.arn);
+    await store.deletePolicy(ctx.tx, p.arn);
     return {};
   },
 });

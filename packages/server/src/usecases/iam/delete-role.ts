@@ -10,7 +10,7 @@ export default defineIamAction('DeleteRole', {
   async handle(ctx, input) {
     const role = await requireEntity(ctx, 'role', input.RoleName);
     await refuseWhilePolicies(ctx, role);
-    await store.deleteEntity(ctx.db, role.principalId);
+    await store.deleteEntity(ctx.tx, role.principalId);
     return {};
   },
 });

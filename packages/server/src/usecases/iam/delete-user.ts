@@ -10,13 +10,13 @@ export default defineIamAction('DeleteUser', {
   resource: (ctx, raw) => entityResource(ctx, 'user', raw.UserName),
   async handle(ctx, input) {
     const user = await requireEntity(ctx, 'user', input.UserName);
-    if ((await store.keysOf(ctx.db, user.principalId)).length > 0) throw badRequest('Cannot delete entity, must delete access keys first.');
-    const login = await store.getLogin(ctx.db, user.principalId);
+    if ((await store.keysOf(ctx.tx, user.principalId)).length > 0) throw badRequest('Cannot delete entity, must delete access keys first.');
+    const login = await store.getLogin(ctx.tx, user.principalId);
     if (login?.passwordHash) throw badRequest('Cannot delete entity, must delete login profile first.');
     if (login?.mfaSecretSealed) throw badRequest('Cannot delete entity, must delete MFA device first.');
     await refuseWhilePolicies(ctx, user);
-    if ((await store.groupsOfUser(ctx.db, user.principalId)).length > 0) throw badRequest('Cannot delete entity, must remove user from all groups first.');
-    await store.deleteEntity(ctx.db, user.principalId);
+    if ((await store.groupsOfUser(ctx.tx, user.principalId)).length > 0) throw badRequest('Cannot delete entity, must remove user from all groups first.');
+    await store.deleteEntity(ctx.tx, user.principalId);
     return {};
   },
 });

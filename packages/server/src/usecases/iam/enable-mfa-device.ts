@@ -16,12 +16,12 @@ export default defineIamAction('EnableMFADevice', {
   resource: (ctx, raw) => entityResource(ctx, 'user', raw.UserName),
   async handle(ctx, input) {
     const user = await requireEntity(ctx, 'user', input.UserName);
-    const serial = mfaSerialNumber(ctx.accountId, user.name);
-    if ((await store.getLogin(ctx.db, user.principalId))?.mfaEnabled) {
+    const serial = mfaSerialNumber(ctx.actor.accountId, user.name);
+    if ((await store.getLogin(ctx.tx, user.principalId))?.mfaEnabled) {
       throw badRequest(`MFA Device with serial number ${serial} already exists and is enabled; deactivate it first.`);
     }
-    const totp = newTotp(ctx.accountId, user.name);
-    await store.updateLogin(ctx.db, user.principalId, { mfaSecretSealed: ctx.secrets.seal(totp.secret.base32), mfaEnabled: false });
+    const totp = newTotp(ctx.actor.accountId, user.name);
+    await store.updateLogin(ctx.tx, user.principalId, { mfaSecretSealed: ctx.secrets.seal(totp.secret.base32), mfaEnabled: false });
     return { SerialNumber: serial, Base32StringSeed: totp.secret.base32, QRCodeUri: totp.toString() };
   },
 });

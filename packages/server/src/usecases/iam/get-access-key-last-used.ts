@@ -4,8 +4,8 @@ import { defineIamAction, m, type IamContext } from './action.js';
 import * as store from '../../domain/iam/repo.js';
 
 async function keyOwner(ctx: IamContext, accessKeyId: string) {
-  const key = await store.findKey(ctx.db, ctx.accountId, accessKeyId);
-  const user = key && (await store.findEntityById(ctx.db, key.principalId, 'user'));
+  const key = await store.findKey(ctx.tx, ctx.actor.accountId, accessKeyId);
+  const user = key && (await store.findEntityById(ctx.tx, key.principalId, 'user'));
   return key && user ? { key, user } : undefined;
 }
 

@@ -9,7 +9,7 @@ export default defineIamAction('GetGroup', {
   resource: (ctx, raw) => entityResource(ctx, 'group', raw.GroupName),
   async handle(ctx, input) {
     const group = await requireEntity(ctx, 'group', input.GroupName);
-    const p = page(await store.usersOfGroup(ctx.db, group.principalId), (e) => e.name, input);
+    const p = page(await store.usersOfGroup(ctx.tx, group.principalId), (e) => e.name, input);
     return { Group: groupOut(group), Users: p.items.map(userOut), ...pageOut(p) };
   },
 });

@@ -10,7 +10,7 @@ export default defineIamAction('GetLoginProfile', {
   resource: (ctx, raw) => entityResource(ctx, 'user', raw.UserName),
   async handle(ctx, input) {
     const user = await requireEntity(ctx, 'user', input.UserName);
-    const login = await store.getLogin(ctx.db, user.principalId);
+    const login = await store.getLogin(ctx.tx, user.principalId);
     if (!login?.passwordHash) throw notFound(`Login Profile for User ${user.name} cannot be found.`);
     return { LoginProfile: { UserName: user.name, CreateDate: iso(login.passwordChangedAt ?? user.createdAt), PasswordResetRequired: false } };
   },

@@ -9,6 +9,6 @@ export default defineIamAction('GetPolicy', {
   resource: async (_ctx, raw) => policyResource(raw.PolicyArn),
   async handle(ctx, input) {
     const p = await requirePolicy(ctx, input.PolicyArn);
-    return { Policy: policyOut(p, await store.attachmentCount(ctx.db, ctx.accountId, p.arn)) };
+    return { Policy: policyOut(p, await store.attachmentCount(ctx.tx, ctx.actor.accountId, p.arn)) };
   },
 });

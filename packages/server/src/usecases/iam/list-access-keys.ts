@@ -9,7 +9,7 @@ export default defineIamAction('ListAccessKeys', {
   resource: (ctx, raw) => userResource(ctx, raw.UserName),
   async handle(ctx, input) {
     const user = await requireEntity(ctx, 'user', userNameOrSelf(ctx, input.UserName));
-    const p = page(await store.keysOf(ctx.db, user.principalId), (k) => k.accessKeyId, input);
+    const p = page(await store.keysOf(ctx.tx, user.principalId), (k) => k.accessKeyId, input);
     return {
       AccessKeyMetadata: p.items.map((k) => ({
         UserName: user.name,

@@ -9,7 +9,7 @@ export default defineIamAction('ListGroupsForUser', {
   resource: (ctx, raw) => userResource(ctx, raw.UserName),
   async handle(ctx, input) {
     const user = await requireEntity(ctx, 'user', userNameOrSelf(ctx, input.UserName));
-    const p = page(await store.groupsOfUser(ctx.db, user.principalId), (e) => e.name, input);
+    const p = page(await store.groupsOfUser(ctx.tx, user.principalId), (e) => e.name, input);
     return { Groups: p.items.map(groupOut), ...pageOut(p) };
   },
 });

@@ -8,7 +8,7 @@ export default defineIamAction('ListGroups', {
   members: { PathPrefix: m.PathPrefix, Marker: m.Marker, MaxItems: m.MaxItems },
   resource: anyResource,
   async handle(ctx, input) {
-    const p = page(await store.listEntities(ctx.db, ctx.accountId, 'group', input.PathPrefix), (e) => e.name, input);
+    const p = page(await store.listEntities(ctx.tx, ctx.actor.accountId, 'group', input.PathPrefix), (e) => e.name, input);
     return { Groups: p.items.map(groupOut), ...pageOut(p) };
   },
 });

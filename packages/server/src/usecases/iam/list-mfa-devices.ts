@@ -13,8 +13,8 @@ export default defineIamAction('ListMFADevices', {
   resource: (ctx, raw) => entityResource(ctx, 'user', raw.UserName),
   async handle(ctx, input) {
     const user = await requireEntity(ctx, 'user', input.UserName);
-    const login = await store.getLogin(ctx.db, user.principalId);
-    const devices = login?.mfaEnabled ? [{ UserName: user.name, SerialNumber: mfaSerialNumber(ctx.accountId, user.name), EnableDate: iso(login.mfaEnabledAt ?? user.createdAt) }] : [];
+    const login = await store.getLogin(ctx.tx, user.principalId);
+    const devices = login?.mfaEnabled ? [{ UserName: user.name, SerialNumber: mfaSerialNumber(ctx.actor.accountId, user.name), EnableDate: iso(login.mfaEnabledAt ?? user.createdAt) }] : [];
     return { MFADevices: devices, IsTruncated: false };
   },
 });

@@ -15,8 +15,8 @@ export default defineIamAction('ListPolicies', {
   refused: { PolicyUsageFilter: 'is not supported: Wickr has no permissions boundaries, every policy is a permissions policy' },
   resource: anyResource,
   async handle(ctx, input) {
-    const counts = await store.attachmentCounts(ctx.db, ctx.accountId);
-    const all = (await store.listPolicies(ctx.db, ctx.accountId, (input.Scope ?? 'All') as 'All' | 'AWS' | 'Local')).filter(
+    const counts = await store.attachmentCounts(ctx.tx, ctx.actor.accountId);
+    const all = (await store.listPolicies(ctx.tx, ctx.actor.accountId, (input.Scope ?? 'All') as 'All' | 'AWS' | 'Local')).filter(
       (p) => (input.PathPrefix === undefined || p.path.startsWith(input.PathPrefix)) && (!input.OnlyAttached || (counts.get(p.arn) ?? 0) > 0),
     );
     const p = page(all, (x) => x.arn, input);

@@ -9,7 +9,7 @@ export default defineIamAction('ListPolicyVersions', {
   resource: async (_ctx, raw) => policyResource(raw.PolicyArn),
   async handle(ctx, input) {
     const p = await requirePolicy(ctx, input.PolicyArn);
-    const versions = await store.versionsOf(ctx.db, p.arn);
+    const versions = await store.versionsOf(ctx.tx, p.arn);
     return { Versions: versions.map((v) => ({ VersionId: v.versionId, IsDefaultVersion: v.versionId === p.defaultVersionId, CreateDate: iso(v.createdAt) })), IsTruncated: false };
   },
 });

@@ -8,7 +8,7 @@ export default defineIamAction('ListRoles', {
   members: { PathPrefix: m.PathPrefix, Marker: m.Marker, MaxItems: m.MaxItems },
   resource: anyResource,
   async handle(ctx, input) {
-    const p = page(await store.listEntities(ctx.db, ctx.accountId, 'role', input.PathPrefix), (e) => e.name, input);
+    const p = page(await store.listEntities(ctx.tx, ctx.actor.accountId, 'role', input.PathPrefix), (e) => e.name, input);
     return { Roles: p.items.map(roleOut), ...pageOut(p) };
   },
 });

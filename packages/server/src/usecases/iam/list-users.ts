@@ -8,7 +8,7 @@ export default defineIamAction('ListUsers', {
   members: { PathPrefix: m.PathPrefix, Marker: m.Marker, MaxItems: m.MaxItems },
   resource: anyResource,
   async handle(ctx, input) {
-    const p = page(await store.listEntities(ctx.db, ctx.accountId, 'user', input.PathPrefix), (e) => e.name, input);
+    const p = page(await store.listEntities(ctx.tx, ctx.actor.accountId, 'user', input.PathPrefix), (e) => e.name, input);
     return { Users: p.items.map(userOut), ...pageOut(p) };
   },
 });

@@ -11,10 +11,10 @@ export default defineIamAction('RemoveUserFromGroup', {
   async handle(ctx, input) {
     const group = await requireEntity(ctx, 'group', input.GroupName);
     const user = await requireEntity(ctx, 'user', input.UserName);
-    if (!(await store.isMember(ctx.db, group.principalId, user.principalId))) {
+    if (!(await store.isMember(ctx.tx, group.principalId, user.principalId))) {
       throw notFound(`The user with name ${user.name} is not a member of the group ${group.name}.`);
     }
-    await store.removeMember(ctx.db, group.principalId, user.principalId);
+    await store.removeMember(ctx.tx, group.principalId, user.principalId);
     return {};
   },
 });

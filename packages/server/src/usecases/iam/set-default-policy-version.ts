@@ -10,7 +10,7 @@ export default defineIamAction('SetDefaultPolicyVersion', {
   async handle(ctx, input) {
     const p = await requireOwnPolicy(ctx, input.PolicyArn);
     const v = await requireVersion(ctx, p.arn, input.VersionId);
-    await store.updatePolicy(ctx.db, p.arn, { defaultVersionId: v.versionId, updatedAt: ctx.now });
+    await store.updatePolicy(ctx.tx, p.arn, { defaultVersionId: v.versionId, updatedAt: ctx.now });
     return {};
   },
 });

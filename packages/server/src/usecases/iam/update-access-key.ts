@@ -14,7 +14,7 @@ export default defineIamAction('UpdateAccessKey', {
   async handle(ctx, input) {
     const user = await requireEntity(ctx, 'user', userNameOrSelf(ctx, input.UserName));
     await requireUserKey(ctx, user, input.AccessKeyId);
-    await store.setKeyStatus(ctx.db, input.AccessKeyId, input.Status as 'Active' | 'Inactive');
+    await store.setKeyStatus(ctx.tx, input.AccessKeyId, input.Status as 'Active' | 'Inactive');
     return {};
   },
 });

@@ -16,8 +16,8 @@ export default defineIamAction('UpdateLoginProfile', {
   },
   async handle(ctx, input, passwordHash: string) {
     const user = await requireEntity(ctx, 'user', input.UserName);
-    if (!(await store.getLogin(ctx.db, user.principalId))?.passwordHash) throw notFound(`Login Profile for User ${user.name} cannot be found.`);
-    await store.updateLogin(ctx.db, user.principalId, { passwordHash, passwordChangedAt: ctx.now });
+    if (!(await store.getLogin(ctx.tx, user.principalId))?.passwordHash) throw notFound(`Login Profile for User ${user.name} cannot be found.`);
+    await store.updateLogin(ctx.tx, user.principalId, { passwordHash, passwordChangedAt: ctx.now });
     return {};
   },
 });
