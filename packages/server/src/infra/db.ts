@@ -2,13 +2,13 @@
 // SQLite (embedded default): WAL journal with synchronous=FULL, so an acknowledged write survives
 // a crash. PostgreSQL: a pool; bigint columns are parsed to numbers (all our bigints are epoch
 // milliseconds or small ids, far below 2^53).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, Migrator, type Migration, type MigrationProvider, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
-import { migrationProvider } from './migrations.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -132,6 +132,24 @@ async function openPostgres(url: string, schema: string | undefined): Promise<St
   await pool.query('select 1');
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
+
+/**
+ * One migration per file in infra/migrations/, default-exporting a Kysely Migration, named as it is
+ * recorded in the database (`0009_retention_holds.ts`), as Kysely's FileMigrationProvider reads a
+ * folder. Ours imports from this module so that the test runner's loader handles the TypeScript sources.
+ */
+const migrationsDir = new URL('./migrations/', import.meta.url);
+const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    const migrations: Record<string, Migration> = {};
+    for (const file of readdirSync(fileURLToPath(migrationsDir)).sort()) {
+      if (!/^\d{4}_[a-z0-9_]+\.(ts|js)$/.test(file)) continue; // not .d.ts or .js.map
+      const mod = (await import(new URL(file, migrationsDir).href)) as { default: Migration };
+      migrations[file.replace(/\.(ts|js)$/, '')] = mod.default;
+    }
+    return migrations;
+  },
+};
 
 async function migrate(db: Kysely<Database>, schema: string | undefined): Promise<void> {
   const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
