@@ -3,6 +3,7 @@ import { verifyPassword } from '../../packages/server/src/infra/passwords.js';
 import { unameFor } from '../../packages/server/src/kernel/ids.js';
 import { createNetwork, dialectName, expectApiError, startTestServer, type TestServer } from '../helpers/harness.js';
 import { userRow } from '../helpers/rows.js';
+import { autocommit } from '../../packages/server/src/infra/db.js';
 
 interface BotOut {
   botId: string;
@@ -154,7 +155,7 @@ describe(`bots (${dialectName})`, () => {
 
   it('hides bots from another account', async () => {
     const { createAccount } = await import('../../packages/server/src/domain/accounts/repo.js');
-    const acct = await createAccount(db(), t.server.secrets, Date.now());
+    const acct = await createAccount(autocommit(db()), t.server.secrets, Date.now());
     const c2 = t.clientWith({ accessKeyId: acct.accessKeyId, secretAccessKey: acct.secretAccessKey });
     const bot = await createBot({ username: 'private_bot' });
     await expectApiError(c2.call('GetBot', { networkId, botId: bot.botId }), 'ResourceNotFoundError', 404);

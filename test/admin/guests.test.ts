@@ -4,6 +4,7 @@ import { addAccessKey } from '../../packages/server/src/domain/accounts/repo.js'
 import { usernameHash } from '../../packages/server/src/kernel/ids.js';
 import { createNetwork, dialectName, expectApiError, startTestServer, type TestServer } from '../helpers/harness.js';
 import { bumpIamGeneration, WICKR_FULL_ACCESS_ARN } from '../../packages/server/src/domain/iam/authorizer.js';
+import { autocommit } from '../../packages/server/src/infra/db.js';
 
 interface GuestOut {
   billingPeriod: string;
@@ -240,9 +241,9 @@ describe(`guest users (${dialectName})`, () => {
         .execute();
       // An IAM user may administer Wickr once AWSWickrFullAccess is attached.
       await db().insertInto('iam_policy_attachments').values({ policy_arn: WICKR_FULL_ACCESS_ARN, principal_id: principal.principalId }).execute();
-      await bumpIamGeneration(db());
+      await bumpIamGeneration(autocommit(db()));
       const key = { accessKeyId: 'AKIAALICE' + randomBytes(6).toString('hex').toUpperCase(), secretAccessKey: randomBytes(30).toString('base64') };
-      await addAccessKey(db(), t.server.secrets, principal, key, Date.now());
+      await addAccessKey(autocommit(db()), t.server.secrets, principal, key, Date.now());
       await updateGuest(networkId, 'spam@example.com', true, t.clientWith(key));
       expect((await listBlocked(networkId)).blocklist[0]!.admin).toBe(principal.arn);
     });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork, dialectName, expectApiError, startTestServer, type TestServer } from '../helpers/harness.js';
+import { autocommit } from '../../packages/server/src/infra/db.js';
 
 describe(`networks (${dialectName})`, () => {
   let t: TestServer;
@@ -88,7 +89,7 @@ describe(`networks (${dialectName})`, () => {
     try {
       // Same database is not shared between servers; simulate a second account in this server instead.
       const { createAccount } = await import('../../packages/server/src/domain/accounts/repo.js');
-      const acct = await createAccount(t.server.store.db, t.server.secrets, Date.now());
+      const acct = await createAccount(autocommit(t.server.store.db), t.server.secrets, Date.now());
       const c2 = t.clientWith({ accessKeyId: acct.accessKeyId, secretAccessKey: acct.secretAccessKey });
       const { networkId } = await createNetwork(t.client, 'Mine');
       const theirs = await c2.call<{ networks: { networkId: string }[] }>('ListNetworks', { maxResults: 100 });

@@ -3,6 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork, dialectName, expectApiError, startTestServer, type TestServer } from '../helpers/harness.js';
+import { autocommit } from '../../packages/server/src/infra/db.js';
 
 // A self-signed certificate for 127.0.0.1 / localhost (valid 2020–2120), acting as its own CA: the
 // HTTPS provider below uses it, and RegisterOidcConfigTest must accept it only when it is passed as
@@ -270,7 +271,7 @@ describe(`SSO / OIDC (${dialectName})`, () => {
     expect(again.scopes).toBe('openid email');
     // Another account's network is no exception.
     const { createAccount } = await import('../../packages/server/src/domain/accounts/repo.js');
-    const acct = await createAccount(t.server.store.db, t.server.secrets, Date.now());
+    const acct = await createAccount(autocommit(t.server.store.db), t.server.secrets, Date.now());
     const other = t.clientWith({ accessKeyId: acct.accessKeyId, secretAccessKey: acct.secretAccessKey });
     const theirs = await createNetwork(other, 'Theirs');
     await expectApiError(other.call('RegisterOidcConfig', base(theirs.networkId, { companyId: 'acme_CORP' })), 'BadRequestError', 400);

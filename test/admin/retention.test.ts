@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../packages/server/src/infra/passwords.js';
 import { markRetentionBotRegistered } from '../../packages/server/src/domain/retention/retention.js';
 import { createNetwork, dialectName, expectApiError, startTestServer, type TestServer } from '../helpers/harness.js';
+import { autocommit } from '../../packages/server/src/infra/db.js';
 
 interface BotStatus {
   botName: string;
@@ -243,7 +244,7 @@ describe(`data retention (${dialectName})`, () => {
 
   it('answers 404 for unknown networks and for networks of another account', async () => {
     const { createAccount } = await import('../../packages/server/src/domain/accounts/repo.js');
-    const acct = await createAccount(t.server.store.db, t.server.secrets, Date.now());
+    const acct = await createAccount(autocommit(t.server.store.db), t.server.secrets, Date.now());
     const other = t.clientWith({ accessKeyId: acct.accessKeyId, secretAccessKey: acct.secretAccessKey });
     const { networkId } = await createNetwork(t.client, 'Mine DR');
     await t.client.call('CreateDataRetentionBot', { networkId });

@@ -3,6 +3,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork, dialectName, expectApiError, startTestServer, type TestServer } from '../helpers/harness.js';
+import { autocommit } from '../../packages/server/src/infra/db.js';
 
 interface RawOptions {
   method?: string;
@@ -132,7 +133,7 @@ describe(`SigV4 authentication (${dialectName})`, () => {
 
   it('stops accepting a key as soon as it is deactivated', async () => {
     const { createAccount } = await import('../../packages/server/src/domain/accounts/repo.js');
-    const acct = await createAccount(t.server.store.db, t.server.secrets, Date.now());
+    const acct = await createAccount(autocommit(t.server.store.db), t.server.secrets, Date.now());
     const c = t.clientWith({ accessKeyId: acct.accessKeyId, secretAccessKey: acct.secretAccessKey });
     await c.call('ListNetworks');
     await t.server.store.db.updateTable('access_keys').set({ status: 'Inactive' }).where('access_key_id', '=', acct.accessKeyId).execute();

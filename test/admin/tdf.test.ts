@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork, dialectName, expectApiError, startTestServer, type TestServer } from '../helpers/harness.js';
+import { autocommit } from '../../packages/server/src/infra/db.js';
 
 const SECRET = 'tdf-client-secret-9d8e7f6a5b';
 
@@ -196,7 +197,7 @@ describe(`OpenTDF (${dialectName})`, () => {
     expect(e.body.message).toBe('Network not found');
     await expectApiError(t.client.call('GetOpentdfConfig', { networkId: '99999999' }), 'ResourceNotFoundError', 404);
     const { createAccount } = await import('../../packages/server/src/domain/accounts/repo.js');
-    const acct = await createAccount(t.server.store.db, t.server.secrets, Date.now());
+    const acct = await createAccount(autocommit(t.server.store.db), t.server.secrets, Date.now());
     const other = t.clientWith({ accessKeyId: acct.accessKeyId, secretAccessKey: acct.secretAccessKey });
     const { networkId } = await createNetwork(t.client, 'TDF mine');
     await t.client.call('RegisterOpentdfConfig', input(networkId));

@@ -10,7 +10,7 @@ import S3rver from 's3rver';
 import { AuditDelivery, type AuditTarget, type DeliveredDigest, type DeliveredLogFile } from '../../packages/server/src/jobs/audit-delivery.js';
 import { buildEvent } from '../../packages/server/src/domain/audit/events.js';
 import { recordEvent } from '../../packages/server/src/domain/audit/repo.js';
-import { dropPostgresSchema, openStore, type Store } from '../../packages/server/src/infra/db.js';
+import { writeTx, dropPostgresSchema, openStore, type Store } from '../../packages/server/src/infra/db.js';
 
 export const TEST_DATABASE_URL = process.env.ENCLAVE_TEST_DATABASE_URL || undefined;
 export const dialectName = TEST_DATABASE_URL ? 'postgres' : 'sqlite';
@@ -93,7 +93,7 @@ export async function recordCalls(store: Store, account: string, at: number, n: 
       identity: { type: 'Root', principalId: account, arn: `arn:aws:iam::${account}:root`, accountId: account, accessKeyId: 'AKIAAUDITTEST' },
       operationInput: { shape: 'CreateNetworkRequest', value: { networkName: `net-${i}`, accessLevel: 'STANDARD' } },
     });
-    await store.db.transaction().execute((trx) => recordEvent(trx, record));
+    await store.db.transaction().execute((trx) => recordEvent(writeTx(trx), record));
   }
 }
 

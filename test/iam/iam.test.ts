@@ -8,6 +8,7 @@ import { totpCode } from '../../packages/server/src/domain/iam/totp.js';
 import { iamActionNames } from '../../packages/server/src/api/iam/routes.js';
 import { dialectName, expectApiError } from '../helpers/harness.js';
 import { startIamServer, type Credentials, type IamTestServer } from './iamServer.js';
+import { autocommit } from '../../packages/server/src/infra/db.js';
 
 interface User {
   UserName: string;
@@ -563,7 +564,7 @@ describe(`IAM API (${dialectName})`, () => {
     const mine = await newUser();
     const myPolicy = await newPolicy(doc(allow('wickr:ListNetworks')));
     await t.iam.call('AttachUserPolicy', { UserName: mine.UserName, PolicyArn: WICKR_FULL_ACCESS_ARN });
-    const other = await createAccount(t.server.store.db, t.server.secrets, Date.now());
+    const other = await createAccount(autocommit(t.server.store.db), t.server.secrets, Date.now());
     const theirs = t.iamWith(other);
 
     const users = await theirs.call<{ Users: User[] }>('ListUsers');

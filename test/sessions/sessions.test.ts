@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../packages/server/src/infra/passwords.js';
 import { bumpIamGeneration, ensureManagedPolicies, WICKR_FULL_ACCESS_ARN } from '../../packages/server/src/domain/iam/authorizer.js';
 import { dialectName, startTestServer, type TestServer } from '../helpers/harness.js';
+import { autocommit } from '../../packages/server/src/infra/db.js';
 
 const MIN = 60_000;
 // On a 30-second step boundary, so the TOTP step of `clock` is predictable.
@@ -125,7 +126,7 @@ describe(`console sessions (${dialectName})`, () => {
     if (typeof policy === 'object') {
       await db().insertInto('iam_inline_policies').values({ principal_id: principalId, policy_name: 'console', document: JSON.stringify(policy) }).execute();
     }
-    await bumpIamGeneration(db());
+    await bumpIamGeneration(autocommit(db()));
     return { name, principalId, arn, password };
   }
 
@@ -440,7 +441,7 @@ describe(`console sessions (${dialectName})`, () => {
     const deleted = await createUser();
     const s1 = await login(deleted);
     await db().deleteFrom('principals').where('principal_id', '=', deleted.principalId).execute();
-    await bumpIamGeneration(db());
+    await bumpIamGeneration(autocommit(db()));
     const r1 = await call(t, 'GET', '/networks', { cookie: s1.cookie });
     expect(r1.status).toBe(401);
     expect(r1.type).toBe('UnauthorizedError');
@@ -448,7 +449,7 @@ describe(`console sessions (${dialectName})`, () => {
     const noProfile = await createUser();
     const s2 = await login(noProfile);
     await db().deleteFrom('iam_user_logins').where('principal_id', '=', noProfile.principalId).execute();
-    await bumpIamGeneration(db());
+    await bumpIamGeneration(autocommit(db()));
     expect((await call(t, 'GET', '/networks', { cookie: s2.cookie })).status).toBe(401);
     expect(await db().selectFrom('console_sessions').select('session_hash').where('principal_id', '=', noProfile.principalId).execute()).toEqual([]);
 

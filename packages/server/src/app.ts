@@ -25,7 +25,7 @@ import { Authorizer, ensureManagedPolicies } from './domain/iam/authorizer.js';
 import type { ServerConfig } from './kernel/config.js';
 import type { DomainEvent } from './kernel/events.js';
 import { signingName } from './model/model.generated.js';
-import { openStore, type Store } from './infra/db.js';
+import { autocommit, openStore, readTx, type Store } from './infra/db.js';
 import { openBlobStore, type BlobStore } from './infra/blobs/index.js';
 import { openBus, type Bus } from './realtime/bus/index.js';
 import { registerMessaging, type Messaging } from './api/member/index.js';
@@ -125,7 +125,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     // A console session (cookie) authenticates only a request without an Authorization header; a
     // signed request is always judged by its signature. Unsafe methods need the CSRF token.
     if (request.headers.authorization === undefined) {
-      const session = await authenticateSession(store.db, {
+      const session = await authenticateSession(autocommit(store.db), {
         cookieHeader: request.headers.cookie,
         method: request.method,
         csrfHeader: request.headers[CSRF_HEADER],
@@ -142,7 +142,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
         service: signingName,
         now: now(),
         lookup: async (id) => {
-          found = await findActiveAccessKey(store.db, secrets, id);
+          found = await findActiveAccessKey(readTx(store.db), secrets, id);
           return found;
         },
       },
@@ -155,14 +155,14 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     const t = now();
     if ((lastTouched.get(result.accessKeyId) ?? 0) < t - 60_000) {
       lastTouched.set(result.accessKeyId, t);
-      await touchAccessKey(store.db, result.accessKeyId, t);
+      await touchAccessKey(autocommit(store.db), result.accessKeyId, t);
     }
     return { principal: found!.principal, accessKeyId: result.accessKeyId };
   };
 
   const authorizer = new Authorizer(store.db);
   const audit = new AuditWriter(store.db, { onError: (err, dropped) => app.log.error({ err, dropped }, 'could not write audit records; retrying') });
-  await registerSessionRoutes(app, { store, secrets, authorizer, now, audit: (e) => audit.write(store.db, sessionRecord(config.region, e)) });
+  await registerSessionRoutes(app, { store, secrets, authorizer, now, audit: (e) => audit.write(autocommit(store.db), sessionRecord(config.region, e)) });
   await registerConsole(app);
   await registerApp(app);
   const bus = await openBus(config.bus, { onError: (err, subject) => app.log.error({ err, subject }, 'bus handler failed') });

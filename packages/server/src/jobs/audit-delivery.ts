@@ -17,7 +17,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../infra/schema.js';
 import { isoSeconds } from '../domain/audit/events.js';
 import { DirectoryObjectStore, S3ObjectStore, type TrailObjectStore } from '../infra/object-store.js';
-import { eventsAfter } from '../domain/audit/repo.js';
+import * as repo from '../domain/audit/repo.js';
+import { autocommit, inTransaction, readTx } from '../infra/db.js';
 import {
   DEFAULT_TRAIL_NAME,
   HASH_ALGORITHM,
@@ -94,7 +95,7 @@ function unique16(): string {
   return s;
 }
 
-type DeliveryRow = Database['audit_deliveries'];
+type DeliveryRow = repo.DeliveryRow;
 
 export class AuditDelivery {
   readonly store: TrailObjectStore;
@@ -178,39 +179,18 @@ export class AuditDelivery {
   }
 
   async #row(accountId: string): Promise<DeliveryRow> {
-    await this.#db
-      .insertInto('audit_deliveries')
-      .values({
-        account_id: accountId,
-        delivered_seq: 0,
-        // The first digest of the account's chain starts when its trail does.
-        last_digest_at: this.#now(),
-        last_digest_signature: null,
-        last_digest_hash: null,
-        last_digest_key: null,
-      })
-      .onConflict((oc) => oc.column('account_id').doNothing())
-      .execute();
-    return this.#db.selectFrom('audit_deliveries').selectAll().where('account_id', '=', accountId).executeTakeFirstOrThrow();
+    return repo.deliveryRow(autocommit(this.#db), accountId, this.#now());
   }
 
   async #deliverLogs(): Promise<DeliveredLogFile[]> {
     const all = await this.#row(ALL_ACCOUNTS);
     const low = Number(all.delivered_seq);
-    const top = await this.#db.selectFrom('audit_events').select((eb) => eb.fn.max('seq').as('top')).executeTakeFirst();
-    const high = top?.top == null ? low : Number(top.top);
+    const high = (await repo.topSeq(readTx(this.#db))) ?? low;
     if (high <= low) return [];
-    const accounts = await this.#db
-      .selectFrom('audit_events')
-      .select('account_id')
-      .distinct()
-      .where('seq', '>', low)
-      .where('seq', '<=', high)
-      .orderBy('account_id')
-      .execute();
+    const accounts = await repo.accountsWithEventsBetween(readTx(this.#db), low, high);
     const delivered: DeliveredLogFile[] = [];
     const errors: unknown[] = [];
-    for (const { account_id } of accounts) {
+    for (const account_id of accounts) {
       try {
         delivered.push(...(await this.#deliverAccount(account_id, low)));
       } catch (err) {
@@ -218,7 +198,7 @@ export class AuditDelivery {
       }
     }
     if (errors.length) throw errors.length === 1 ? errors[0] : new AggregateError(errors, `audit delivery failed for ${errors.length} accounts`);
-    await this.#db.updateTable('audit_deliveries').set({ delivered_seq: high }).where('account_id', '=', ALL_ACCOUNTS).where('delivered_seq', '=', low).execute();
+    await repo.advanceDelivered(autocommit(this.#db), ALL_ACCOUNTS, low, high);
     return delivered;
   }
 
@@ -228,7 +208,7 @@ export class AuditDelivery {
     let cursor = Number(row.delivered_seq);
     const out: DeliveredLogFile[] = [];
     for (;;) {
-      const events = await eventsAfter(this.#db, accountId, Math.max(cursor, low), this.#maxEvents);
+      const events = await repo.eventsAfter(readTx(this.#db), accountId, Math.max(cursor, low), this.#maxEvents);
       if (events.length === 0) break;
       // The stored records are already JSON: the file is {"Records":[…]} without re-serializing them.
       const content = Buffer.from(`{"Records":[${events.map((e) => e.record).join(',')}]}`, 'utf8');
@@ -240,20 +220,12 @@ export class AuditDelivery {
       const oldest = Math.min(...times);
       const newest = Math.max(...times);
       await this.store.put(key, gzipSync(content));
-      const record = () => this.#db.transaction().execute(async (trx) => {
-        const res = await trx
-          .updateTable('audit_deliveries')
-          .set({ delivered_seq: last })
-          .where('account_id', '=', accountId)
-          .where('delivered_seq', '=', cursor)
-          .executeTakeFirst();
-        if (Number(res.numUpdatedRows) !== 1) return false;
-        await trx
-          .insertInto('audit_log_files')
-          .values({ account_id: accountId, object_key: key, sha256, first_event_time: oldest, last_event_time: newest, delivered_at: at, in_digest: 0 })
-          .execute();
-        return true;
-      });
+      const record = () =>
+        inTransaction(this.#db, async (tx) => {
+          if (!(await repo.advanceDelivered(tx, accountId, cursor, last))) return false;
+          await repo.insertLogFile(tx, { account_id: accountId, object_key: key, sha256, first_event_time: oldest, last_event_time: newest, delivered_at: at, in_digest: 0 });
+          return true;
+        });
       let recorded: boolean;
       try {
         recorded = await record();
@@ -274,19 +246,12 @@ export class AuditDelivery {
   }
 
   async #deliverDigests(mode: 'due' | 'all' | 'pending'): Promise<DeliveredDigest[]> {
-    const rows = await this.#db.selectFrom('audit_deliveries').selectAll().where('account_id', '!=', ALL_ACCOUNTS).orderBy('account_id').execute();
+    const rows = await repo.accountDeliveries(readTx(this.#db), ALL_ACCOUNTS);
     const out: DeliveredDigest[] = [];
     const errors: unknown[] = [];
     for (const row of rows) {
       try {
-        const files = await this.#db
-          .selectFrom('audit_log_files')
-          .selectAll()
-          .where('account_id', '=', row.account_id)
-          .where('in_digest', '=', 0)
-          .orderBy('delivered_at')
-          .orderBy('object_key')
-          .execute();
+        const files = await repo.filesNotInDigest(readTx(this.#db), row.account_id);
         const due =
           mode === 'all' ||
           (mode === 'pending' && files.length > 0) ||
@@ -312,7 +277,7 @@ export class AuditDelivery {
     return key.startsWith(`${this.store.prefix}AWSLogs/`) ? key : undefined;
   }
 
-  async #writeDigest(row: DeliveryRow, files: Database['audit_log_files'][]): Promise<DeliveredDigest | undefined> {
+  async #writeDigest(row: DeliveryRow, files: repo.LogFileRow[]): Promise<DeliveredDigest | undefined> {
     const accountId = row.account_id;
     const bucket = this.store.bucket;
     const previousKey = this.#previousKey(row);
@@ -353,20 +318,14 @@ export class AuditDelivery {
     const signature = sign(null, Buffer.from(dataToSign(digest, sha256), 'utf8'), this.#key).toString('hex');
     await this.store.put(key, gzipSync(content), { [SIGNATURE_METADATA]: signature, [SIGNATURE_ALGORITHM_METADATA]: SIGNATURE_ALGORITHM });
 
-    const record = () => this.#db.transaction().execute(async (trx) => {
-      let upd = trx
-        .updateTable('audit_deliveries')
-        .set({ last_digest_at: end, last_digest_signature: signature, last_digest_hash: sha256, last_digest_key: `${bucket}/${key}` })
-        .where('account_id', '=', accountId);
-      upd = row.last_digest_key === null ? upd.where('last_digest_key', 'is', null) : upd.where('last_digest_key', '=', row.last_digest_key);
-      const res = await upd.executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) return false;
-      for (let i = 0; i < files.length; i += IN_CHUNK) {
-        const keys = files.slice(i, i + IN_CHUNK).map((f) => f.object_key);
-        await trx.updateTable('audit_log_files').set({ in_digest: 1 }).where('account_id', '=', accountId).where('object_key', 'in', keys).execute();
-      }
-      return true;
-    });
+    const record = () =>
+      inTransaction(this.#db, async (tx) => {
+        if (!(await repo.recordDigest(tx, accountId, row.last_digest_key, { at: end, signature, sha256, key: `${bucket}/${key}` }))) return false;
+        for (let i = 0; i < files.length; i += IN_CHUNK) {
+          await repo.markInDigest(tx, accountId, files.slice(i, i + IN_CHUNK).map((f) => f.object_key));
+        }
+        return true;
+      });
     let recorded: boolean;
     try {
       recorded = await record();

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../infra/secret-box.js';
 import type { Database } from '../infra/schema.js';
-import { addAccessKey, createAccount, findRootPrincipal } from '../domain/accounts/repo.js';
+import { accessKeyExists, addAccessKey, createAccount, findRootPrincipal } from '../domain/accounts/repo.js';
+import { autocommit, readTx } from '../infra/db.js';
 
 export interface BootstrapResult {
   created: boolean;
@@ -24,15 +25,14 @@ export async function bootstrap(
   preset: { accessKeyId: string; secretAccessKey: string } | undefined,
   now: number,
 ): Promise<BootstrapResult> {
-  const root = await findRootPrincipal(db);
+  const root = await findRootPrincipal(readTx(db));
   if (root) {
     if (preset) {
-      const known = await db.selectFrom('access_keys').select('principal_id').where('access_key_id', '=', preset.accessKeyId).executeTakeFirst();
-      if (!known) await addAccessKey(db, box, root, preset, now);
+      if (!(await accessKeyExists(readTx(db), preset.accessKeyId))) await addAccessKey(autocommit(db), box, root, preset, now);
     }
     return { created: false, accountId: root.accountId };
   }
-  const account = await createAccount(db, box, now, preset);
+  const account = await createAccount(autocommit(db), box, now, preset);
   const result: BootstrapResult = { created: true, accountId: account.accountId, accessKeyId: account.accessKeyId };
   if (!preset) {
     mkdirSync(dataDir, { recursive: true });

@@ -10,9 +10,8 @@ import type { Principal } from '../../kernel/actor.js';
 import { adminActor } from '../../kernel/actor.js';
 import { EventBuffer, type DomainEvent } from '../../kernel/events.js';
 import { sha256Hex } from '../../kernel/ids.js';
-import { readTx, type Store, type WriteTx } from '../../infra/db.js';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../infra/schema.js';
+import { autocommit, inTransaction, readTx, type Store, type WriteTx } from '../../infra/db.js';
+import * as idempotency from '../../domain/idempotency/repo.js';
 import type { CommandContext } from '../../usecases/context.js';
 import type { SecretBox } from '../../infra/secret-box.js';
 import { bindInput, validateInput } from './binding.js';
@@ -174,7 +173,7 @@ async function runOperation(
   at: number,
   events: EventBuffer,
   /** Writes the call's audit record: in the transaction of a mutating call, deferred (no db) otherwise. */
-  audit: (db: Kysely<Database> | undefined) => Promise<void> | void,
+  audit: (db: WriteTx | undefined) => Promise<void> | void,
 ): Promise<unknown> {
   const base: Omit<CommandContext, 'tx'> = {
     actor: adminActor(auth.principal, request.enclaveRequestId ?? randomUUID()),
@@ -201,38 +200,17 @@ async function runOperation(
   const { clientToken: _omit, ...rest } = input;
   const requestHash = sha256Hex(canonicalJson(rest));
 
-  type Db = typeof opts.store.db;
-  const findPrior = async (db: Db): Promise<{ found: true; output: unknown } | { found: false }> => {
-    if (!clientToken) return { found: false };
-    const prior = await db
-      .selectFrom('idempotency_records')
-      .select(['request_hash', 'response_body'])
-      .where('account_id', '=', base.actor.accountId)
-      .where('operation', '=', name)
-      .where('client_token', '=', clientToken)
-      .executeTakeFirst();
-    if (!prior) return { found: false };
-    if (prior.request_hash !== requestHash) {
-      throw badRequest(`The client token ${clientToken} was already used for a different ${name} request.`);
+  const key = clientToken ? { accountId: base.actor.accountId, operation: name, clientToken } : undefined;
+  const once = async (tx: WriteTx) => {
+    const prior = key ? await idempotency.findRecord(tx, key) : undefined;
+    if (prior) {
+      if (prior.request_hash !== requestHash) throw badRequest(`The client token ${clientToken} was already used for a different ${name} request.`);
+      await audit(tx);
+      return JSON.parse(prior.response_body) as unknown;
     }
-    return { found: true, output: JSON.parse(prior.response_body) as unknown };
-  };
-  const remember = async (db: Db, output: unknown) => {
-    if (!clientToken) return;
-    await db
-      .insertInto('idempotency_records')
-      .values({ account_id: base.actor.accountId, operation: name, client_token: clientToken, request_hash: requestHash, response_body: JSON.stringify(output ?? {}), created_at: at })
-      .execute();
-  };
-  const once = async (db: Db) => {
-    const prior = await findPrior(db);
-    if (prior.found) {
-      await audit(db);
-      return prior.output;
-    }
-    const output = await run({ ...base, tx: db as WriteTx }, input);
-    await remember(db, output);
-    await audit(db);
+    const output = await run({ ...base, tx }, input);
+    if (key) await idempotency.insertRecord(tx, key, { requestHash, responseBody: JSON.stringify(output ?? {}), createdAt: at });
+    await audit(tx);
     return output;
   };
 
@@ -240,8 +218,8 @@ async function runOperation(
     try {
       // Normally the change and its idempotency record share one transaction. An operation that
       // waits on an outside service runs without one (it makes at most one write).
-      if (handler.options.outsideTransaction) return await once(opts.store.db);
-      return await opts.store.db.transaction().execute((trx) => once(trx));
+      if (handler.options.outsideTransaction) return await once(autocommit(opts.store.db));
+      return await inTransaction(opts.store.db, once);
     } catch (err) {
       if (attempt < 3 && isRetryableConflict(err)) continue;
       throw err;

@@ -10,6 +10,7 @@
 import type { Kysely } from 'kysely';
 import { ApiError, validation, type ErrorReason } from '../../kernel/errors.js';
 import type { Database } from '../../infra/schema.js';
+import { readTx } from '../../infra/db.js';
 import type { CloudTrailRecord } from '../../domain/audit/events.js';
 import { LOOKUP_MAX_RESULTS, LookupInputError, lookupEvents, type LookupOptions } from '../../domain/audit/repo.js';
 
@@ -99,7 +100,7 @@ export async function lookupEventsHandler(db: Kysely<Database>, accountId: strin
   }
   if (reasons.length) throw validation(reasons);
   try {
-    return await lookupEvents(db, options);
+    return await lookupEvents(readTx(db), options);
   } catch (err) {
     if (err instanceof LookupInputError) throw validation(err.field, err.reason);
     throw err;

@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from '../admin/adapter.js';
 import { ApiError, badRequest, unauthorized, validation, type ErrorShape } from '../../kernel/errors.js';
 import type { Authorizer } from '../../domain/iam/authorizer.js';
-import type { Store } from '../../infra/db.js';
+import { autocommit, type Store } from '../../infra/db.js';
 import type { SecretBox } from '../../infra/secret-box.js';
 import {
   authenticateSession,
@@ -110,7 +110,7 @@ export async function registerSessionRoutes(app: FastifyInstance, opts: SessionR
     try {
       const input = readSignIn(request);
       const requestId = request.enclaveRequestId ?? request.id;
-      const session = await createAdminSession(db, opts.secrets, {
+      const session = await createAdminSession(autocommit(db), opts.secrets, {
         ...input,
         sourceIp: request.ip,
         now: now(),
@@ -151,7 +151,7 @@ export async function registerSessionRoutes(app: FastifyInstance, opts: SessionR
 
   app.get(SESSION_PATH, async (request, reply) => {
     try {
-      const auth = await authenticateSession(db, { cookieHeader: request.headers.cookie, method: 'GET', csrfHeader: undefined, sourceIp: request.ip, now: now(), settings });
+      const auth = await authenticateSession(autocommit(db), { cookieHeader: request.headers.cookie, method: 'GET', csrfHeader: undefined, sourceIp: request.ip, now: now(), settings });
       if (!auth) throw unauthorized('No console session. Sign in first.');
       return noStore(reply)
         .status(200)
@@ -174,7 +174,7 @@ export async function registerSessionRoutes(app: FastifyInstance, opts: SessionR
   app.delete(SESSION_PATH, async (request, reply) => {
     try {
       const at = now();
-      const auth = await authenticateSession(db, {
+      const auth = await authenticateSession(autocommit(db), {
         cookieHeader: request.headers.cookie,
         method: 'DELETE',
         csrfHeader: request.headers[CSRF_HEADER],
@@ -183,7 +183,7 @@ export async function registerSessionRoutes(app: FastifyInstance, opts: SessionR
         settings,
       });
       if (!auth) throw unauthorized('No console session. Sign in first.');
-      await deleteAdminSession(db, sessionTokenFromCookie(request.headers.cookie)!);
+      await deleteAdminSession(autocommit(db), sessionTokenFromCookie(request.headers.cookie)!);
       await opts.audit?.({
         eventName: 'DeleteAdminSession',
         eventTime: at,

@@ -10,10 +10,8 @@ import type { Principal } from '../../domain/accounts/repo.js';
 import { sendError, type AdapterOptions } from '../admin/adapter.js';
 import { AccessDeniedError, ApiError, badRequest, notFound } from '../../kernel/errors.js';
 import { errorCodeOf } from '../audit-trail.js';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../infra/schema.js';
 import type { SecretBox } from '../../infra/secret-box.js';
-import { readTx, writeTx, type Store } from '../../infra/db.js';
+import { readTx, writeTx, type Store, type WriteTx } from '../../infra/db.js';
 import { adminActor } from '../../kernel/actor.js';
 import { EventBuffer } from '../../kernel/events.js';
 import type { CommandContext } from '../../usecases/context.js';
@@ -57,7 +55,7 @@ export interface IamApiOptions {
    * transaction (no change without its record: a failing hook fails the call); otherwise without a
    * database handle (the record may be group-committed).
    */
-  audit?: (db: Kysely<Database> | undefined, event: IamAuditEvent) => Promise<void>;
+  audit?: (db: WriteTx | undefined, event: IamAuditEvent) => Promise<void>;
 }
 
 /** The actions of the /iam API (the `iam:` actions policies can name). */
@@ -146,9 +144,9 @@ export async function registerIamApi(app: FastifyInstance, opts: IamApiOptions):
           try {
             output = await opts.store.db.transaction().execute(async (trx) => {
               // First, so concurrent IAM writes are serialized on the counter row (limits stay exact).
-              await bumpIamGeneration(trx);
+              await bumpIamGeneration(writeTx(trx));
               const out = await action.handle({ ...base, tx: writeTx(trx) } as never, input as never, prepared);
-              if (opts.audit) await opts.audit(trx, { ...event, responseElements: redact(out, SECRET_OUTPUT) as Record<string, unknown> });
+              if (opts.audit) await opts.audit(writeTx(trx), { ...event, responseElements: redact(out, SECRET_OUTPUT) as Record<string, unknown> });
               return out;
             });
             break;

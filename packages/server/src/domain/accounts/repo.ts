@@ -1,9 +1,8 @@
 // Accounts (the owners of networks, standing in for AWS accounts), their root principal and access
 // keys. Access-key secrets are sealed with the SecretBox; SigV4 needs the secret itself to verify.
-import type { Kysely } from 'kysely';
 import type { SecretBox } from '../../infra/secret-box.js';
 import { newAccessKeyId, newAccountId, newPrincipalId, newSecretAccessKey } from '../../kernel/ids.js';
-import type { Database } from '../../infra/schema.js';
+import type { ReadTx, WriteTx } from '../../infra/db.js';
 
 export type { Principal } from '../../kernel/actor.js';
 import type { Principal } from '../../kernel/actor.js';
@@ -24,7 +23,7 @@ export interface NewAccount {
 export const ACCESS_KEY_ID_RE = /^[A-Z0-9]{16,128}$/;
 
 export async function createAccount(
-  db: Kysely<Database>,
+  db: WriteTx,
   box: SecretBox,
   now: number,
   preset?: { accessKeyId: string; secretAccessKey: string },
@@ -62,7 +61,7 @@ export async function createAccount(
 }
 
 /** Adds an access key to an existing principal (used when a preset root key is not yet known). */
-export async function addAccessKey(db: Kysely<Database>, box: SecretBox, principal: Principal, key: { accessKeyId: string; secretAccessKey: string }, now: number) {
+export async function addAccessKey(db: WriteTx, box: SecretBox, principal: Principal, key: { accessKeyId: string; secretAccessKey: string }, now: number) {
   await db
     .insertInto('access_keys')
     .values({
@@ -77,12 +76,12 @@ export async function addAccessKey(db: Kysely<Database>, box: SecretBox, princip
     .execute();
 }
 
-export async function findRootPrincipal(db: Kysely<Database>): Promise<Principal | undefined> {
+export async function findRootPrincipal(db: ReadTx): Promise<Principal | undefined> {
   const row = await db.selectFrom('principals').selectAll().where('kind', '=', 'Root').orderBy('created_at').limit(1).executeTakeFirst();
   return row && { principalId: row.principal_id, accountId: row.account_id, arn: row.arn, kind: row.kind, name: row.name };
 }
 
-export async function findActiveAccessKey(db: Kysely<Database>, box: SecretBox, accessKeyId: string): Promise<AccessKey | undefined> {
+export async function findActiveAccessKey(db: ReadTx, box: SecretBox, accessKeyId: string): Promise<AccessKey | undefined> {
   const row = await db
     .selectFrom('access_keys')
     .innerJoin('principals', 'principals.principal_id', 'access_keys.principal_id')
@@ -106,6 +105,11 @@ export async function findActiveAccessKey(db: Kysely<Database>, box: SecretBox, 
   };
 }
 
-export async function touchAccessKey(db: Kysely<Database>, accessKeyId: string, now: number) {
+export async function touchAccessKey(db: WriteTx, accessKeyId: string, now: number) {
   await db.updateTable('access_keys').set({ last_used_at: now }).where('access_key_id', '=', accessKeyId).execute();
+}
+
+/** True when an access key with this ID exists (any principal, any status). */
+export async function accessKeyExists(db: ReadTx, accessKeyId: string): Promise<boolean> {
+  return (await db.selectFrom('access_keys').select('access_key_id').where('access_key_id', '=', accessKeyId).executeTakeFirst()) !== undefined;
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../kernel/errors.js';
-import { dropPostgresSchema, openStore, type Store } from '../../infra/db.js';
+import { writeTx, readTx, autocommit, dropPostgresSchema, openStore, type Store } from '../../infra/db.js';
 import { buildEvent, type CloudTrailRecord } from './events.js';
 import { lookupEventsHandler } from '../../api/audit/lookup-events.js';
 import { lookupEvents, recordEvent } from './repo.js';
@@ -47,9 +47,9 @@ describe(`audit store (${DATABASE_URL ? 'postgres' : 'sqlite'})`, () => {
       const name = i % 3 === 0 ? 'ListNetworks' : 'CreateNetwork';
       const r = record(A, i, name, name === 'ListNetworks', i % 2 ? ALICE : ROOT, i === 11 ? 10 : i);
       written.push(r);
-      await store.db.transaction().execute((trx) => recordEvent(trx, r));
+      await store.db.transaction().execute((trx) => recordEvent(writeTx(trx), r));
     }
-    await recordEvent(store.db, record(B, 0, 'CreateNetwork', false, `arn:aws:iam::${B}:root`));
+    await recordEvent(autocommit(store.db), record(B, 0, 'CreateNetwork', false, `arn:aws:iam::${B}:root`));
   });
 
   afterAll(async () => {
@@ -70,7 +70,7 @@ describe(`audit store (${DATABASE_URL ? 'postgres' : 'sqlite'})`, () => {
     const r = record(A, 99, 'DeleteNetwork', false, ROOT, 500);
     await expect(
       store.db.transaction().execute(async (trx) => {
-        await recordEvent(trx, r);
+        await recordEvent(writeTx(trx), r);
         throw new Error('operation failed');
       }),
     ).rejects.toThrow('operation failed');
@@ -78,10 +78,10 @@ describe(`audit store (${DATABASE_URL ? 'postgres' : 'sqlite'})`, () => {
   });
 
   it('pages newest first with keyset tokens, 50 by default, without duplicates or gaps', async () => {
-    const first = await lookupEvents(store.db, { accountId: A });
+    const first = await lookupEvents(readTx(store.db), { accountId: A });
     expect(first.events).toHaveLength(50);
     expect(first.nextToken).toBeDefined();
-    const second = await lookupEvents(store.db, { accountId: A, nextToken: first.nextToken });
+    const second = await lookupEvents(readTx(store.db), { accountId: A, nextToken: first.nextToken });
     expect(second.events).toHaveLength(10);
     expect(second.nextToken).toBeUndefined();
     const all = [...first.events, ...second.events];
@@ -92,7 +92,7 @@ describe(`audit store (${DATABASE_URL ? 'postgres' : 'sqlite'})`, () => {
     const pages: string[] = [];
     let token: string | undefined;
     do {
-      const page = await lookupEvents(store.db, { accountId: A, maxResults: 7, nextToken: token });
+      const page = await lookupEvents(readTx(store.db), { accountId: A, maxResults: 7, nextToken: token });
       pages.push(...page.events.map((e) => e.eventID));
       token = page.nextToken;
     } while (token);
@@ -100,20 +100,20 @@ describe(`audit store (${DATABASE_URL ? 'postgres' : 'sqlite'})`, () => {
   });
 
   it('filters by time range, event name, principal and readOnly, and by account', async () => {
-    const range = await lookupEvents(store.db, { accountId: A, startTime: T0 + 20_000, endTime: T0 + 29_000 });
+    const range = await lookupEvents(readTx(store.db), { accountId: A, startTime: T0 + 20_000, endTime: T0 + 29_000 });
     expect(range.events.map((e) => e.eventTime)).toEqual(Array.from({ length: 10 }, (_, k) => new Date(T0 + (29 - k) * 1000).toISOString().replace('.000Z', 'Z')));
-    const lists = await lookupEvents(store.db, { accountId: A, eventName: 'ListNetworks' });
+    const lists = await lookupEvents(readTx(store.db), { accountId: A, eventName: 'ListNetworks' });
     expect(lists.events).toHaveLength(20);
     expect(lists.events.every((e) => e.eventName === 'ListNetworks' && e.readOnly)).toBe(true);
-    const writes = await lookupEvents(store.db, { accountId: A, readOnly: false });
+    const writes = await lookupEvents(readTx(store.db), { accountId: A, readOnly: false });
     expect(writes.events).toHaveLength(40);
-    const alice = await lookupEvents(store.db, { accountId: A, principalArn: ALICE, readOnly: false });
+    const alice = await lookupEvents(readTx(store.db), { accountId: A, principalArn: ALICE, readOnly: false });
     expect(alice.events.length).toBeGreaterThan(0);
     expect(alice.events.every((e) => e.userIdentity.arn === ALICE && !e.readOnly)).toBe(true);
     expect(alice.events).toHaveLength(written.filter((e) => e.userIdentity.arn === ALICE && !e.readOnly).length);
-    const b = await lookupEvents(store.db, { accountId: B });
+    const b = await lookupEvents(readTx(store.db), { accountId: B });
     expect(b.events.map((e) => e.recipientAccountId)).toEqual([B]);
-    expect((await lookupEvents(store.db, { accountId: '999999999999' })).events).toEqual([]);
+    expect((await lookupEvents(readTx(store.db), { accountId: '999999999999' })).events).toEqual([]);
   });
 
   it('validates the LookupEvents body: times as ISO or epoch seconds, limits, tokens', async () => {

@@ -8,15 +8,15 @@
 // without ever skipping a record that committed late. A rolled-back transaction leaves a gap, which
 // is harmless.
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Database } from '../../infra/schema.js';
+import type { ReadTx, WriteTx } from '../../infra/db.js';
 import type { CloudTrailRecord } from './events.js';
 
 export const AUDIT_SEQ_COUNTER = 'audit_seq';
 export const LOOKUP_MAX_RESULTS = 50;
 
 /** Inserts the record; call it with the operation's transaction. */
-export async function recordEvent(db: Kysely<Database>, record: CloudTrailRecord): Promise<void> {
+export async function recordEvent(db: WriteTx, record: CloudTrailRecord): Promise<void> {
   const eventTime = Date.parse(record.eventTime);
   if (!Number.isFinite(eventTime)) throw new Error(`audit record ${record.eventID}: invalid eventTime ${record.eventTime}`);
   const { value: seq } = await db
@@ -105,7 +105,7 @@ function decodeToken(token: string, expectedFilter: string): PageToken {
 }
 
 /** Records newest first (event time, then sequence), one page at a time. */
-export async function lookupEvents(db: Kysely<Database>, options: LookupOptions): Promise<LookupResult> {
+export async function lookupEvents(db: ReadTx, options: LookupOptions): Promise<LookupResult> {
   const max = options.maxResults ?? LOOKUP_MAX_RESULTS;
   if (!Number.isInteger(max) || max < 1 || max > LOOKUP_MAX_RESULTS) {
     throw new LookupInputError('maxResults', `must be an integer from 1 to ${LOOKUP_MAX_RESULTS}`);
@@ -136,7 +136,7 @@ export interface StoredEvent {
 }
 
 /** An account's records after `afterSeq`, in sequence order (delivery). */
-export async function eventsAfter(db: Kysely<Database>, accountId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+export async function eventsAfter(db: ReadTx, accountId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
   const rows = await db
     .selectFrom('audit_events')
     .select(['seq', 'event_time', 'record'])
@@ -146,4 +146,88 @@ export async function eventsAfter(db: Kysely<Database>, accountId: string, after
     .limit(limit)
     .execute();
   return rows.map((r) => ({ seq: Number(r.seq), eventTime: Number(r.event_time), record: r.record }));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Delivery of the trail (jobs/audit-delivery.ts): per-account cursors, delivered log files, digests.
+
+export type DeliveryRow = Database['audit_deliveries'];
+export type LogFileRow = Database['audit_log_files'];
+
+/** The delivery row of an account (or of ALL_ACCOUNTS), created on first use with the digest chain starting now. */
+export async function deliveryRow(db: WriteTx, accountId: string, now: number): Promise<DeliveryRow> {
+  await db
+    .insertInto('audit_deliveries')
+    .values({
+      account_id: accountId,
+      delivered_seq: 0,
+      // The first digest of the account's chain starts when its trail does.
+      last_digest_at: now,
+      last_digest_signature: null,
+      last_digest_hash: null,
+      last_digest_key: null,
+    })
+    .onConflict((oc) => oc.column('account_id').doNothing())
+    .execute();
+  return db.selectFrom('audit_deliveries').selectAll().where('account_id', '=', accountId).executeTakeFirstOrThrow();
+}
+
+/** The highest sequence number of the trail, or undefined when it is empty. */
+export async function topSeq(db: ReadTx): Promise<number | undefined> {
+  const top = await db.selectFrom('audit_events').select((eb) => eb.fn.max('seq').as('top')).executeTakeFirst();
+  return top?.top == null ? undefined : Number(top.top);
+}
+
+/** The accounts with records in (low, high], in order. */
+export async function accountsWithEventsBetween(db: ReadTx, low: number, high: number): Promise<string[]> {
+  const rows = await db.selectFrom('audit_events').select('account_id').distinct().where('seq', '>', low).where('seq', '<=', high).orderBy('account_id').execute();
+  return rows.map((r) => r.account_id);
+}
+
+/** Moves a delivery cursor from `from` to `to`; false when another node moved it first. */
+export async function advanceDelivered(db: WriteTx, accountId: string, from: number, to: number): Promise<boolean> {
+  const res = await db.updateTable('audit_deliveries').set({ delivered_seq: to }).where('account_id', '=', accountId).where('delivered_seq', '=', from).executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export async function insertLogFile(db: WriteTx, row: LogFileRow): Promise<void> {
+  await db.insertInto('audit_log_files').values(row).execute();
+}
+
+/** The delivery rows of every account (not ALL_ACCOUNTS), in order. */
+export async function accountDeliveries(db: ReadTx, allAccounts: string): Promise<DeliveryRow[]> {
+  return db.selectFrom('audit_deliveries').selectAll().where('account_id', '!=', allAccounts).orderBy('account_id').execute();
+}
+
+/** An account's delivered log files that no digest lists yet, oldest first. */
+export async function filesNotInDigest(db: ReadTx, accountId: string): Promise<LogFileRow[]> {
+  return db
+    .selectFrom('audit_log_files')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('in_digest', '=', 0)
+    .orderBy('delivered_at')
+    .orderBy('object_key')
+    .execute();
+}
+
+/** Records a digest as the head of the account's chain if the chain is still at `previousKey`; false when another node wrote one. */
+export async function recordDigest(
+  db: WriteTx,
+  accountId: string,
+  previousKey: string | null,
+  digest: { at: number; signature: string; sha256: string; key: string },
+): Promise<boolean> {
+  let upd = db
+    .updateTable('audit_deliveries')
+    .set({ last_digest_at: digest.at, last_digest_signature: digest.signature, last_digest_hash: digest.sha256, last_digest_key: digest.key })
+    .where('account_id', '=', accountId);
+  upd = previousKey === null ? upd.where('last_digest_key', 'is', null) : upd.where('last_digest_key', '=', previousKey);
+  const res = await upd.executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** Marks log files as listed in a digest. */
+export async function markInDigest(db: WriteTx, accountId: string, objectKeys: string[]): Promise<void> {
+  await db.updateTable('audit_log_files').set({ in_digest: 1 }).where('account_id', '=', accountId).where('object_key', 'in', objectKeys).execute();
 }

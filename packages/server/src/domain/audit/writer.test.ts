@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dropPostgresSchema, openStore, type Store } from '../../infra/db.js';
+import { writeTx, dropPostgresSchema, openStore, type Store } from '../../infra/db.js';
 import { buildEvent } from './events.js';
 import { AuditWriter } from './writer.js';
 
@@ -62,10 +62,10 @@ describe('AuditWriter', () => {
   it('writes immediately into the caller\'s transaction, and not at all when it rolls back', async () => {
     await open();
     const w = new AuditWriter(store.db);
-    await store.db.transaction().execute((trx) => w.write(trx, record('Kept')));
+    await store.db.transaction().execute((trx) => w.write(writeTx(trx), record('Kept')));
     await expect(
       store.db.transaction().execute(async (trx) => {
-        await w.write(trx, record('RolledBack'));
+        await w.write(writeTx(trx), record('RolledBack'));
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');

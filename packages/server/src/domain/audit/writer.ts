@@ -7,6 +7,7 @@
 // buffer now (LookupEvents does, so a caller always finds its own calls); `close` flushes for good.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../infra/schema.js';
+import { inTransaction, type WriteTx } from '../../infra/db.js';
 import type { CloudTrailRecord } from './events.js';
 import { recordEvent } from './repo.js';
 
@@ -37,7 +38,7 @@ export class AuditWriter {
   }
 
   /** Writes a record in the caller's transaction. */
-  async write(db: Kysely<Database>, record: CloudTrailRecord): Promise<void> {
+  async write(db: WriteTx, record: CloudTrailRecord): Promise<void> {
     await recordEvent(db, record);
   }
 
@@ -66,8 +67,8 @@ export class AuditWriter {
     while (this.#pending.length > 0) {
       const batch = this.#pending.splice(0, this.#maxBatch);
       try {
-        await this.#db.transaction().execute(async (trx) => {
-          for (const r of batch) await recordEvent(trx, r);
+        await inTransaction(this.#db, async (tx) => {
+          for (const r of batch) await recordEvent(tx, r);
         });
       } catch (err) {
         // Keep them for the next round; beyond maxPending the oldest go (and say so).

@@ -10,12 +10,12 @@
 // to N times the limit. TOTP replay protection, by contrast, lives in the database and holds across
 // nodes.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Principal } from '../accounts/repo.js';
+import type { Principal } from '../../kernel/actor.js';
 import { ApiError, forbidden, unauthorized, type ErrorShape } from '../../kernel/errors.js';
 import { ConfigError } from '../../kernel/config.js';
 import { denialMessage, type Decision } from '../iam/evaluate.js';
-import type { Database } from '../../infra/schema.js';
+import type { WriteTx } from '../../infra/db.js';
+import * as repo from './repo.js';
 import { hashPassword, verifyPassword } from '../../infra/passwords.js';
 import type { SecretBox } from '../../infra/secret-box.js';
 import { verifyTotp } from '../iam/totp.js';
@@ -250,7 +250,7 @@ export interface AdminSession {
 
 export const HIDDEN_USER_NAME = 'HIDDEN_DUE_TO_SECURITY_REASONS';
 
-export async function createAdminSession(db: Kysely<Database>, secrets: SecretBox, input: CreateAdminSessionInput): Promise<AdminSession> {
+export async function createAdminSession(db: WriteTx, secrets: SecretBox, input: CreateAdminSessionInput): Promise<AdminSession> {
   const { accountId, userName, password, totpCode, sourceIp, now } = input;
   const settings = input.settings ?? sessionSettings();
   const throttle = input.throttle ?? defaultThrottle;
@@ -276,23 +276,7 @@ export async function createAdminSession(db: Kysely<Database>, secrets: SecretBo
   const wait = throttle.retryAfterMs(keys, now);
   if (wait > 0) return fail(rateLimitError(wait), false);
 
-  const row = await db
-    .selectFrom('principals')
-    .leftJoin('iam_user_logins', 'iam_user_logins.principal_id', 'principals.principal_id')
-    .select([
-      'principals.principal_id',
-      'principals.account_id',
-      'principals.arn',
-      'principals.kind',
-      'principals.name',
-      'iam_user_logins.password_hash',
-      'iam_user_logins.mfa_secret_sealed',
-      'iam_user_logins.mfa_enabled',
-    ])
-    .where('principals.account_id', '=', accountId)
-    .where('principals.kind', '=', 'IAMUser')
-    .where('principals.name', '=', userName)
-    .executeTakeFirst();
+  const row = await repo.findSignInUser(db, accountId, userName);
 
   const passwordHash = row?.password_hash ?? (await dummyPasswordHash());
   const passwordOk = await verifyPassword(password, passwordHash);
@@ -326,27 +310,24 @@ export async function createAdminSession(db: Kysely<Database>, secrets: SecretBo
   const sessionHash = sha256(token);
   const expiresAt = now + settings.maxLifetimeMs;
   await deleteExpiredSessions(db, now, settings);
-  await db
-    .insertInto('console_sessions')
-    .values({
-      session_hash: sessionHash,
-      principal_id: principal.principalId,
-      account_id: principal.accountId,
-      csrf_hash: sha256(csrfToken),
-      mfa_authenticated: mfaAuthenticated ? 1 : 0,
-      source_ip: sourceIp,
-      created_at: now,
-      last_seen_at: now,
-      expires_at: expiresAt,
-    })
-    .execute();
+  await repo.insertSession(db, {
+    session_hash: sessionHash,
+    principal_id: principal.principalId,
+    account_id: principal.accountId,
+    csrf_hash: sha256(csrfToken),
+    mfa_authenticated: mfaAuthenticated ? 1 : 0,
+    source_ip: sourceIp,
+    created_at: now,
+    last_seen_at: now,
+    expires_at: expiresAt,
+  });
   const accessKeyId = sessionAccessKeyId(sessionHash);
   if (input.audit) {
     try {
       await input.audit({ eventTime: now, accountId, userName, principal, sourceIp, mfaAuthenticated, accessKeyId });
     } catch (err) {
       // No session without its audit record.
-      await db.deleteFrom('console_sessions').where('session_hash', '=', sessionHash).execute();
+      await repo.deleteSession(db, sessionHash);
       throw err;
     }
   }
@@ -387,34 +368,14 @@ export interface AuthenticateSessionInput {
  * user deleted, its login profile removed or its password changed since sign-in); ForbiddenError when
  * an unsafe method (POST, PUT, PATCH, DELETE) lacks the session's CSRF token in X-CSRF-Token.
  */
-export async function authenticateSession(db: Kysely<Database>, input: AuthenticateSessionInput): Promise<SessionAuthenticated | undefined> {
+export async function authenticateSession(db: WriteTx, input: AuthenticateSessionInput): Promise<SessionAuthenticated | undefined> {
   const token = sessionTokenFromCookie(input.cookieHeader);
   if (token === undefined) return undefined;
   if (!TOKEN_RE.test(token)) throw unauthorized(SESSION_INVALID);
   const settings = input.settings ?? sessionSettings();
   const { now } = input;
   const sessionHash = sha256(token);
-  const row = await db
-    .selectFrom('console_sessions')
-    .innerJoin('principals', 'principals.principal_id', 'console_sessions.principal_id')
-    .leftJoin('iam_user_logins', 'iam_user_logins.principal_id', 'console_sessions.principal_id')
-    .select([
-      'console_sessions.session_hash',
-      'console_sessions.csrf_hash',
-      'console_sessions.mfa_authenticated',
-      'console_sessions.created_at',
-      'console_sessions.last_seen_at',
-      'console_sessions.expires_at',
-      'principals.principal_id',
-      'principals.account_id',
-      'principals.arn',
-      'principals.kind',
-      'principals.name',
-      'iam_user_logins.password_hash',
-      'iam_user_logins.password_changed_at',
-    ])
-    .where('console_sessions.session_hash', '=', sessionHash)
-    .executeTakeFirst();
+  const row = await repo.findSession(db, sessionHash);
   if (!row) throw unauthorized(SESSION_INVALID);
 
   const createdAt = Number(row.created_at);
@@ -424,7 +385,7 @@ export async function authenticateSession(db: Kysely<Database>, input: Authentic
   const revoked = row.kind !== 'IAMUser' || !row.password_hash || (passwordChanged !== undefined && passwordChanged > createdAt);
   const expired = now >= expiresAt || now >= lastSeen + settings.idleTimeoutMs;
   if (revoked || expired) {
-    await db.deleteFrom('console_sessions').where('session_hash', '=', sessionHash).execute();
+    await repo.deleteSession(db, sessionHash);
     throw unauthorized(revoked ? SESSION_INVALID : SESSION_EXPIRED);
   }
 
@@ -436,7 +397,7 @@ export async function authenticateSession(db: Kysely<Database>, input: Authentic
   let seen = lastSeen;
   if (now - lastSeen >= TOUCH_INTERVAL_MS) {
     // At most one write a minute per session; the condition keeps concurrent requests from moving it back.
-    await db.updateTable('console_sessions').set({ last_seen_at: now }).where('session_hash', '=', sessionHash).where('last_seen_at', '<', now).execute();
+    await repo.touchSession(db, sessionHash, now);
     seen = now;
   }
   return {
@@ -452,22 +413,16 @@ export async function authenticateSession(db: Kysely<Database>, input: Authentic
 // Sign-out and clean-up
 
 /** Ends the session the token names (sign-out). True when there was one. */
-export async function deleteAdminSession(db: Kysely<Database>, token: string): Promise<boolean> {
-  const r = await db.deleteFrom('console_sessions').where('session_hash', '=', sha256(token)).executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
+export async function deleteAdminSession(db: WriteTx, token: string): Promise<boolean> {
+  return (await repo.deleteSession(db, sha256(token))) > 0;
 }
 
 /** Ends every session of a principal (e.g. after a password reset by an administrator). */
-export async function deletePrincipalSessions(db: Kysely<Database>, principalId: string): Promise<number> {
-  const r = await db.deleteFrom('console_sessions').where('principal_id', '=', principalId).executeTakeFirst();
-  return Number(r.numDeletedRows);
+export async function deletePrincipalSessions(db: WriteTx, principalId: string): Promise<number> {
+  return repo.deleteSessionsOf(db, principalId);
 }
 
 /** Removes sessions past their absolute or idle expiry. Returns how many. */
-export async function deleteExpiredSessions(db: Kysely<Database>, now: number, settings: SessionSettings = sessionSettings()): Promise<number> {
-  const r = await db
-    .deleteFrom('console_sessions')
-    .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', now - settings.idleTimeoutMs)]))
-    .executeTakeFirst();
-  return Number(r.numDeletedRows);
+export async function deleteExpiredSessions(db: WriteTx, now: number, settings: SessionSettings = sessionSettings()): Promise<number> {
+  return repo.deleteExpired(db, now, now - settings.idleTimeoutMs);
 }

@@ -5,8 +5,10 @@
 // principal and dropped whenever the account's IAM generation counter moves (every IAM write bumps it,
 // on any node), so a detached policy or a removed user stops working on the next request.
 import type { Kysely } from 'kysely';
-import type { Principal } from '../accounts/repo.js';
+import type { Principal } from '../../kernel/actor.js';
 import type { Database } from '../../infra/schema.js';
+import { inTransaction, readTx, type ReadTx, type WriteTx } from '../../infra/db.js';
+import * as repo from './repo.js';
 import { evaluate, type EvaluationResult } from './evaluate.js';
 import { parsePolicy, type PolicyDocument } from './policy.js';
 
@@ -16,39 +18,23 @@ export const WICKR_FULL_ACCESS_DOCUMENT = JSON.stringify({
   Statement: [{ Effect: 'Allow', Action: 'wickr:*', Resource: '*' }],
 });
 
-const GENERATION = 'iam_generation';
-
-/** Creates the AWS managed policies (immutable) if they are not there yet. */
+/** Creates the AWS managed policies (immutable) and the IAM generation counter if they are not there yet. */
 export async function ensureManagedPolicies(db: Kysely<Database>, now: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const known = await trx.selectFrom('iam_policies').select('policy_arn').where('policy_arn', '=', WICKR_FULL_ACCESS_ARN).executeTakeFirst();
-    if (!known) {
-      await trx
-        .insertInto('iam_policies')
-        .values({
-          policy_arn: WICKR_FULL_ACCESS_ARN,
-          account_id: null,
-          policy_id: 'ANPAWICKRFULLACCESS0001',
-          policy_name: 'AWSWickrFullAccess',
-          path: '/',
-          description: 'Grants full administrative permissions to the Wickr service.',
-          default_version_id: 'v1',
-          next_version: 2,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      await trx.insertInto('iam_policy_versions').values({ policy_arn: WICKR_FULL_ACCESS_ARN, version_id: 'v1', document: WICKR_FULL_ACCESS_DOCUMENT, created_at: now }).execute();
-    }
-    const gen = await trx.selectFrom('counters').select('value').where('name', '=', GENERATION).executeTakeFirst();
-    if (!gen) await trx.insertInto('counters').values({ name: GENERATION, value: 0 }).execute();
+  await inTransaction(db, async (tx) => {
+    await repo.ensureManagedPolicy(tx, {
+      arn: WICKR_FULL_ACCESS_ARN,
+      policyId: 'ANPAWICKRFULLACCESS0001',
+      name: 'AWSWickrFullAccess',
+      description: 'Grants full administrative permissions to the Wickr service.',
+      document: WICKR_FULL_ACCESS_DOCUMENT,
+      now,
+    });
+    await repo.ensureGeneration(tx);
   });
 }
 
 /** Every IAM write calls this in its transaction, so cached decisions are dropped everywhere. */
-export async function bumpIamGeneration(db: Kysely<Database>): Promise<void> {
-  await db.updateTable('counters').set((eb) => ({ value: eb('value', '+', 1) })).where('name', '=', GENERATION).execute();
-}
+export const bumpIamGeneration = (tx: WriteTx): Promise<void> => repo.bumpGeneration(tx);
 
 export interface NamedPolicy {
   name: string;
@@ -56,22 +42,11 @@ export interface NamedPolicy {
 }
 
 /** The identity policies that apply to a principal. */
-export async function loadPolicies(db: Kysely<Database>, principal: Principal): Promise<NamedPolicy[]> {
+export async function loadPolicies(db: ReadTx, principal: Principal): Promise<NamedPolicy[]> {
   const holders = [principal.principalId];
-  if (principal.kind === 'IAMUser') {
-    const groups = await db.selectFrom('iam_group_members').select('group_principal_id').where('user_principal_id', '=', principal.principalId).execute();
-    holders.push(...groups.map((g) => g.group_principal_id));
-  }
-  const managed = await db
-    .selectFrom('iam_policy_attachments')
-    .innerJoin('iam_policies', 'iam_policies.policy_arn', 'iam_policy_attachments.policy_arn')
-    .innerJoin('iam_policy_versions', (j) =>
-      j.onRef('iam_policy_versions.policy_arn', '=', 'iam_policies.policy_arn').onRef('iam_policy_versions.version_id', '=', 'iam_policies.default_version_id'),
-    )
-    .select(['iam_policies.policy_arn', 'iam_policy_versions.document'])
-    .where('iam_policy_attachments.principal_id', 'in', holders)
-    .execute();
-  const inline = await db.selectFrom('iam_inline_policies').select(['principal_id', 'policy_name', 'document']).where('principal_id', 'in', holders).execute();
+  if (principal.kind === 'IAMUser') holders.push(...(await repo.groupIdsOfUser(db, principal.principalId)));
+  const managed = await repo.attachedPolicyDocuments(db, holders);
+  const inline = await repo.inlinePolicyDocuments(db, holders);
   const out: NamedPolicy[] = [];
   const seen = new Set<string>();
   for (const m of managed) {
@@ -86,15 +61,18 @@ export async function loadPolicies(db: Kysely<Database>, principal: Principal): 
 export class Authorizer {
   #cache = new Map<string, { generation: number; policies: NamedPolicy[] }>();
 
-  constructor(private readonly db: Kysely<Database>) {}
+  readonly #db: ReadTx;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = readTx(db);
+  }
 
   async authorize(principal: Principal, action: string, resource: string): Promise<EvaluationResult> {
     if (principal.kind === 'Root') return { decision: 'Allow' };
-    const gen = await this.db.selectFrom('counters').select('value').where('name', '=', GENERATION).executeTakeFirst();
-    const generation = Number(gen?.value ?? 0);
+    const generation = await repo.currentGeneration(this.#db);
     let entry = this.#cache.get(principal.principalId);
     if (!entry || entry.generation !== generation) {
-      entry = { generation, policies: await loadPolicies(this.db, principal) };
+      entry = { generation, policies: await loadPolicies(this.#db, principal) };
       if (this.#cache.size > 10_000) this.#cache.clear();
       this.#cache.set(principal.principalId, entry);
     }

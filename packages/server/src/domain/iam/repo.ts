@@ -2,10 +2,9 @@
 // console logins (password and TOTP), managed policies with their versions, attachments and inline
 // policies. Written once with Kysely for SQLite and PostgreSQL. Every lookup is scoped to one account;
 // AWS managed policies (account_id null) are visible to every account but belong to none.
-import { sql, type Kysely, type Updateable } from 'kysely';
+import { sql, type Updateable } from 'kysely';
 import type { Database } from '../../infra/schema.js';
-
-type Db = Kysely<Database>;
+import type { ReadTx, WriteTx } from '../../infra/db.js';
 
 export type EntityKind = 'user' | 'group' | 'role';
 
@@ -51,7 +50,7 @@ function toEntity(row: PrincipalRow, kind: EntityKind): Entity {
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** IAM names are unique without regard to case, and looked up the same way (as AWS does). */
-export async function findEntity(db: Db, accountId: string, kind: EntityKind, name: string): Promise<Entity | undefined> {
+export async function findEntity(db: ReadTx, accountId: string, kind: EntityKind, name: string): Promise<Entity | undefined> {
   const row = await db
     .selectFrom('principals')
     .selectAll()
@@ -62,25 +61,25 @@ export async function findEntity(db: Db, accountId: string, kind: EntityKind, na
   return row && toEntity(row, kind);
 }
 
-export async function findEntityById(db: Db, principalId: string, kind: EntityKind): Promise<Entity | undefined> {
+export async function findEntityById(db: ReadTx, principalId: string, kind: EntityKind): Promise<Entity | undefined> {
   const row = await db.selectFrom('principals').selectAll().where('principal_id', '=', principalId).where('kind', '=', PRINCIPAL_KIND[kind]).executeTakeFirst();
   return row && toEntity(row, kind);
 }
 
-export async function insertEntity(db: Db, e: Entity): Promise<void> {
+export async function insertEntity(db: WriteTx, e: Entity): Promise<void> {
   await db
     .insertInto('principals')
     .values({ principal_id: e.principalId, account_id: e.accountId, kind: PRINCIPAL_KIND[e.kind], name: e.name, arn: e.arn, created_at: e.createdAt })
     .execute();
 }
 
-export async function deleteEntity(db: Db, principalId: string): Promise<void> {
+export async function deleteEntity(db: WriteTx, principalId: string): Promise<void> {
   await db.deleteFrom('iam_user_logins').where('principal_id', '=', principalId).execute();
   await db.deleteFrom('principals').where('principal_id', '=', principalId).execute();
 }
 
 /** The account's entities of a kind, by name; with a path prefix, only those whose path starts with it. */
-export async function listEntities(db: Db, accountId: string, kind: EntityKind, pathPrefix?: string): Promise<Entity[]> {
+export async function listEntities(db: ReadTx, accountId: string, kind: EntityKind, pathPrefix?: string): Promise<Entity[]> {
   const rows = await db.selectFrom('principals').selectAll().where('account_id', '=', accountId).where('kind', '=', PRINCIPAL_KIND[kind]).execute();
   return rows
     .map((r) => toEntity(r, kind))
@@ -90,7 +89,7 @@ export async function listEntities(db: Db, accountId: string, kind: EntityKind, 
 
 // ---- Group membership ----
 
-export async function isMember(db: Db, groupId: string, userId: string): Promise<boolean> {
+export async function isMember(db: ReadTx, groupId: string, userId: string): Promise<boolean> {
   const row = await db
     .selectFrom('iam_group_members')
     .select('user_principal_id')
@@ -100,16 +99,16 @@ export async function isMember(db: Db, groupId: string, userId: string): Promise
   return row !== undefined;
 }
 
-export async function addMember(db: Db, groupId: string, userId: string): Promise<void> {
+export async function addMember(db: WriteTx, groupId: string, userId: string): Promise<void> {
   if (await isMember(db, groupId, userId)) return;
   await db.insertInto('iam_group_members').values({ group_principal_id: groupId, user_principal_id: userId }).execute();
 }
 
-export async function removeMember(db: Db, groupId: string, userId: string): Promise<void> {
+export async function removeMember(db: WriteTx, groupId: string, userId: string): Promise<void> {
   await db.deleteFrom('iam_group_members').where('group_principal_id', '=', groupId).where('user_principal_id', '=', userId).execute();
 }
 
-export async function groupsOfUser(db: Db, userId: string): Promise<Entity[]> {
+export async function groupsOfUser(db: ReadTx, userId: string): Promise<Entity[]> {
   const rows = await db
     .selectFrom('iam_group_members')
     .innerJoin('principals', 'principals.principal_id', 'iam_group_members.group_principal_id')
@@ -119,7 +118,7 @@ export async function groupsOfUser(db: Db, userId: string): Promise<Entity[]> {
   return rows.map((r) => toEntity(r, 'group')).sort(byName);
 }
 
-export async function usersOfGroup(db: Db, groupId: string): Promise<Entity[]> {
+export async function usersOfGroup(db: ReadTx, groupId: string): Promise<Entity[]> {
   const rows = await db
     .selectFrom('iam_group_members')
     .innerJoin('principals', 'principals.principal_id', 'iam_group_members.user_principal_id')
@@ -147,7 +146,7 @@ const toKey = (r: { access_key_id: string; principal_id: string; status: string;
   lastUsedAt: r.last_used_at === null ? null : Number(r.last_used_at),
 });
 
-export async function keysOf(db: Db, principalId: string): Promise<AccessKeyRow[]> {
+export async function keysOf(db: ReadTx, principalId: string): Promise<AccessKeyRow[]> {
   const rows = await db
     .selectFrom('access_keys')
     .select(['access_key_id', 'principal_id', 'status', 'created_at', 'last_used_at'])
@@ -157,7 +156,7 @@ export async function keysOf(db: Db, principalId: string): Promise<AccessKeyRow[
 }
 
 /** A key of the account, whoever holds it. */
-export async function findKey(db: Db, accountId: string, accessKeyId: string): Promise<AccessKeyRow | undefined> {
+export async function findKey(db: ReadTx, accountId: string, accessKeyId: string): Promise<AccessKeyRow | undefined> {
   const row = await db
     .selectFrom('access_keys')
     .select(['access_key_id', 'principal_id', 'status', 'created_at', 'last_used_at'])
@@ -167,7 +166,7 @@ export async function findKey(db: Db, accountId: string, accessKeyId: string): P
   return row && toKey(row);
 }
 
-export async function insertKey(db: Db, key: { accessKeyId: string; principalId: string; accountId: string; sealedSecret: string; createdAt: number }): Promise<void> {
+export async function insertKey(db: WriteTx, key: { accessKeyId: string; principalId: string; accountId: string; sealedSecret: string; createdAt: number }): Promise<void> {
   await db
     .insertInto('access_keys')
     .values({
@@ -182,11 +181,11 @@ export async function insertKey(db: Db, key: { accessKeyId: string; principalId:
     .execute();
 }
 
-export async function setKeyStatus(db: Db, accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void> {
+export async function setKeyStatus(db: WriteTx, accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void> {
   await db.updateTable('access_keys').set({ status }).where('access_key_id', '=', accessKeyId).execute();
 }
 
-export async function deleteKey(db: Db, accessKeyId: string): Promise<void> {
+export async function deleteKey(db: WriteTx, accessKeyId: string): Promise<void> {
   await db.deleteFrom('access_keys').where('access_key_id', '=', accessKeyId).execute();
 }
 
@@ -200,7 +199,7 @@ export interface LoginRow {
   mfaEnabledAt?: number | null;
 }
 
-export async function getLogin(db: Db, principalId: string): Promise<LoginRow | undefined> {
+export async function getLogin(db: ReadTx, principalId: string): Promise<LoginRow | undefined> {
   const r = await db.selectFrom('iam_user_logins').selectAll().where('principal_id', '=', principalId).executeTakeFirst();
   return (
     r && {
@@ -213,7 +212,7 @@ export async function getLogin(db: Db, principalId: string): Promise<LoginRow | 
   );
 }
 
-export async function updateLogin(db: Db, principalId: string, patch: Partial<LoginRow>): Promise<void> {
+export async function updateLogin(db: WriteTx, principalId: string, patch: Partial<LoginRow>): Promise<void> {
   const set: Updateable<Database['iam_user_logins']> = {};
   if (patch.passwordHash !== undefined) set.password_hash = patch.passwordHash;
   if (patch.passwordChangedAt !== undefined) set.password_changed_at = patch.passwordChangedAt;
@@ -260,7 +259,7 @@ const toPolicy = (r: Database['iam_policies']): PolicyRow => ({
 });
 
 /** A policy the account can see: its own, or an AWS managed one. */
-export async function findPolicy(db: Db, accountId: string, arn: string): Promise<PolicyRow | undefined> {
+export async function findPolicy(db: ReadTx, accountId: string, arn: string): Promise<PolicyRow | undefined> {
   const r = await db
     .selectFrom('iam_policies')
     .selectAll()
@@ -270,7 +269,7 @@ export async function findPolicy(db: Db, accountId: string, arn: string): Promis
   return r && toPolicy(r);
 }
 
-export async function findPolicyByName(db: Db, accountId: string, name: string): Promise<PolicyRow | undefined> {
+export async function findPolicyByName(db: ReadTx, accountId: string, name: string): Promise<PolicyRow | undefined> {
   const r = await db
     .selectFrom('iam_policies')
     .selectAll()
@@ -280,7 +279,7 @@ export async function findPolicyByName(db: Db, accountId: string, name: string):
   return r && toPolicy(r);
 }
 
-export async function listPolicies(db: Db, accountId: string, scope: 'All' | 'AWS' | 'Local'): Promise<PolicyRow[]> {
+export async function listPolicies(db: ReadTx, accountId: string, scope: 'All' | 'AWS' | 'Local'): Promise<PolicyRow[]> {
   let q = db.selectFrom('iam_policies').selectAll();
   if (scope === 'AWS') q = q.where('account_id', 'is', null);
   else if (scope === 'Local') q = q.where('account_id', '=', accountId);
@@ -288,7 +287,7 @@ export async function listPolicies(db: Db, accountId: string, scope: 'All' | 'AW
   return (await q.execute()).map(toPolicy);
 }
 
-export async function insertPolicy(db: Db, p: PolicyRow): Promise<void> {
+export async function insertPolicy(db: WriteTx, p: PolicyRow): Promise<void> {
   await db
     .insertInto('iam_policies')
     .values({
@@ -306,7 +305,7 @@ export async function insertPolicy(db: Db, p: PolicyRow): Promise<void> {
     .execute();
 }
 
-export async function updatePolicy(db: Db, arn: string, patch: { defaultVersionId?: string; nextVersion?: number; updatedAt: number }): Promise<void> {
+export async function updatePolicy(db: WriteTx, arn: string, patch: { defaultVersionId?: string; nextVersion?: number; updatedAt: number }): Promise<void> {
   await db
     .updateTable('iam_policies')
     .set({
@@ -318,7 +317,7 @@ export async function updatePolicy(db: Db, arn: string, patch: { defaultVersionI
     .execute();
 }
 
-export async function deletePolicy(db: Db, arn: string): Promise<void> {
+export async function deletePolicy(db: WriteTx, arn: string): Promise<void> {
   await db.deleteFrom('iam_policy_attachments').where('policy_arn', '=', arn).execute();
   await db.deleteFrom('iam_policy_versions').where('policy_arn', '=', arn).execute();
   await db.deleteFrom('iam_policies').where('policy_arn', '=', arn).execute();
@@ -333,30 +332,30 @@ export interface VersionRow {
 const versionNumber = (v: string) => Number(v.slice(1));
 
 /** Newest first, as IAM lists them. */
-export async function versionsOf(db: Db, arn: string): Promise<VersionRow[]> {
+export async function versionsOf(db: ReadTx, arn: string): Promise<VersionRow[]> {
   const rows = await db.selectFrom('iam_policy_versions').selectAll().where('policy_arn', '=', arn).execute();
   return rows
     .map((r) => ({ versionId: r.version_id, document: r.document, createdAt: Number(r.created_at) }))
     .sort((a, b) => versionNumber(b.versionId) - versionNumber(a.versionId));
 }
 
-export async function findVersion(db: Db, arn: string, versionId: string): Promise<VersionRow | undefined> {
+export async function findVersion(db: ReadTx, arn: string, versionId: string): Promise<VersionRow | undefined> {
   const r = await db.selectFrom('iam_policy_versions').selectAll().where('policy_arn', '=', arn).where('version_id', '=', versionId).executeTakeFirst();
   return r && { versionId: r.version_id, document: r.document, createdAt: Number(r.created_at) };
 }
 
-export async function insertVersion(db: Db, arn: string, v: VersionRow): Promise<void> {
+export async function insertVersion(db: WriteTx, arn: string, v: VersionRow): Promise<void> {
   await db.insertInto('iam_policy_versions').values({ policy_arn: arn, version_id: v.versionId, document: v.document, created_at: v.createdAt }).execute();
 }
 
-export async function deleteVersion(db: Db, arn: string, versionId: string): Promise<void> {
+export async function deleteVersion(db: WriteTx, arn: string, versionId: string): Promise<void> {
   await db.deleteFrom('iam_policy_versions').where('policy_arn', '=', arn).where('version_id', '=', versionId).execute();
 }
 
 // ---- Attachments ----
 
 /** How many of the account's principals have the policy attached (an AWS managed policy counts per account). */
-export async function attachmentCount(db: Db, accountId: string, arn: string): Promise<number> {
+export async function attachmentCount(db: ReadTx, accountId: string, arn: string): Promise<number> {
   const r = await db
     .selectFrom('iam_policy_attachments')
     .innerJoin('principals', 'principals.principal_id', 'iam_policy_attachments.principal_id')
@@ -368,7 +367,7 @@ export async function attachmentCount(db: Db, accountId: string, arn: string): P
 }
 
 /** Attachment counts of all policies for one account's principals. */
-export async function attachmentCounts(db: Db, accountId: string): Promise<Map<string, number>> {
+export async function attachmentCounts(db: ReadTx, accountId: string): Promise<Map<string, number>> {
   const rows = await db
     .selectFrom('iam_policy_attachments')
     .innerJoin('principals', 'principals.principal_id', 'iam_policy_attachments.principal_id')
@@ -379,21 +378,21 @@ export async function attachmentCounts(db: Db, accountId: string): Promise<Map<s
   return new Map(rows.map((r) => [r.arn, Number(r.n)]));
 }
 
-export async function isAttached(db: Db, arn: string, principalId: string): Promise<boolean> {
+export async function isAttached(db: ReadTx, arn: string, principalId: string): Promise<boolean> {
   const r = await db.selectFrom('iam_policy_attachments').select('policy_arn').where('policy_arn', '=', arn).where('principal_id', '=', principalId).executeTakeFirst();
   return r !== undefined;
 }
 
-export async function attach(db: Db, arn: string, principalId: string): Promise<void> {
+export async function attach(db: WriteTx, arn: string, principalId: string): Promise<void> {
   if (await isAttached(db, arn, principalId)) return;
   await db.insertInto('iam_policy_attachments').values({ policy_arn: arn, principal_id: principalId }).execute();
 }
 
-export async function detach(db: Db, arn: string, principalId: string): Promise<void> {
+export async function detach(db: WriteTx, arn: string, principalId: string): Promise<void> {
   await db.deleteFrom('iam_policy_attachments').where('policy_arn', '=', arn).where('principal_id', '=', principalId).execute();
 }
 
-export async function attachedTo(db: Db, principalId: string): Promise<PolicyRow[]> {
+export async function attachedTo(db: ReadTx, principalId: string): Promise<PolicyRow[]> {
   const rows = await db
     .selectFrom('iam_policy_attachments')
     .innerJoin('iam_policies', 'iam_policies.policy_arn', 'iam_policy_attachments.policy_arn')
@@ -405,12 +404,12 @@ export async function attachedTo(db: Db, principalId: string): Promise<PolicyRow
 
 // ---- Inline policies ----
 
-export async function inlineNames(db: Db, principalId: string): Promise<string[]> {
+export async function inlineNames(db: ReadTx, principalId: string): Promise<string[]> {
   const rows = await db.selectFrom('iam_inline_policies').select('policy_name').where('principal_id', '=', principalId).execute();
   return rows.map((r) => r.policy_name).sort();
 }
 
-export async function findInline(db: Db, principalId: string, name: string): Promise<{ name: string; document: string } | undefined> {
+export async function findInline(db: ReadTx, principalId: string, name: string): Promise<{ name: string; document: string } | undefined> {
   const r = await db
     .selectFrom('iam_inline_policies')
     .select(['policy_name', 'document'])
@@ -421,7 +420,7 @@ export async function findInline(db: Db, principalId: string, name: string): Pro
 }
 
 /** Creates or replaces an inline policy (a name differing only in case replaces the existing one). */
-export async function putInline(db: Db, principalId: string, name: string, document: string): Promise<void> {
+export async function putInline(db: WriteTx, principalId: string, name: string, document: string): Promise<void> {
   const existing = await findInline(db, principalId, name);
   if (existing) {
     await db.updateTable('iam_inline_policies').set({ document }).where('principal_id', '=', principalId).where('policy_name', '=', existing.name).execute();
@@ -430,6 +429,98 @@ export async function putInline(db: Db, principalId: string, name: string, docum
   }
 }
 
-export async function deleteInline(db: Db, principalId: string, name: string): Promise<void> {
+export async function deleteInline(db: WriteTx, principalId: string, name: string): Promise<void> {
   await db.deleteFrom('iam_inline_policies').where('principal_id', '=', principalId).where('policy_name', '=', name).execute();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// AWS managed policies, the IAM generation counter and the policies that apply to a principal.
+
+/** Inserts an AWS managed policy (account_id null) with its one version, unless it exists. */
+export async function ensureManagedPolicy(tx: WriteTx, p: { arn: string; policyId: string; name: string; description: string; document: string; now: number }): Promise<void> {
+  const known = await tx.selectFrom('iam_policies').select('policy_arn').where('policy_arn', '=', p.arn).executeTakeFirst();
+  if (known) return;
+  await tx
+    .insertInto('iam_policies')
+    .values({
+      policy_arn: p.arn,
+      account_id: null,
+      policy_id: p.policyId,
+      policy_name: p.name,
+      path: '/',
+      description: p.description,
+      default_version_id: 'v1',
+      next_version: 2,
+      created_at: p.now,
+      updated_at: p.now,
+    })
+    .execute();
+  await tx.insertInto('iam_policy_versions').values({ policy_arn: p.arn, version_id: 'v1', document: p.document, created_at: p.now }).execute();
+}
+
+const GENERATION = 'iam_generation';
+
+/** Creates the IAM generation counter if it is not there yet. */
+export async function ensureGeneration(tx: WriteTx): Promise<void> {
+  const gen = await tx.selectFrom('counters').select('value').where('name', '=', GENERATION).executeTakeFirst();
+  if (!gen) await tx.insertInto('counters').values({ name: GENERATION, value: 0 }).execute();
+}
+
+/** Moves the IAM generation (every IAM write, in its transaction): cached decisions are dropped on every node. */
+export async function bumpGeneration(tx: WriteTx): Promise<void> {
+  await tx.updateTable('counters').set((eb) => ({ value: eb('value', '+', 1) })).where('name', '=', GENERATION).execute();
+}
+
+export async function currentGeneration(db: ReadTx): Promise<number> {
+  const gen = await db.selectFrom('counters').select('value').where('name', '=', GENERATION).executeTakeFirst();
+  return Number(gen?.value ?? 0);
+}
+
+/** The groups a user belongs to (their principal IDs). */
+export async function groupIdsOfUser(db: ReadTx, userPrincipalId: string): Promise<string[]> {
+  const groups = await db.selectFrom('iam_group_members').select('group_principal_id').where('user_principal_id', '=', userPrincipalId).execute();
+  return groups.map((g) => g.group_principal_id);
+}
+
+/** The default versions of the managed policies attached to any of the holders. */
+export async function attachedPolicyDocuments(db: ReadTx, holders: string[]): Promise<{ policy_arn: string; document: string }[]> {
+  return db
+    .selectFrom('iam_policy_attachments')
+    .innerJoin('iam_policies', 'iam_policies.policy_arn', 'iam_policy_attachments.policy_arn')
+    .innerJoin('iam_policy_versions', (j) =>
+      j.onRef('iam_policy_versions.policy_arn', '=', 'iam_policies.policy_arn').onRef('iam_policy_versions.version_id', '=', 'iam_policies.default_version_id'),
+    )
+    .select(['iam_policies.policy_arn', 'iam_policy_versions.document'])
+    .where('iam_policy_attachments.principal_id', 'in', holders)
+    .execute();
+}
+
+/** The inline policies of any of the holders. */
+export async function inlinePolicyDocuments(db: ReadTx, holders: string[]): Promise<{ principal_id: string; policy_name: string; document: string }[]> {
+  return db.selectFrom('iam_inline_policies').select(['principal_id', 'policy_name', 'document']).where('principal_id', 'in', holders).execute();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// TOTP replay protection: the last accepted time step per principal (a `counters` row).
+
+const replayKey = (principalId: string) => `totp_step:${principalId}`;
+
+/** Moves the principal's last accepted step forward to `step`; false when it is already at or past it (or absent). */
+export async function advanceTotpStep(db: WriteTx, principalId: string, step: number): Promise<boolean> {
+  const r = await db.updateTable('counters').set({ value: step }).where('name', '=', replayKey(principalId)).where('value', '<', step).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function hasTotpStep(db: ReadTx, principalId: string): Promise<boolean> {
+  return (await db.selectFrom('counters').select('value').where('name', '=', replayKey(principalId)).executeTakeFirst()) !== undefined;
+}
+
+/** Records the first step of a principal; false when another sign-in inserted it at the same moment. */
+export async function insertTotpStep(db: WriteTx, principalId: string, step: number): Promise<boolean> {
+  const inserted = await db
+    .insertInto('counters')
+    .values({ name: replayKey(principalId), value: step })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .executeTakeFirst();
+  return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
 }

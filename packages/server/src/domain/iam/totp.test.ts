@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropPostgresSchema, openStore, type Store } from '../../infra/db.js';
+import { autocommit, dropPostgresSchema, openStore, type Store } from '../../infra/db.js';
 import { claimTotpStep, totpCode, totpStep, verifyTotp } from './totp.js';
 
 const DATABASE_URL = process.env.ENCLAVE_TEST_DATABASE_URL || undefined;
@@ -48,28 +48,28 @@ describe(`TOTP replay guard (${DATABASE_URL ? 'postgres' : 'sqlite'})`, () => {
   });
 
   it('accepts a step once, then only later steps', async () => {
-    expect(await claimTotpStep(store.db, 'AIDAUSER1', 100)).toBe(true);
-    expect(await claimTotpStep(store.db, 'AIDAUSER1', 100)).toBe(false);
-    expect(await claimTotpStep(store.db, 'AIDAUSER1', 99)).toBe(false);
-    expect(await claimTotpStep(store.db, 'AIDAUSER1', 101)).toBe(true);
+    expect(await claimTotpStep(autocommit(store.db), 'AIDAUSER1', 100)).toBe(true);
+    expect(await claimTotpStep(autocommit(store.db), 'AIDAUSER1', 100)).toBe(false);
+    expect(await claimTotpStep(autocommit(store.db), 'AIDAUSER1', 99)).toBe(false);
+    expect(await claimTotpStep(autocommit(store.db), 'AIDAUSER1', 101)).toBe(true);
     // Per principal.
-    expect(await claimTotpStep(store.db, 'AIDAUSER2', 100)).toBe(true);
+    expect(await claimTotpStep(autocommit(store.db), 'AIDAUSER2', 100)).toBe(true);
   });
 
   it('lets exactly one of concurrent claims of the same step win', async () => {
-    const results = await Promise.all(Array.from({ length: 8 }, () => claimTotpStep(store.db, 'AIDAUSER3', 500)));
+    const results = await Promise.all(Array.from({ length: 8 }, () => claimTotpStep(autocommit(store.db), 'AIDAUSER3', 500)));
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
   it('verifies and consumes a code', async () => {
     const at = T0 + 1000;
     const code = totpCode(SECRET, at);
-    expect(await verifyTotp(store.db, 'AIDAUSER4', SECRET, code, at)).toBe(true);
-    expect(await verifyTotp(store.db, 'AIDAUSER4', SECRET, code, at + 5000)).toBe(false);
-    expect(await verifyTotp(store.db, 'AIDAUSER4', SECRET, totpCode(SECRET, at - STEP), at)).toBe(false);
+    expect(await verifyTotp(autocommit(store.db), 'AIDAUSER4', SECRET, code, at)).toBe(true);
+    expect(await verifyTotp(autocommit(store.db), 'AIDAUSER4', SECRET, code, at + 5000)).toBe(false);
+    expect(await verifyTotp(autocommit(store.db), 'AIDAUSER4', SECRET, totpCode(SECRET, at - STEP), at)).toBe(false);
     const next = totpCode(SECRET, at + STEP);
     const wrong = next.slice(0, 5) + String((Number(next[5]) + 1) % 10);
-    expect(await verifyTotp(store.db, 'AIDAUSER4', SECRET, wrong, at + STEP)).toBe(false);
-    expect(await verifyTotp(store.db, 'AIDAUSER4', SECRET, next, at + STEP)).toBe(true);
+    expect(await verifyTotp(autocommit(store.db), 'AIDAUSER4', SECRET, wrong, at + STEP)).toBe(false);
+    expect(await verifyTotp(autocommit(store.db), 'AIDAUSER4', SECRET, next, at + STEP)).toBe(true);
   });
 });

@@ -2,9 +2,9 @@
 // the next step for clock drift. A code is single-use: the last accepted step is recorded per user in
 // the database (table `counters`, row `totp_step:<principalId>`), and only a later step is accepted
 // afterwards, so a code seen over a shoulder or in a proxy log cannot be replayed, on any node.
-import type { Kysely } from 'kysely';
 import { Secret, TOTP } from 'otpauth';
-import type { Database } from '../../infra/schema.js';
+import type { WriteTx } from '../../infra/db.js';
+import * as repo from './repo.js';
 
 export const TOTP_PERIOD_SECONDS = 30;
 export const TOTP_DIGITS = 6;
@@ -35,37 +35,24 @@ export function totpCode(secretBase32: string, timestamp: number): string {
   return TOTP.generate({ secret: Secret.fromBase32(secretBase32), algorithm: ALGORITHM, digits: TOTP_DIGITS, period: TOTP_PERIOD_SECONDS, timestamp });
 }
 
-const replayKey = (principalId: string) => `totp_step:${principalId}`;
-
 /**
  * Records `step` as used by the principal. True when it is later than every step accepted before
  * (the code is fresh); false for a replay (the same or an earlier step). Atomic across nodes: a
  * conditional update, or an insert for the first code ever.
  */
-export async function claimTotpStep(db: Kysely<Database>, principalId: string, step: number): Promise<boolean> {
-  const name = replayKey(principalId);
-  const advance = async () => {
-    const r = await db.updateTable('counters').set({ value: step }).where('name', '=', name).where('value', '<', step).executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
-  };
-  if (await advance()) return true;
-  const existing = await db.selectFrom('counters').select('value').where('name', '=', name).executeTakeFirst();
-  if (existing) return false;
-  const inserted = await db
-    .insertInto('counters')
-    .values({ name, value: step })
-    .onConflict((oc) => oc.column('name').doNothing())
-    .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return true;
+export async function claimTotpStep(db: WriteTx, principalId: string, step: number): Promise<boolean> {
+  if (await repo.advanceTotpStep(db, principalId, step)) return true;
+  if (await repo.hasTotpStep(db, principalId)) return false;
+  if (await repo.insertTotpStep(db, principalId, step)) return true;
   // Another sign-in inserted the row at the same moment: it wins unless our step is later.
-  return advance();
+  return repo.advanceTotpStep(db, principalId, step);
 }
 
 /**
  * Verifies a code and consumes it. True only for a valid code of a step not used before by this
  * principal.
  */
-export async function verifyTotp(db: Kysely<Database>, principalId: string, secretBase32: string, code: string, now: number): Promise<boolean> {
+export async function verifyTotp(db: WriteTx, principalId: string, secretBase32: string, code: string, now: number): Promise<boolean> {
   const step = totpStep(secretBase32, code, now);
   if (step === undefined) return false;
   return claimTotpStep(db, principalId, step);

@@ -147,14 +147,14 @@ export const pageOut = (p: { IsTruncated: boolean; Marker?: string }) => ({ IsTr
 
 // ---- Managed policies attached to users, groups and roles ----
 
-export async function attachPolicy(ctx: IamContext, kind: EntityKind, name: string, arn: string): Promise<Record<string, never>> {
+export async function attachPolicy(ctx: IamContext<false>, kind: EntityKind, name: string, arn: string): Promise<Record<string, never>> {
   const e = await requireEntity(ctx, kind, name);
   await requirePolicy(ctx, arn);
   await store.attach(ctx.tx, arn, e.principalId);
   return {};
 }
 
-export async function detachPolicy(ctx: IamContext, kind: EntityKind, name: string, arn: string): Promise<Record<string, never>> {
+export async function detachPolicy(ctx: IamContext<false>, kind: EntityKind, name: string, arn: string): Promise<Record<string, never>> {
   const e = await requireEntity(ctx, kind, name);
   await requirePolicy(ctx, arn);
   if (!(await store.isAttached(ctx.tx, arn, e.principalId))) throw notFound(`Policy ${arn} was not found attached to ${KIND_WORD[kind]} ${e.name}.`);
@@ -173,7 +173,7 @@ export async function listAttached(ctx: IamContext, kind: EntityKind, name: stri
 
 const INLINE_OWNER: Record<EntityKind, string> = { user: 'UserName', group: 'GroupName', role: 'RoleName' };
 
-export async function putInlinePolicy(ctx: IamContext, kind: EntityKind, name: string, policyName: string, document: string): Promise<Record<string, never>> {
+export async function putInlinePolicy(ctx: IamContext<false>, kind: EntityKind, name: string, policyName: string, document: string): Promise<Record<string, never>> {
   checkDocument(document);
   const e = await requireEntity(ctx, kind, name);
   await store.putInline(ctx.tx, e.principalId, policyName, document);
@@ -192,7 +192,7 @@ export async function getInlinePolicy(ctx: IamContext, kind: EntityKind, name: s
   return { [INLINE_OWNER[kind]]: e.name, PolicyName: p.name, PolicyDocument: p.document };
 }
 
-export async function deleteInlinePolicy(ctx: IamContext, kind: EntityKind, name: string, policyName: string): Promise<Record<string, never>> {
+export async function deleteInlinePolicy(ctx: IamContext<false>, kind: EntityKind, name: string, policyName: string): Promise<Record<string, never>> {
   const e = await requireEntity(ctx, kind, name);
   const p = await requireInline(ctx, kind, e, policyName);
   await store.deleteInline(ctx.tx, e.principalId, p.name);

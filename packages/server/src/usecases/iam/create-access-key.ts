@@ -3,6 +3,7 @@ import { newAccessKeyId, newSecretAccessKey } from '../../kernel/ids.js';
 import { iso, MAX_ACCESS_KEYS, requireEntity, userNameOrSelf, userResource } from './common.js';
 import { defineIamAction, m } from './action.js';
 import * as store from '../../domain/iam/repo.js';
+import { accessKeyExists } from '../../domain/accounts/repo.js';
 
 /**
  * A new access key for an IAM user (at most two per user). The secret is sealed at rest like every
@@ -16,7 +17,7 @@ export default defineIamAction('CreateAccessKey', {
     const user = await requireEntity(ctx, 'user', userNameOrSelf(ctx, input.UserName));
     if ((await store.keysOf(ctx.tx, user.principalId)).length >= MAX_ACCESS_KEYS) throw badRequest(`Cannot exceed quota for AccessKeysPerUser: ${MAX_ACCESS_KEYS}`);
     let accessKeyId = newAccessKeyId();
-    while (await ctx.tx.selectFrom('access_keys').select('access_key_id').where('access_key_id', '=', accessKeyId).executeTakeFirst()) accessKeyId = newAccessKeyId();
+    while (await accessKeyExists(ctx.tx, accessKeyId)) accessKeyId = newAccessKeyId();
     const secretAccessKey = newSecretAccessKey();
     await store.insertKey(ctx.tx, { accessKeyId, principalId: user.principalId, accountId: ctx.actor.accountId, sealedSecret: ctx.secrets.seal(secretAccessKey), createdAt: ctx.now });
     return { AccessKey: { UserName: user.name, AccessKeyId: accessKeyId, Status: 'Active', SecretAccessKey: secretAccessKey, CreateDate: iso(ctx.now) } };
