@@ -1,6 +1,7 @@
 // Browser: two members join from their invite links and talk end-to-end encrypted in Chromium —
 // registration (email prefilled, the security group's password rules as typed, the master recovery
-// key once), sign-in, a DM with read receipts and a reply, the consent pop-up, a burn-on-read message
+// key once), sign-in, a DM with read receipts and a reply (each message showing its expiry: the group
+// maximum when no timer was chosen), the consent pop-up, a burn-on-read message
 // counting down and disappearing on both sides, and a canary typed in the browser that never reaches
 // the server's database, blobs or log (nor the browser's IndexedDB or the support log in clear).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -15,6 +16,8 @@ import { connected, haveChromium, joinInBrowser, messageItem, openDmWith, PASSWO
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
 const CANARY = `CANARY-web-${Math.random().toString(36).slice(2, 12)}`;
+/** The expiry countdown of a message sent moments ago with the one-year group maximum. */
+const A_YEAR_LEFT = /^Expires in (365d 0h|364d 23h)$/;
 
 /** True when any IndexedDB record of this browser holds the text's UTF-8 bytes; also counts the records. */
 async function indexedDbHolds(page: Page, text: string): Promise<{ records: number; found: boolean }> {
@@ -146,15 +149,18 @@ describe.skipIf(!haveChromium)(`messenger: joining, DMs, consent, burn-on-read (
 
     await openDmWith(alice, 'bob', 'Bob Brown');
     await env.axe('chat', alice);
+    // No timer chosen: the message expires after the group maximum (one year), shown on both sides.
+    expect(await alice.getByLabel('Expiration timer').locator('option:checked').textContent()).toBe('Group maximum (365 d)');
     await send(alice, CANARY);
     const mine = messageItem(alice, CANARY);
     await mine.locator('.delivery.sent', { hasText: '✓ Sent' }).waitFor();
+    await mine.getByRole('timer', { name: A_YEAR_LEFT }).waitFor();
 
     const link = bob.getByRole('link', { name: /Alice Anders/ });
     await link.getByLabel('1 unread').waitFor();
     await env.shot('06-unread', bob);
     await link.click();
-    await messageItem(bob, CANARY).waitFor();
+    await messageItem(bob, CANARY).getByRole('timer', { name: A_YEAR_LEFT }).waitFor();
     await mine.locator('.delivery.read', { hasText: '● Read' }).waitFor();
     expect(await link.getByLabel(/unread/).count()).toBe(0);
     await env.shot('07-read-receipt', alice);
@@ -199,10 +205,12 @@ describe.skipIf(!haveChromium)(`messenger: joining, DMs, consent, burn-on-read (
     await mine.getByText('Burns 10 s after reading').waitFor();
     await bob.getByRole('link', { name: /Alice Anders/ }).click();
     const theirs = messageItem(bob, 'This burns after reading');
-    await theirs.getByRole('timer').waitFor();
-    const label = (await theirs.getByRole('timer').getAttribute('aria-label')) ?? '';
+    // Every message also shows its expiry; the countdown is the burn timer.
+    const burning = (item: typeof theirs) => item.getByRole('timer', { name: /^Burns in/ });
+    await burning(theirs).waitFor();
+    const label = (await burning(theirs).getAttribute('aria-label')) ?? '';
     expect(label).toMatch(/^Burns in 0:(0\d|10)$/);
-    await mine.getByRole('timer').waitFor();
+    await burning(mine).waitFor();
     await env.shot('10-burn-countdown-receiver', bob);
     await env.shot('10-burn-countdown-sender', alice);
     await theirs.waitFor({ state: 'detached', timeout: 20_000 });

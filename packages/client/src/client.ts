@@ -35,7 +35,7 @@ import { KeyManager } from './keys.js';
 import { LocalMessages } from './local-messages.js';
 import { silentLogger } from './logger.js';
 import { Messaging, type FileOptions, type TextOptions } from './messaging.js';
-import { Outbound } from './outbound.js';
+import { Outbound, type Delivered } from './outbound.js';
 import { ApprovalCode, DevicesResponse, MeResponse, ProfileResponse, SendResponse } from './schemas.js';
 import { SenderKeys } from './sender-keys.js';
 import { SessionManager } from './sessions.js';
@@ -463,13 +463,13 @@ export class EnclaveClient {
     batch.set(conv, Math.max(batch.get(conv) ?? 0, seq));
   }
 
-  private async deliver(msg: SendMessage): Promise<{ seq: number; duplicate: boolean }> {
+  private async deliver(msg: SendMessage): Promise<Delivered> {
     // The ratchet / sender-key step that produced this ciphertext is durable before it leaves.
     await this.ctx.store.flush();
     if (this.socket) {
       const f = await this.socket.request({ t: 'send', msg });
       if (f.t !== 'sent') throw new EnclaveError('internal', 'Unexpected answer to a send.');
-      return { seq: f.seq, duplicate: f.duplicate };
+      return { seq: f.seq, duplicate: f.duplicate, ...(f.expiresAt !== undefined ? { expiresAt: f.expiresAt } : {}) };
     }
     return this.ctx.http.json('POST', `/v1/conversations/${q(msg.conv)}/messages`, SendResponse, { body: msg });
   }

@@ -65,12 +65,18 @@ export class Messaging {
     return this.d.outbound().send(conv, content, timers(o));
   }
 
-  /** Replaces the text of one of this account's messages, for everybody. */
+  /**
+   * Replaces the text of one of this account's messages, for everybody. The edit expires with the
+   * message it edits (its remaining time, rounded up to the second and within the group maximum),
+   * so the new text is not kept longer than the old; without a kept target, the group maximum.
+   */
   async edit(conv: string, messageId: string, text: string): Promise<void> {
     this.d.guard();
     const target = await this.d.local.get(conv, messageId);
     if (target && target.sender.userId !== this.ctx.profile.userId) throw enclaveError('forbidden');
-    await this.d.outbound().send(conv, { type: 'edit', target: messageId, text, sentAt: this.ctx.now() });
+    const left = target?.expiresAt !== undefined ? Math.ceil((target.expiresAt - this.ctx.now()) / 1000) : undefined;
+    const ttl = left !== undefined ? Math.min(Math.max(left, 1), this.ctx.policy.maxTtl) : undefined;
+    await this.d.outbound().send(conv, { type: 'edit', target: messageId, text, sentAt: this.ctx.now() }, ttl !== undefined ? { ttl } : {});
     if (target) await this.d.local.put({ ...target, text, edited: this.ctx.now() });
   }
 

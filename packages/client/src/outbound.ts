@@ -2,8 +2,9 @@
  * outbound.ts — owns sending: the security-group checks made before anything leaves (timers,
  * forwarding, location, files), encryption of a Content (pairwise parts for DMs, the sender key
  * for rooms and groups, distributing a fresh or missing sender key first), delivery over the
- * WebSocket (resolved on `sent`) or REST, and the sender's local copy. Only ciphertext and routing
- * metadata reach the server; plaintext is never logged.
+ * WebSocket (resolved on `sent`) or REST, and the sender's local copy, which expires when the server
+ * says the message does (its timer, else the group maximum). Only ciphertext and routing metadata
+ * reach the server; plaintext is never logged.
  */
 import { SendMessage, type Content, type Policy } from '@enclave/protocol';
 import { b64, encodeEnvelope, newId, senderKeyAd } from './codec.js';
@@ -16,7 +17,7 @@ import type { SessionManager } from './sessions.js';
 import type { Message } from './types.js';
 
 export interface SendOptions {
-  /** Expiration timer (seconds): at most policy.maxTtl. */
+  /** Expiration timer (seconds): at most policy.maxTtl; without one the message expires after policy.maxTtl. */
   ttl?: number;
   /** Burn-on-read timer (seconds): at most policy.maxBor. */
   bor?: number;
@@ -25,8 +26,15 @@ export interface SendOptions {
   files?: string[];
 }
 
+/** The server's answer to a send; expiresAt is the stored expiry (null: never; absent from older servers). */
+export interface Delivered {
+  seq: number;
+  duplicate: boolean;
+  expiresAt?: number | null;
+}
+
 export interface Delivery {
-  deliver(msg: SendMessage): Promise<{ seq: number; duplicate: boolean }>;
+  deliver(msg: SendMessage): Promise<Delivered>;
 }
 
 /** Refuses timers beyond the security group's limits (policy_violation) before sending. */
@@ -70,14 +78,14 @@ export class Outbound {
         ...(opts.bor !== undefined ? { bor: opts.bor } : {}),
         ...(opts.files?.length ? { files: opts.files } : {}),
       };
-      let seq: number;
+      let sent: Delivered;
       if (c.kind === 'dm') {
-        seq = await this.withFreshDevices(conv, async (devices) => {
+        sent = await this.withFreshDevices(conv, async (devices) => {
           const { parts } = await this.ctx.crypto.run(() =>
             this.sessions.encryptFor(devices, (d) => encodeEnvelope({ v: 1, conv, id: messageId, from, to: d.deviceId, c: content })),
           );
           await this.local.markSent(conv, messageId);
-          return (await this.delivery.deliver(SendMessage.parse({ conv, messageId, kind: 'pw', parts, ...meta }))).seq;
+          return this.delivery.deliver(SendMessage.parse({ conv, messageId, kind: 'pw', parts, ...meta }));
         });
       } else {
         await this.distributeSenderKey(conv);
@@ -85,10 +93,10 @@ export class Outbound {
           this.senderKeys.encrypt(conv, encodeEnvelope({ v: 1, conv, id: messageId, from, to: '*', c: content }), senderKeyAd(conv, messageId, from)),
         );
         await this.local.markSent(conv, messageId);
-        seq = (await this.delivery.deliver(SendMessage.parse({ conv, messageId, kind: 'sk', body: b64(body), ...meta }))).seq;
+        sent = await this.delivery.deliver(SendMessage.parse({ conv, messageId, kind: 'sk', body: b64(body), ...meta }));
       }
-      this.ctx.logger.log('info', 'message.sent', { conv, messageId, seq, kind: c.kind === 'dm' ? 'pw' : 'sk', type: content.type });
-      return this.keepLocal(conv, seq, messageId, content, opts);
+      this.ctx.logger.log('info', 'message.sent', { conv, messageId, seq: sent.seq, kind: c.kind === 'dm' ? 'pw' : 'sk', type: content.type });
+      return this.keepLocal(conv, sent, messageId, content, opts);
     });
   }
 
@@ -149,17 +157,19 @@ export class Outbound {
     this.ctx.logger.log('info', 'sender_key.distributed', { conv, devices: Object.keys(prepared.parts).length });
   }
 
-  private async keepLocal(conv: string, seq: number, id: string, content: Content, opts: SendOptions): Promise<Message> {
+  private async keepLocal(conv: string, sent: Delivered, id: string, content: Content, opts: SendOptions): Promise<Message> {
     const now = this.ctx.now();
+    // The server's expiry, so this copy goes when the recipients' copies and the stored record go.
+    const expiresAt = sent.expiresAt !== undefined ? sent.expiresAt : opts.ttl ? now + opts.ttl * 1000 : null;
     const m: Message = {
       id,
       conv,
-      seq,
+      seq: sent.seq,
       sender: { userId: this.ctx.profile.userId, deviceId: this.ctx.profile.deviceId, email: this.ctx.profile.email },
       sentAt: content.sentAt,
       receivedAt: now,
       outgoing: true,
-      ...(opts.ttl ? { expiresAt: now + opts.ttl * 1000 } : {}),
+      ...(expiresAt !== null ? { expiresAt } : {}),
       ...(opts.bor ? { bor: opts.bor } : {}),
     };
     if (content.type === 'text') {

@@ -56,5 +56,6 @@ export const DeviceRefSchema = obj({ userId: num, deviceId: str, identitySignPub
 export const LookupResponse = obj({ member: Member, devices: arr(DeviceRefSchema) });
 export const ConversationsResponse = obj({ conversations: arr(Conversation) });
 export const MessagesResponse = obj({ messages: arr(DeliveredMessage) });
-export const SendResponse = obj({ seq: num, duplicate: bool });
+/** A send's answer; expiresAt is the message's effective expiry (absent or null: never / an older server). */
+export const SendResponse = obj({ seq: num, duplicate: bool, expiresAt: optional(num) });
 export const ApprovalCode = obj({ code: str, expiresAt: num });

@@ -45,7 +45,10 @@ export interface Message {
   forwarded?: boolean;
   /** Epoch ms of the last edit. */
   edited?: number;
-  /** Epoch ms when the message expires (ttl). */
+  /**
+   * Epoch ms when the message expires, as the server stored it: its timer, else the sender's group
+   * maximum. The same on every copy (sender's and recipients'); each is deleted locally then.
+   */
   expiresAt?: number;
   /** Burn-on-read seconds. */
   bor?: number;

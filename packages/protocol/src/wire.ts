@@ -348,6 +348,7 @@ export const SendMessage = z.object({
   kind: z.enum(['sk', 'pw']),
   body: b64.max(MAX_CIPHERTEXT_CHARS).optional(),
   parts: z.record(id, b64.max(MAX_CIPHERTEXT_CHARS)).optional(),
+  /** Expiration timer (seconds, at most the group's maxTtl); without it the message expires after the sender's group maximum. */
   ttl: seconds.optional(),
   bor: seconds.optional(),
   files: z.array(id).max(20).optional(),
@@ -401,7 +402,8 @@ export type ClientFrame = z.infer<typeof ClientFrame>;
 export const ServerFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('ready'), userId: z.number(), deviceId: id, policy: Policy }),
   z.object({ t: z.literal('msg'), m: DeliveredMessage }),
-  z.object({ t: z.literal('sent'), req: z.string(), conv: id, messageId: id, seq: z.number(), duplicate: z.boolean() }),
+  /** A send committed. `expiresAt` (epoch ms, null: never) is the message's effective expiry as stored: its timer, else the sender's group maximum. */
+  z.object({ t: z.literal('sent'), req: z.string(), conv: id, messageId: id, seq: z.number(), duplicate: z.boolean(), expiresAt: z.number().nullable().optional() }),
   z.object({ t: z.literal('ok'), req: z.string() }),
   z.object({ t: z.literal('error'), req: z.string().optional(), code: z.string(), message: z.string(), details: ErrorBody.shape.details }),
   z.object({ t: z.literal('conversation'), conversation: Conversation }),

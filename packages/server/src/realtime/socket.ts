@@ -96,7 +96,7 @@ export function registerSocketRoute(app: FastifyInstance, d: SocketDeps): void {
             d.writes
               .submit((trx) => messages.sendMessage(trx, c.member, msg, c.policy, d.now()))
               .then((result) => {
-                c.send({ t: 'sent', req: id, conv: msg.conv, messageId: msg.messageId, seq: result.seq, duplicate: result.duplicate });
+                c.send({ t: 'sent', req: id, conv: msg.conv, messageId: msg.messageId, seq: result.seq, duplicate: result.duplicate, expiresAt: result.expiresAt });
                 if (!result.duplicate) void d.hub.committed(msg.conv, result);
               }, (err: unknown) => refuse(id, err));
             return;

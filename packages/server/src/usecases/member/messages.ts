@@ -1,8 +1,9 @@
 // Messages: stored once per conversation with its next sequence number (pairwise parts per device
 // beside them), idempotent by message ID, read by range from a device's cursor. Enforces what the
-// server can: membership, the security group's expiry and burn-on-read caps, files only when the
-// group allows them, read receipts only in 1:1 and only where the network allows them. Deletion
-// (for everyone, expiry, burn-on-read) releases the files nobody references any more; a message a
+// server can: membership, the security group's expiry and burn-on-read caps (a message without a
+// timer expires at the sender's group maximum: expiry.ts), files only when the group allows them,
+// read receipts only in 1:1 and only where the network allows them. Deletion (for everyone,
+// expiry, burn-on-read) releases the files nobody references any more; a message a
 // data retention device has not received yet is kept for it until it has.
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { DeliveredMessage, Policy, SendMessage } from '@enclave/protocol';
@@ -11,20 +12,23 @@ import { collectRetired, conversationDevices, nextSeq, requireMembership, retent
 import { fail } from '../../kernel/member-errors.js';
 import { requireFederatedPeers } from '../../domain/federation/federation.js';
 import type { Member } from './member-auth.js';
+import { messageExpiry, receiptExpiry } from '../../domain/messages/expiry.js';
 
 type Db = Kysely<Database>;
 
 export interface SendResult {
   seq: number;
   duplicate: boolean;
+  /** The message's effective expiry as stored (epoch ms, null: never): see expiry.ts. */
+  expiresAt: number | null;
 }
 
 export async function sendMessage(db: Db, member: Member, msg: SendMessage, policy: Policy, now: number): Promise<SendResult> {
-  await requireMembership(db, member, msg.conv);
-  const prior = await db.selectFrom('conv_messages').select(['seq', 'sender_device_id']).where('conv_id', '=', msg.conv).where('message_id', '=', msg.messageId).executeTakeFirst();
+  const me = await requireMembership(db, member, msg.conv);
+  const prior = await db.selectFrom('conv_messages').select(['seq', 'sender_device_id', 'expires_at']).where('conv_id', '=', msg.conv).where('message_id', '=', msg.messageId).executeTakeFirst();
   if (prior) {
     if (prior.sender_device_id !== member.deviceId) throw fail('conflict', 'This message ID is already used in this conversation.');
-    return { seq: prior.seq, duplicate: true };
+    return { seq: prior.seq, duplicate: true, expiresAt: prior.expires_at };
   }
   await requireFederatedPeers(db, member, msg.conv);
   if (msg.ttl !== undefined && msg.ttl > policy.maxTtl) throw fail('policy_violation', `Your security group allows an expiration timer of at most ${policy.maxTtl} seconds.`, [{ field: 'ttl', reason: `at most ${policy.maxTtl}` }]);
@@ -53,6 +57,7 @@ export async function sendMessage(db: Db, member: Member, msg: SendMessage, poli
     if (bad.length > 0) throw fail('bad_request', `File not uploaded completely by you: ${bad.join(', ')}.`, bad.map((f) => ({ field: 'files', reason: `${f} not complete` })));
   }
   const seq = await nextSeq(db, msg.conv);
+  const expiresAt = messageExpiry(msg, me.kind, policy, now);
   await db
     .insertInto('conv_messages')
     .values({
@@ -63,7 +68,7 @@ export async function sendMessage(db: Db, member: Member, msg: SendMessage, poli
       sender_user_id: member.userId,
       sender_device_id: member.deviceId,
       sent_at: now,
-      expires_at: msg.ttl !== undefined ? now + msg.ttl * 1000 : null,
+      expires_at: expiresAt,
       bor: msg.bor ?? null,
       body,
       files: JSON.stringify(files),
@@ -76,7 +81,7 @@ export async function sendMessage(db: Db, member: Member, msg: SendMessage, poli
     await db.insertInto('file_refs').values(files.map((f) => ({ file_id: f, conv_id: msg.conv, seq }))).execute();
     await db.updateTable('files').set({ referenced: 1 }).where('file_id', 'in', files).execute();
   }
-  return { seq, duplicate: false };
+  return { seq, duplicate: false, expiresAt };
 }
 
 type Row = { seq: number; message_id: string; kind: string; sender_user_id: number; sender_device_id: string; sent_at: number; expires_at: number | null; bor: number | null; body: string; files: string; part: string | null };
@@ -142,7 +147,7 @@ export async function readRange(db: Db, deviceId: string, convId: string, after:
  */
 export async function deleteForEveryone(db: Db, member: Member, convId: string, messageId: string, now: number): Promise<{ seq: number }> {
   await requireMembership(db, member, convId);
-  const row = await db.selectFrom('conv_messages').select(['seq', 'sender_user_id', 'kind']).where('conv_id', '=', convId).where('message_id', '=', messageId).executeTakeFirst();
+  const row = await db.selectFrom('conv_messages').select(['seq', 'sender_user_id', 'kind', 'expires_at']).where('conv_id', '=', convId).where('message_id', '=', messageId).executeTakeFirst();
   if (!row || row.kind === 'sys') throw fail('not_found', 'Message not found.');
   if (row.sender_user_id !== member.userId) throw fail('forbidden', 'Only the sender can delete a message for everyone.');
   const owed = await db
@@ -158,7 +163,10 @@ export async function deleteForEveryone(db: Db, member: Member, convId: string, 
     await db.deleteFrom('conv_messages').where('conv_id', '=', convId).where('seq', '=', row.seq).execute();
     await releaseFileRefs(db, [{ conv_id: convId, seq: row.seq }]);
   }
-  return { seq: await appendSystem(db, convId, member, { event: 'deleted_message', by: member.userId, messageId }, now) };
+  const seq = await appendSystem(db, convId, member, { event: 'deleted_message', by: member.userId, messageId }, now);
+  // The tombstone is needed only while a copy of the message may be kept: it expires with it.
+  if (row.expires_at !== null) await db.updateTable('conv_messages').set({ expires_at: row.expires_at }).where('conv_id', '=', convId).where('seq', '=', seq).execute();
+  return { seq };
 }
 
 /** Read receipts: 1:1 only, only when the network's readReceiptConfig is not DISABLED. */
@@ -169,10 +177,12 @@ export async function sendReceipt(db: Db, member: Member, convId: string, messag
   if (policy.readReceipts === 'DISABLED') throw fail('policy_violation', 'Read receipts are turned off for your network.');
   const peer = await db.selectFrom('conversation_members as cm').innerJoin('networks as n', 'n.network_id', 'cm.network_id').select(['n.read_receipt_status']).where('cm.conv_id', '=', convId).where('cm.user_id', '!=', member.userId).executeTakeFirst();
   if (peer && peer.read_receipt_status === 'DISABLED') throw fail('policy_violation', "Read receipts are turned off for the other member's network.");
+  const ids = [...new Set(messageIds)];
+  const reported = await db.selectFrom('conv_messages').select('expires_at').where('conv_id', '=', convId).where('message_id', 'in', ids).execute();
   const seq = await nextSeq(db, convId);
   await db
     .insertInto('conv_messages')
-    .values({ conv_id: convId, seq, message_id: `rcpt${seq}`, kind: 'rcpt', sender_user_id: member.userId, sender_device_id: member.deviceId, sent_at: now, expires_at: null, bor: null, body: JSON.stringify({ messageIds: [...new Set(messageIds)], state: 'read' }), files: '[]' })
+    .values({ conv_id: convId, seq, message_id: `rcpt${seq}`, kind: 'rcpt', sender_user_id: member.userId, sender_device_id: member.deviceId, sent_at: now, expires_at: receiptExpiry(reported.map((r) => r.expires_at), policy, now), bor: null, body: JSON.stringify({ messageIds: ids, state: 'read' }), files: '[]' })
     .execute();
   return { seq };
 }

@@ -1,6 +1,7 @@
 // The composer of a conversation: text (Enter sends, Shift+Enter breaks the line), quick responses,
-// reply and edit, expiry and burn-on-read timers capped by the security group, location, voice memos
-// and attachments while the group allows them; every send into a cross-boundary conversation confirmed.
+// reply and edit, expiry and burn-on-read timers capped by the security group (the expiry default,
+// "Group maximum", sends no timer: the server gives the message the group's maximum), location, voice
+// memos and attachments while the group allows them; every send into a cross-boundary conversation confirmed.
 import type { Message } from '@enclave/client';
 import type { Conversation, Policy } from '@enclave/protocol';
 import { useEffect, useRef, useState } from 'react';

@@ -33,13 +33,25 @@ export function clock(ms: number): string {
   return `${m}:${String(sec).padStart(2, '0')}`;
 }
 
-/** The current time, re-rendering twice a second while a countdown is shown. */
-export function useNow(active: boolean): number {
+/** The soonest burn or expiry of the messages (every message expires: its timer, else the group maximum). */
+export function soonestTimer(messages: readonly { burnAt?: number; expiresAt?: number }[]): number | undefined {
+  let soonest: number | undefined;
+  for (const m of messages) for (const at of [m.burnAt, m.expiresAt]) if (at !== undefined && (soonest === undefined || at < soonest)) soonest = at;
+  return soonest;
+}
+
+/**
+ * The current time, re-rendering while a countdown is shown: twice a second once the soonest one is
+ * within a day (h:mm:ss), every 30 seconds before (a clock in days and hours).
+ */
+export function useNow(soonest: number | undefined): number {
   const [, setTick] = useState(0);
+  const now = Date.now();
+  const period = soonest === undefined ? undefined : soonest - now > 86_400_000 + 30_000 ? 30_000 : 500;
   useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => setTick((n) => n + 1), 500);
+    if (period === undefined) return;
+    const timer = setInterval(() => setTick((n) => n + 1), period);
     return () => clearInterval(timer);
-  }, [active]);
-  return Date.now();
+  }, [period]);
+  return now;
 }

@@ -13,7 +13,7 @@ import { Button, formatBytes, useErrorText } from '../components/ui';
 import { useI18n } from '../i18n';
 import { useMessenger, type Messenger, type MessengerState, type Outgoing } from '../lib/messenger';
 import { Link } from '../lib/router';
-import { clock, useDuration, useNow } from '../lib/timers';
+import { clock, soonestTimer, useDuration, useNow } from '../lib/timers';
 import { conversationTitle, dmPeer, memberName, PresenceDot } from './Messenger';
 
 export function ChatView({ messenger, id }: { messenger: Messenger; id: string }) {
@@ -27,7 +27,7 @@ export function ChatView({ messenger, id }: { messenger: Messenger; id: string }
   const listRef = useRef<HTMLOListElement>(null);
   const messages = s.messages[id] ?? [];
   const pending = s.pending[id] ?? [];
-  const now = useNow(messages.some((m) => m.burnAt !== undefined || m.expiresAt !== undefined));
+  const now = useNow(soonestTimer(messages));
 
   useEffect(() => {
     const el = listRef.current;

@@ -158,7 +158,7 @@ export const en = {
   'sg.maxBor': 'Burn-on-read maximum (seconds)',
   'sg.maxBorHint': 'The longest burn-on-read timer members can set; 0 to 31536000 (one year).',
   'sg.maxTtl': 'Expiration timer maximum (seconds)',
-  'sg.maxTtlHint': 'The longest message expiration timer members can set; 1 to 31536000 (one year).',
+  'sg.maxTtlHint': 'The longest message expiration timer members can set, and the expiry of every message sent without one; 1 to 31536000 (one year).',
   'sg.forwarding': 'Message forwarding',
   'sg.forceReadReceipts': 'Force read receipts',
   'sg.quickResponses': 'Quick responses',

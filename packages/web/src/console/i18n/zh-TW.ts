@@ -160,7 +160,7 @@ export const zhTW: Record<Key, string> = {
   'sg.maxBor': 'Burn-on-read 最大值（秒）',
   'sg.maxBorHint': '使用者可以設定的 burn-on-read 計時器最大值；0 到 31536000（一年）。',
   'sg.maxTtl': '過期計時器最大值（秒）',
-  'sg.maxTtlHint': '使用者可以設定的訊息過期計時器最大值；1 到 31536000（一年）。',
+  'sg.maxTtlHint': '使用者可以設定的訊息過期計時器最大值，也是未設定計時器之訊息的到期時間；1 到 31536000（一年）。',
   'sg.forwarding': '訊息轉送',
   'sg.forceReadReceipts': '強制讀取回條',
   'sg.quickResponses': '快速回應',
