@@ -2,25 +2,25 @@
 // admin API at the root. Cross-cutting concerns (request IDs, SigV4, error shapes) are applied here,
 // in one place; operations live in admin/operations.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { findActiveAccessKey, touchAccessKey } from './domain/accounts/repo.js';
 import { bootstrap, type BootstrapResult } from './usecases/bootstrap.js';
-import { authorizeCall, registerAdminApi, sendError, type Authenticated } from './api/admin/adapter.js';
+import { registerAdminApi } from './api/admin/adapter.js';
+import { createAuthenticator, type Authenticate } from './kernel/authenticate.js';
 import { iamRecord, sessionRecord } from './api/audit-trail.js';
 import { AuditWriter } from './domain/audit/writer.js';
 import { AuditDelivery } from './jobs/audit-delivery.js';
 import { loadAuditSigningKey } from './infra/audit-keys.js';
-import { lookupEventsHandler } from './api/audit/lookup-events.js';
+import { registerAuditApi } from './api/audit/lookup-events.js';
 import { s3ClientFor } from './infra/object-store.js';
 import { registerIamApi } from './api/iam/routes.js';
-import { ApiError } from './kernel/errors.js';
+import { ApiError, sendAwsError } from './kernel/errors.js';
 import { handlers } from './usecases/admin/index.js';
 import { SecretBox } from './infra/secret-box.js';
 import { registerSessionRoutes } from './api/console/session-routes.js';
 import { registerConsole } from './api/web/console.js';
 import { registerApp } from './api/web/app.js';
 import { authenticateSession, CSRF_HEADER } from './domain/console-sessions/sessions.js';
-import { verifySigV4 } from './kernel/sigv4.js';
 import { Authorizer, ensureManagedPolicies } from './domain/iam/authorizer.js';
 import type { ServerConfig } from './kernel/config.js';
 import type { DomainEvent } from './kernel/events.js';
@@ -49,7 +49,7 @@ export interface EnclaveServer {
   blobs: BlobStore;
   mailer: Mailer;
   /** Authenticates a request (SigV4) for routes outside the admin adapter. */
-  authenticate(request: FastifyRequest, body: Buffer | undefined): Promise<Authenticated>;
+  authenticate: Authenticate;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   /** Stops accepting connections, drains in-flight requests, closes the database. */
@@ -103,28 +103,30 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   });
 
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
-    if (error instanceof ApiError) return sendError(reply, error);
+    if (error instanceof ApiError) return sendAwsError(reply, error);
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return sendError(reply, new ApiError('BadRequestError', `The request body exceeds the limit of ${config.bodyLimit} bytes.`));
+      return sendAwsError(reply, new ApiError('BadRequestError', `The request body exceeds the limit of ${config.bodyLimit} bytes.`));
     }
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-      return sendError(reply, new ApiError('BadRequestError', error.message));
+      return sendAwsError(reply, new ApiError('BadRequestError', error.message));
     }
     request.log.error({ err: error, requestId: request.id }, 'internal error');
-    return sendError(reply, new ApiError('InternalServerError', `An internal error occurred. Request ID: ${request.id}`));
+    return sendAwsError(reply, new ApiError('InternalServerError', `An internal error occurred. Request ID: ${request.id}`));
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, new ApiError('ResourceNotFoundError', `No operation matches ${request.method} ${request.url.split('?')[0]}.`)),
+    sendAwsError(reply, new ApiError('ResourceNotFoundError', `No operation matches ${request.method} ${request.url.split('?')[0]}.`)),
   );
 
   app.get('/_enclave/health', async () => ({ status: 'ok' }));
 
-  const lastTouched = new Map<string, number>();
-  const authenticate = async (request: FastifyRequest, body: Buffer | undefined): Promise<Authenticated> => {
-    // A console session (cookie) authenticates only a request without an Authorization header; a
-    // signed request is always judged by its signature. Unsafe methods need the CSRF token.
-    if (request.headers.authorization === undefined) {
+  const authenticate = createAuthenticator({
+    region: config.region,
+    service: signingName,
+    now,
+    findAccessKey: (id) => findActiveAccessKey(readTx(store.db), secrets, id),
+    touchAccessKey: (id, at) => touchAccessKey(autocommit(store.db), id, at),
+    findSession: async (request) => {
       const session = await authenticateSession(autocommit(store.db), {
         cookieHeader: request.headers.cookie,
         method: request.method,
@@ -132,33 +134,9 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
         sourceIp: request.ip,
         now: now(),
       });
-      if (session) return { principal: session.principal, accessKeyId: session.accessKeyId, session: session.session };
-    }
-    let found: Awaited<ReturnType<typeof findActiveAccessKey>>;
-    const result = await verifySigV4(
-      { method: request.method, rawUrl: request.raw.url ?? request.url, headers: request.headers, body, secure: request.protocol === 'https' },
-      {
-        region: config.region,
-        service: signingName,
-        now: now(),
-        lookup: async (id) => {
-          found = await findActiveAccessKey(readTx(store.db), secrets, id);
-          return found;
-        },
-      },
-    );
-    if (!result.ok) {
-      throw new ApiError(result.kind === 'invalid' ? 'ForbiddenError' : 'UnauthorizedError', result.message);
-    }
-    // Record the key's last use at most once a minute: a write (and an fsync) per read request
-    // would cost more than the request itself.
-    const t = now();
-    if ((lastTouched.get(result.accessKeyId) ?? 0) < t - 60_000) {
-      lastTouched.set(result.accessKeyId, t);
-      await touchAccessKey(autocommit(store.db), result.accessKeyId, t);
-    }
-    return { principal: found!.principal, accessKeyId: result.accessKeyId };
-  };
+      return session && { principal: session.principal, accessKeyId: session.accessKeyId, session: session.session };
+    },
+  });
 
   const authorizer = new Authorizer(store.db);
   const audit = new AuditWriter(store.db, { onError: (err, dropped) => app.log.error({ err, dropped }, 'could not write audit records; retrying') });
@@ -187,15 +165,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     audit: async (db, e) => (db ? audit.write(db, iamRecord(config.region, e)) : audit.defer(iamRecord(config.region, e))),
   });
 
-  // CloudTrail LookupEvents over this account's trail (action cloudtrail:LookupEvents).
-  app.post('/audit/LookupEvents', async (request, reply) => {
-    const body = request.body instanceof Buffer ? request.body : undefined;
-    const auth = await authenticate(request, body);
-    await authorizeCall({ authorizer }, auth, 'cloudtrail:LookupEvents', '*');
-    await audit.flush(); // the caller's own recent calls are part of the answer
-    const out = await lookupEventsHandler(store.db, auth.principal.accountId, body ?? {});
-    return reply.header('content-type', 'application/json').send(JSON.stringify(out));
-  });
+  registerAuditApi(app, { store, authenticate, authorizer, audit });
 
   const auditTarget = config.audit.target;
   const delivery = new AuditDelivery({

@@ -5,7 +5,44 @@ import type { FastifyRequest } from 'fastify';
 import { buildEvent, type BuildEventInput } from '../domain/audit/events.js';
 import type { CloudTrailRecord } from '../domain/audit/events.js';
 import { AccessDeniedError, ApiError } from '../kernel/errors.js';
-import type { Authenticated } from './admin/adapter.js';
+import type { Authenticated } from '../kernel/authenticate.js';
+import type { Principal } from '../kernel/actor.js';
+import type { ErrorShape } from '../kernel/errors.js';
+import type { SignInAttempt } from '../domain/console-sessions/sessions.js';
+
+/** What the /iam API reports about each call that got past authentication (for the audit trail). */
+export interface IamAuditEvent {
+  eventSource: 'iam.amazonaws.com';
+  eventName: string;
+  /** Epoch milliseconds. */
+  eventTime: number;
+  requestId: string;
+  readOnly: boolean;
+  principal: Principal;
+  accessKeyId: string | undefined;
+  sourceIp: string;
+  userAgent: string | undefined;
+  /** The resource the call was authorized against. */
+  resource: string;
+  /** The input without secrets (passwords, MFA codes). */
+  requestParameters: Record<string, unknown> | null;
+  /** The answer of a successful mutating call, without secrets (secret keys, MFA seeds); null otherwise. */
+  responseElements: Record<string, unknown> | null;
+  /** The error shape (e.g. ForbiddenError) and message of a failed call. */
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+/** One audit record for a sign-in or sign-out (sessionRecord maps it onto a CloudTrail record). */
+export interface SessionAuditEvent extends Omit<SignInAttempt, 'error'> {
+  eventName: 'CreateAdminSession' | 'DeleteAdminSession';
+  requestId: string;
+  userAgent: string;
+  /** Epoch ms of the session's sign-in (CloudTrail sessionContext.attributes.creationDate). */
+  sessionCreationDate?: number;
+  error?: { code: ErrorShape; message: string };
+}
+
 
 export interface CallRecord {
   eventName: string;
@@ -63,7 +100,7 @@ export function callRecord(c: CallRecord): CloudTrailRecord {
 }
 
 /** The record of a console sign-in or sign-out (CreateAdminSession, DeleteAdminSession). */
-export function sessionRecord(region: string, e: import('./console/session-routes.js').SessionAuditEvent): CloudTrailRecord {
+export function sessionRecord(region: string, e: SessionAuditEvent): CloudTrailRecord {
   const p = e.principal;
   return buildEvent({
     account: e.accountId,
@@ -91,7 +128,7 @@ export function sessionRecord(region: string, e: import('./console/session-route
 }
 
 /** The record of a call of the /iam API (eventSource iam.amazonaws.com). */
-export function iamRecord(region: string, e: import('./iam/routes.js').IamAuditEvent): CloudTrailRecord {
+export function iamRecord(region: string, e: IamAuditEvent): CloudTrailRecord {
   const p = e.principal;
   const record = buildEvent({
     account: p.accountId,

@@ -1,5 +1,9 @@
-// Errors as values: every failure an admin operation can report, named by the model's error shape
-// (which decides the HTTP status and the x-amzn-errortype header) with a message in the guide's words.
+// The error catalogue of the admin plane (admin API, /iam, the audit API, console sessions): every
+// failure as a value named by the AWS model's error shape (which decides the HTTP status and the
+// x-amzn-errortype header) with a message in the guide's words, and its restJson1 serializer. The
+// member plane's errors (codes of the client protocol) are kernel/member-errors.ts. No feature owns
+// either: every layer may throw them, only transports serialize them.
+import type { FastifyReply } from 'fastify';
 import { shapes } from '../model/model.generated.js';
 
 export type ErrorShape =
@@ -54,4 +58,9 @@ export class AccessDeniedError extends ApiError {
   constructor(message: string) {
     super('ForbiddenError', message);
   }
+}
+
+/** Serializes an error as restJson1 does: the shape's status, x-amzn-errortype, and {"message", "reasons"}. */
+export function sendAwsError(reply: FastifyReply, err: ApiError) {
+  return reply.status(err.status).header('x-amzn-errortype', err.shape).header('content-type', 'application/json').send(JSON.stringify(err.body()));
 }

@@ -3,10 +3,10 @@
 // a transaction together with its idempotency record, and serializes the output or the error in the
 // AWS shape (status from smithy.api#httpError, x-amzn-errortype header, {"message", "reasons"} body).
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { taggingOperations } from '../../model/tagging.js';
 import type { ModelOperation } from '../../model/modelTypes.js';
-import type { Principal } from '../../kernel/actor.js';
+import type { Authenticate, Authenticated } from '../../kernel/authenticate.js';
 import { adminActor } from '../../kernel/actor.js';
 import { EventBuffer, type DomainEvent } from '../../kernel/events.js';
 import { sha256Hex } from '../../kernel/ids.js';
@@ -15,22 +15,17 @@ import * as idempotency from '../../domain/idempotency/repo.js';
 import type { CommandContext } from '../../usecases/context.js';
 import type { SecretBox } from '../../infra/secret-box.js';
 import { bindInput, validateInput } from './binding.js';
-import { AccessDeniedError, ApiError, badRequest } from '../../kernel/errors.js';
+import { ApiError, badRequest } from '../../kernel/errors.js';
 import { callRecord } from '../audit-trail.js';
 import type { AuditWriter } from '../../domain/audit/writer.js';
 import type { OperationHandler, OperationName } from '../../usecases/admin/operation.js';
 import { parseRawQuery } from '../../kernel/sigv4.js';
-import { operationResource, type Authorizer } from '../../domain/iam/authorizer.js';
-import { denialMessage } from '../../domain/iam/evaluate.js';
+import { authorizeCall, operationResource, type Authorizer } from '../../domain/iam/authorizer.js';
 
 import { allOperations } from '../../model/allOperations.js';
 export { allOperations };
 
-export interface Authenticated {
-  principal: Principal;
-  accessKeyId?: string;
-  session?: { creationDate: number; mfaAuthenticated: boolean };
-}
+export type { Authenticated } from '../../kernel/authenticate.js';
 
 export interface AdapterOptions {
   store: Store;
@@ -41,7 +36,7 @@ export interface AdapterOptions {
   secrets: SecretBox;
   region: string;
   handlers: Record<string, OperationHandler>;
-  authenticate(request: FastifyRequest, body: Buffer | undefined): Promise<Authenticated>;
+  authenticate: Authenticate;
   now?: () => number;
   /**
    * Gets the domain events of a call once its change committed: what the use case emitted, plus
@@ -80,9 +75,6 @@ function isRetryableConflict(err: unknown): boolean {
   return code === '23505' || code === '40001' || code === '40P01' || code === 'SQLITE_BUSY';
 }
 
-export function sendError(reply: FastifyReply, err: ApiError) {
-  return reply.status(err.status).header('x-amzn-errortype', err.shape).header('content-type', 'application/json').send(JSON.stringify(err.body()));
-}
 
 export async function registerAdminApi(app: FastifyInstance, opts: AdapterOptions) {
   const now = opts.now ?? Date.now;
@@ -115,7 +107,7 @@ export async function registerAdminApi(app: FastifyInstance, opts: AdapterOption
             headers: request.headers,
             body,
           });
-          await authorizeCall(opts, auth, `wickr:${name}`, operationResource(opts.region, auth.principal.accountId, bound));
+          await authorizeCall(opts.authorizer, auth.principal, `wickr:${name}`, operationResource(opts.region, auth.principal.accountId, bound));
           const input = validateInput(op.input, bound);
           const call = { eventName: name, readOnly: op.readonly, at, region: opts.region, request, auth, inputShape: op.input, input };
           const events = new EventBuffer();
@@ -138,20 +130,6 @@ export async function registerAdminApi(app: FastifyInstance, opts: AdapterOption
       },
     });
   }
-}
-
-/**
- * IAM action names the guide uses besides the operation's own: the console's "edit network details"
- * is wickr:UpdateNetworkDetails, so a policy written with either name governs UpdateNetwork.
- */
-const ACTION_ALIASES: Record<string, string[]> = { 'wickr:UpdateNetwork': ['wickr:UpdateNetworkDetails'] };
-
-/** Asks the authorizer; a denied call is a 403 in the AWS message form. An explicit Deny of any alias wins. */
-export async function authorizeCall(opts: Pick<AdapterOptions, 'authorizer'>, auth: Authenticated, action: string, resource: string): Promise<void> {
-  const results = [];
-  for (const a of [action, ...(ACTION_ALIASES[action] ?? [])]) results.push(await opts.authorizer.authorize(auth.principal, a, resource));
-  const decision = results.some((r) => r.decision === 'ExplicitDeny') ? 'ExplicitDeny' : results.some((r) => r.decision === 'Allow') ? 'Allow' : 'ImplicitDeny';
-  if (decision !== 'Allow') throw new AccessDeniedError(denialMessage(auth.principal.arn, action, resource, decision));
 }
 
 function safeDecode(s: string): string {

@@ -10,7 +10,11 @@
 import type { Kysely } from 'kysely';
 import { ApiError, validation, type ErrorReason } from '../../kernel/errors.js';
 import type { Database } from '../../infra/schema.js';
-import { readTx } from '../../infra/db.js';
+import { readTx, type Store } from '../../infra/db.js';
+import type { FastifyInstance } from 'fastify';
+import type { Authenticate } from '../../kernel/authenticate.js';
+import { authorizeCall, type Authorizer } from '../../domain/iam/authorizer.js';
+import type { AuditWriter } from '../../domain/audit/writer.js';
 import type { CloudTrailRecord } from '../../domain/audit/events.js';
 import { LOOKUP_MAX_RESULTS, LookupInputError, lookupEvents, type LookupOptions } from '../../domain/audit/repo.js';
 
@@ -105,4 +109,23 @@ export async function lookupEventsHandler(db: Kysely<Database>, accountId: strin
     if (err instanceof LookupInputError) throw validation(err.field, err.reason);
     throw err;
   }
+}
+
+export interface AuditApiOptions {
+  store: Store;
+  authenticate: Authenticate;
+  authorizer: Authorizer;
+  audit: AuditWriter;
+}
+
+/** POST /audit/LookupEvents: CloudTrail LookupEvents over the caller's account (action cloudtrail:LookupEvents). */
+export function registerAuditApi(app: FastifyInstance, o: AuditApiOptions): void {
+  app.post('/audit/LookupEvents', async (request, reply) => {
+    const body = request.body instanceof Buffer ? request.body : undefined;
+    const auth = await o.authenticate(request, body);
+    await authorizeCall(o.authorizer, auth.principal, 'cloudtrail:LookupEvents', '*');
+    await o.audit.flush(); // the caller's own recent calls are part of the answer
+    const out = await lookupEventsHandler(o.store.db, auth.principal.accountId, body ?? {});
+    return reply.header('content-type', 'application/json').send(JSON.stringify(out));
+  });
 }

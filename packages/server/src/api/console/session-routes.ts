@@ -6,8 +6,9 @@
 // form cannot send that, and a cross-site fetch needs a CORS preflight that this server never grants,
 // so no other site can sign a browser in under its own account (login CSRF).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sendError } from '../admin/adapter.js';
-import { ApiError, badRequest, unauthorized, validation, type ErrorShape } from '../../kernel/errors.js';
+import { sendAwsError } from '../../kernel/errors.js';
+import type { SessionAuditEvent } from '../audit-trail.js';
+import { ApiError, badRequest, unauthorized, validation } from '../../kernel/errors.js';
 import type { Authorizer } from '../../domain/iam/authorizer.js';
 import { autocommit, type Store } from '../../infra/db.js';
 import type { SecretBox } from '../../infra/secret-box.js';
@@ -29,15 +30,6 @@ import {
 
 export const SESSION_PATH = '/console/session';
 
-/** One audit record for a sign-in or sign-out (the lead maps it onto a CloudTrail record). */
-export interface SessionAuditEvent extends Omit<SignInAttempt, 'error'> {
-  eventName: 'CreateAdminSession' | 'DeleteAdminSession';
-  requestId: string;
-  userAgent: string;
-  /** Epoch ms of the session's sign-in (CloudTrail sessionContext.attributes.creationDate). */
-  sessionCreationDate?: number;
-  error?: { code: ErrorShape; message: string };
-}
 
 export interface SessionRoutesOptions {
   store: Store;
@@ -103,7 +95,7 @@ export async function registerSessionRoutes(app: FastifyInstance, opts: SessionR
     if (!(err instanceof ApiError)) throw err;
     noStore(reply);
     if (clearCookie && err.shape === 'UnauthorizedError') reply.header('set-cookie', clearedSessionCookie(secure(request)));
-    return sendError(reply, err);
+    return sendAwsError(reply, err);
   };
 
   app.post(SESSION_PATH, async (request, reply) => {

@@ -6,10 +6,10 @@
 // Errors have the AWS restJson shape of the admin API.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal } from '../../domain/accounts/repo.js';
-import { sendError, type AdapterOptions } from '../admin/adapter.js';
+import { sendAwsError } from '../../kernel/errors.js';
+import type { Authenticate } from '../../kernel/authenticate.js';
 import { AccessDeniedError, ApiError, badRequest, notFound } from '../../kernel/errors.js';
-import { errorCodeOf } from '../audit-trail.js';
+import { errorCodeOf, type IamAuditEvent } from '../audit-trail.js';
 import type { SecretBox } from '../../infra/secret-box.js';
 import { readTx, writeTx, type Store, type WriteTx } from '../../infra/db.js';
 import { adminActor } from '../../kernel/actor.js';
@@ -20,35 +20,13 @@ import { denialMessage } from '../../domain/iam/evaluate.js';
 import { validateMembers } from '../../usecases/iam/action.js';
 import { iamActions } from '../../usecases/iam/index.js';
 
-/** What the /iam API reports about each call that got past authentication (for the audit trail). */
-export interface IamAuditEvent {
-  eventSource: 'iam.amazonaws.com';
-  eventName: string;
-  /** Epoch milliseconds. */
-  eventTime: number;
-  requestId: string;
-  readOnly: boolean;
-  principal: Principal;
-  accessKeyId: string | undefined;
-  sourceIp: string;
-  userAgent: string | undefined;
-  /** The resource the call was authorized against. */
-  resource: string;
-  /** The input without secrets (passwords, MFA codes). */
-  requestParameters: Record<string, unknown> | null;
-  /** The answer of a successful mutating call, without secrets (secret keys, MFA seeds); null otherwise. */
-  responseElements: Record<string, unknown> | null;
-  /** The error shape (e.g. ForbiddenError) and message of a failed call. */
-  errorCode?: string;
-  errorMessage?: string;
-}
 
 export interface IamApiOptions {
   store: Store;
   secrets: SecretBox;
   region: string;
   authorizer: Authorizer;
-  authenticate: AdapterOptions['authenticate'];
+  authenticate: Authenticate;
   now?: () => number;
   /**
    * Records the call in the audit trail. For a successful mutating call it runs inside the call's
@@ -164,7 +142,7 @@ export async function registerIamApi(app: FastifyInstance, opts: IamApiOptions):
       event.errorMessage = failure.message;
       event.responseElements = null;
       await report(request, opts, event);
-      if (err instanceof ApiError) return sendError(reply, err);
+      if (err instanceof ApiError) return sendAwsError(reply, err);
       throw err;
     }
     await report(request, opts, event);

@@ -9,7 +9,8 @@ import type { Principal } from '../../kernel/actor.js';
 import type { Database } from '../../infra/schema.js';
 import { inTransaction, readTx, type ReadTx, type WriteTx } from '../../infra/db.js';
 import * as repo from './repo.js';
-import { evaluate, type EvaluationResult } from './evaluate.js';
+import { AccessDeniedError } from '../../kernel/errors.js';
+import { denialMessage, evaluate, type EvaluationResult } from './evaluate.js';
 import { parsePolicy, type PolicyDocument } from './policy.js';
 
 export const WICKR_FULL_ACCESS_ARN = 'arn:aws:iam::aws:policy/AWSWickrFullAccess';
@@ -88,4 +89,18 @@ export function operationResource(region: string, accountId: string, input: Reco
   if (typeof input.resourceArn === 'string') return input.resourceArn;
   if (typeof input.networkId === 'string') return `arn:aws:wickr:${region}:${accountId}:network/${input.networkId}`;
   return '*';
+}
+
+/**
+ * IAM action names the guide uses besides the operation's own: the console's "edit network details"
+ * is wickr:UpdateNetworkDetails, so a policy written with either name governs UpdateNetwork.
+ */
+const ACTION_ALIASES: Record<string, string[]> = { 'wickr:UpdateNetwork': ['wickr:UpdateNetworkDetails'] };
+
+/** Asks the authorizer; a denied call is a 403 in the AWS message form. An explicit Deny of any alias wins. */
+export async function authorizeCall(authorizer: Authorizer, principal: Principal, action: string, resource: string): Promise<void> {
+  const results = [];
+  for (const a of [action, ...(ACTION_ALIASES[action] ?? [])]) results.push(await authorizer.authorize(principal, a, resource));
+  const decision = results.some((r) => r.decision === 'ExplicitDeny') ? 'ExplicitDeny' : results.some((r) => r.decision === 'Allow') ? 'Allow' : 'ImplicitDeny';
+  if (decision !== 'Allow') throw new AccessDeniedError(denialMessage(principal.arn, action, resource, decision));
 }
