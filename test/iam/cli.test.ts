@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IAM_ACTIONS, iamActionSpecs, TARGET_ACCESS_KEY_FLAG } from '../../packages/cli/src/iam.js';
 import { iamActions } from '../../packages/server/src/usecases/iam/index.js';
 import { dialectName } from '../helpers/harness.js';
-import { startIamServer, type IamTestServer } from './iamServer.js';
+import { startIamServer, type IamTestServer } from './iam-server.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = join(root, 'packages/cli/dist/main.js');

@@ -7,7 +7,7 @@ import { WICKR_FULL_ACCESS_ARN } from '../../packages/server/src/domain/iam/auth
 import { totpCode } from '../../packages/server/src/domain/iam/totp.js';
 import { iamActionNames } from '../../packages/server/src/api/iam/routes.js';
 import { dialectName, expectApiError } from '../helpers/harness.js';
-import { startIamServer, type Credentials, type IamTestServer } from './iamServer.js';
+import { startIamServer, type Credentials, type IamTestServer } from './iam-server.js';
 import { autocommit } from '../../packages/server/src/infra/db.js';
 
 interface User {

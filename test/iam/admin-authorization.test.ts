@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient, allOperations, buildRequest } from '../../packages/server/src/index.js';
 import { createNetwork, dialectName, expectApiError, startTestServer, type TestServer } from '../helpers/harness.js';
 import { minimal, modelAvailable } from '../conformance/model.js';
-import { IamClient } from './iamServer.js';
+import { IamClient } from './iam-server.js';
 
 interface Key {
   AccessKeyId: string;
