@@ -7,7 +7,9 @@ import type { BlockedGuestUser, GuestUser } from '../../model/types.generated.js
 import type { GuestBlocksTable, GuestUsersTable } from '../../infra/schema.js';
 import { badRequest, notFound, validation } from '../../kernel/errors.js';
 import type { CommandContext } from '../../usecases/context.js';
-import { requireNetwork, trialActive, type NetworkRow } from '../networks/networks.js';
+import { requireNetwork } from '../networks/networks.js';
+import type { NetworkRow } from '../networks/repo.js';
+import { trialActive } from '../networks/rules.js';
 
 export type GuestUserRow = Selectable<GuestUsersTable>;
 export type GuestBlockRow = Selectable<GuestBlocksTable>;
@@ -19,7 +21,7 @@ const BILLING_PERIOD_RE = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
 
 /** The network, when guest users are available on it. */
 export async function requireGuestNetwork(ctx: Pick<CommandContext, 'tx' | 'actor' | 'now'>, networkId: string): Promise<NetworkRow> {
-  const network = await requireNetwork(ctx, networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, networkId);
   if (trialActive(network, ctx.now)) throw badRequest('Guest users are not available during the premium free trial.');
   return network;
 }

@@ -9,8 +9,7 @@ import type { DevicesTable, UsersTable } from '../../infra/schema.js';
 import { newInviteCode } from '../../kernel/ids.js';
 import { notFound, validation } from '../../kernel/errors.js';
 import type { CommandContext } from '../../usecases/context.js';
-import { TRIAL_MAX_USERS } from '../networks/networks.js';
-import { resolveSort, type PageRequest, type PageSpec, type SortableColumn } from '../pagination.js';
+import { resolveSort, type PageRequest, type PageSpec, type SortableColumn } from '../../infra/pagination.js';
 
 export type UserRow = Selectable<UsersTable>;
 export type DeviceRow = Selectable<DevicesTable>;
@@ -151,27 +150,6 @@ export async function existingGroupIds(ctx: Pick<CommandContext, 'tx'>, networkI
   if (groupIds.length === 0) return new Set();
   const rows = await ctx.tx.selectFrom('security_groups').select('group_id').where('network_id', '=', networkId).where('group_id', 'in', groupIds).execute();
   return new Set(rows.map((r) => r.group_id));
-}
-
-/**
- * Seats left in a premium free trial network (30 minus pending and active users). Takes the network
- * row's write lock first (a no-op UPDATE, valid on both dialects), so concurrent batches on
- * PostgreSQL count one after the other and cannot overfill the trial together.
- */
-export async function trialSeatsLeft(ctx: Pick<CommandContext, 'tx'>, networkId: string): Promise<number> {
-  await ctx.tx.updateTable('networks').set((eb) => ({ standing: eb.ref('standing') })).where('network_id', '=', networkId).execute();
-  return Math.max(0, TRIAL_MAX_USERS - (await countMembers(ctx, networkId)));
-}
-
-/** Members that count toward the premium free trial's 30 users: pending and active, not rejected invitations. */
-export async function countMembers(ctx: Pick<CommandContext, 'tx'>, networkId: string): Promise<number> {
-  const r = await ctx.tx
-    .selectFrom('users')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('network_id', '=', networkId)
-    .where('rejected', '=', 0)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
 }
 
 /** Reserves `n` consecutive user IDs from the counters table with one UPDATE … RETURNING; returns the first. */

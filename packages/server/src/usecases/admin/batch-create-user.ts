@@ -1,6 +1,7 @@
 import type { BatchUserErrorResponseItem, User } from '../../model/types.generated.js';
 import { unameFor } from '../../kernel/ids.js';
-import { requireNetwork, trialActive } from '../../domain/networks/networks.js';
+import { requireNetwork, trialSeatsLeft } from '../../domain/networks/networks.js';
+import { trialActive } from '../../domain/networks/rules.js';
 import {
   allocateUserIds,
   batchResult,
@@ -23,7 +24,6 @@ import {
   REASON_CELL,
   REASON_COUNTRY_CODE,
   takenUsernames,
-  trialSeatsLeft,
   toUser,
   type UserRow,
 } from '../../domain/users/users.js';
@@ -39,7 +39,7 @@ import type { UserPhoneExtension } from '../../model/extensions.js';
  */
 export default defineCommand('BatchCreateUser', async (ctx, input) => {
   checkBatchSize('users', input.users, 'user');
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const networkId = network.network_id;
 
   const usernames = input.users.map((u) => normalizeEmail(u.username));
@@ -48,7 +48,7 @@ export default defineCommand('BatchCreateUser', async (ctx, input) => {
   const taken = await takenUsernames(ctx, networkId, candidates);
   const groups = await existingGroupIds(ctx, networkId, groupIds);
 
-  let room = trialActive(network, ctx.now) ? await trialSeatsLeft(ctx, networkId) : Infinity;
+  let room = trialActive(network, ctx.now) ? await trialSeatsLeft(ctx.tx, networkId) : Infinity;
   const failed: BatchUserErrorResponseItem[] = [];
   const accepted: { index: number; username: string; groupId: string; code: string; expiration: number; codeValidation: boolean }[] = [];
   const seen = new Set<string>();

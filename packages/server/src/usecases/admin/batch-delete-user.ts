@@ -9,7 +9,7 @@ import { removeUsersEverywhere } from '../member/conversations.js';
  */
 export default defineCommand('BatchDeleteUser', async (ctx, input) => {
   checkBatchSize('userIds', input.userIds, 'user');
-  const { network_id: networkId } = await requireNetwork(ctx, input.networkId);
+  const { network_id: networkId } = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const { successful, failed, numbers } = await partitionBatchUsers(ctx, networkId, input.userIds);
   if (numbers.length > 0) {
     await removeUsersEverywhere(ctx.tx, networkId, numbers, ctx.now);

@@ -6,7 +6,7 @@ import { defineCommand } from './operation.js';
 /** Maps up to 50 unames (per-network username hashes) back to the users' usernames. */
 export default defineCommand('BatchLookupUserUname', async (ctx, input) => {
   checkBatchSize('unames', input.unames, 'uname');
-  const { network_id: networkId } = await requireNetwork(ctx, input.networkId);
+  const { network_id: networkId } = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const unames = distinct(input.unames);
   const rows = await ctx.tx.selectFrom('users').select(['uname', 'username']).where('network_id', '=', networkId).where('uname', 'in', unames).execute();
   const byUname = new Map(rows.map((r) => [r.uname, r.username]));

@@ -12,7 +12,7 @@ import { recordDevicesChanged } from '../member/conversations.js';
  */
 export default defineCommand('BatchResetDevicesForUser', async (ctx, input) => {
   checkBatchSize('appIds', input.appIds, 'app ID');
-  const { network_id: networkId } = await requireNetwork(ctx, input.networkId);
+  const { network_id: networkId } = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const user = await requireUser(ctx, networkId, input.userId);
   const appIds = distinct(input.appIds);
   const rows = await ctx.tx

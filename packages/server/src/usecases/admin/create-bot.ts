@@ -11,7 +11,7 @@ import { defineCommand } from './operation.js';
  * scrypt hash). The username is stored lower-cased; without a displayName the username is shown.
  */
 export default defineCommand('CreateBot', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const reasons: ErrorReason[] = [];
   const username = checkBotUsername(input.username, reasons);
   if (input.displayName !== undefined) checkBotDisplayName(input.displayName, reasons);

@@ -9,7 +9,7 @@ import { defineCommand } from './operation.js';
  * the previous one).
  */
 export default defineCommand('CreateDataRetentionBotChallenge', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   await requireRetentionBot(ctx.tx, network.network_id);
   const challenge = newRetentionChallenge();
   const challengeHash = await hashPassword(challenge);

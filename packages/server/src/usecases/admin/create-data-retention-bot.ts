@@ -1,4 +1,5 @@
-import { requireNetwork, requirePremium } from '../../domain/networks/networks.js';
+import { requireNetwork } from '../../domain/networks/networks.js';
+import { requirePremium } from '../../domain/networks/rules.js';
 import { findRetentionBot, MESSAGES, RETENTION_FEATURE, retentionBotName } from '../../domain/retention/retention.js';
 import { badRequest } from '../../kernel/errors.js';
 import { defineCommand } from './operation.js';
@@ -9,7 +10,7 @@ import { defineCommand } from './operation.js';
  * asks for one with CreateDataRetentionBotChallenge. A network has at most one retention bot.
  */
 export default defineCommand('CreateDataRetentionBot', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   requirePremium(network, ctx.now, RETENTION_FEATURE);
   if (await findRetentionBot(ctx.tx, network.network_id)) throw badRequest(MESSAGES.alreadyProvisioned);
   await ctx.tx

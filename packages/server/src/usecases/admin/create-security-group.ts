@@ -1,4 +1,5 @@
-import { isPremium, requireNetwork, trialActive } from '../../domain/networks/networks.js';
+import { requireNetwork } from '../../domain/networks/networks.js';
+import { isPremium, trialActive } from '../../domain/networks/rules.js';
 import { checkGroupName, checkSecurityGroupSettings, mergeSettings } from '../../domain/security-groups/settings.js';
 import { defaultSecurityGroupSettings, groupNamed, insertSecurityGroup, lockNetworkGroups, toSecurityGroup } from '../../domain/security-groups/security-groups.js';
 import { badRequest, validation } from '../../kernel/errors.js';
@@ -10,7 +11,7 @@ import { defineCommand } from './operation.js';
  * plan restrictions (guest users during the free trial) are a BadRequestError.
  */
 export default defineCommand('CreateSecurityGroup', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   await lockNetworkGroups(ctx, network.network_id);
   const { name, reasons } = checkGroupName(input.name, 'create');
   if (reasons.length === 0 && (await groupNamed(ctx, network.network_id, name))) {

@@ -9,7 +9,7 @@ import { removeRetentionBot, stopRetention } from '../member/retention.js';
  * Messages the bot already archived live in the organisation's own storage and are not touched.
  */
 export default defineCommand('DeleteDataRetentionBot', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   await requireRetentionBot(ctx.tx, network.network_id);
   if (network.data_retention === 1) await stopRetention(ctx.tx, network.network_id, ctx.now);
   await removeRetentionBot(ctx.tx, network.network_id);

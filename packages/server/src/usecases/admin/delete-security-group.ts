@@ -8,7 +8,7 @@ import { defineCommand } from './operation.js';
  * default security group, as the guide says, in the same transaction as the deletion.
  */
 export default defineCommand('DeleteSecurityGroup', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const networkId = network.network_id;
   await lockNetworkGroups(ctx, networkId);
   const group = await requireSecurityGroup(ctx, networkId, input.groupId);

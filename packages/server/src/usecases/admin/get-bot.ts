@@ -3,6 +3,6 @@ import { requireNetwork } from '../../domain/networks/networks.js';
 import { defineQuery } from './operation.js';
 
 export default defineQuery('GetBot', async (ctx, input) => {
-  await requireNetwork(ctx, input.networkId);
+  await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   return toBot(await requireBot(ctx, input.networkId, input.botId));
 });

@@ -5,7 +5,7 @@ import { defineQuery } from './operation.js';
 
 /** Bots by status; suspended bots still count under their status. */
 export default defineQuery('GetBotsCount', async (ctx, input) => {
-  await requireNetwork(ctx, input.networkId);
+  await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const r = await ctx.tx
     .selectFrom('bots')
     .select([

@@ -10,7 +10,7 @@ import { defineQuery } from './operation.js';
  * issuer and client ID, so a request naming another provider can never make the server send it there.
  */
 export default defineQuery('GetOidcInfo', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const row = await ctx.tx.selectFrom('oidc_configs').selectAll().where('network_id', '=', network.network_id).executeTakeFirst();
   const openidConnectInfo = row ? toOidcConfigInfo(row) : { ...EMPTY_OIDC_INFO };
   if (input.code === undefined) return { openidConnectInfo };

@@ -3,7 +3,7 @@ import { memberCounts, requireSecurityGroup, toSecurityGroup } from '../../domai
 import { defineQuery } from './operation.js';
 
 export default defineQuery('GetSecurityGroup', async (ctx, input) => {
-  await requireNetwork(ctx, input.networkId);
+  await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const row = await requireSecurityGroup(ctx, input.networkId, input.groupId);
   return { securityGroup: toSecurityGroup(row, await memberCounts(ctx, input.networkId, row.group_id)) };
 });

@@ -1,4 +1,5 @@
-import { requireNetwork, TRIAL_MAX_USERS } from '../../domain/networks/networks.js';
+import { requireNetwork } from '../../domain/networks/networks.js';
+import { TRIAL_MAX_USERS } from '../../domain/networks/rules.js';
 import { STATUS_ACTIVE, STATUS_PENDING } from '../../domain/users/users.js';
 import { defineQuery } from './operation.js';
 
@@ -8,7 +9,7 @@ import { defineQuery } from './operation.js';
  * trial (30 users).
  */
 export default defineQuery('GetUsersCount', async (ctx, input) => {
-  const { network_id: networkId } = await requireNetwork(ctx, input.networkId);
+  const { network_id: networkId } = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const rows = await ctx.tx
     .selectFrom('users')
     .select(['status', 'rejected', (eb) => eb.fn.countAll<number>().as('n')])

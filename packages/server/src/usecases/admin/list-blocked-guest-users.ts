@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { likePrefix } from '../../domain/bots/bots.js';
 import { requireGuestNetwork, toBlockedGuestUser } from '../../domain/guests/guests.js';
-import { paginate } from '../../domain/pagination.js';
+import { paginate } from '../../infra/pagination.js';
 import { defineQuery } from './operation.js';
 
 /**

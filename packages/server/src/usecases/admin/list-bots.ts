@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { likePrefix, toBot } from '../../domain/bots/bots.js';
 import { requireNetwork } from '../../domain/networks/networks.js';
-import { paginate } from '../../domain/pagination.js';
+import { paginate } from '../../infra/pagination.js';
 import { defineQuery } from './operation.js';
 
 /**
@@ -9,7 +9,7 @@ import { defineQuery } from './operation.js';
  * exact. firstName sorts by the display name (bots have no first name).
  */
 export default defineQuery('ListBots', async (ctx, input) => {
-  await requireNetwork(ctx, input.networkId);
+  await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   let q = ctx.tx.selectFrom('bots').selectAll().where('network_id', '=', input.networkId);
   if (input.displayName !== undefined) q = q.where(sql<boolean>`lower(display_name) like ${likePrefix(input.displayName)} escape '\\'`);
   if (input.username !== undefined) q = q.where(sql<boolean>`username like ${likePrefix(input.username)} escape '\\'`);

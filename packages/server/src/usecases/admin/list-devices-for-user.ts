@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { requireNetwork } from '../../domain/networks/networks.js';
-import { paginate } from '../../domain/pagination.js';
+import { paginate } from '../../infra/pagination.js';
 import { DEVICE_SUSPENDED, requireUser, toDevice } from '../../domain/users/users.js';
 import { defineQuery } from './operation.js';
 
@@ -9,7 +9,7 @@ import { defineQuery } from './operation.js';
  * the model's example uses); default lastlogin DESC. Never-used devices sort as the oldest login.
  */
 export default defineQuery('ListDevicesForUser', async (ctx, input) => {
-  const { network_id: networkId } = await requireNetwork(ctx, input.networkId);
+  const { network_id: networkId } = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const user = await requireUser(ctx, networkId, input.userId);
   const q = ctx.tx
     .selectFrom('devices')

@@ -1,5 +1,5 @@
 import { requireNetwork } from '../../domain/networks/networks.js';
-import { paginate, prefixRange } from '../../domain/pagination.js';
+import { paginate, prefixRange } from '../../infra/pagination.js';
 import { toUser, userPageSpec } from '../../domain/users/users.js';
 import { defineQuery } from './operation.js';
 
@@ -10,7 +10,7 @@ import { defineQuery } from './operation.js';
  * search) the prefix's index is used and the few matches are sorted.
  */
 export default defineQuery('ListUsers', async (ctx, input) => {
-  const { network_id: networkId } = await requireNetwork(ctx, input.networkId);
+  const { network_id: networkId } = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   let q = ctx.tx.selectFrom('users').selectAll().where('network_id', '=', networkId);
   const filters: Record<string, unknown> = {};
   let prefixColumn: string | undefined;

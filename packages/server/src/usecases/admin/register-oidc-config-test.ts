@@ -10,7 +10,7 @@ import { defineCommand } from './operation.js';
  * ID and secret. Returns the discovered endpoints; each failure says what failed. Nothing is stored.
  */
 export default defineCommand('RegisterOidcConfigTest', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const issuer = checkIssuer(input.issuer);
   const scopes = parseScopes(normalizeScopes(input.scopes));
   checkExtraAuthParams(input.extraAuthParams);

@@ -30,7 +30,7 @@ function isUniqueViolation(err: unknown): boolean {
  * change wakes the sockets, which then close.
  */
 export default defineCommand('RegisterOidcConfig', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const companyId = input.companyId.trim();
   checkCompanyId(companyId);
   const issuer = checkIssuer(input.issuer);

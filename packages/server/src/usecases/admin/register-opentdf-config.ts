@@ -8,7 +8,7 @@ import { defineCommand } from './operation.js';
  * and nothing is stored, whatever the outcome.
  */
 export default defineCommand('RegisterOpentdfConfig', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const cfg = checkTdfInput(input);
   if (input.dryRun === true) {
     await probeTdfService(cfg.domain);

@@ -11,7 +11,7 @@ import { defineCommand } from './operation.js';
  * keep their values; a request that changes nothing succeeds.
  */
 export default defineCommand('UpdateBot', async (ctx, input) => {
-  await requireNetwork(ctx, input.networkId);
+  await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const bot = await requireBot(ctx, input.networkId, input.botId);
   const reasons: ErrorReason[] = [];
   if (input.displayName !== undefined) checkBotDisplayName(input.displayName, reasons);

@@ -1,4 +1,5 @@
-import { requireNetwork, requirePremium } from '../../domain/networks/networks.js';
+import { requireNetwork } from '../../domain/networks/networks.js';
+import { requirePremium } from '../../domain/networks/rules.js';
 import { checkReadyToEnable, MESSAGES, RETENTION_FEATURE, requireRetentionBot } from '../../domain/retention/retention.js';
 import { badRequest } from '../../kernel/errors.js';
 import { defineCommand } from './operation.js';
@@ -12,7 +13,7 @@ import { startRetention, stopRetention } from '../member/retention.js';
  * DISABLE: switches both off; also allowed when no bot exists (it only turns the setting off).
  */
 export default defineCommand('UpdateDataRetention', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const id = network.network_id;
   switch (input.actionType) {
     case 'PUBKEY_MSG_ACK': {

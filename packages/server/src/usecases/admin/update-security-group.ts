@@ -1,4 +1,5 @@
-import { isPremium, requireNetwork, trialActive } from '../../domain/networks/networks.js';
+import { requireNetwork } from '../../domain/networks/networks.js';
+import { isPremium, trialActive } from '../../domain/networks/rules.js';
 import { checkGroupName, checkSecurityGroupSettings, mergeSettings } from '../../domain/security-groups/settings.js';
 import { groupNamed, lockNetworkGroups, memberCounts, requireSecurityGroup, storedSettings, toSecurityGroup } from '../../domain/security-groups/security-groups.js';
 import { badRequest, validation, type ErrorReason } from '../../kernel/errors.js';
@@ -10,7 +11,7 @@ import { defineCommand } from './operation.js';
  * merged result is checked as a whole. Nothing is written unless every check passes.
  */
 export default defineCommand('UpdateSecurityGroup', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   await lockNetworkGroups(ctx, network.network_id);
   const row = await requireSecurityGroup(ctx, network.network_id, input.groupId);
   if (input.name === undefined && input.securityGroupSettings === undefined) {

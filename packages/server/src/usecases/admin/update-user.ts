@@ -34,7 +34,7 @@ import type { UserPhoneExtension } from '../../model/extensions.js';
  * current code. Everything is checked before anything changes.
  */
 export default defineCommand('UpdateUser', async (ctx, input) => {
-  const { network_id: networkId } = await requireNetwork(ctx, input.networkId);
+  const { network_id: networkId } = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const user = await requireUser(ctx, networkId, input.userId);
   const d = (input.userDetails ?? {}) as NonNullable<typeof input.userDetails> & UserPhoneExtension;
   const given = (['firstName', 'lastName', 'username', 'securityGroupIds', 'inviteCode', 'inviteCodeTtl', 'codeValidation', 'countryCode', 'cell'] as const).filter((k) => d[k] !== undefined);
