@@ -1,6 +1,7 @@
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { TRIAL_MAX_USERS } from '../../domain/networks/rules.js';
-import { STATUS_ACTIVE, STATUS_PENDING } from '../../domain/users/users.js';
+import { countUsersByStatus } from '../../domain/users/repo.js';
+import { STATUS_ACTIVE, STATUS_PENDING } from '../../domain/users/rules.js';
 import { defineQuery } from './operation.js';
 
 /**
@@ -10,12 +11,7 @@ import { defineQuery } from './operation.js';
  */
 export default defineQuery('GetUsersCount', async (ctx, input) => {
   const { network_id: networkId } = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
-  const rows = await ctx.tx
-    .selectFrom('users')
-    .select(['status', 'rejected', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('network_id', '=', networkId)
-    .groupBy(['status', 'rejected'])
-    .execute();
+  const rows = await countUsersByStatus(ctx.tx, networkId);
   let pending = 0;
   let active = 0;
   let rejected = 0;
