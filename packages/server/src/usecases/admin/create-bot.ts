@@ -17,7 +17,7 @@ export default defineCommand('CreateBot', async (ctx, input) => {
   if (input.displayName !== undefined) checkBotDisplayName(input.displayName, reasons);
   checkBotChallenge(input.challenge, reasons);
   throwIfReasons(reasons);
-  const group = await requireSecurityGroup(ctx, network.network_id, input.groupId);
+  const group = await requireSecurityGroup(ctx.tx, network.network_id, input.groupId);
   if (await usernameTaken(ctx, network.network_id, username)) throw validation('username', 'username is unavailable');
 
   const botId = await nextBotId(ctx);

@@ -1,7 +1,8 @@
 import { newNetworkId } from '../../kernel/ids.js';
 import { insertNetwork, markPremiumTrialUsed, networkIdTaken, premiumTrialUsed } from '../../domain/networks/repo.js';
 import { addMonthsUtc, checkKmsKeyArn, checkNetworkName, TRIAL_MONTHS } from '../../domain/networks/rules.js';
-import { DEFAULT_GROUP_NAME, defaultSecurityGroupSettings, insertSecurityGroup } from '../../domain/security-groups/security-groups.js';
+import { DEFAULT_GROUP_NAME, defaultSecurityGroupSettings } from '../../domain/security-groups/rules.js';
+import { createSecurityGroup } from '../../domain/security-groups/security-groups.js';
 import { badRequest, validation } from '../../kernel/errors.js';
 import { defineCommand } from './operation.js';
 
@@ -35,6 +36,6 @@ export default defineCommand('CreateNetwork', async (ctx, input) => {
     enable_trusted_data_format: 0,
     created_at: ctx.now,
   });
-  await insertSecurityGroup(ctx, networkId, DEFAULT_GROUP_NAME, true, defaultSecurityGroupSettings());
+  await createSecurityGroup(ctx.tx, networkId, DEFAULT_GROUP_NAME, true, defaultSecurityGroupSettings(), ctx.now);
   return { networkId, networkName: input.networkName, ...(input.encryptionKeyArn ? { encryptionKeyArn: input.encryptionKeyArn } : {}) };
 });

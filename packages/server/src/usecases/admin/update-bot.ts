@@ -18,7 +18,7 @@ export default defineCommand('UpdateBot', async (ctx, input) => {
   if (input.challenge !== undefined) checkBotChallenge(input.challenge, reasons);
   throwIfReasons(reasons);
   const patch: Partial<BotsTable> = {};
-  if (input.groupId !== undefined) patch.group_id = (await requireSecurityGroup(ctx, input.networkId, input.groupId)).group_id;
+  if (input.groupId !== undefined) patch.group_id = (await requireSecurityGroup(ctx.tx, input.networkId, input.groupId)).group_id;
   if (input.displayName !== undefined) patch.display_name = input.displayName;
   if (input.challenge !== undefined) patch.challenge_hash = await hashPassword(input.challenge);
   if (input.suspend !== undefined) patch.suspended = input.suspend ? 1 : 0;
