@@ -8,8 +8,7 @@ import type { GuestBlocksTable, GuestUsersTable } from '../../infra/schema.js';
 import { badRequest, notFound, validation } from '../../kernel/errors.js';
 import type { CommandContext } from '../../usecases/context.js';
 import { requireNetwork } from '../networks/networks.js';
-import type { NetworkRow } from '../networks/repo.js';
-import { trialActive } from '../networks/rules.js';
+import { trialActive, type NetworkRow } from '../networks/rules.js';
 
 export type GuestUserRow = Selectable<GuestUsersTable>;
 export type GuestBlockRow = Selectable<GuestBlocksTable>;

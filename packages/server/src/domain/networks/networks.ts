@@ -3,8 +3,8 @@
 // running premium free trial has left. The queries are in repo.ts, the rules in rules.ts.
 import type { ReadTx, WriteTx } from '../../infra/db.js';
 import { notFound } from '../../kernel/errors.js';
-import { countMembers, findNetwork, lockNetwork, type NetworkRow } from './repo.js';
-import { parseNetworkArn, TRIAL_MAX_USERS } from './rules.js';
+import { countMembers, findNetwork, lockNetwork } from './repo.js';
+import { parseNetworkArn, TRIAL_MAX_USERS, type NetworkRow } from './rules.js';
 
 export async function requireNetwork(tx: ReadTx, accountId: string, networkId: string): Promise<NetworkRow> {
   const row = await findNetwork(tx, accountId, networkId);

@@ -2,12 +2,11 @@
 // (`network_tags`), the counts of a network's users that plan limits need, the network row lock, the
 // removal of everything a network owns, and the account's one premium free trial
 // (`accounts.premium_trial_used`, read and set only by the plan rules of networks).
-import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type { ReadTx, WriteTx } from '../../infra/db.js';
 import { paginate, type Page, type PageRequest } from '../../infra/pagination.js';
 import type { NetworksTable } from '../../infra/schema.js';
-
-export type NetworkRow = Selectable<NetworksTable>;
+import type { NetworkRow } from './rules.js';
 
 /** The network when it belongs to the account; another account's network is not found. */
 export async function findNetwork(tx: ReadTx, accountId: string, networkId: string): Promise<NetworkRow | undefined> {

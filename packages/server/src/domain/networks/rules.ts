@@ -3,10 +3,13 @@
 // free trial; the network-level settings as the model lists them (name, value as a string, the value's
 // type); network tags (the guide's 網路標籤): case-sensitive keys that cannot be renamed (editing
 // changes the value), at most 50 per network, addressed by the network ARN as AWS tagging does.
+import type { Selectable } from 'kysely';
 import type { Network, Setting } from '../../model/types.generated.js';
+import type { NetworksTable } from '../../infra/schema.js';
 import { badRequest, validation } from '../../kernel/errors.js';
 import { effectiveBoundary } from '../federation/federation.js';
-import type { NetworkRow } from './repo.js';
+
+export type NetworkRow = Selectable<NetworksTable>;
 
 export const TRIAL_MAX_USERS = 30;
 export const TRIAL_MONTHS = 3;

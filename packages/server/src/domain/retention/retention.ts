@@ -8,7 +8,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { GetDataRetentionBotResponse } from '../../model/types.generated.js';
 import type { Database, RetentionBotsTable } from '../../infra/schema.js';
 import { badRequest, notFound } from '../../kernel/errors.js';
-import type { NetworkRow } from '../networks/repo.js';
+import type { NetworkRow } from '../networks/rules.js';
 
 export type RetentionBotRow = Selectable<RetentionBotsTable>;
 

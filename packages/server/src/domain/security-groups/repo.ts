@@ -1,12 +1,10 @@
 // The security groups repository: `security_groups` rows of a network (settings as one JSON document),
 // the counts of their members, moving members between groups, and the lock that serializes changes to
 // a network's groups.
-import { sql, type Selectable } from 'kysely';
+import { sql } from 'kysely';
 import type { ReadTx, WriteTx } from '../../infra/db.js';
 import { paginate, type Page, type PageRequest } from '../../infra/pagination.js';
-import type { SecurityGroupsTable } from '../../infra/schema.js';
-
-export type SecurityGroupRow = Selectable<SecurityGroupsTable>;
+import type { SecurityGroupRow } from './rules.js';
 
 export async function findSecurityGroup(tx: ReadTx, networkId: string, groupId: string): Promise<SecurityGroupRow | undefined> {
   return tx.selectFrom('security_groups').selectAll().where('network_id', '=', networkId).where('group_id', '=', groupId).executeTakeFirst();

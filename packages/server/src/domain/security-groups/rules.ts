@@ -5,10 +5,13 @@
 // constraints: the operations pass in what they know about the network. Validation problems are
 // reported all at once with a field path; plan restrictions (Premium, free trial) separately, because
 // they are a different error (BadRequestError) and only apply to what a request changes.
+import type { Selectable } from 'kysely';
 import type { CallingSettings, PasswordRequirements, SecurityGroup, SecurityGroupSettings, ShredderSettings } from '../../model/types.generated.js';
 import type { ErrorReason } from '../../kernel/errors.js';
 import type { SecurityGroupSettingsExtension } from '../../model/extensions.js';
-import type { SecurityGroupRow } from './repo.js';
+import type { SecurityGroupsTable } from '../../infra/schema.js';
+
+export type SecurityGroupRow = Selectable<SecurityGroupsTable>;
 
 /** Every member present, nested structures included: what a group actually enforces. */
 export type EffectiveSettings = Required<Omit<SecurityGroupSettings, 'calling' | 'passwordRequirements' | 'shredder'>> & Required<SecurityGroupSettingsExtension> & {

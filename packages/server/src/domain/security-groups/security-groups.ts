@@ -5,8 +5,8 @@ import type { SecurityGroupSettings } from '../../model/types.generated.js';
 import type { ReadTx, WriteTx } from '../../infra/db.js';
 import { newSecurityGroupId } from '../../kernel/ids.js';
 import { notFound } from '../../kernel/errors.js';
-import { findSecurityGroup, groupNames, insertSecurityGroup, type SecurityGroupRow } from './repo.js';
-import { sameGroupName } from './rules.js';
+import { findSecurityGroup, groupNames, insertSecurityGroup } from './repo.js';
+import { sameGroupName, type SecurityGroupRow } from './rules.js';
 
 // Imported from here by the messaging side (usecases/member/policy.ts, domain/federation).
 export { storedSettings } from './rules.js';

@@ -1,14 +1,12 @@
 // The users repository: `users` rows of a network (looked up, inserted in blocks, edited, suspended,
 // deleted with what the messaging layer holds for them), their `devices`, user ID allocation from
 // `counters`, and the keyset-paged directory listings shaped to the (network_id, …) indexes.
-import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type { ListUsersRequest } from '../../model/types.generated.js';
 import type { ReadTx, WriteTx } from '../../infra/db.js';
 import { paginate, prefixRange, resolveSort, type Page, type PageRequest, type PageSpec, type SortableColumn } from '../../infra/pagination.js';
-import type { DevicesTable, UsersTable } from '../../infra/schema.js';
-
-export type UserRow = Selectable<UsersTable>;
-export type DeviceRow = Selectable<DevicesTable>;
+import type { UsersTable } from '../../infra/schema.js';
+import { DEVICE_SUSPENDED, type DeviceRow, type UserRow } from './rules.js';
 
 export async function findUser(tx: ReadTx, networkId: string, userId: number): Promise<UserRow | undefined> {
   return tx.selectFrom('users').selectAll().where('network_id', '=', networkId).where('user_id', '=', userId).executeTakeFirst();
@@ -198,16 +196,15 @@ export async function listGroupUsers(tx: ReadTx, networkId: string, groupId: str
 
 /**
  * A user's devices, a page. Sort fields: lastlogin, type, suspend, created and appId; default
- * lastlogin DESC. Never-used devices sort as the oldest login. `suspendedStatus` is the device status
- * that sorts as suspended.
+ * lastlogin DESC. Never-used devices sort as the oldest login.
  */
-export async function listUserDevices(tx: ReadTx, networkId: string, userId: number, suspendedStatus: string, req: PageRequest): Promise<Page<DeviceRow>> {
+export async function listUserDevices(tx: ReadTx, networkId: string, userId: number, req: PageRequest): Promise<Page<DeviceRow>> {
   const q = tx
     .selectFrom('devices')
     .selectAll()
     .select([
       sql<number>`coalesce(last_login, 0)`.as('last_login_key'),
-      sql<number>`case when status = ${suspendedStatus} then 1 else 0 end`.as('suspend_key'),
+      sql<number>`case when status = ${DEVICE_SUSPENDED} then 1 else 0 end`.as('suspend_key'),
     ])
     .where('network_id', '=', networkId)
     .where('user_id', '=', userId);
@@ -215,7 +212,7 @@ export async function listUserDevices(tx: ReadTx, networkId: string, userId: num
     columns: {
       lastlogin: { expr: sql`coalesce(last_login, 0)`, key: 'last_login_key' },
       type: { expr: sql.ref('type'), key: 'type' },
-      suspend: { expr: sql`case when status = ${suspendedStatus} then 1 else 0 end`, key: 'suspend_key' },
+      suspend: { expr: sql`case when status = ${DEVICE_SUSPENDED} then 1 else 0 end`, key: 'suspend_key' },
       created: { expr: sql.ref('created_at'), key: 'created_at' },
       appId: { expr: sql.ref('app_id'), key: 'app_id' },
     },

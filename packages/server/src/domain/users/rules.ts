@@ -4,10 +4,14 @@
 // expirations are kept in epoch seconds (as the API reports them); every other time is epoch
 // milliseconds. Batch operations take at most 50 items and report per-item failures without failing
 // the batch. Also the devices of a user as ListDevicesForUser shows them.
+import type { Selectable } from 'kysely';
 import type { BasicDeviceObject, User } from '../../model/types.generated.js';
+import type { DevicesTable, UsersTable } from '../../infra/schema.js';
 import { newInviteCode } from '../../kernel/ids.js';
 import { validation } from '../../kernel/errors.js';
-import type { DeviceRow, UserRow } from './repo.js';
+
+export type UserRow = Selectable<UsersTable>;
+export type DeviceRow = Selectable<DevicesTable>;
 
 export const STATUS_PENDING = 1;
 export const STATUS_ACTIVE = 2;

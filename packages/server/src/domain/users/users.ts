@@ -4,11 +4,11 @@
 import type { BatchUserErrorResponseItem, BatchUserSuccessResponseItem } from '../../model/types.generated.js';
 import type { ReadTx } from '../../infra/db.js';
 import { notFound } from '../../kernel/errors.js';
-import { findUser, findUsers, type UserRow } from './repo.js';
-import { distinct, REASON_NOT_FOUND, userIdNumber } from './rules.js';
+import { findUser, findUsers } from './repo.js';
+import { distinct, REASON_NOT_FOUND, userIdNumber, type UserRow } from './rules.js';
 
 // Imported from here by the messaging side (usecases/member, domain/federation).
-export type { UserRow } from './repo.js';
+export type { UserRow } from './rules.js';
 export { DEVICE_ACTIVE, DEVICE_RESET, isInviteExpired, isValidInviteCode, normalizeEmail, STATUS_ACTIVE, STATUS_PENDING } from './rules.js';
 
 export async function requireUser(tx: ReadTx, networkId: string, userId: string): Promise<UserRow> {

@@ -3,7 +3,7 @@ import { unameFor } from '../../kernel/ids.js';
 import { requireNetwork, trialSeatsLeft } from '../../domain/networks/networks.js';
 import { trialActive } from '../../domain/networks/rules.js';
 import { existingGroupIds } from '../../domain/security-groups/repo.js';
-import { allocateUserIds, insertUsers, takenUsernames, type UserRow } from '../../domain/users/repo.js';
+import { allocateUserIds, insertUsers, takenUsernames } from '../../domain/users/repo.js';
 import {
   batchResult,
   checkBatchSize,
@@ -24,6 +24,7 @@ import {
   REASON_CELL,
   REASON_COUNTRY_CODE,
   toUser,
+  type UserRow,
 } from '../../domain/users/rules.js';
 import { defineCommand } from './operation.js';
 import { enqueueInvitations } from '../../domain/mail/mail-queue.js';

@@ -1,6 +1,6 @@
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { listUserDevices } from '../../domain/users/repo.js';
-import { DEVICE_SUSPENDED, toDevice } from '../../domain/users/rules.js';
+import { toDevice } from '../../domain/users/rules.js';
 import { requireUser } from '../../domain/users/users.js';
 import { defineQuery } from './operation.js';
 
@@ -11,6 +11,6 @@ import { defineQuery } from './operation.js';
 export default defineQuery('ListDevicesForUser', async (ctx, input) => {
   const { network_id: networkId } = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const user = await requireUser(ctx.tx, networkId, input.userId);
-  const page = await listUserDevices(ctx.tx, networkId, user.user_id, DEVICE_SUSPENDED, input);
+  const page = await listUserDevices(ctx.tx, networkId, user.user_id, input);
   return { devices: page.rows.map((r) => toDevice(r, user)), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
 });
