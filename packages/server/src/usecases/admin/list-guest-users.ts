@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { likePrefix } from '../../domain/bots/bots.js';
+import { likePrefix } from '../../domain/bots/rules.js';
 import { checkBillingPeriod, requireGuestNetwork, toGuestUser } from '../../domain/guests/guests.js';
 import { paginate } from '../../infra/pagination.js';
 import { defineQuery } from './operation.js';

@@ -1,6 +1,8 @@
 import { hashPassword } from '../../infra/passwords.js';
 import type { BotsTable } from '../../infra/schema.js';
-import { checkBotChallenge, checkBotDisplayName, requireBot, throwIfReasons } from '../../domain/bots/bots.js';
+import { requireBot } from '../../domain/bots/bots.js';
+import { updateBot } from '../../domain/bots/repo.js';
+import { checkBotChallenge, checkBotDisplayName, throwIfReasons } from '../../domain/bots/rules.js';
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { requireSecurityGroup } from '../../domain/security-groups/security-groups.js';
 import type { ErrorReason } from '../../kernel/errors.js';
@@ -12,7 +14,7 @@ import { defineCommand } from './operation.js';
  */
 export default defineCommand('UpdateBot', async (ctx, input) => {
   await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
-  const bot = await requireBot(ctx, input.networkId, input.botId);
+  const bot = await requireBot(ctx.tx, input.networkId, input.botId);
   const reasons: ErrorReason[] = [];
   if (input.displayName !== undefined) checkBotDisplayName(input.displayName, reasons);
   if (input.challenge !== undefined) checkBotChallenge(input.challenge, reasons);
@@ -23,7 +25,7 @@ export default defineCommand('UpdateBot', async (ctx, input) => {
   if (input.challenge !== undefined) patch.challenge_hash = await hashPassword(input.challenge);
   if (input.suspend !== undefined) patch.suspended = input.suspend ? 1 : 0;
   if (Object.keys(patch).length > 0) {
-    await ctx.tx.updateTable('bots').set(patch).where('network_id', '=', bot.network_id).where('bot_id', '=', bot.bot_id).execute();
+    await updateBot(ctx.tx, bot.network_id, bot.bot_id, patch);
   }
   return { message: 'success' };
 });
