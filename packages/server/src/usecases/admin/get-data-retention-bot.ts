@@ -1,5 +1,6 @@
 import { requireNetwork } from '../../domain/networks/networks.js';
-import { findRetentionBot, retentionStatus } from '../../domain/retention/retention.js';
+import { findRetentionBot } from '../../domain/retention/repo.js';
+import { retentionStatus } from '../../domain/retention/rules.js';
 import { defineQuery } from './operation.js';
 
 /** The retention bot's name and state; a network without a bot answers with every flag false. */

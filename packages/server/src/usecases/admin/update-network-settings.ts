@@ -1,5 +1,6 @@
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { updateNetwork } from '../../domain/networks/repo.js';
+import { findRetentionBot, setRetentionBotActive } from '../../domain/retention/repo.js';
 import {
   BOUNDARY_VALUES,
   CONSENT_BODY_MAX,
@@ -37,7 +38,7 @@ export default defineCommand('UpdateNetworkSettings', async (ctx, input) => {
   if (s.dataRetention !== undefined) {
     if (s.dataRetention) {
       requirePremium(network, ctx.now, 'Data retention');
-      const bot = await ctx.tx.selectFrom('retention_bots').selectAll().where('network_id', '=', network.network_id).executeTakeFirst();
+      const bot = await findRetentionBot(ctx.tx, network.network_id);
       if (!bot || bot.registered !== 1 || bot.pubkey_acked !== 1) {
         throw badRequest('Data retention can be enabled only after the data retention bot is registered and its public key message is acknowledged.');
       }
@@ -73,7 +74,7 @@ export default defineCommand('UpdateNetworkSettings', async (ctx, input) => {
   await updateNetwork(ctx.tx, network.network_id, patch);
   if (s.dataRetention !== undefined && (s.dataRetention ? 1 : 0) !== network.data_retention) {
     // The same as UpdateDataRetention ENABLE / DISABLE: the bot is (in)active and conversations follow.
-    await ctx.tx.updateTable('retention_bots').set({ active: s.dataRetention ? 1 : 0 }).where('network_id', '=', network.network_id).execute();
+    await setRetentionBotActive(ctx.tx, network.network_id, s.dataRetention);
     if (s.dataRetention) await startRetention(ctx.tx, network.network_id, ctx.now);
     else await stopRetention(ctx.tx, network.network_id, ctx.now);
   }
