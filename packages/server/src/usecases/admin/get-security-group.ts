@@ -4,6 +4,7 @@ import { toSecurityGroup } from '../../domain/security-groups/rules.js';
 import { requireSecurityGroup } from '../../domain/security-groups/security-groups.js';
 import { defineQuery } from './operation.js';
 
+/** One security group with its settings and member counts. */
 export default defineQuery('GetSecurityGroup', async (ctx, input) => {
   await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const row = await requireSecurityGroup(ctx.tx, input.networkId, input.groupId);

@@ -3,6 +3,7 @@ import { listSecurityGroups, memberCounts } from '../../domain/security-groups/r
 import { toSecurityGroup } from '../../domain/security-groups/rules.js';
 import { defineQuery } from './operation.js';
 
+/** The network's security groups with their member counts, paged by keyset; sortFields id (default) or name. */
 export default defineQuery('ListSecurityGroups', async (ctx, input) => {
   await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const page = await listSecurityGroups(ctx.tx, input.networkId, input);
