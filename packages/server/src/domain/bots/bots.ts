@@ -1,115 +1,20 @@
-// Bots: automated members of a network (the console's 使用者管理 lists them next to the users). A bot
-// is created PENDING with a password (the model's `challenge`, kept only as a scrypt hash) and turns
-// ACTIVE when it first signs in through the messaging layer, which also records its public key.
-// Usernames end in "bot", use [a-z0-9_.-] and are unique in the network across bots, users and the
-// data retention bot.
-import { sql, type Selectable } from 'kysely';
-import type { Bot } from '../../model/types.generated.js';
-import type { BotsTable } from '../../infra/schema.js';
-import { notFound, validation, type ErrorReason } from '../../kernel/errors.js';
-import type { CommandContext } from '../../usecases/context.js';
+// Bots as operations look them up: one bot of a network ("not found" is the API's NotFound error) and
+// whether a username is free for a new bot. The queries are in repo.ts, the rules in rules.ts.
+import type { ReadTx } from '../../infra/db.js';
+import { notFound } from '../../kernel/errors.js';
+import { findBot, usernameInUse } from './repo.js';
+import { parseBotId, reservedRetentionBotName, type BotRow } from './rules.js';
 
-export type BotRow = Selectable<BotsTable>;
-
-export const BOT_PENDING = 1;
-export const BOT_ACTIVE = 2;
-export const BOT_USERNAME_MAX = 255;
-export const BOT_DISPLAY_NAME_MAX = 255;
-export const BOT_CHALLENGE_MIN = 8;
-export const BOT_CHALLENGE_MAX = 1024;
-
-// Checked on the username as sent (ASCII only), then stored lower-cased: lower-casing first would
-// let characters such as U+212A KELVIN SIGN turn into ASCII letters.
-const BOT_USERNAME_RE = /^[A-Za-z0-9_.-]+$/;
-
-/** The stored (lower-cased) username, or a reason why the username is not acceptable. */
-export function checkBotUsername(username: string, reasons: ErrorReason[]): string {
-  const lc = username.toLowerCase();
-  if (!BOT_USERNAME_RE.test(username) || !lc.endsWith('bot') || username.length > BOT_USERNAME_MAX) {
-    reasons.push({ field: 'username', reason: 'Invalid username format' });
-  }
-  return lc;
-}
-
-export function checkBotChallenge(challenge: string, reasons: ErrorReason[]): void {
-  const len = [...challenge].length;
-  if (len < BOT_CHALLENGE_MIN) reasons.push({ field: 'challenge', reason: `Password must be at least ${BOT_CHALLENGE_MIN} characters` });
-  else if (len > BOT_CHALLENGE_MAX) reasons.push({ field: 'challenge', reason: `Password must be at most ${BOT_CHALLENGE_MAX} characters` });
-}
-
-export function checkBotDisplayName(displayName: string, reasons: ErrorReason[]): void {
-  const len = [...displayName.trim()].length;
-  if (len < 1 || [...displayName].length > BOT_DISPLAY_NAME_MAX) {
-    reasons.push({ field: 'displayName', reason: `Display name must be between 1 and ${BOT_DISPLAY_NAME_MAX} characters` });
-  }
-}
-
-export function throwIfReasons(reasons: ErrorReason[]): void {
-  if (reasons.length > 0) throw validation(reasons);
-}
-
-/** The data retention bot's fixed username in a network; reserved even before that bot is provisioned. */
-export const reservedRetentionBotName = (networkId: string) => `compliance_${networkId}_bot`;
-
-/** Whether a username (lower-cased) is taken in the network by a bot, a user or the data retention bot. */
-export async function usernameTaken(ctx: Pick<CommandContext, 'tx'>, networkId: string, lc: string): Promise<boolean> {
+/** Whether a username (lower-cased) is taken in the network by a bot, a user or the data retention bot (reserved even before it is provisioned). */
+export async function usernameTaken(tx: ReadTx, networkId: string, lc: string): Promise<boolean> {
   if (lc === reservedRetentionBotName(networkId)) return true;
-  const bot = await ctx.tx.selectFrom('bots').select('bot_id').where('network_id', '=', networkId).where('username', '=', lc).executeTakeFirst();
-  if (bot) return true;
-  const user = await ctx.tx
-    .selectFrom('users')
-    .select('user_id')
-    .where('network_id', '=', networkId)
-    .where(sql<string>`lower(username)`, '=', lc)
-    .executeTakeFirst();
-  if (user) return true;
-  const retention = await ctx.tx
-    .selectFrom('retention_bots')
-    .select('bot_name')
-    .where('network_id', '=', networkId)
-    .where(sql<string>`lower(bot_name)`, '=', lc)
-    .executeTakeFirst();
-  return retention !== undefined;
-}
-
-/** Allocates the next bot ID from the counters row; ctx.tx must be the operation's transaction. */
-export async function nextBotId(ctx: Pick<CommandContext, 'tx'>): Promise<number> {
-  await ctx.tx
-    .updateTable('counters')
-    .set((eb) => ({ value: eb('value', '+', 1) }))
-    .where('name', '=', 'bot_id')
-    .execute();
-  const row = await ctx.tx.selectFrom('counters').select('value').where('name', '=', 'bot_id').executeTakeFirstOrThrow();
-  return Number(row.value);
+  return usernameInUse(tx, networkId, lc);
 }
 
 /** Bot IDs are decimal strings of 1–10 digits (the model's BotId); anything else is simply not found. */
-export async function requireBot(ctx: Pick<CommandContext, 'tx'>, networkId: string, botId: string): Promise<BotRow> {
-  const id = /^[0-9]{1,10}$/.test(botId) ? Number(botId) : NaN;
-  const row = Number.isSafeInteger(id)
-    ? await ctx.tx.selectFrom('bots').selectAll().where('network_id', '=', networkId).where('bot_id', '=', id).executeTakeFirst()
-    : undefined;
+export async function requireBot(tx: ReadTx, networkId: string, botId: string): Promise<BotRow> {
+  const id = parseBotId(botId);
+  const row = id !== undefined ? await findBot(tx, networkId, id) : undefined;
   if (!row) throw notFound('Bot not found');
   return row;
-}
-
-export function toBot(row: BotRow): Bot {
-  const out: Bot = {
-    botId: String(row.bot_id),
-    displayName: row.display_name,
-    username: row.username,
-    uname: row.uname,
-    pubkey: row.pubkey,
-    status: row.status as Bot['status'],
-    groupId: row.group_id,
-    hasChallenge: row.challenge_hash !== '',
-    suspended: row.suspended === 1,
-  };
-  if (row.last_login !== null) out.lastLogin = String(Math.floor(Number(row.last_login) / 1000));
-  return out;
-}
-
-/** The LIKE pattern for a case-insensitive prefix match against lower(column); works on both dialects. */
-export function likePrefix(value: string): string {
-  return value.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
 }

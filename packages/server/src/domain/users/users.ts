@@ -1,118 +1,27 @@
-// Users of a network as the guide's team directory shows them: invited by email address (the only
-// required field; stored lower-cased), PENDING (1) until they register with their invite code, then
-// ACTIVE (2); exactly one security group each. Invite expirations are kept in epoch seconds (as the
-// API reports them); every other time is epoch milliseconds. Batch operations take at most 50 items
-// and report per-item failures without failing the batch.
-import { sql, type Selectable } from 'kysely';
-import type { BasicDeviceObject, BatchUserErrorResponseItem, BatchUserSuccessResponseItem, User } from '../../model/types.generated.js';
-import type { DevicesTable, UsersTable } from '../../infra/schema.js';
-import { newInviteCode } from '../../kernel/ids.js';
-import { notFound, validation } from '../../kernel/errors.js';
-import type { CommandContext } from '../../usecases/context.js';
-import { TRIAL_MAX_USERS } from '../networks/networks.js';
-import { resolveSort, type PageRequest, type PageSpec, type SortableColumn } from '../pagination.js';
+// Users as operations look them up: one user of a network ("not found" is the API's NotFound error),
+// several by ID, and a batch's user IDs split into those of the network and per-item failures. The
+// queries are in repo.ts, the rules in rules.ts.
+import type { BatchUserErrorResponseItem, BatchUserSuccessResponseItem } from '../../model/types.generated.js';
+import type { ReadTx } from '../../infra/db.js';
+import { notFound } from '../../kernel/errors.js';
+import { findUser, findUsers } from './repo.js';
+import { distinct, REASON_NOT_FOUND, userIdNumber, type UserRow } from './rules.js';
 
-export type UserRow = Selectable<UsersTable>;
-export type DeviceRow = Selectable<DevicesTable>;
+// Imported from here by the messaging side (usecases/member, domain/federation).
+export type { UserRow } from './rules.js';
+export { DEVICE_ACTIVE, DEVICE_RESET, isInviteExpired, isValidInviteCode, normalizeEmail, STATUS_ACTIVE, STATUS_PENDING } from './rules.js';
 
-export const STATUS_PENDING = 1;
-export const STATUS_ACTIVE = 2;
-export const MAX_BATCH = 50;
-export const DEFAULT_INVITE_TTL_DAYS = 7;
-export const MIN_INVITE_TTL_DAYS = 1;
-export const MAX_INVITE_TTL_DAYS = 365;
-const DAY_SECONDS = 86_400;
-
-export const REASON_EXISTS = 'User already exists';
-export const REASON_NOT_FOUND = 'User not found';
-export const REASON_INVALID_EMAIL = 'Invalid email address';
-export const REASON_TRIAL_LIMIT = 'The premium free trial is limited to 30 users';
-export const REASON_ONE_GROUP = 'A user must belong to exactly one security group';
-export const REASON_INVITE_CODE = 'Invite code must be 6-64 characters of A-Z, a-z, 0-9, _ and -';
-export const REASON_INVITE_TTL = `Invite code TTL must be between ${MIN_INVITE_TTL_DAYS} and ${MAX_INVITE_TTL_DAYS} days`;
-
-export const REASON_COUNTRY_CODE = 'Country code must be 1 to 3 digits (an optional leading + is dropped)';
-export const REASON_CELL = 'Phone number must be 4 to 15 digits (spaces, dashes, dots and parentheses are dropped)';
-
-/** The stored country code ('' when not given), or undefined when it is not 1-3 digits. */
-export function normalizeCountryCode(raw: string): string | undefined {
-  const v = raw.trim().replace(/^\+/, '');
-  if (v === '') return '';
-  return /^[0-9]{1,3}$/.test(v) ? v : undefined;
-}
-
-/** The stored phone number (digits only; '' when not given), or undefined when it is not 4-15 digits. */
-export function normalizeCell(raw: string): string | undefined {
-  const v = raw.trim().replace(/[\s().-]/g, '');
-  if (v === '') return '';
-  return /^[0-9]{4,15}$/.test(v) ? v : undefined;
-}
-
-export const groupNotFoundReason = (groupId: string) => `Security group ${groupId} not found in this network`;
-
-/** Rejects an empty list or one longer than 50 items: a ValidationError on the list field, nothing changed. */
-export function checkBatchSize(field: string, items: readonly unknown[], noun: string): void {
-  if (items.length === 0) throw validation(field, `at least one ${noun} is required`);
-  if (items.length > MAX_BATCH) throw validation(field, `Maximum ${MAX_BATCH} ${noun}s per batch request (got ${items.length})`);
-}
-
-/** The batch answer: 'success' when every item succeeded, 'failed' when none did, else 'partial success'. */
-export function batchResult<S, F>(successful: S[], failed: F[]): { message: string; successful: S[]; failed: F[] } {
-  const message = failed.length === 0 ? 'success' : successful.length === 0 ? 'failed' : 'partial success';
-  return { message, successful, failed };
-}
-
-/** Distinct items in request order: a batch reports each ID once. */
-export function distinct<T>(items: readonly T[]): T[] {
-  return [...new Set(items)];
-}
-
-const EMAIL_RE = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-
-/** The stored form of a username (trimmed, lower-cased email address), or undefined when it is not an email address. */
-export function normalizeEmail(raw: string): string | undefined {
-  const v = raw.trim().toLowerCase();
-  if (v.length > 254 || !EMAIL_RE.test(v)) return undefined;
-  const local = v.slice(0, v.lastIndexOf('@'));
-  if (local.length > 64 || local.startsWith('.') || local.endsWith('.') || local.includes('..')) return undefined;
-  return v;
-}
-
-const INVITE_CODE_RE = /^[A-Za-z0-9_-]{6,64}$/;
-export const isValidInviteCode = (code: string) => INVITE_CODE_RE.test(code);
-export const isValidInviteTtl = (days: number) => Number.isInteger(days) && days >= MIN_INVITE_TTL_DAYS && days <= MAX_INVITE_TTL_DAYS;
-
-/** A fresh invite: the given code or a generated one, expiring ttlDays from now (epoch seconds). */
-export function newInvite(nowMs: number, code?: string, ttlDays = DEFAULT_INVITE_TTL_DAYS): { code: string; expiration: number } {
-  return { code: code ?? newInviteCode(), expiration: inviteExpiration(nowMs, ttlDays) };
-}
-
-export function inviteExpiration(nowMs: number, ttlDays: number): number {
-  return Math.floor(nowMs / 1000) + ttlDays * DAY_SECONDS;
-}
-
-export const isInviteExpired = (row: Pick<UserRow, 'status' | 'invite_expiration'>, nowMs: number) =>
-  row.status === STATUS_PENDING && row.invite_expiration <= Math.floor(nowMs / 1000);
-
-/** Parses a modelled user ID (digits only, validated by the model) to the stored number. */
-export const userIdNumber = (userId: string) => Number(userId);
-
-export async function requireUser(ctx: Pick<CommandContext, 'tx'>, networkId: string, userId: string): Promise<UserRow> {
-  const row = await ctx.tx.selectFrom('users').selectAll().where('network_id', '=', networkId).where('user_id', '=', userIdNumber(userId)).executeTakeFirst();
+export async function requireUser(tx: ReadTx, networkId: string, userId: string): Promise<UserRow> {
+  const row = await findUser(tx, networkId, userIdNumber(userId));
   if (!row) throw notFound('User not found.');
   return row;
 }
 
-/** Users of the network among the given IDs, by ID. One query. */
-export async function usersByIds(ctx: Pick<CommandContext, 'tx'>, networkId: string, userIds: readonly string[]): Promise<Map<string, UserRow>> {
+/** Users of the network among the given IDs, by ID. One query (none for an empty list). */
+export async function usersByIds(tx: ReadTx, networkId: string, userIds: readonly string[]): Promise<Map<string, UserRow>> {
   const out = new Map<string, UserRow>();
   if (userIds.length === 0) return out;
-  const rows = await ctx.tx
-    .selectFrom('users')
-    .selectAll()
-    .where('network_id', '=', networkId)
-    .where('user_id', 'in', userIds.map(userIdNumber))
-    .execute();
+  const rows = await findUsers(tx, networkId, userIds.map(userIdNumber));
   for (const r of rows) out.set(String(r.user_id), r);
   return out;
 }
@@ -121,9 +30,9 @@ export async function usersByIds(ctx: Pick<CommandContext, 'tx'>, networkId: str
  * The distinct user IDs of a batch, split into those of this network (`numbers` for the write) and
  * per-item 'User not found' failures, in request order.
  */
-export async function partitionBatchUsers(ctx: Pick<CommandContext, 'tx'>, networkId: string, userIds: readonly string[]) {
+export async function partitionBatchUsers(tx: ReadTx, networkId: string, userIds: readonly string[]) {
   const ids = distinct(userIds);
-  const found = await usersByIds(ctx, networkId, ids);
+  const found = await usersByIds(tx, networkId, ids);
   const successful: BatchUserSuccessResponseItem[] = [];
   const failed: BatchUserErrorResponseItem[] = [];
   for (const id of ids) {
@@ -131,151 +40,4 @@ export async function partitionBatchUsers(ctx: Pick<CommandContext, 'tx'>, netwo
     else failed.push({ userId: id, field: 'username', reason: REASON_NOT_FOUND });
   }
   return { successful, failed, numbers: successful.map((x) => userIdNumber(x.userId)) };
-}
-
-/** Usernames among `usernames` (lower-cased) already taken in the network by a user or a bot (bots store theirs lower-cased). One query. */
-export async function takenUsernames(ctx: Pick<CommandContext, 'tx'>, networkId: string, usernames: readonly string[]): Promise<Set<string>> {
-  if (usernames.length === 0) return new Set();
-  const rows = await ctx.tx
-    .selectFrom('users')
-    .select('username')
-    .where('network_id', '=', networkId)
-    .where('username', 'in', usernames)
-    .unionAll(ctx.tx.selectFrom('bots').select('username').where('network_id', '=', networkId).where('username', 'in', usernames))
-    .execute();
-  return new Set(rows.map((r) => r.username));
-}
-
-/** Group IDs among `groupIds` that exist in the network. One query. */
-export async function existingGroupIds(ctx: Pick<CommandContext, 'tx'>, networkId: string, groupIds: readonly string[]): Promise<Set<string>> {
-  if (groupIds.length === 0) return new Set();
-  const rows = await ctx.tx.selectFrom('security_groups').select('group_id').where('network_id', '=', networkId).where('group_id', 'in', groupIds).execute();
-  return new Set(rows.map((r) => r.group_id));
-}
-
-/**
- * Seats left in a premium free trial network (30 minus pending and active users). Takes the network
- * row's write lock first (a no-op UPDATE, valid on both dialects), so concurrent batches on
- * PostgreSQL count one after the other and cannot overfill the trial together.
- */
-export async function trialSeatsLeft(ctx: Pick<CommandContext, 'tx'>, networkId: string): Promise<number> {
-  await ctx.tx.updateTable('networks').set((eb) => ({ standing: eb.ref('standing') })).where('network_id', '=', networkId).execute();
-  return Math.max(0, TRIAL_MAX_USERS - (await countMembers(ctx, networkId)));
-}
-
-/** Members that count toward the premium free trial's 30 users: pending and active, not rejected invitations. */
-export async function countMembers(ctx: Pick<CommandContext, 'tx'>, networkId: string): Promise<number> {
-  const r = await ctx.tx
-    .selectFrom('users')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('network_id', '=', networkId)
-    .where('rejected', '=', 0)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
-}
-
-/** Reserves `n` consecutive user IDs from the counters table with one UPDATE … RETURNING; returns the first. */
-export async function allocateUserIds(ctx: Pick<CommandContext, 'tx'>, n: number): Promise<number> {
-  const r = await ctx.tx
-    .updateTable('counters')
-    .set((eb) => ({ value: eb('value', '+', n) }))
-    .where('name', '=', 'user_id')
-    .returning('value')
-    .executeTakeFirstOrThrow();
-  return Number(r.value) - n + 1;
-}
-
-/** The model's User for a row (what ListUsers, ListSecurityGroupUsers and BatchCreateUser return). */
-export function toUser(row: UserRow, nowMs: number): User {
-  const user: User = {
-    userId: String(row.user_id),
-    firstName: row.first_name,
-    lastName: row.last_name,
-    username: row.username,
-    securityGroups: [row.security_group_id],
-    isAdmin: row.is_admin === 1,
-    suspended: row.suspended === 1,
-    status: row.status,
-    otpEnabled: row.otp_enabled === 1,
-    type: 'user',
-    cell: row.cell,
-    countryCode: row.country_code,
-    challengeFailures: row.challenge_failures,
-    isUser: true,
-    codeValidation: row.code_validation === 1,
-    uname: row.uname,
-  };
-  if (row.status === STATUS_PENDING) {
-    user.inviteCode = row.invite_code;
-    user.isInviteExpired = isInviteExpired(row, nowMs);
-  }
-  return user;
-}
-
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
-function ordinal(n: number): string {
-  const tens = n % 100;
-  if (tens >= 11 && tens <= 13) return `${n}th`;
-  return `${n}${['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`;
-}
-
-/** "January 15th 2024, 2:30:45 pm" (UTC), the model's device time format. */
-export function formatDeviceTime(ms: number): string {
-  const d = new Date(ms);
-  const h = d.getUTCHours();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${MONTHS[d.getUTCMonth()]} ${ordinal(d.getUTCDate())} ${d.getUTCFullYear()}, ${h % 12 === 0 ? 12 : h % 12}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${h < 12 ? 'am' : 'pm'}`;
-}
-
-export const DEVICE_ACTIVE = 'Active';
-export const DEVICE_RESET = 'Reset';
-export const DEVICE_SUSPENDED = 'Suspended';
-
-/** A device as ListDevicesForUser shows it: a reset device says 'Reset'; a suspended user suspends every device. */
-export function toDevice(row: DeviceRow, user: Pick<UserRow, 'suspended'>): BasicDeviceObject {
-  const suspend = user.suspended === 1 || row.status === DEVICE_SUSPENDED;
-  const statusText = row.status === DEVICE_RESET ? DEVICE_RESET : suspend ? DEVICE_SUSPENDED : DEVICE_ACTIVE;
-  const out: BasicDeviceObject = { appId: row.app_id, type: row.type, created: formatDeviceTime(row.created_at), statusText, suspend };
-  if (row.last_login !== null) out.lastLogin = formatDeviceTime(row.last_login);
-  return out;
-}
-
-const USER_COLUMNS: Record<string, SortableColumn> = {
-  username: { expr: sql.ref('username'), key: 'username' },
-  firstName: { expr: sql.ref('first_name_lc'), key: 'first_name_lc' },
-  lastName: { expr: sql.ref('last_name_lc'), key: 'last_name_lc' },
-  status: { expr: sql.ref('status'), key: 'status' },
-  groupId: { expr: sql.ref('security_group_id'), key: 'security_group_id' },
-};
-const BY_USERNAME: SortableColumn = USER_COLUMNS.username!;
-const BY_USER_ID: SortableColumn = { expr: sql.ref('user_id'), key: 'user_id' };
-
-/**
- * Keyset paging over users, shaped to the indexes: names sort case-insensitively on the lower-cased
- * shadows with user_id as the tiebreaker ((network_id, first_name_lc|last_name_lc, user_id)); every
- * other sort ends on the username, unique per network ((network_id, status|security_group_id,
- * username) and (network_id, username)). Default: username, DESC.
- */
-export function userPageSpec(req: PageRequest, fields: readonly string[], filters: Record<string, unknown>, prefixColumn?: string): PageSpec {
-  const columns = Object.fromEntries(fields.map((f) => [f, USER_COLUMNS[f]!]));
-  const spec: PageSpec = { columns, id: BY_USERNAME, defaultSort: 'username', filters };
-  const last = resolveSort(req, spec).fields.at(-1);
-  const shaped = last === 'firstName' || last === 'lastName' ? { ...spec, id: BY_USER_ID } : spec;
-  // Sorting by the searched column itself reads its index in order: nothing to avoid.
-  const sortsOnlyByPrefix = resolveSort(req, spec).fields.every((f) => USER_COLUMNS[f]!.key === prefixColumn);
-  return prefixColumn && !sortsOnlyByPrefix ? sortWithoutIndexes(shaped, prefixColumn) : shaped;
-}
-
-/**
- * A name or username prefix (a search) selects few users: the best plan reads them through the
- * prefix's index and sorts them, rather than walking a sort index and filtering. Sort keys on other
- * columns are written as expressions (`col || ''`, `col + 0`) that no index matches, on both dialects,
- * so neither planner can choose the walk (SQLite does without statistics, at 50 ms a page).
- */
-function sortWithoutIndexes(spec: PageSpec, prefixColumn: string): PageSpec {
-  const numeric = new Set(['status', 'user_id']);
-  const wrap = (c: SortableColumn): SortableColumn =>
-    c.key === prefixColumn ? c : { key: c.key, expr: numeric.has(c.key) ? sql`(${sql.ref(c.key)} + 0)` : sql`(${sql.ref(c.key)} || '')` };
-  return { ...spec, columns: Object.fromEntries(Object.entries(spec.columns).map(([k, c]) => [k, wrap(c)])), id: wrap(spec.id) };
 }

@@ -1,11 +1,12 @@
 import type { BatchUserErrorResponseItem, User } from '../../model/types.generated.js';
 import { unameFor } from '../../kernel/ids.js';
-import { requireNetwork, trialActive } from '../../domain/networks/networks.js';
+import { requireNetwork, trialSeatsLeft } from '../../domain/networks/networks.js';
+import { trialActive } from '../../domain/networks/rules.js';
+import { existingGroupIds } from '../../domain/security-groups/repo.js';
+import { allocateUserIds, insertUsers, takenUsernames } from '../../domain/users/repo.js';
 import {
-  allocateUserIds,
   batchResult,
   checkBatchSize,
-  existingGroupIds,
   groupNotFoundReason,
   isValidInviteCode,
   isValidInviteTtl,
@@ -22,11 +23,9 @@ import {
   normalizeCountryCode,
   REASON_CELL,
   REASON_COUNTRY_CODE,
-  takenUsernames,
-  trialSeatsLeft,
   toUser,
   type UserRow,
-} from '../../domain/users/users.js';
+} from '../../domain/users/rules.js';
 import { defineCommand } from './operation.js';
 import { enqueueInvitations } from '../../domain/mail/mail-queue.js';
 import type { UserPhoneExtension } from '../../model/extensions.js';
@@ -35,20 +34,20 @@ import type { UserPhoneExtension } from '../../model/extensions.js';
  * Invites up to 50 users: each starts PENDING with an invite code. Set-based: one query for taken
  * usernames (users and bots), one for the groups, one UPDATE for a block of user IDs, one multi-row
  * INSERT. Items that cannot be created are reported in `failed` (userId '0': no ID was assigned).
- * Each new user's invitation email is queued in the same transaction (messaging/mailQueue.ts).
+ * Each new user's invitation email is queued in the same transaction (domain/mail/mail-queue.ts).
  */
 export default defineCommand('BatchCreateUser', async (ctx, input) => {
   checkBatchSize('users', input.users, 'user');
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const networkId = network.network_id;
 
   const usernames = input.users.map((u) => normalizeEmail(u.username));
   const candidates = [...new Set(usernames.filter((u): u is string => u !== undefined))];
   const groupIds = [...new Set(input.users.flatMap((u) => (u.securityGroupIds.length === 1 ? u.securityGroupIds : [])))];
-  const taken = await takenUsernames(ctx, networkId, candidates);
-  const groups = await existingGroupIds(ctx, networkId, groupIds);
+  const taken = await takenUsernames(ctx.tx, networkId, candidates);
+  const groups = await existingGroupIds(ctx.tx, networkId, groupIds);
 
-  let room = trialActive(network, ctx.now) ? await trialSeatsLeft(ctx, networkId) : Infinity;
+  let room = trialActive(network, ctx.now) ? await trialSeatsLeft(ctx.tx, networkId) : Infinity;
   const failed: BatchUserErrorResponseItem[] = [];
   const accepted: { index: number; username: string; groupId: string; code: string; expiration: number; codeValidation: boolean }[] = [];
   const seen = new Set<string>();
@@ -74,7 +73,7 @@ export default defineCommand('BatchCreateUser', async (ctx, input) => {
 
   const successful: User[] = [];
   if (accepted.length > 0) {
-    const firstId = await allocateUserIds(ctx, accepted.length);
+    const firstId = await allocateUserIds(ctx.tx, accepted.length);
     const rows: UserRow[] = accepted.map((a, i) => {
       const item = input.users[a.index]!;
       const firstName = item.firstName ?? '';
@@ -106,7 +105,7 @@ export default defineCommand('BatchCreateUser', async (ctx, input) => {
         last_activity: null,
       };
     });
-    await ctx.tx.insertInto('users').values(rows).execute();
+    await insertUsers(ctx.tx, rows);
     await enqueueInvitations(ctx.tx, rows.map((r) => ({ networkId, userId: r.user_id, email: r.username })), ctx.now, { newUsers: true });
     for (const r of rows) successful.push(toUser(r, ctx.now));
   }

@@ -1,6 +1,9 @@
 import type { BatchUserErrorResponseItem, BatchUserSuccessResponseItem } from '../../model/types.generated.js';
-import { requireNetwork, trialActive } from '../../domain/networks/networks.js';
-import { batchResult, checkBatchSize, distinct, newInvite, REASON_TRIAL_LIMIT, STATUS_PENDING, trialSeatsLeft, usersByIds } from '../../domain/users/users.js';
+import { requireNetwork, trialSeatsLeft } from '../../domain/networks/networks.js';
+import { trialActive } from '../../domain/networks/rules.js';
+import { renewInvite } from '../../domain/users/repo.js';
+import { batchResult, checkBatchSize, distinct, newInvite, REASON_TRIAL_LIMIT, STATUS_PENDING } from '../../domain/users/rules.js';
+import { usersByIds } from '../../domain/users/users.js';
 import { defineCommand } from './operation.js';
 import { enqueueInvitations } from '../../domain/mail/mail-queue.js';
 
@@ -13,11 +16,11 @@ import { enqueueInvitations } from '../../domain/mail/mail-queue.js';
  */
 export default defineCommand('BatchReinviteUser', async (ctx, input) => {
   checkBatchSize('userIds', input.userIds, 'user');
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const networkId = network.network_id;
   const ids = distinct(input.userIds);
-  const found = await usersByIds(ctx, networkId, ids);
-  let room = trialActive(network, ctx.now) && [...found.values()].some((u) => u.rejected === 1) ? await trialSeatsLeft(ctx, networkId) : Infinity;
+  const found = await usersByIds(ctx.tx, networkId, ids);
+  let room = trialActive(network, ctx.now) && [...found.values()].some((u) => u.rejected === 1) ? await trialSeatsLeft(ctx.tx, networkId) : Infinity;
   const successful: BatchUserSuccessResponseItem[] = [];
   const failed: BatchUserErrorResponseItem[] = [];
   const mail: { networkId: string; userId: number; email: string }[] = [];
@@ -39,12 +42,7 @@ export default defineCommand('BatchReinviteUser', async (ctx, input) => {
       room--;
     }
     const invite = newInvite(ctx.now);
-    await ctx.tx
-      .updateTable('users')
-      .set({ invite_code: invite.code, invite_expiration: invite.expiration, rejected: 0, modified: ctx.now })
-      .where('network_id', '=', networkId)
-      .where('user_id', '=', user.user_id)
-      .execute();
+    await renewInvite(ctx.tx, networkId, user.user_id, invite, ctx.now);
     successful.push({ userId: id });
     mail.push({ networkId, userId: user.user_id, email: user.username });
   }

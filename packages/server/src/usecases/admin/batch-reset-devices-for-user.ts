@@ -1,6 +1,8 @@
 import type { BatchDeviceErrorResponseItem, BatchDeviceSuccessResponseItem } from '../../model/types.generated.js';
 import { requireNetwork } from '../../domain/networks/networks.js';
-import { batchResult, checkBatchSize, distinct, requireUser } from '../../domain/users/users.js';
+import { userDeviceAppIds } from '../../domain/users/repo.js';
+import { batchResult, checkBatchSize, distinct } from '../../domain/users/rules.js';
+import { requireUser } from '../../domain/users/users.js';
 import { defineCommand } from './operation.js';
 import { revokeDevice } from '../member/devices.js';
 import { recordDevicesChanged } from '../member/conversations.js';
@@ -12,17 +14,10 @@ import { recordDevicesChanged } from '../member/conversations.js';
  */
 export default defineCommand('BatchResetDevicesForUser', async (ctx, input) => {
   checkBatchSize('appIds', input.appIds, 'app ID');
-  const { network_id: networkId } = await requireNetwork(ctx, input.networkId);
-  const user = await requireUser(ctx, networkId, input.userId);
+  const { network_id: networkId } = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
+  const user = await requireUser(ctx.tx, networkId, input.userId);
   const appIds = distinct(input.appIds);
-  const rows = await ctx.tx
-    .selectFrom('devices')
-    .select('app_id')
-    .where('network_id', '=', networkId)
-    .where('user_id', '=', user.user_id)
-    .where('app_id', 'in', appIds)
-    .execute();
-  const known = new Set(rows.map((r) => r.app_id));
+  const known = await userDeviceAppIds(ctx.tx, networkId, user.user_id, appIds);
   const successful: BatchDeviceSuccessResponseItem[] = [];
   const failed: BatchDeviceErrorResponseItem[] = [];
   for (const appId of appIds) {

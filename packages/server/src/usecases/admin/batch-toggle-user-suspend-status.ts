@@ -1,5 +1,7 @@
 import { requireNetwork } from '../../domain/networks/networks.js';
-import { batchResult, checkBatchSize, partitionBatchUsers } from '../../domain/users/users.js';
+import { clearSignInLocks, setUsersSuspended } from '../../domain/users/repo.js';
+import { batchResult, checkBatchSize } from '../../domain/users/rules.js';
+import { partitionBatchUsers } from '../../domain/users/users.js';
 import { defineCommand } from './operation.js';
 
 /**
@@ -9,18 +11,11 @@ import { defineCommand } from './operation.js';
  */
 export default defineCommand('BatchToggleUserSuspendStatus', async (ctx, input) => {
   checkBatchSize('userIds', input.userIds, 'user');
-  const { network_id: networkId } = await requireNetwork(ctx, input.networkId);
-  const { successful, failed, numbers } = await partitionBatchUsers(ctx, networkId, input.userIds);
+  const { network_id: networkId } = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
+  const { successful, failed, numbers } = await partitionBatchUsers(ctx.tx, networkId, input.userIds);
   if (numbers.length > 0) {
-    await ctx.tx
-      .updateTable('users')
-      .set({ suspended: input.suspend ? 1 : 0, modified: ctx.now })
-      .where('network_id', '=', networkId)
-      .where('user_id', 'in', numbers)
-      .execute();
-    if (!input.suspend) {
-      await ctx.tx.updateTable('member_accounts').set({ failed_attempts: 0, locked_until: null }).where('network_id', '=', networkId).where('user_id', 'in', numbers).execute();
-    }
+    await setUsersSuspended(ctx.tx, networkId, numbers, input.suspend, ctx.now);
+    if (!input.suspend) await clearSignInLocks(ctx.tx, networkId, numbers);
   }
   return batchResult(successful, failed);
 });

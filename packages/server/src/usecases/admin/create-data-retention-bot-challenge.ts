@@ -1,6 +1,8 @@
 import { hashPassword } from '../../infra/passwords.js';
 import { requireNetwork } from '../../domain/networks/networks.js';
-import { newRetentionChallenge, requireRetentionBot } from '../../domain/retention/retention.js';
+import { setRetentionBotChallenge } from '../../domain/retention/repo.js';
+import { requireRetentionBot } from '../../domain/retention/retention.js';
+import { newRetentionChallenge } from '../../domain/retention/rules.js';
 import { defineCommand } from './operation.js';
 
 /**
@@ -9,10 +11,10 @@ import { defineCommand } from './operation.js';
  * the previous one).
  */
 export default defineCommand('CreateDataRetentionBotChallenge', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   await requireRetentionBot(ctx.tx, network.network_id);
   const challenge = newRetentionChallenge();
   const challengeHash = await hashPassword(challenge);
-  await ctx.tx.updateTable('retention_bots').set({ challenge_hash: challengeHash }).where('network_id', '=', network.network_id).execute();
+  await setRetentionBotChallenge(ctx.tx, network.network_id, challengeHash);
   return { challenge };
 });

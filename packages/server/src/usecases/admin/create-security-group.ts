@@ -1,6 +1,8 @@
-import { isPremium, requireNetwork, trialActive } from '../../domain/networks/networks.js';
-import { checkGroupName, checkSecurityGroupSettings, mergeSettings } from '../../domain/security-groups/settings.js';
-import { defaultSecurityGroupSettings, groupNamed, insertSecurityGroup, lockNetworkGroups, toSecurityGroup } from '../../domain/security-groups/security-groups.js';
+import { requireNetwork } from '../../domain/networks/networks.js';
+import { isPremium, trialActive } from '../../domain/networks/rules.js';
+import { lockNetworkGroups } from '../../domain/security-groups/repo.js';
+import { checkGroupName, checkSecurityGroupSettings, defaultSecurityGroupSettings, mergeSettings, toSecurityGroup } from '../../domain/security-groups/rules.js';
+import { createSecurityGroup, groupNamed } from '../../domain/security-groups/security-groups.js';
 import { badRequest, validation } from '../../kernel/errors.js';
 import { defineCommand } from './operation.js';
 
@@ -10,10 +12,10 @@ import { defineCommand } from './operation.js';
  * plan restrictions (guest users during the free trial) are a BadRequestError.
  */
 export default defineCommand('CreateSecurityGroup', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
-  await lockNetworkGroups(ctx, network.network_id);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
+  await lockNetworkGroups(ctx.tx, network.network_id);
   const { name, reasons } = checkGroupName(input.name, 'create');
-  if (reasons.length === 0 && (await groupNamed(ctx, network.network_id, name))) {
+  if (reasons.length === 0 && (await groupNamed(ctx.tx, network.network_id, name))) {
     reasons.push({ field: 'name', reason: `A security group named ${name} already exists` });
   }
   const previous = defaultSecurityGroupSettings();
@@ -27,6 +29,6 @@ export default defineCommand('CreateSecurityGroup', async (ctx, input) => {
   reasons.push(...check.reasons);
   if (reasons.length > 0) throw validation(reasons);
   if (check.planViolations.length > 0) throw badRequest(check.planViolations.join(' '));
-  const row = await insertSecurityGroup(ctx, network.network_id, name, false, settings);
+  const row = await createSecurityGroup(ctx.tx, network.network_id, name, false, settings, ctx.now);
   return { securityGroup: toSecurityGroup(row, { active: 0, bots: 0 }) };
 });

@@ -1,4 +1,5 @@
 import { requireNetwork } from '../../domain/networks/networks.js';
+import { deleteNetworkAndContents } from '../../domain/networks/repo.js';
 import { defineCommand } from './operation.js';
 
 /**
@@ -7,11 +8,7 @@ import { defineCommand } from './operation.js';
  * storage and is not touched. An account that used its free trial cannot enroll again.
  */
 export default defineCommand('DeleteNetwork', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
-  const id = network.network_id;
-  for (const table of ['network_tags', 'devices', 'users', 'bots', 'guest_users', 'guest_blocks', 'oidc_configs', 'tdf_configs', 'retention_bots', 'security_groups'] as const) {
-    await ctx.tx.deleteFrom(table).where('network_id', '=', id).execute();
-  }
-  await ctx.tx.deleteFrom('networks').where('network_id', '=', id).execute();
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
+  await deleteNetworkAndContents(ctx.tx, network.network_id);
   return { message: 'Network deletion initiated successfully' };
 });

@@ -1,5 +1,6 @@
 import { requireNetwork } from '../../domain/networks/networks.js';
-import { defaultGroupOf, lockNetworkGroups, requireSecurityGroup } from '../../domain/security-groups/security-groups.js';
+import { defaultGroupOf, deleteSecurityGroup, lockNetworkGroups, moveGroupMembers } from '../../domain/security-groups/repo.js';
+import { requireSecurityGroup } from '../../domain/security-groups/security-groups.js';
 import { badRequest } from '../../kernel/errors.js';
 import { defineCommand } from './operation.js';
 
@@ -8,19 +9,13 @@ import { defineCommand } from './operation.js';
  * default security group, as the guide says, in the same transaction as the deletion.
  */
 export default defineCommand('DeleteSecurityGroup', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const networkId = network.network_id;
-  await lockNetworkGroups(ctx, networkId);
-  const group = await requireSecurityGroup(ctx, networkId, input.groupId);
+  await lockNetworkGroups(ctx.tx, networkId);
+  const group = await requireSecurityGroup(ctx.tx, networkId, input.groupId);
   if (group.is_default === 1) throw badRequest('The default security group cannot be deleted.');
-  const fallback = await defaultGroupOf(ctx, networkId);
-  await ctx.tx
-    .updateTable('users')
-    .set({ security_group_id: fallback.group_id, modified: ctx.now })
-    .where('network_id', '=', networkId)
-    .where('security_group_id', '=', group.group_id)
-    .execute();
-  await ctx.tx.updateTable('bots').set({ group_id: fallback.group_id }).where('network_id', '=', networkId).where('group_id', '=', group.group_id).execute();
-  await ctx.tx.deleteFrom('security_groups').where('network_id', '=', networkId).where('group_id', '=', group.group_id).execute();
+  const fallback = await defaultGroupOf(ctx.tx, networkId);
+  await moveGroupMembers(ctx.tx, networkId, group.group_id, fallback.group_id, ctx.now);
+  await deleteSecurityGroup(ctx.tx, networkId, group.group_id);
   return { message: 'success', networkId, groupId: group.group_id };
 });

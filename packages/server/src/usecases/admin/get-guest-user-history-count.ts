@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
-import { billingPeriodOf, HISTORY_MONTHS, requireGuestNetwork } from '../../domain/guests/guests.js';
+import { requireGuestNetwork } from '../../domain/guests/guests.js';
+import { guestCountsByPeriod } from '../../domain/guests/repo.js';
+import { billingPeriodOf, HISTORY_MONTHS } from '../../domain/guests/rules.js';
 import { defineQuery } from './operation.js';
 
 /**
@@ -7,15 +8,7 @@ import { defineQuery } from './operation.js';
  * first; months without guests are left out.
  */
 export default defineQuery('GetGuestUserHistoryCount', async (ctx, input) => {
-  const network = await requireGuestNetwork(ctx, input.networkId);
-  const rows = await ctx.tx
-    .selectFrom('guest_users')
-    .select(['billing_period', sql<number>`count(distinct username_hash)`.as('n')])
-    .where('network_id', '=', network.network_id)
-    .where('billing_period', '>=', billingPeriodOf(ctx.now, HISTORY_MONTHS - 1))
-    .where('billing_period', '<=', billingPeriodOf(ctx.now))
-    .groupBy('billing_period')
-    .orderBy('billing_period', 'desc')
-    .execute();
+  const network = await requireGuestNetwork(ctx.tx, ctx.actor.accountId, input.networkId, ctx.now);
+  const rows = await guestCountsByPeriod(ctx.tx, network.network_id, billingPeriodOf(ctx.now, HISTORY_MONTHS - 1), billingPeriodOf(ctx.now));
   return { history: rows.map((r) => ({ month: r.billing_period.replace('-', '_'), count: String(Number(r.n)) })) };
 });

@@ -1,4 +1,6 @@
-import { requireNetwork, toNetwork } from '../../domain/networks/networks.js';
+import { requireNetwork } from '../../domain/networks/networks.js';
+import { toNetwork } from '../../domain/networks/rules.js';
 import { defineQuery } from './operation.js';
 
-export default defineQuery('GetNetwork', async (ctx, input) => toNetwork(await requireNetwork(ctx, input.networkId), ctx.region));
+/** One network of the caller's account. */
+export default defineQuery('GetNetwork', async (ctx, input) => toNetwork(await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId), ctx.region));

@@ -1,5 +1,7 @@
 import { requireNetwork } from '../../domain/networks/networks.js';
-import { checkCertificate, checkIssuer, discover, EMPTY_OIDC_INFO, exchangeCode, redirectUrl, sameIssuer, toOidcConfigInfo } from '../../domain/sso/oidc.js';
+import { discover, exchangeCode } from '../../domain/sso/oidc.js';
+import { findOidcConfig } from '../../domain/sso/repo.js';
+import { checkCertificate, checkIssuer, EMPTY_OIDC_INFO, redirectUrl, sameIssuer, toOidcConfigInfo } from '../../domain/sso/rules.js';
 import { badRequest } from '../../kernel/errors.js';
 import { defineQuery } from './operation.js';
 
@@ -10,8 +12,8 @@ import { defineQuery } from './operation.js';
  * issuer and client ID, so a request naming another provider can never make the server send it there.
  */
 export default defineQuery('GetOidcInfo', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
-  const row = await ctx.tx.selectFrom('oidc_configs').selectAll().where('network_id', '=', network.network_id).executeTakeFirst();
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
+  const row = await findOidcConfig(ctx.tx, network.network_id);
   const openidConnectInfo = row ? toOidcConfigInfo(row) : { ...EMPTY_OIDC_INFO };
   if (input.code === undefined) return { openidConnectInfo };
 

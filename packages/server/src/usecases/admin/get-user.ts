@@ -12,8 +12,8 @@ export default defineQuery('GetUser', async (ctx, input) => {
   if (input.startTime !== undefined && input.endTime !== undefined && input.startTime > input.endTime) {
     throw validation('startTime', 'must not be after endTime');
   }
-  const { network_id: networkId } = await requireNetwork(ctx, input.networkId);
-  const row = await requireUser(ctx, networkId, input.userId);
+  const { network_id: networkId } = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
+  const row = await requireUser(ctx.tx, networkId, input.userId);
   const out: GetUserResponse = {
     userId: String(row.user_id),
     firstName: row.first_name,

@@ -1,5 +1,7 @@
-import { requireNetwork, TRIAL_MAX_USERS } from '../../domain/networks/networks.js';
-import { STATUS_ACTIVE, STATUS_PENDING } from '../../domain/users/users.js';
+import { requireNetwork } from '../../domain/networks/networks.js';
+import { TRIAL_MAX_USERS } from '../../domain/networks/rules.js';
+import { countUsersByStatus } from '../../domain/users/repo.js';
+import { STATUS_ACTIVE, STATUS_PENDING } from '../../domain/users/rules.js';
 import { defineQuery } from './operation.js';
 
 /**
@@ -8,13 +10,8 @@ import { defineQuery } from './operation.js';
  * trial (30 users).
  */
 export default defineQuery('GetUsersCount', async (ctx, input) => {
-  const { network_id: networkId } = await requireNetwork(ctx, input.networkId);
-  const rows = await ctx.tx
-    .selectFrom('users')
-    .select(['status', 'rejected', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('network_id', '=', networkId)
-    .groupBy(['status', 'rejected'])
-    .execute();
+  const { network_id: networkId } = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
+  const rows = await countUsersByStatus(ctx.tx, networkId);
   let pending = 0;
   let active = 0;
   let rejected = 0;

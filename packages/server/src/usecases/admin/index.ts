@@ -1,6 +1,6 @@
 // Loads the handlers: one module per admin operation in this folder, each default-exporting
-// defineOperation('<OperationName>', …). The adapter refuses to start when an operation of the model
-// has no handler, so a new operation cannot be forgotten.
+// defineQuery('<OperationName>', …) or defineCommand('<OperationName>', …). The adapter refuses to
+// start when an operation of the model has no handler, so a new operation cannot be forgotten.
 import { readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,6 +16,6 @@ for (const file of files) {
   const mod = (await import(pathToFileURL(`${here}/${file}`).href)) as { default?: OperationHandler };
   const handler = mod.default;
   const base = file.replace(/\.(ts|js)$/, '');
-  if (!handler || kebabCase(handler.name) !== base) throw new Error(`${file} must default-export defineOperation('<Name>', …) whose kebab-case name is ${base}`);
+  if (!handler || kebabCase(handler.name) !== base) throw new Error(`${file} must default-export defineQuery/defineCommand('<Name>', …) whose kebab-case name is ${base}`);
   handlers[handler.name] = handler;
 }

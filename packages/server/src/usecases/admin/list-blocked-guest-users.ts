@@ -1,7 +1,6 @@
-import { sql } from 'kysely';
-import { likePrefix } from '../../domain/bots/bots.js';
-import { requireGuestNetwork, toBlockedGuestUser } from '../../domain/guests/guests.js';
-import { paginate } from '../../domain/pagination.js';
+import { requireGuestNetwork } from '../../domain/guests/guests.js';
+import { listBlockedGuestUsers } from '../../domain/guests/repo.js';
+import { toBlockedGuestUser } from '../../domain/guests/rules.js';
 import { defineQuery } from './operation.js';
 
 /**
@@ -9,19 +8,7 @@ import { defineQuery } from './operation.js';
  * of the principal that blocked the guest. By default the most recently blocked come first.
  */
 export default defineQuery('ListBlockedGuestUsers', async (ctx, input) => {
-  const network = await requireGuestNetwork(ctx, input.networkId);
-  let q = ctx.tx.selectFrom('guest_blocks').selectAll().where('network_id', '=', network.network_id);
-  if (input.username !== undefined) q = q.where(sql<boolean>`lower(username) like ${likePrefix(input.username)} escape '\\'`);
-  if (input.admin !== undefined) q = q.where('admin', '=', input.admin);
-  const page = await paginate(q, input, {
-    columns: {
-      username: { expr: sql.ref('username'), key: 'username' },
-      admin: { expr: sql.ref('admin'), key: 'admin' },
-      modified: { expr: sql.ref('modified'), key: 'modified' },
-    },
-    id: { expr: sql.ref('username_hash'), key: 'username_hash' },
-    defaultSort: 'modified',
-    filters: { username: input.username, admin: input.admin },
-  });
+  const network = await requireGuestNetwork(ctx.tx, ctx.actor.accountId, input.networkId, ctx.now);
+  const page = await listBlockedGuestUsers(ctx.tx, network.network_id, input);
   return { blocklist: page.rows.map(toBlockedGuestUser), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
 });

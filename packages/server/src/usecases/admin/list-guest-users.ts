@@ -1,7 +1,6 @@
-import { sql } from 'kysely';
-import { likePrefix } from '../../domain/bots/bots.js';
-import { checkBillingPeriod, requireGuestNetwork, toGuestUser } from '../../domain/guests/guests.js';
-import { paginate } from '../../domain/pagination.js';
+import { requireGuestNetwork } from '../../domain/guests/guests.js';
+import { listGuestUsers } from '../../domain/guests/repo.js';
+import { checkBillingPeriod, toGuestUser } from '../../domain/guests/rules.js';
 import { defineQuery } from './operation.js';
 
 /**
@@ -10,23 +9,8 @@ import { defineQuery } from './operation.js';
  * billing period comes first, by username within it.
  */
 export default defineQuery('ListGuestUsers', async (ctx, input) => {
-  const network = await requireGuestNetwork(ctx, input.networkId);
+  const network = await requireGuestNetwork(ctx.tx, ctx.actor.accountId, input.networkId, ctx.now);
   if (input.billingPeriod !== undefined) checkBillingPeriod(input.billingPeriod);
-  const rowKey = sql<string>`username_hash || '/' || billing_period`;
-  let q = ctx.tx
-    .selectFrom('guest_users')
-    .select(['username', 'username_hash', 'billing_period', rowKey.as('row_key')])
-    .where('network_id', '=', network.network_id);
-  if (input.username !== undefined) q = q.where(sql<boolean>`lower(username) like ${likePrefix(input.username)} escape '\\'`);
-  if (input.billingPeriod !== undefined) q = q.where('billing_period', '=', input.billingPeriod);
-  const page = await paginate(q, input, {
-    columns: {
-      username: { expr: sql.ref('username'), key: 'username' },
-      billingPeriod: { expr: sql.ref('billing_period'), key: 'billing_period' },
-    },
-    id: { expr: rowKey, key: 'row_key' },
-    defaultSort: 'billingPeriod+username',
-    filters: { username: input.username, billingPeriod: input.billingPeriod },
-  });
+  const page = await listGuestUsers(ctx.tx, network.network_id, input);
   return { guestlist: page.rows.map(toGuestUser), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
 });

@@ -1,18 +1,13 @@
-import { sql } from 'kysely';
 import { requireNetwork } from '../../domain/networks/networks.js';
-import { paginate } from '../../domain/pagination.js';
-import { memberCounts, toSecurityGroup } from '../../domain/security-groups/security-groups.js';
+import { listSecurityGroups, memberCounts } from '../../domain/security-groups/repo.js';
+import { toSecurityGroup } from '../../domain/security-groups/rules.js';
 import { defineQuery } from './operation.js';
 
+/** The network's security groups with their member counts, paged by keyset; sortFields id (default) or name. */
 export default defineQuery('ListSecurityGroups', async (ctx, input) => {
-  await requireNetwork(ctx, input.networkId);
-  const page = await paginate(ctx.tx.selectFrom('security_groups').selectAll().where('network_id', '=', input.networkId), input, {
-    columns: { id: { expr: sql.ref('group_id'), key: 'group_id' }, name: { expr: sql.ref('name'), key: 'name' } },
-    id: { expr: sql.ref('group_id'), key: 'group_id' },
-    defaultSort: 'id',
-    filters: {},
-  });
+  await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
+  const page = await listSecurityGroups(ctx.tx, input.networkId, input);
   const securityGroups = [];
-  for (const row of page.rows) securityGroups.push(toSecurityGroup(row, await memberCounts(ctx, input.networkId, row.group_id)));
+  for (const row of page.rows) securityGroups.push(toSecurityGroup(row, await memberCounts(ctx.tx, input.networkId, row.group_id)));
   return { securityGroups, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
 });

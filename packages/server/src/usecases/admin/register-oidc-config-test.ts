@@ -1,5 +1,7 @@
 import { requireNetwork } from '../../domain/networks/networks.js';
-import { checkCertificate, checkClient, checkExtraAuthParams, checkIssuer, checkJwks, checkProviderSupports, discover, normalizeScopes, parseScopes, redirectUrl, sameIssuer, toTestResponse } from '../../domain/sso/oidc.js';
+import { checkClient, checkJwks, discover } from '../../domain/sso/oidc.js';
+import { findOidcConfig } from '../../domain/sso/repo.js';
+import { checkCertificate, checkExtraAuthParams, checkIssuer, checkProviderSupports, normalizeScopes, parseScopes, redirectUrl, sameIssuer, toTestResponse } from '../../domain/sso/rules.js';
 import { defineCommand } from './operation.js';
 
 /**
@@ -10,7 +12,7 @@ import { defineCommand } from './operation.js';
  * ID and secret. Returns the discovered endpoints; each failure says what failed. Nothing is stored.
  */
 export default defineCommand('RegisterOidcConfigTest', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const issuer = checkIssuer(input.issuer);
   const scopes = parseScopes(normalizeScopes(input.scopes));
   checkExtraAuthParams(input.extraAuthParams);
@@ -18,7 +20,7 @@ export default defineCommand('RegisterOidcConfigTest', async (ctx, input) => {
   const doc = await discover(issuer, ca);
   checkProviderSupports(doc, scopes);
   await checkJwks(doc, ca);
-  const stored = await ctx.tx.selectFrom('oidc_configs').selectAll().where('network_id', '=', network.network_id).executeTakeFirst();
+  const stored = await findOidcConfig(ctx.tx, network.network_id);
   if (stored && sameIssuer(stored.issuer, issuer)) {
     const clientSecret = stored.secret_ciphertext ? ctx.secrets.open(stored.secret_ciphertext) : undefined;
     await checkClient(doc, { clientId: stored.client_id, redirectUri: redirectUrl(), ...(clientSecret ? { clientSecret } : {}), ...(ca ? { ca } : {}) });

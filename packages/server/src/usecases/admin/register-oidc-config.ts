@@ -9,7 +9,8 @@ import {
   normalizeScopes,
   toOidcConfigInfo,
   type OidcConfigRow,
-} from '../../domain/sso/oidc.js';
+} from '../../domain/sso/rules.js';
+import { companyIdTakenElsewhere, findOidcConfig, insertOidcConfig, updateOidcConfig } from '../../domain/sso/repo.js';
 import { badRequest } from '../../kernel/errors.js';
 import { defineCommand } from './operation.js';
 import { signOutNonSsoSessions } from '../member/sso-sessions.js';
@@ -30,7 +31,7 @@ function isUniqueViolation(err: unknown): boolean {
  * change wakes the sockets, which then close.
  */
 export default defineCommand('RegisterOidcConfig', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const companyId = input.companyId.trim();
   checkCompanyId(companyId);
   const issuer = checkIssuer(input.issuer);
@@ -41,15 +42,9 @@ export default defineCommand('RegisterOidcConfig', async (ctx, input) => {
   const extraAuthParams = checkExtraAuthParams(input.extraAuthParams);
   const ssoTokenBufferMinutes = checkTokenBuffer(input.ssoTokenBufferMinutes);
 
-  const taken = await ctx.tx
-    .selectFrom('oidc_configs')
-    .select('network_id')
-    .where((eb) => eb(eb.fn('lower', ['company_id']), '=', companyId.toLowerCase()))
-    .where('network_id', '!=', network.network_id)
-    .executeTakeFirst();
-  if (taken) throw badRequest(COMPANY_ID_IN_USE);
+  if (await companyIdTakenElsewhere(ctx.tx, companyId, network.network_id)) throw badRequest(COMPANY_ID_IN_USE);
 
-  const existing = await ctx.tx.selectFrom('oidc_configs').selectAll().where('network_id', '=', network.network_id).executeTakeFirst();
+  const existing = await findOidcConfig(ctx.tx, network.network_id);
   let secretCiphertext = existing?.secret_ciphertext ?? null;
   if (input.secret !== undefined) secretCiphertext = input.secret === '' ? null : ctx.secrets.seal(input.secret);
 
@@ -69,9 +64,9 @@ export default defineCommand('RegisterOidcConfig', async (ctx, input) => {
   try {
     if (existing) {
       const { network_id: _id, ...patch } = row;
-      await ctx.tx.updateTable('oidc_configs').set(patch).where('network_id', '=', network.network_id).execute();
+      await updateOidcConfig(ctx.tx, network.network_id, patch);
     } else {
-      await ctx.tx.insertInto('oidc_configs').values(row).execute();
+      await insertOidcConfig(ctx.tx, row);
       await signOutNonSsoSessions(ctx.tx, network.network_id);
     }
   } catch (err) {

@@ -1,5 +1,7 @@
 import { requireNetwork } from '../../domain/networks/networks.js';
-import { checkTdfInput, probeTdfService } from '../../domain/tdf/tdf.js';
+import { insertTdfConfig, tdfConfigExists, updateTdfConfig } from '../../domain/tdf/repo.js';
+import { checkTdfInput } from '../../domain/tdf/rules.js';
+import { probeTdfService } from '../../domain/tdf/tdf.js';
 import { defineCommand } from './operation.js';
 
 /**
@@ -8,7 +10,7 @@ import { defineCommand } from './operation.js';
  * and nothing is stored, whatever the outcome.
  */
 export default defineCommand('RegisterOpentdfConfig', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const cfg = checkTdfInput(input);
   if (input.dryRun === true) {
     await probeTdfService(cfg.domain);
@@ -21,8 +23,7 @@ export default defineCommand('RegisterOpentdfConfig', async (ctx, input) => {
     provider: cfg.provider,
     modified: ctx.now,
   };
-  const existing = await ctx.tx.selectFrom('tdf_configs').select('network_id').where('network_id', '=', network.network_id).executeTakeFirst();
-  if (existing) await ctx.tx.updateTable('tdf_configs').set(values).where('network_id', '=', network.network_id).execute();
-  else await ctx.tx.insertInto('tdf_configs').values({ network_id: network.network_id, ...values }).execute();
+  if (await tdfConfigExists(ctx.tx, network.network_id)) await updateTdfConfig(ctx.tx, network.network_id, values);
+  else await insertTdfConfig(ctx.tx, { network_id: network.network_id, ...values });
   return cfg;
 }, { outsideTransaction: true });

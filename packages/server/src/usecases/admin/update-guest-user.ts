@@ -1,4 +1,5 @@
 import { requireGuestNetwork, requireKnownGuest } from '../../domain/guests/guests.js';
+import { deleteGuestBlock, insertGuestBlock } from '../../domain/guests/repo.js';
 import { badRequest } from '../../kernel/errors.js';
 import { defineCommand } from './operation.js';
 
@@ -7,18 +8,15 @@ import { defineCommand } from './operation.js';
  * anyone in the network. The block records who did it (the caller's ARN) and when.
  */
 export default defineCommand('UpdateGuestUser', async (ctx, input) => {
-  const network = await requireGuestNetwork(ctx, input.networkId);
+  const network = await requireGuestNetwork(ctx.tx, ctx.actor.accountId, input.networkId, ctx.now);
   const usernameHash = input.usernameHash.toLowerCase();
-  const guest = await requireKnownGuest(ctx, network.network_id, usernameHash);
+  const guest = await requireKnownGuest(ctx.tx, network.network_id, usernameHash);
   if (input.block) {
     if (guest.block) throw badRequest('This user is already blocked in your network');
-    await ctx.tx
-      .insertInto('guest_blocks')
-      .values({ network_id: network.network_id, username_hash: usernameHash, username: guest.username, admin: ctx.actor.principal.arn, modified: ctx.now })
-      .execute();
+    await insertGuestBlock(ctx.tx, { network_id: network.network_id, username_hash: usernameHash, username: guest.username, admin: ctx.actor.principal.arn, modified: ctx.now });
   } else {
     if (!guest.block) throw badRequest('This user is not blocked in your network');
-    await ctx.tx.deleteFrom('guest_blocks').where('network_id', '=', network.network_id).where('username_hash', '=', usernameHash).execute();
+    await deleteGuestBlock(ctx.tx, network.network_id, usernameHash);
   }
   return { message: 'success' };
 });

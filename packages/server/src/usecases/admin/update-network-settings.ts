@@ -1,5 +1,16 @@
-import { requireNetwork, requirePremium } from '../../domain/networks/networks.js';
-import { BOUNDARY_VALUES, CONSENT_BODY_MAX, CONSENT_BUTTON_MAX, CONSENT_TITLE_MAX, IDLE_TIMEOUT_MAX_MINUTES, networkSettingsList, SETTING_NAMES } from '../../domain/networks/settings.js';
+import { requireNetwork } from '../../domain/networks/networks.js';
+import { updateNetwork } from '../../domain/networks/repo.js';
+import { findRetentionBot, setRetentionBotActive } from '../../domain/retention/repo.js';
+import {
+  BOUNDARY_VALUES,
+  CONSENT_BODY_MAX,
+  CONSENT_BUTTON_MAX,
+  CONSENT_TITLE_MAX,
+  IDLE_TIMEOUT_MAX_MINUTES,
+  networkSettingsList,
+  requirePremium,
+  SETTING_NAMES,
+} from '../../domain/networks/rules.js';
 import type { NetworkSettingsExtension } from '../../model/extensions.js';
 import { startRetention, stopRetention } from '../member/retention.js';
 import { badRequest, validation } from '../../kernel/errors.js';
@@ -13,7 +24,7 @@ import type { NetworksTable } from '../../infra/schema.js';
  * acknowledged, exactly as UpdateDataRetention ENABLE does.
  */
 export default defineCommand('UpdateNetworkSettings', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   const s = input.settings as typeof input.settings & NetworkSettingsExtension;
   const given = SETTING_NAMES.filter((n) => s[n] !== undefined);
   if (given.length === 0) throw validation('settings', `at least one setting is required: ${SETTING_NAMES.join(', ')}`);
@@ -27,7 +38,7 @@ export default defineCommand('UpdateNetworkSettings', async (ctx, input) => {
   if (s.dataRetention !== undefined) {
     if (s.dataRetention) {
       requirePremium(network, ctx.now, 'Data retention');
-      const bot = await ctx.tx.selectFrom('retention_bots').selectAll().where('network_id', '=', network.network_id).executeTakeFirst();
+      const bot = await findRetentionBot(ctx.tx, network.network_id);
       if (!bot || bot.registered !== 1 || bot.pubkey_acked !== 1) {
         throw badRequest('Data retention can be enabled only after the data retention bot is registered and its public key message is acknowledged.');
       }
@@ -60,10 +71,10 @@ export default defineCommand('UpdateNetworkSettings', async (ctx, input) => {
     if (!(BOUNDARY_VALUES as readonly string[]).includes(v)) throw validation('settings.classificationBoundary', `must be one of ${BOUNDARY_VALUES.join(', ')} (REGION: GOVCLOUD in us-gov-* regions, else COMMERCIAL)`);
     patch.classification_boundary = v === 'REGION' ? '' : v;
   }
-  await ctx.tx.updateTable('networks').set(patch).where('network_id', '=', network.network_id).execute();
+  await updateNetwork(ctx.tx, network.network_id, patch);
   if (s.dataRetention !== undefined && (s.dataRetention ? 1 : 0) !== network.data_retention) {
     // The same as UpdateDataRetention ENABLE / DISABLE: the bot is (in)active and conversations follow.
-    await ctx.tx.updateTable('retention_bots').set({ active: s.dataRetention ? 1 : 0 }).where('network_id', '=', network.network_id).execute();
+    await setRetentionBotActive(ctx.tx, network.network_id, s.dataRetention);
     if (s.dataRetention) await startRetention(ctx.tx, network.network_id, ctx.now);
     else await stopRetention(ctx.tx, network.network_id, ctx.now);
   }

@@ -1,5 +1,7 @@
 import type { UpdateNetworkExtension } from '../../model/extensions.js';
-import { addMonthsUtc, checkKmsKeyArn, checkNetworkName, countUsers, requireNetwork, TRIAL_MAX_USERS, TRIAL_MONTHS, trialActive } from '../../domain/networks/networks.js';
+import { requireNetwork } from '../../domain/networks/networks.js';
+import { countUsers, markPremiumTrialUsed, premiumTrialUsed, updateNetwork } from '../../domain/networks/repo.js';
+import { addMonthsUtc, checkKmsKeyArn, checkNetworkName, TRIAL_MAX_USERS, TRIAL_MONTHS, trialActive } from '../../domain/networks/rules.js';
 import { badRequest, validation } from '../../kernel/errors.js';
 import { defineCommand } from './operation.js';
 import type { Updateable } from 'kysely';
@@ -12,7 +14,7 @@ import type { NetworksTable } from '../../infra/schema.js';
  */
 export default defineCommand('UpdateNetwork', async (ctx, rawInput) => {
   const input = rawInput as typeof rawInput & UpdateNetworkExtension;
-  const network = await requireNetwork(ctx, input.networkId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
   checkNetworkName(input.networkName);
   if (input.encryptionKeyArn !== undefined) checkKmsKeyArn(input.encryptionKeyArn);
   const patch: Updateable<NetworksTable> = { network_name: input.networkName };
@@ -23,15 +25,14 @@ export default defineCommand('UpdateNetwork', async (ctx, rawInput) => {
       throw validation('enablePremiumFreeTrial', 'The premium free trial is only available with accessLevel PREMIUM');
     }
     if (!trialActive(network, ctx.now)) {
-      const account = await ctx.tx.selectFrom('accounts').select('premium_trial_used').where('account_id', '=', ctx.actor.accountId).executeTakeFirstOrThrow();
-      if (account.premium_trial_used === 1) {
+      if (await premiumTrialUsed(ctx.tx, ctx.actor.accountId)) {
         throw badRequest('This account has already used its premium free trial: only one network per account can ever enroll in it.');
       }
       const users = await countUsers(ctx.tx, network.network_id);
       if (users > TRIAL_MAX_USERS) {
         throw badRequest(`A network with more than ${TRIAL_MAX_USERS} users cannot be upgraded to the premium free trial (it has ${users}).`);
       }
-      await ctx.tx.updateTable('accounts').set({ premium_trial_used: 1 }).where('account_id', '=', ctx.actor.accountId).execute();
+      await markPremiumTrialUsed(ctx.tx, ctx.actor.accountId);
       Object.assign(patch, { access_level: 'PREMIUM', premium_free_trial: 1, free_trial_expiration: addMonthsUtc(ctx.now, TRIAL_MONTHS) });
     }
   } else if (input.accessLevel !== undefined) {
@@ -41,6 +42,6 @@ export default defineCommand('UpdateNetwork', async (ctx, rawInput) => {
     // Choosing a paid plan ends a running trial.
     Object.assign(patch, { access_level: input.accessLevel, premium_free_trial: 0, free_trial_expiration: null });
   }
-  await ctx.tx.updateTable('networks').set(patch).where('network_id', '=', network.network_id).execute();
+  await updateNetwork(ctx.tx, network.network_id, patch);
   return { message: 'Network updated successfully' };
 });

@@ -1,6 +1,8 @@
-import { isPremium, requireNetwork, trialActive } from '../../domain/networks/networks.js';
-import { checkGroupName, checkSecurityGroupSettings, mergeSettings } from '../../domain/security-groups/settings.js';
-import { groupNamed, lockNetworkGroups, memberCounts, requireSecurityGroup, storedSettings, toSecurityGroup } from '../../domain/security-groups/security-groups.js';
+import { requireNetwork } from '../../domain/networks/networks.js';
+import { isPremium, trialActive } from '../../domain/networks/rules.js';
+import { lockNetworkGroups, memberCounts, updateSecurityGroup } from '../../domain/security-groups/repo.js';
+import { checkGroupName, checkSecurityGroupSettings, mergeSettings, storedSettings, toSecurityGroup } from '../../domain/security-groups/rules.js';
+import { groupNamed, requireSecurityGroup } from '../../domain/security-groups/security-groups.js';
 import { badRequest, validation, type ErrorReason } from '../../kernel/errors.js';
 import { defineCommand } from './operation.js';
 
@@ -10,9 +12,9 @@ import { defineCommand } from './operation.js';
  * merged result is checked as a whole. Nothing is written unless every check passes.
  */
 export default defineCommand('UpdateSecurityGroup', async (ctx, input) => {
-  const network = await requireNetwork(ctx, input.networkId);
-  await lockNetworkGroups(ctx, network.network_id);
-  const row = await requireSecurityGroup(ctx, network.network_id, input.groupId);
+  const network = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
+  await lockNetworkGroups(ctx.tx, network.network_id);
+  const row = await requireSecurityGroup(ctx.tx, network.network_id, input.groupId);
   if (input.name === undefined && input.securityGroupSettings === undefined) {
     throw validation('securityGroupSettings', 'Provide name, securityGroupSettings or both');
   }
@@ -22,7 +24,7 @@ export default defineCommand('UpdateSecurityGroup', async (ctx, input) => {
     const checked = checkGroupName(input.name, 'update');
     reasons.push(...checked.reasons);
     name = checked.name;
-    if (checked.reasons.length === 0 && (await groupNamed(ctx, network.network_id, name, row.group_id))) {
+    if (checked.reasons.length === 0 && (await groupNamed(ctx.tx, network.network_id, name, row.group_id))) {
       reasons.push({ field: 'name', reason: `A security group named ${name} already exists` });
     }
   }
@@ -44,6 +46,6 @@ export default defineCommand('UpdateSecurityGroup', async (ctx, input) => {
   if (planViolations.length > 0) throw badRequest(planViolations.join(' '));
 
   const patch = { name, settings: JSON.stringify(settings), modified: ctx.now };
-  await ctx.tx.updateTable('security_groups').set(patch).where('network_id', '=', network.network_id).where('group_id', '=', row.group_id).execute();
-  return { securityGroup: toSecurityGroup({ ...row, ...patch }, await memberCounts(ctx, network.network_id, row.group_id)) };
+  await updateSecurityGroup(ctx.tx, network.network_id, row.group_id, patch);
+  return { securityGroup: toSecurityGroup({ ...row, ...patch }, await memberCounts(ctx.tx, network.network_id, row.group_id)) };
 });

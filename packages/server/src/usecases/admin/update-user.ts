@@ -2,9 +2,10 @@ import type { UpdateUserResponse } from '../../model/types.generated.js';
 import type { UsersTable } from '../../infra/schema.js';
 import { unameFor } from '../../kernel/ids.js';
 import { requireNetwork } from '../../domain/networks/networks.js';
+import { existingGroupIds } from '../../domain/security-groups/repo.js';
+import { takenUsernames, updateUser } from '../../domain/users/repo.js';
 import {
   DEFAULT_INVITE_TTL_DAYS,
-  existingGroupIds,
   groupNotFoundReason,
   inviteExpiration,
   isValidInviteCode,
@@ -19,10 +20,9 @@ import {
   REASON_INVITE_CODE,
   REASON_INVITE_TTL,
   REASON_ONE_GROUP,
-  requireUser,
   STATUS_PENDING,
-  takenUsernames,
-} from '../../domain/users/users.js';
+} from '../../domain/users/rules.js';
+import { requireUser } from '../../domain/users/users.js';
 import { badRequest, validation, type ErrorReason } from '../../kernel/errors.js';
 import { defineCommand } from './operation.js';
 import type { UserPhoneExtension } from '../../model/extensions.js';
@@ -34,8 +34,8 @@ import type { UserPhoneExtension } from '../../model/extensions.js';
  * current code. Everything is checked before anything changes.
  */
 export default defineCommand('UpdateUser', async (ctx, input) => {
-  const { network_id: networkId } = await requireNetwork(ctx, input.networkId);
-  const user = await requireUser(ctx, networkId, input.userId);
+  const { network_id: networkId } = await requireNetwork(ctx.tx, ctx.actor.accountId, input.networkId);
+  const user = await requireUser(ctx.tx, networkId, input.userId);
   const d = (input.userDetails ?? {}) as NonNullable<typeof input.userDetails> & UserPhoneExtension;
   const given = (['firstName', 'lastName', 'username', 'securityGroupIds', 'inviteCode', 'inviteCodeTtl', 'codeValidation', 'countryCode', 'cell'] as const).filter((k) => d[k] !== undefined);
   if (given.length === 0) {
@@ -66,7 +66,7 @@ export default defineCommand('UpdateUser', async (ctx, input) => {
     if (d.securityGroupIds.length !== 1) reasons.push({ field: 'userDetails.securityGroupIds', reason: REASON_ONE_GROUP });
     else {
       const groupId = d.securityGroupIds[0]!;
-      if (!(await existingGroupIds(ctx, networkId, [groupId])).has(groupId)) {
+      if (!(await existingGroupIds(ctx.tx, networkId, [groupId])).has(groupId)) {
         reasons.push({ field: 'userDetails.securityGroupIds', reason: groupNotFoundReason(groupId) });
       } else patch.security_group_id = groupId;
     }
@@ -76,7 +76,7 @@ export default defineCommand('UpdateUser', async (ctx, input) => {
   if (reasons.length > 0) throw validation(reasons);
 
   if (newUsername !== undefined) {
-    if ((await takenUsernames(ctx, networkId, [newUsername])).has(newUsername)) throw badRequest(`${REASON_EXISTS}: ${newUsername}`);
+    if ((await takenUsernames(ctx.tx, networkId, [newUsername])).has(newUsername)) throw badRequest(`${REASON_EXISTS}: ${newUsername}`);
     Object.assign(patch, { username: newUsername, uname: unameFor(networkId, newUsername) });
   }
   if (d.inviteCode !== undefined) {
@@ -87,7 +87,7 @@ export default defineCommand('UpdateUser', async (ctx, input) => {
   }
   if (d.codeValidation !== undefined) patch.code_validation = d.codeValidation ? 1 : 0;
   patch.modified = ctx.now;
-  await ctx.tx.updateTable('users').set(patch).where('network_id', '=', networkId).where('user_id', '=', user.user_id).execute();
+  await updateUser(ctx.tx, networkId, user.user_id, patch);
 
   const row = { ...user, ...patch };
   const out: UpdateUserResponse = {

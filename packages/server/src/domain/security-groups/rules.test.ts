@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SecurityGroupSettings } from '../../model/types.generated.js';
-import { defaultSecurityGroupSettings } from './security-groups.js';
-import { checkGroupName, checkSecurityGroupSettings, mergeSettings, sameGroupName, type NetworkFacts } from './settings.js';
+import { checkGroupName, checkSecurityGroupSettings, defaultSecurityGroupSettings, mergeSettings, sameGroupName, type NetworkFacts } from './rules.js';
 
 const NETWORK: NetworkFacts = { networkId: '12345678', region: 'us-east-1', premium: true, trialActive: false };
 const STANDARD: NetworkFacts = { ...NETWORK, premium: false };

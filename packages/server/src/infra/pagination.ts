@@ -2,6 +2,8 @@
 // by '+', sortDirection ASC/DESC (default DESC, as modelled), and an opaque nextToken that carries the
 // last row's sort key. Row-value comparison `(a, b, id) > (x, y, z)` works on SQLite and PostgreSQL
 // and uses the (network_id, sort column, id) indexes, so a page costs the same at any depth.
+// A generic query helper: the repositories (domain/<aggregate>/repo.ts) hand it their query and the
+// sortable columns; it adds the keyset condition, the order and the limit, and runs the query.
 import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { validation } from '../kernel/errors.js';
 
