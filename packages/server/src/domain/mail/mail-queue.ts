@@ -7,8 +7,6 @@ import { randomUUID } from 'node:crypto';
 import type { WriteTx } from '../../infra/db.js';
 import { insertMail, supersedePendingInvitations } from './repo.js';
 
-export { MAIL_KEEP_MS, MAIL_LEASE_MS, MAIL_RETRY_BASE_MS, MAIL_RETRY_MAX_MS, retryDelay } from './rules.js';
-
 export interface InvitationToQueue {
   networkId: string;
   userId: number;

@@ -1,5 +1,6 @@
-// The mail queue's timing rules: leases, retries with exponential backoff, how long finished rows are
-// kept, and which failures are the SMTP server's as a whole rather than one message's.
+// Rules of mail that need no storage: the mail queue's timing (leases, retries with exponential
+// backoff, how long finished rows are kept), which failures are the SMTP server's as a whole rather
+// than one message's, and the invitation email's text and registration link.
 
 /** How long a claimed row is reserved for the node that claimed it. Longer than any send (SMTP timeouts in infra/mailer.ts). */
 export const MAIL_LEASE_MS = 5 * 60_000;
@@ -32,4 +33,57 @@ export function serverWide(err: unknown): boolean {
 export function permanentFailure(err: unknown): boolean {
   const e = err as { permanent?: boolean; rejected?: string[] };
   return e.permanent === true && (e.rejected?.length ?? 0) > 0;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The invitation email
+
+/** The registration link of an invite code. */
+export function invitationLink(publicUrl: string, code: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/app/register?code=${encodeURIComponent(code)}`;
+}
+
+/** `2025-01-07 13:45 UTC`: unambiguous in every locale. */
+export function formatExpiry(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+export interface InvitationContent {
+  networkName: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  code: string;
+  /** Epoch ms. */
+  expiresAt: number;
+  publicUrl: string;
+}
+
+/** The invitation email (English, plain text): who it is for, the link, the code and when it expires. */
+export function renderInvitation(c: InvitationContent): { subject: string; text: string } {
+  const name = `${c.firstName} ${c.lastName}`.trim();
+  const link = invitationLink(c.publicUrl, c.code);
+  const app = `${c.publicUrl.replace(/\/+$/, '')}/app/`;
+  return {
+    subject: `You are invited to join ${c.networkName} on Enclave`,
+    text: [
+      `Hello${name ? ` ${name}` : ''},`,
+      '',
+      `You have been invited to join the network "${c.networkName}" on Enclave, an end-to-end encrypted team messenger.`,
+      `This invitation is for ${c.email}.`,
+      '',
+      'To register, open this link:',
+      '',
+      link,
+      '',
+      `Or open ${app} , choose Register, and enter your email address and this invite code:`,
+      '',
+      `    ${c.code}`,
+      '',
+      `The invite code expires on ${formatExpiry(c.expiresAt)}. After that, ask your administrator to send a new invitation.`,
+      '',
+      'If you did not expect this invitation, you can ignore this email.',
+      '',
+    ].join('\n'),
+  };
 }

@@ -29,8 +29,6 @@ import { issueSession, type Member } from './member-auth.js';
 import { policyFor } from './policy.js';
 import { transact } from './transact.js';
 
-export { LOCK_MS, RESET_TTL_MS } from '../../domain/member-accounts/rules.js';
-
 export interface AccountDeps {
   db: Kysely<Database>;
   mailer: Mailer;

@@ -2,25 +2,16 @@
 // plaintext) into the blob store, downloads for members of a conversation that references the file,
 // and garbage collection of files no message references any more. The server never holds more than
 // one chunk in memory and never sees a file key.
-import { randomBytes } from 'node:crypto';
-import { FILE_CHUNK_CIPHERTEXT, FILE_CHUNK_PLAINTEXT, MAX_FILE_BYTES, type FileStatus, type Policy } from '@enclave/protocol';
+import { FILE_CHUNK_CIPHERTEXT, type FileStatus, type Policy } from '@enclave/protocol';
 import { BlobIntegrityError, type BlobStore } from '../../infra/blobs/index.js';
 import type { ReadTx, WriteTx } from '../../infra/db.js';
 import * as repo from '../../domain/files/repo.js';
+import { ABANDONED_UPLOAD_MS, chunkCountOf, expectedChunkLength, MAX_CIPHERTEXT_BYTES, newFileId } from '../../domain/files/rules.js';
 import { isRetentionBot } from '../../domain/retention/rules.js';
 import { fail } from '../../kernel/member-errors.js';
 import { requireMembership } from './conversations.js';
 import { requireFederatedPeers } from './federation.js';
 import type { Member } from './member-auth.js';
-
-/** Largest ciphertext a 5 GB file encrypts to. */
-export const MAX_CIPHERTEXT_BYTES = MAX_FILE_BYTES + 16 * Math.ceil(MAX_FILE_BYTES / FILE_CHUNK_PLAINTEXT);
-/** Uploads never completed or never sent are removed after this long. */
-export const ABANDONED_UPLOAD_MS = 24 * 60 * 60_000;
-
-export const newFileId = () => `f${randomBytes(16).toString('base64url')}`;
-const chunkCountOf = (size: number) => Math.ceil(size / FILE_CHUNK_CIPHERTEXT);
-export const expectedChunkLength = (size: number, index: number) => Math.min(FILE_CHUNK_CIPHERTEXT, size - index * FILE_CHUNK_CIPHERTEXT);
 
 /** Starts an upload (an autocommitted insert: `tx` may be the store's autocommit handle). */
 export async function createFile(tx: WriteTx, member: Member, req: { size: number; conv: string }, policy: Policy, now: number): Promise<FileStatus> {

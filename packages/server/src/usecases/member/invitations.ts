@@ -1,64 +1,15 @@
-// Invitations (the guide's 邀請使用者): the email BatchCreateUser and BatchReinviteUser send, and the
-// invite information the registration page shows before the member chooses a password. The link is
-// `${publicUrl}/app/register?code=<inviteCode>`; the code is the secret, so the information
-// endpoint needs no sign-in and failed look-ups are throttled per address.
+// Invitations (the guide's 邀請使用者): the email BatchCreateUser and BatchReinviteUser send, rendered
+// from the user's current rows when it is sent (its text: domain/mail/rules.ts), and the invite
+// information the registration page shows before the member chooses a password. The code is the
+// secret, so the information endpoint needs no sign-in and failed look-ups are throttled per address.
 import type { InviteInfo } from '@enclave/protocol';
 import type { ReadTx } from '../../infra/db.js';
 import { isInviteExpired, isValidInviteCode, normalizeEmail, STATUS_ACTIVE, STATUS_PENDING, type UserRow } from '../../domain/users/users.js';
 import { findInvitationOf, findMembersByInviteCode } from '../../domain/users/repo.js';
 import { effectivePasswordRequirements } from '../../domain/users/password-rules.js';
+import { invitationLink, renderInvitation } from '../../domain/mail/rules.js';
 import { fail } from '../../kernel/member-errors.js';
 import { policyFor } from './policy.js';
-
-/** The registration link of an invite code. */
-export function invitationLink(publicUrl: string, code: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/app/register?code=${encodeURIComponent(code)}`;
-}
-
-/** `2025-01-07 13:45 UTC`: unambiguous in every locale. */
-export function formatExpiry(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-export interface InvitationContent {
-  networkName: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  code: string;
-  /** Epoch ms. */
-  expiresAt: number;
-  publicUrl: string;
-}
-
-/** The invitation email (English, plain text): who it is for, the link, the code and when it expires. */
-export function renderInvitation(c: InvitationContent): { subject: string; text: string } {
-  const name = `${c.firstName} ${c.lastName}`.trim();
-  const link = invitationLink(c.publicUrl, c.code);
-  const app = `${c.publicUrl.replace(/\/+$/, '')}/app/`;
-  return {
-    subject: `You are invited to join ${c.networkName} on Enclave`,
-    text: [
-      `Hello${name ? ` ${name}` : ''},`,
-      '',
-      `You have been invited to join the network "${c.networkName}" on Enclave, an end-to-end encrypted team messenger.`,
-      `This invitation is for ${c.email}.`,
-      '',
-      'To register, open this link:',
-      '',
-      link,
-      '',
-      `Or open ${app} , choose Register, and enter your email address and this invite code:`,
-      '',
-      `    ${c.code}`,
-      '',
-      `The invite code expires on ${formatExpiry(c.expiresAt)}. After that, ask your administrator to send a new invitation.`,
-      '',
-      'If you did not expect this invitation, you can ignore this email.',
-      '',
-    ].join('\n'),
-  };
-}
 
 /** What an invitation row renders to now, or why it is no longer sent. */
 export type InvitationOutcome =

@@ -17,8 +17,6 @@ import { collectRetired, conversationDevices, nextSeq, requireMembership, append
 import { requireFederatedPeers } from './federation.js';
 import type { Member } from './member-auth.js';
 
-export { hiddenFrom, toDelivered } from '../../domain/messages/rules.js';
-
 export interface SendResult {
   seq: number;
   duplicate: boolean;

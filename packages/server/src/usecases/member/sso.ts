@@ -18,6 +18,7 @@ import type { Database } from '../../infra/schema.js';
 import type { SecretBox } from '../../infra/secret-box.js';
 import { checkIssuer, redirectUrl, type OidcConfigRow } from '../../domain/sso/oidc.js';
 import * as ssoRepo from '../../domain/sso/repo.js';
+import { usernameFromClaims } from '../../domain/sso/rules.js';
 import { normalizeEmail, STATUS_ACTIVE, STATUS_PENDING } from '../../domain/users/users.js';
 import * as usersRepo from '../../domain/users/repo.js';
 import { findResetCodeNetwork } from '../../domain/member-accounts/repo.js';
@@ -192,16 +193,6 @@ export async function startSso(deps: SsoDeps, input: { companyId: string; bindin
 interface SealedTokens {
   refreshToken?: string;
   expiresIn?: number;
-}
-
-/**
- * The username from the validated ID-token claims: the custom claim, else email. An email the
- * provider itself marks unverified (email_verified: false) names no one: anyone could have typed it.
- */
-export function usernameFromClaims(claims: Record<string, unknown>, customClaim: string): string | undefined {
-  if (!customClaim && claims.email_verified === false) return undefined;
-  const raw = customClaim ? claims[customClaim] : claims.email;
-  return typeof raw === 'string' ? normalizeEmail(raw) : undefined;
 }
 
 /** Which client started a sign-in (the web messenger, or the CLI that shows the ticket to paste). */
