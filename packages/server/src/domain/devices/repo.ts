@@ -160,11 +160,12 @@ export async function deviceIdsOfUsers(tx: ReadTx, userIds: number[], networkIds
   return rows.map((r) => r.device_id);
 }
 
-/** Deletes device keys and every member device row of one member (a full account reset). */
+/** Deletes device keys (a full account reset; their prekeys and cursors cascade). */
 export async function deleteDeviceKeys(tx: WriteTx, deviceIds: string[]): Promise<void> {
   await tx.deleteFrom('device_keys').where('device_id', 'in', deviceIds).execute();
 }
 
+/** Deletes every device row of one member (a full account reset). */
 export async function deleteDevicesOfMember(tx: WriteTx, networkId: string, userId: number): Promise<void> {
   await tx.deleteFrom('devices').where('network_id', '=', networkId).where('user_id', '=', userId).execute();
 }
