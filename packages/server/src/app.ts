@@ -28,7 +28,7 @@ import { signingName } from './model/model.generated.js';
 import { autocommit, openStore, readTx, type Store } from './infra/db.js';
 import { openBlobStore, type BlobStore } from './infra/blobs/index.js';
 import { openBus, type Bus } from './realtime/bus/index.js';
-import { registerMessaging, type Messaging } from './api/member/index.js';
+import { registerMessaging, type Messaging } from './messaging.js';
 import { openMailer, type Mailer } from './infra/mailer.js';
 
 export interface EnclaveServer {

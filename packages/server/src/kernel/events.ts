@@ -9,7 +9,16 @@ export type DomainEvent =
   /** New records (messages, receipts, system records) were committed to these conversations. */
   | { type: 'records-added'; records: { convId: string; seq: number }[] }
   /** A member account's devices or status changed (suspended, reset, deleted): its sockets are re-checked. */
-  | { type: 'account-changed'; networkId: string; userId: number; reason: string };
+  | { type: 'account-changed'; networkId: string; userId: number; reason: string }
+  /**
+   * Members joined or left a conversation, or it was deleted (`deleted`): sockets start or stop
+   * following it; `seq` is the record of the change (none when the conversation is gone).
+   */
+  | { type: 'members-changed'; convId: string; networkId: string; added: number[]; removed: number[]; deleted: boolean; seq: number | undefined }
+  /** A member changed their own name: the conversations they are in are sent again. */
+  | { type: 'profile-changed'; networkId: string; userId: number }
+  /** Messages past their expiry or burned after reading were deleted: members' devices drop them. */
+  | { type: 'messages-expired'; convId: string; messageIds: string[] };
 
 export interface DomainEvents {
   emit(event: DomainEvent): void;

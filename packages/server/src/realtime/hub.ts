@@ -4,20 +4,24 @@
 // federation settings: the conversations with its members are sent again, marked per viewer), a member changed their name
 // (their conversations are sent again), or an account changed. Reads ciphertext records from
 // the database (the bus carries only "conversation X advanced", never payloads) and writes them to
-// sockets in sequence order per conversation. Never decrypts anything.
+// sockets in sequence order per conversation. Never decrypts anything. Also the publisher of the
+// member plane's domain events (publish): each becomes the bus event every node's hub acts on.
 import type { Kysely } from 'kysely';
 import type { Policy, ServerFrame } from '@enclave/protocol';
 import type { Bus } from './bus/index.js';
+import { inTransaction, readTx, type ReadTx } from '../infra/db.js';
 import type { Database } from '../infra/schema.js';
-import { getConversation } from '../usecases/member/conversations.js';
+import { conversationIdsWithMembersOf, findCursor, listCursors, memberConversationIds } from '../domain/conversations/repo.js';
+import { partsFor, recordsAfter } from '../domain/messages/repo.js';
+import { hiddenFrom, toDelivered } from '../domain/messages/rules.js';
+import { isRetentionBot } from '../domain/retention/rules.js';
+import type { DomainEvent } from '../kernel/events.js';
 import { MessagingError } from '../kernel/member-errors.js';
-import { markConversation, networkMarks } from '../domain/federation/federation.js';
+import { getConversation } from '../usecases/member/conversations.js';
+import { markConversation, networkMarks } from '../usecases/member/federation.js';
 import { authenticateMember, type Member } from '../usecases/member/member-auth.js';
-import { advanceCursors, hiddenFrom, toDelivered, type SendResult } from '../usecases/member/messages.js';
-import { isRetentionBot } from '../usecases/member/retention.js';
+import { advanceCursors, type SendResult } from '../usecases/member/messages.js';
 import { policyFor } from '../usecases/member/policy.js';
-
-type Db = Kysely<Database>;
 
 /** A socket's send buffer above this means the client cannot keep up: it is closed and catches up on reconnect. */
 const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
@@ -62,7 +66,7 @@ export class Connection {
 }
 
 export interface HubOptions {
-  db: Db;
+  db: Kysely<Database>;
   bus: Bus;
   now: () => number;
   log: { error(obj: unknown, msg?: string): void; debug?(obj: unknown, msg?: string): void };
@@ -84,9 +88,12 @@ export class Hub {
   /** What of each network marks conversations (boundary, federation) as last seen: a change re-marks them. */
   private readonly marks = new Map<string, string>();
   private stopped = false;
+  /** The store as a read handle. */
+  private readonly read: ReadTx;
 
   constructor(private readonly o: HubOptions) {
     const { bus } = o;
+    this.read = readTx(o.db);
     this.unsubscribe.push(
       bus.subscribe('conv.*', (subject) => this.enqueue(subject.slice(5), () => this.deliver(subject.slice(5)))),
       bus.subscribe('members.*', (subject, e) => this.enqueue(subject.slice(8), () => this.onMembers(subject.slice(8), e as MembersEvent))),
@@ -124,7 +131,7 @@ export class Hub {
   /** Registers a signed-in socket and starts its catch-up from the device's cursors. */
   async attach(conn: Connection): Promise<void> {
     this.conns.add(conn);
-    const cursors = await this.o.db.selectFrom('device_cursors').select(['conv_id', 'seq']).where('device_id', '=', conn.member.deviceId).execute();
+    const cursors = await listCursors(this.read, conn.member.deviceId);
     for (const c of cursors) this.follow(conn, c.conv_id, c.seq);
     if (conn.policy.presenceEnabled) void this.o.bus.publish(`presence.${conn.member.networkId}`, { userId: conn.member.userId, state: 'online' });
   }
@@ -189,6 +196,37 @@ export class Hub {
     await Promise.all(batch.map(([conv, seq]) => this.o.bus.publish(`conv.${conv}`, { seq })));
   }
 
+  /**
+   * Announces the member plane's committed domain events to every node: records (coalesced as
+   * committed() does) and account changes without waiting; membership and profile changes and
+   * expiries awaited, so a caller answers only once they are out (their failure is the caller's).
+   */
+  async publish(events: readonly DomainEvent[]): Promise<void> {
+    for (const e of events) {
+      switch (e.type) {
+        case 'records-added':
+          for (const r of e.records) void this.committed(r.convId, r).catch((err: unknown) => this.o.log.error({ err }, 'could not announce a record'));
+          break;
+        case 'account-changed':
+          void this.o.bus.publish(`account.${e.networkId}.${e.userId}`, {}).catch((err: unknown) => this.o.log.error({ err }, 'could not announce an account change'));
+          break;
+        case 'members-changed':
+          await this.o.bus.publish(`members.${e.convId}`, { networkId: e.networkId, added: e.added, removed: e.removed, deleted: e.deleted } satisfies MembersEvent);
+          if (e.seq !== undefined) await this.o.bus.publish(`conv.${e.convId}`, { seq: e.seq });
+          break;
+        case 'profile-changed':
+          await this.profileChanged(e);
+          break;
+        case 'messages-expired':
+          await this.o.bus.publish(`expired.${e.convId}`, { messageIds: e.messageIds });
+          break;
+        case 'network-changed':
+          // The admin API's: announced by the messaging plane's adminChanged (messaging.ts).
+          break;
+      }
+    }
+  }
+
   ack(conn: Connection, convId: string, seq: number): void {
     const sent = conn.convs.get(convId);
     if (sent === undefined) return;
@@ -218,7 +256,7 @@ export class Hub {
     const entries = [...this.pendingAcks.values()];
     this.pendingAcks.clear();
     try {
-      await this.o.db.transaction().execute((db) => advanceCursors(db, entries));
+      await inTransaction(this.o.db, (tx) => advanceCursors(tx, entries));
     } catch (err) {
       for (const e of entries) {
         const key = `${e.deviceId}\0${e.convId}`;
@@ -238,28 +276,14 @@ export class Hub {
       const followers = [...(this.byConv.get(convId) ?? [])].filter((c) => !c.closed && !c.starved.has(convId));
       if (followers.length === 0) return;
       const from = Math.min(...followers.map((c) => c.convs.get(convId) ?? Number.MAX_SAFE_INTEGER));
-      const rows = await this.o.db
-        .selectFrom('conv_messages')
-        .select(['seq', 'message_id', 'kind', 'sender_user_id', 'sender_device_id', 'sent_at', 'expires_at', 'bor', 'body', 'files', 'deleted_at'])
-        .where('conv_id', '=', convId)
-        .where('seq', '>', from)
-        .orderBy('seq')
-        .limit(PAGE)
-        .execute();
+      const rows = await recordsAfter(this.read, convId, from, PAGE);
       if (rows.length === 0) return;
       const last = rows[rows.length - 1]!.seq;
       const pwSeqs = rows.filter((r) => r.kind === 'pw').map((r) => r.seq);
       const parts = new Map<string, string>();
       if (pwSeqs.length > 0) {
         const devices = [...new Set(followers.map((c) => c.member.deviceId))];
-        const found = await this.o.db
-          .selectFrom('conv_message_parts')
-          .select(['seq', 'device_id', 'body'])
-          .where('conv_id', '=', convId)
-          .where('seq', '>', from)
-          .where('seq', '<=', last)
-          .where('device_id', 'in', devices)
-          .execute();
+        const found = await partsFor(this.read, convId, from, last, devices);
         for (const p of found) parts.set(`${p.seq}\0${p.device_id}`, p.body);
       }
       const now = this.o.now();
@@ -306,7 +330,7 @@ export class Hub {
     for (const conn of [...(this.byConv.get(convId) ?? [])]) {
       // A deleted conversation the retention device has not read to its end is retired, not gone: its
       // cursor is still there, and it goes on reading.
-      if (e.deleted && isRetentionBot(conn.member) && (await this.o.db.selectFrom('device_cursors').select('seq').where('device_id', '=', conn.member.deviceId).where('conv_id', '=', convId).executeTakeFirst())) continue;
+      if (e.deleted && isRetentionBot(conn.member) && (await findCursor(this.read, conn.member.deviceId, convId)) !== undefined) continue;
       if (e.deleted || (conn.member.userId !== 0 && removed.has(conn.member.userId))) {
         this.unfollow(conn, convId);
         conn.send({ t: 'removed', conv: convId });
@@ -318,8 +342,8 @@ export class Hub {
     // of their network while retention is on; the cursor says whether this one is theirs).
     const joining = [...this.conns].filter((c) => (added.has(c.member.userId) || c.member.userId === 0) && !c.convs.has(convId));
     for (const conn of joining) {
-      const cursor = await this.o.db.selectFrom('device_cursors').select('seq').where('device_id', '=', conn.member.deviceId).where('conv_id', '=', convId).executeTakeFirst();
-      if (cursor) this.track(conn, convId, cursor.seq);
+      const cursor = await findCursor(this.read, conn.member.deviceId, convId);
+      if (cursor !== undefined) this.track(conn, convId, cursor);
     }
     await this.sendConversation(convId);
     await this.deliver(convId);
@@ -330,7 +354,7 @@ export class Hub {
     const followers = [...(this.byConv.get(convId) ?? [])];
     if (followers.length === 0) return;
     try {
-      const conversation = await getConversation(this.o.db, followers[0]!.member, convId);
+      const conversation = await getConversation(this.read, followers[0]!.member, convId);
       // Marks depend on the viewer: external members and the boundary on the network, a federation
       // refusal on the member's own security group.
       const frames = new Map<string, string>();
@@ -338,7 +362,7 @@ export class Hub {
         const viewer = `${conn.member.networkId}:${conn.member.userId}`;
         let frame = frames.get(viewer);
         if (frame === undefined) {
-          const marked = await markConversation(this.o.db, this.o.region ?? 'us-east-1', conn.member, conversation);
+          const marked = await markConversation(this.read, this.o.region ?? 'us-east-1', conn.member, conversation);
           frames.set(viewer, (frame = JSON.stringify({ t: 'conversation', conversation: marked } satisfies ServerFrame)));
         }
         conn.send(frame);
@@ -360,19 +384,17 @@ export class Hub {
    * and federation refusals follow at once, in any network.
    */
   private async onNetworkMarks(networkId: string): Promise<void> {
-    const marks = await networkMarks(this.o.db, this.o.region ?? 'us-east-1', networkId);
+    const marks = await networkMarks(this.read, this.o.region ?? 'us-east-1', networkId);
     if (marks === undefined || this.marks.get(networkId) === marks) return;
     this.marks.set(networkId, marks);
     if (this.byConv.size === 0) return;
-    const rows = await this.o.db.selectFrom('conversation_members').select('conv_id').distinct().where('network_id', '=', networkId).execute();
-    this.refreshConversations(rows.map((r) => r.conv_id));
+    this.refreshConversations(await conversationIdsWithMembersOf(this.read, networkId));
   }
 
   /** A member changed their name: their conversations are sent again (other members see it at once). */
   private async onProfile(userId: number, networkId: string): Promise<void> {
     if (this.byConv.size === 0 || !Number.isSafeInteger(userId)) return;
-    const rows = await this.o.db.selectFrom('conversation_members').select('conv_id').where('network_id', '=', networkId).where('user_id', '=', userId).execute();
-    this.refreshConversations(rows.map((r) => r.conv_id));
+    this.refreshConversations(await memberConversationIds(this.read, networkId, userId));
   }
 
   /** Tells every node that a member changed their profile (PATCH /v1/me). */
@@ -415,7 +437,7 @@ export class Hub {
     for (const conn of [...this.conns].filter(match)) {
       if (this.stopped || conn.closed) continue;
       try {
-        await authenticateMember(this.o.db, conn.token, this.o.now());
+        await authenticateMember(this.read, conn.token, this.o.now());
       } catch (err) {
         if (err instanceof MessagingError) {
           this.close(conn, err.code, err.message);
@@ -424,12 +446,12 @@ export class Hub {
         this.o.log.error({ err }, 'could not re-check a connection');
         continue;
       }
-      const policy = await policyFor(this.o.db, conn.member.networkId, conn.member.userId);
+      const policy = await policyFor(this.read, conn.member.networkId, conn.member.userId);
       if (policy.version !== conn.policy.version) {
         conn.policy = policy;
         conn.send({ t: 'policy', policy });
       }
-      const cursors = await this.o.db.selectFrom('device_cursors').select(['conv_id', 'seq']).where('device_id', '=', conn.member.deviceId).execute();
+      const cursors = await listCursors(this.read, conn.member.deviceId);
       const now = new Set(cursors.map((c) => c.conv_id));
       for (const convId of [...conn.convs.keys()]) if (!now.has(convId)) this.enqueue(convId, async () => { this.unfollow(conn, convId); conn.send({ t: 'removed', conv: convId }); });
       for (const c of cursors) if (!conn.convs.has(c.conv_id)) this.follow(conn, c.conv_id, c.seq);

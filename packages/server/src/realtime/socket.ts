@@ -7,6 +7,7 @@ import type {} from '@fastify/websocket';
 import type { WebSocket } from 'ws';
 import type { Kysely } from 'kysely';
 import { ClientFrame, MAX_FRAME_BYTES, type ServerFrame } from '@enclave/protocol';
+import { readTx } from '../infra/db.js';
 import type { Database } from '../infra/schema.js';
 import { badRequestFrom, fail, MessagingError } from '../kernel/member-errors.js';
 import { Connection, type Hub } from './hub.js';
@@ -27,6 +28,7 @@ export interface SocketDeps {
 }
 
 export function registerSocketRoute(app: FastifyInstance, d: SocketDeps): void {
+  const read = readTx(d.db);
   app.get('/v1/socket', { websocket: true }, (socket: WebSocket) => {
     let conn: Connection | undefined;
     let closed = false;
@@ -76,9 +78,9 @@ export function registerSocketRoute(app: FastifyInstance, d: SocketDeps): void {
         const frame = parsed.data;
         if (frame.t === 'hello') {
           if (conn) throw fail('conflict', 'Already signed in on this connection.');
-          const member = await authenticateMember(d.db, frame.token, d.now());
+          const member = await authenticateMember(read, frame.token, d.now());
           if (!member.approved) throw fail('device_approval_required');
-          const policy = await policyFor(d.db, member.networkId, member.userId);
+          const policy = await policyFor(read, member.networkId, member.userId);
           clearTimeout(helloTimer);
           if (closed) return;
           conn = new Connection(socket, member, frame.token, policy);
@@ -94,7 +96,7 @@ export function registerSocketRoute(app: FastifyInstance, d: SocketDeps): void {
           case 'send': {
             const { msg, req: id } = frame;
             d.writes
-              .submit((trx) => messages.sendMessage(trx, c.member, msg, c.policy, d.now()))
+              .submit((tx) => messages.sendMessage(tx, c.member, msg, c.policy, d.now()))
               .then((result) => {
                 c.send({ t: 'sent', req: id, conv: msg.conv, messageId: msg.messageId, seq: result.seq, duplicate: result.duplicate, expiresAt: result.expiresAt });
                 if (!result.duplicate) void d.hub.committed(msg.conv, result);
@@ -106,7 +108,7 @@ export function registerSocketRoute(app: FastifyInstance, d: SocketDeps): void {
             return;
           case 'delete': {
             const { conv, messageId, req: id } = frame;
-            d.writes.submit((trx) => messages.deleteForEveryone(trx, c.member, conv, messageId, d.now())).then((r) => {
+            d.writes.submit((tx) => messages.deleteForEveryone(tx, c.member, conv, messageId, d.now())).then((r) => {
               c.send({ t: 'ok', req: id });
               void d.hub.committed(conv, r);
             }, (err: unknown) => refuse(id, err));
@@ -114,7 +116,7 @@ export function registerSocketRoute(app: FastifyInstance, d: SocketDeps): void {
           }
           case 'receipt': {
             const { conv, messageIds, req: id } = frame;
-            d.writes.submit((trx) => messages.sendReceipt(trx, c.member, conv, messageIds, c.policy, d.now())).then((r) => {
+            d.writes.submit((tx) => messages.sendReceipt(tx, c.member, conv, messageIds, c.policy, d.now())).then((r) => {
               c.send({ t: 'ok', req: id });
               void d.hub.committed(conv, r);
             }, (err: unknown) => refuse(id, err));

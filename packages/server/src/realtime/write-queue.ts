@@ -6,19 +6,18 @@
 // written for it) fails alone; any other error rolls the batch back and its items are retried one by
 // one, each in its own transaction.
 import type { Kysely } from 'kysely';
+import { inTransaction, type WriteTx } from '../infra/db.js';
 import type { Database } from '../infra/schema.js';
 import { MessagingError } from '../kernel/member-errors.js';
 
-type Db = Kysely<Database>;
-
 interface Item {
-  run(trx: Db): Promise<unknown>;
+  run(tx: WriteTx): Promise<unknown>;
   resolve(value: unknown): void;
   reject(err: unknown): void;
 }
 
 export interface WriteQueueOptions {
-  db: Db;
+  db: Kysely<Database>;
   /** Most items per transaction. */
   maxBatch?: number;
   onError?: (err: unknown) => void;
@@ -34,7 +33,7 @@ export class WriteQueue {
   }
 
   /** Runs `work` in a batch transaction; resolves with its result after the commit. */
-  submit<T>(work: (trx: Db) => Promise<T>): Promise<T> {
+  submit<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run: work, resolve: resolve as (v: unknown) => void, reject });
       if (!this.running) void this.drain();
@@ -63,11 +62,11 @@ export class WriteQueue {
   private async runBatch(batch: Item[]): Promise<void> {
     const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = [];
     try {
-      await this.o.db.transaction().execute(async (trx) => {
+      await inTransaction(this.o.db, async (tx) => {
         outcomes.length = 0;
         for (const item of batch) {
           try {
-            outcomes.push({ ok: true, value: await item.run(trx) });
+            outcomes.push({ ok: true, value: await item.run(tx) });
           } catch (err) {
             if (!(err instanceof MessagingError)) throw err;
             outcomes.push({ ok: false, err });

@@ -1,14 +1,15 @@
 // The HTTP side of member SSO (docs/sso.md): POST /v1/sso/start (company ID → the provider's
 // authorization URL), GET /sso/callback (the redirect URI registered at the provider: code → ticket,
 // then back into the messenger at /app/#/sso), POST /v1/sso/session (ticket + binding secret + device →
-// member session). Thin: the work is in sso.ts.
+// member session). Thin: the work is in usecases/member/sso.ts.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { LoginRequest } from '@enclave/protocol';
 import { REDIRECT_PATH } from '../../domain/sso/oidc.js';
 import { SignInThrottle } from '../../domain/console-sessions/sessions.js';
-import { badRequestFrom, fail, MessagingError } from '../../kernel/member-errors.js';
-import { clientOfState, completeCallback, redeemTicket, SsoError, startSso, type SsoDeps, type SsoDevice } from '../../usecases/member/sso.js';
+import { fail, MessagingError } from '../../kernel/member-errors.js';
+import { clientOfState, completeCallback, redeemTicket, SsoError, startSso, type SsoDevice } from '../../usecases/member/sso.js';
+import { parse, type MemberRoutes } from './http.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -35,22 +36,9 @@ export const SsoSessionRequest = z.object({
   device: LoginRequest.shape.device,
 });
 
-function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  let value: unknown = body ?? {};
-  if (body instanceof Buffer) {
-    try {
-      value = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    } catch {
-      throw fail('bad_request', 'The body is not valid JSON.');
-    }
-  }
-  const r = schema.safeParse(value);
-  if (!r.success) throw badRequestFrom(r.error.issues);
-  return r.data;
-}
-
 /** Registers the SSO routes: the JSON ones in the messaging scope, the browser callback at the root. */
-export function registerSsoRoutes(app: FastifyInstance, scope: FastifyInstance, deps: SsoDeps): void {
+export function registerSsoRoutes(app: FastifyInstance, scope: FastifyInstance, r: MemberRoutes): void {
+  const deps = r.d.sso;
   const json = (status: number, body: unknown) => ({ status, body: JSON.stringify(body) });
 
   // Guessing company IDs: after 5 unknown ones from an address in 15 minutes, that address waits (as
@@ -65,7 +53,7 @@ export function registerSsoRoutes(app: FastifyInstance, scope: FastifyInstance, 
     }
     let out;
     try {
-      out = await startSso(deps, parseBody(SsoStartRequest, req.body));
+      out = await startSso(deps, parse(SsoStartRequest, req.body));
     } catch (err) {
       if (err instanceof SsoError && err.reason === 'company_id') throttle.recordFailure(key, deps.now());
       throw err;
@@ -75,8 +63,8 @@ export function registerSsoRoutes(app: FastifyInstance, scope: FastifyInstance, 
   });
 
   scope.post('/v1/sso/session', async (req, reply) => {
-    const body = parseBody(SsoSessionRequest, req.body);
-    const out = await redeemTicket(deps, { ticket: body.ticket, binding: body.binding, device: body.device as SsoDevice });
+    const body = parse(SsoSessionRequest, req.body);
+    const out = await r.run((events) => redeemTicket(deps, events, { ticket: body.ticket, binding: body.binding, device: body.device as SsoDevice }));
     return reply.status(200).header('content-type', 'application/json').header('cache-control', 'no-store').send(JSON.stringify(out));
   });
 

@@ -9,6 +9,7 @@ import type { GetDataRetentionBotResponse } from '../../model/types.generated.js
 import type { RetentionBotsTable } from '../../infra/schema.js';
 import { badRequest } from '../../kernel/errors.js';
 import type { NetworkRow } from '../networks/rules.js';
+import { fail } from '../../kernel/member-errors.js';
 
 export type RetentionBotRow = Selectable<RetentionBotsTable>;
 
@@ -57,4 +58,19 @@ export function retentionStatus(network: NetworkRow, bot: RetentionBotRow | unde
 export function checkReadyToEnable(bot: RetentionBotRow): void {
   if (bot.registered !== 1) throw badRequest(MESSAGES.notRegistered);
   if (bot.pubkey_acked !== 1) throw badRequest(MESSAGES.notAcked);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Member side: the retention bot as a device of its network (usecases/member/retention.ts)
+
+/** The retention bot's user ID in its network (real users start at 1000). */
+export const RETENTION_BOT_USER_ID = 0;
+export const BOT_PASSWORD_MIN = 12;
+
+export const isRetentionBot = (m: { userId: number }) => m.userId === RETENTION_BOT_USER_ID;
+
+/** The bot's new password: at least 12 characters, different from the current one. */
+export function checkBotPassword(current: string, next: string): void {
+  if ([...next].length < BOT_PASSWORD_MIN) throw fail('password_policy', undefined, [{ field: 'newPassword', reason: `Use at least ${BOT_PASSWORD_MIN} characters.` }]);
+  if (next === current) throw fail('password_policy', undefined, [{ field: 'newPassword', reason: 'The new password must differ from the current one.' }]);
 }

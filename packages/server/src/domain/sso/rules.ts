@@ -9,6 +9,7 @@ import type { Selectable } from 'kysely';
 import type { OidcConfigInfo, RegisterOidcConfigTestResponse } from '../../model/types.generated.js';
 import type { OidcConfigsTable } from '../../infra/schema.js';
 import { badRequest, validation } from '../../kernel/errors.js';
+import { normalizeEmail } from '../users/users.js';
 
 export type OidcConfigRow = Selectable<OidcConfigsTable>;
 
@@ -231,4 +232,17 @@ export function toTestResponse(doc: DiscoveryDocument): RegisterOidcConfigTestRe
   if (doc.grant_types_supported) out.grantTypesSupported = doc.grant_types_supported;
   if (doc.token_endpoint_auth_methods_supported) out.tokenEndpointAuthMethodsSupported = doc.token_endpoint_auth_methods_supported;
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Member side (usecases/member/sso.ts)
+
+/**
+ * The username from the validated ID-token claims: the custom claim, else email. An email the
+ * provider itself marks unverified (email_verified: false) names no one: anyone could have typed it.
+ */
+export function usernameFromClaims(claims: Record<string, unknown>, customClaim: string): string | undefined {
+  if (!customClaim && claims.email_verified === false) return undefined;
+  const raw = customClaim ? claims[customClaim] : claims.email;
+  return typeof raw === 'string' ? normalizeEmail(raw) : undefined;
 }

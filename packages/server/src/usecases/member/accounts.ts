@@ -1,52 +1,53 @@
 // Member accounts: registration with the invite code from BatchCreateUser (PENDING → ACTIVE),
 // email + password sign-in with the security group's lockout threshold (24-hour lock), device
 // approval under account takeover protection (a code from another device, an emailed code, or the
-// master recovery key), re-authentication, and the password reset that is a full account reset as
-// the guide warns. Passwords are stored as scrypt hashes only.
-import { createHash, randomBytes } from 'node:crypto';
+// master recovery key), re-authentication, the password reset that is a full account reset as the
+// guide warns, the member's own profile and the sign-out of one of its devices. Passwords are
+// stored as scrypt hashes only. Changes are announced after commit through the caller's events.
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import type { LoginRequest, NewDevice, PasswordResetComplete, Policy, RegisterRequest, SessionResponse } from '@enclave/protocol';
+import type { DeviceInfo, LoginRequest, NewDevice, PasswordResetComplete, Policy, RegisterRequest, SessionResponse } from '@enclave/protocol';
+import { autocommit, inTransaction, readTx, type ReadTx, type WriteTx } from '../../infra/db.js';
+import type { Database } from '../../infra/schema.js';
+import type { Mailer } from '../../infra/mailer.js';
 import { hashPassword, verifyPassword } from '../../infra/passwords.js';
 import { isInviteExpired, normalizeEmail, STATUS_ACTIVE, STATUS_PENDING } from '../../domain/users/users.js';
-import type { Database } from '../../infra/schema.js';
-import { codeHash, createDevice, newApprovalCode, verifyLoginSignature, APPROVAL_CODE_TTL_MS } from './devices.js';
-import { recordDevicesChanged } from './conversations.js';
-import { fail, MessagingError } from '../../kernel/member-errors.js';
-import type { Mailer } from '../../infra/mailer.js';
-import { issueSession, type Member } from './member-auth.js';
+import * as usersRepo from '../../domain/users/repo.js';
+import * as accountsRepo from '../../domain/member-accounts/repo.js';
+import { afterFailedAttempt, codeHash, newRecoveryKey, recoveryHash, RESET_TTL_MS } from '../../domain/member-accounts/rules.js';
+import { approveDeviceKeys, deleteDeviceKeys, deleteDevicesOfMember, deviceIdsOfMember, findSignInDevice, listApprovingDevices, markDeviceSignedIn } from '../../domain/devices/repo.js';
+import { APPROVAL_CODE_TTL_MS, newApprovalCode, verifyLoginSignature } from '../../domain/devices/rules.js';
+import { memberConversationIds } from '../../domain/conversations/repo.js';
 import { passwordViolations } from '../../domain/users/password-rules.js';
+import { checkBotPassword, isRetentionBot } from '../../domain/retention/rules.js';
+import type { DomainEvents } from '../../kernel/events.js';
+import { fail, MessagingError } from '../../kernel/member-errors.js';
+import { createDevice, listDevices, revokeDevice } from './devices.js';
+import { leaveConversation, recordDevicesChanged } from './conversations.js';
+import { issueSession, type Member } from './member-auth.js';
 import { policyFor } from './policy.js';
-import { checkBotPassword, isRetentionBot } from './retention.js';
-
-type Db = Kysely<Database>;
-export const LOCK_MS = 24 * 60 * 60_000;
-export const RESET_TTL_MS = 24 * 60 * 60_000;
+import { transact } from './transact.js';
 
 export interface AccountDeps {
-  db: Db;
+  db: Kysely<Database>;
   mailer: Mailer;
   now: () => number;
   /** Base URL members use (for links in emails). */
   publicUrl: () => string;
-  /** Told after commit when a user's devices or memberships changed (sockets close, conversations update). */
-  onAccountChanged: (networkId: string, userId: number) => void;
-  /** Told after commit that records were appended to conversations (delivery to connected members). */
-  onRecords: (records: { convId: string; seq: number }[]) => void;
 }
 
-const recoveryHash = (key: string) => createHash('sha256').update(`enclave-recovery\0${key.replace(/[\s-]/g, '').toUpperCase()}`).digest('base64url');
-
-function newRecoveryKey(): string {
-  const raw = randomBytes(20).toString('base64url').toUpperCase().replace(/[^A-Z0-9]/g, '').padEnd(24, 'X').slice(0, 24);
-  return raw.match(/.{4}/g)!.join('-');
-}
-
+type Records = { convId: string; seq: number }[];
 type SessionMember = { networkId: string; userId: number; deviceId: string; approved: boolean };
 
+/** Announces (after commit) records appended to conversations: delivery to connected members. */
+function recordsAdded(events: DomainEvents, records: Records): void {
+  if (records.length > 0) events.emit({ type: 'records-added', records });
+}
+
 /** The sign-in answer for a session whose token and expiry are known (the policy read once). */
-async function sessionResponse(db: Db, m: SessionMember, token: string, expiresAt: number | null, policy?: Policy, recoveryKey?: string): Promise<SessionResponse> {
-  const user = await db.selectFrom('users').select(['username', 'first_name', 'last_name']).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).executeTakeFirstOrThrow();
+async function sessionResponse(tx: ReadTx, m: SessionMember, token: string, expiresAt: number | null, policy?: Policy, recoveryKey?: string): Promise<SessionResponse> {
+  const user = await usersRepo.memberNameOf(tx, m.networkId, m.userId);
   return {
     token,
     userId: m.userId,
@@ -58,16 +59,16 @@ async function sessionResponse(db: Db, m: SessionMember, token: string, expiresA
     deviceStatus: m.approved ? 'ACTIVE' : 'PENDING_APPROVAL',
     ...(recoveryKey ? { recoveryKey } : {}),
     expiresAt,
-    policy: policy ?? (await policyFor(db, m.networkId, m.userId)),
+    policy: policy ?? (await policyFor(tx, m.networkId, m.userId)),
   };
 }
 
 /** Issues a session for a device (expiring at the non-SSO timeout, if any) and answers with it. */
-async function startSession(db: Db, m: SessionMember, now: number, recoveryKey?: string): Promise<SessionResponse> {
-  const policy = await policyFor(db, m.networkId, m.userId);
+async function startSession(tx: WriteTx, m: SessionMember, now: number, recoveryKey?: string): Promise<SessionResponse> {
+  const policy = await policyFor(tx, m.networkId, m.userId);
   const expiresAt = policy.sessionTimeoutMinutes > 0 ? now + policy.sessionTimeoutMinutes * 60_000 : null;
-  const token = await issueSession(db, m, now, expiresAt);
-  return sessionResponse(db, m, token, expiresAt, policy, recoveryKey);
+  const token = await issueSession(tx, m, now, expiresAt);
+  return sessionResponse(tx, m, token, expiresAt, policy, recoveryKey);
 }
 
 export async function register(deps: AccountDeps, input: z.infer<typeof RegisterRequest>): Promise<SessionResponse> {
@@ -75,8 +76,8 @@ export async function register(deps: AccountDeps, input: z.infer<typeof Register
   if (!email) throw fail('bad_request', 'Enter a valid email address.', [{ field: 'email', reason: 'not an email address' }]);
   const now = deps.now();
   const passwordHash = await hashPassword(input.password); // outside the transaction: scrypt is slow
-  return deps.db.transaction().execute(async (db) => {
-    const users = await db.selectFrom('users').selectAll().where('username', '=', email).execute();
+  return inTransaction(deps.db, async (tx) => {
+    const users = await usersRepo.findMembersByEmail(tx, email);
     if (users.length === 0) throw fail('user_not_found');
     const user = users.find((u) => u.invite_code === input.inviteCode.trim());
     if (!user) {
@@ -86,38 +87,30 @@ export async function register(deps: AccountDeps, input: z.infer<typeof Register
     if (user.status === STATUS_ACTIVE) throw fail('already_registered');
     if (user.status !== STATUS_PENDING) throw fail('invite_invalid');
     if (isInviteExpired(user, now)) throw fail('invite_expired');
-    const policy = await policyFor(db, user.network_id, user.user_id);
+    const policy = await policyFor(tx, user.network_id, user.user_id);
     const violations = passwordViolations(input.password, policy.passwordRequirements);
     if (violations.length > 0) throw new MessagingError('password_policy', undefined, violations);
     const recoveryKey = policy.showMasterRecoveryKey ? newRecoveryKey() : undefined;
-    await db
-      .insertInto('member_accounts')
-      .values({ network_id: user.network_id, user_id: user.user_id, password_hash: passwordHash, failed_attempts: 0, locked_until: null, recovery_key_hash: recoveryKey ? recoveryHash(recoveryKey) : null, registered_at: now, password_changed_at: now })
-      .execute();
-    await db
-      .updateTable('users')
-      .set({
-        status: STATUS_ACTIVE,
-        last_login: now,
-        last_activity: now,
-        modified: now,
-        ...(input.firstName !== undefined ? { first_name: input.firstName, first_name_lc: input.firstName.toLowerCase() } : {}),
-        ...(input.lastName !== undefined ? { last_name: input.lastName, last_name_lc: input.lastName.toLowerCase() } : {}),
-      })
-      .where('network_id', '=', user.network_id)
-      .where('user_id', '=', user.user_id)
-      .execute();
+    await accountsRepo.insertMemberAccount(tx, { network_id: user.network_id, user_id: user.user_id, password_hash: passwordHash, failed_attempts: 0, locked_until: null, recovery_key_hash: recoveryKey ? recoveryHash(recoveryKey) : null, registered_at: now, password_changed_at: now });
+    await usersRepo.activateRegisteredMember(tx, user.network_id, user.user_id, {
+      status: STATUS_ACTIVE,
+      last_login: now,
+      last_activity: now,
+      modified: now,
+      ...(input.firstName !== undefined ? { first_name: input.firstName, first_name_lc: input.firstName.toLowerCase() } : {}),
+      ...(input.lastName !== undefined ? { last_name: input.lastName, last_name_lc: input.lastName.toLowerCase() } : {}),
+    });
     const m = { networkId: user.network_id, userId: user.user_id };
-    const deviceId = await createDevice(db, m, input.device, true, now);
-    return startSession(db, { ...m, deviceId, approved: true }, now, recoveryKey);
+    const deviceId = await createDevice(tx, m, input.device, true, now);
+    return startSession(tx, { ...m, deviceId, approved: true }, now, recoveryKey);
   });
 }
 
 /** Finds the registered account for an email address (and network when it is in several). */
-async function findAccount(db: Db, rawEmail: string, networkId: string | undefined) {
+async function findAccount(tx: ReadTx, rawEmail: string, networkId: string | undefined) {
   const email = normalizeEmail(rawEmail);
   if (!email) throw fail('user_not_found');
-  let users = await db.selectFrom('users').selectAll().where('username', '=', email).execute();
+  let users = await usersRepo.findMembersByEmail(tx, email);
   if (networkId) users = users.filter((u) => u.network_id === networkId);
   if (users.length === 0) throw fail('user_not_found');
   const active = users.filter((u) => u.status === STATUS_ACTIVE);
@@ -126,7 +119,7 @@ async function findAccount(db: Db, rawEmail: string, networkId: string | undefin
     throw fail('conflict', 'This email address is a member of several networks: choose one.', active.map((u) => ({ field: 'networkId', reason: u.network_id })));
   }
   const user = active[0]!;
-  const account = await db.selectFrom('member_accounts').selectAll().where('network_id', '=', user.network_id).where('user_id', '=', user.user_id).executeTakeFirst();
+  const account = await accountsRepo.findMemberAccount(tx, user.network_id, user.user_id);
   if (!account) throw fail('email_verification_required');
   return { user, account };
 }
@@ -137,31 +130,23 @@ async function findAccount(db: Db, rawEmail: string, networkId: string | undefin
  */
 async function checkPassword(deps: Pick<AccountDeps, 'db'>, networkId: string, userId: number, password: string, now: number): Promise<void> {
   // The failure count must survive the refusal: the count commits, then the error is thrown.
-  const refusal = await deps.db.transaction().execute((db) => countAttempt(db, networkId, userId, password, now));
+  const refusal = await inTransaction(deps.db, (tx) => countAttempt(tx, networkId, userId, password, now));
   if (refusal) throw refusal;
 }
 
-async function countAttempt(db: Db, networkId: string, userId: number, password: string, now: number): Promise<MessagingError | undefined> {
-  const account = await db.selectFrom('member_accounts').selectAll().where('network_id', '=', networkId).where('user_id', '=', userId).executeTakeFirstOrThrow();
+async function countAttempt(tx: WriteTx, networkId: string, userId: number, password: string, now: number): Promise<MessagingError | undefined> {
+  const account = await accountsRepo.memberAccountOf(tx, networkId, userId);
   if (account.locked_until !== null && account.locked_until > now) return new MessagingError('account_locked', undefined, undefined, { lockedUntil: account.locked_until });
   const ok = await verifyPassword(password, account.password_hash);
   if (ok) {
-    if (account.failed_attempts !== 0 || account.locked_until !== null) {
-      await db.updateTable('member_accounts').set({ failed_attempts: 0, locked_until: null }).where('network_id', '=', networkId).where('user_id', '=', userId).execute();
-    }
+    if (account.failed_attempts !== 0 || account.locked_until !== null) await accountsRepo.setLockout(tx, networkId, userId, 0, null);
     return undefined;
   }
-  const policy = await policyFor(db, networkId, userId);
-  const failures = (account.locked_until !== null ? 0 : account.failed_attempts) + 1;
-  const threshold = policy.lockoutThreshold;
-  if (threshold > 0 && failures >= threshold) {
-    const lockedUntil = now + LOCK_MS;
-    await db.updateTable('member_accounts').set({ failed_attempts: failures, locked_until: lockedUntil }).where('network_id', '=', networkId).where('user_id', '=', userId).execute();
-    return new MessagingError('account_locked', undefined, undefined, { lockedUntil });
-  }
-  await db.updateTable('member_accounts').set({ failed_attempts: failures, locked_until: null }).where('network_id', '=', networkId).where('user_id', '=', userId).execute();
-  const left = threshold > 0 ? threshold - failures : undefined;
-  return fail('invalid_credentials', left !== undefined ? `Incorrect password. ${left} attempt${left === 1 ? '' : 's'} left before your account is locked for 24 hours.` : undefined);
+  const policy = await policyFor(tx, networkId, userId);
+  const { failures, lockedUntil, attemptsLeft } = afterFailedAttempt(account, policy.lockoutThreshold, now);
+  await accountsRepo.setLockout(tx, networkId, userId, failures, lockedUntil);
+  if (lockedUntil !== null) return new MessagingError('account_locked', undefined, undefined, { lockedUntil });
+  return fail('invalid_credentials', attemptsLeft !== undefined ? `Incorrect password. ${attemptsLeft} attempt${attemptsLeft === 1 ? '' : 's'} left before your account is locked for 24 hours.` : undefined);
 }
 
 /** The device of a sign-in: one registered before (it signs with its identity key), or a new one. */
@@ -174,59 +159,54 @@ export type SignInDevice = NewDevice | { deviceId: string; timestamp: number; si
  * approved device — or, with `recoveryKeyApproves`, the account's recovery key — can approve it
  * (`policy`: the member's, when the caller has it already).
  * Records the sign-in time (device and member) and returns the conversation records of the device
- * change (to publish after the commit).
+ * change (to announce after the commit).
  */
 export async function signInDevice(
-  db: Db,
+  tx: WriteTx,
   m: { networkId: string; userId: number },
   device: SignInDevice,
   now: number,
   opts: { recoveryKeyApproves: boolean; policy?: Policy },
-): Promise<{ deviceId: string; approved: boolean; records: { convId: string; seq: number }[] }> {
+): Promise<{ deviceId: string; approved: boolean; records: Records }> {
   if ('deviceId' in device) {
-    const key = await db.selectFrom('device_keys as k').innerJoin('devices as dv', (j) => j.onRef('dv.network_id', '=', 'k.network_id').onRef('dv.user_id', '=', 'k.user_id').onRef('dv.app_id', '=', 'k.device_id'))
-      .select(['k.identity_sign_pub', 'k.approved', 'k.revoked', 'dv.status']).where('k.device_id', '=', device.deviceId).where('k.network_id', '=', m.networkId).where('k.user_id', '=', m.userId).executeTakeFirst();
+    const key = await findSignInDevice(tx, m, device.deviceId);
     if (!key) throw fail('not_found', 'This device is not registered to your account.');
     if (key.revoked === 1 || key.status === 'Reset') throw fail('device_reset');
     if (!verifyLoginSignature(key.identity_sign_pub, device.deviceId, device.timestamp, device.signature, now)) throw fail('forbidden', 'The device signature is not valid.');
-    await markSignedIn(db, m, device.deviceId, now);
+    await markSignedIn(tx, m, device.deviceId, now);
     return { deviceId: device.deviceId, approved: key.approved === 1, records: [] };
   }
-  const policy = opts.policy ?? (await policyFor(db, m.networkId, m.userId));
-  const others = await db.selectFrom('device_keys as k').innerJoin('devices as dv', (j) => j.onRef('dv.network_id', '=', 'k.network_id').onRef('dv.user_id', '=', 'k.user_id').onRef('dv.app_id', '=', 'k.device_id'))
-    .select('k.device_id').where('k.network_id', '=', m.networkId).where('k.user_id', '=', m.userId).where('k.approved', '=', 1).where('k.revoked', '=', 0).where('dv.status', '!=', 'Reset').execute();
+  const policy = opts.policy ?? (await policyFor(tx, m.networkId, m.userId));
+  const others = await listApprovingDevices(tx, m);
   let recoveryKey = false;
-  if (opts.recoveryKeyApproves) {
-    const account = await db.selectFrom('member_accounts').select('recovery_key_hash').where('network_id', '=', m.networkId).where('user_id', '=', m.userId).executeTakeFirstOrThrow();
-    recoveryKey = account.recovery_key_hash !== null;
-  }
+  if (opts.recoveryKeyApproves) recoveryKey = (await accountsRepo.recoveryKeyHashOf(tx, m.networkId, m.userId)) !== null;
   const approved = !(policy.isAtoEnabled && (others.length > 0 || recoveryKey));
-  const deviceId = await createDevice(db, m, device, approved, now);
-  const records = approved ? await recordDevicesChanged(db, m.networkId, m.userId, now) : [];
-  await markSignedIn(db, m, deviceId, now);
+  const deviceId = await createDevice(tx, m, device, approved, now);
+  const records = approved ? await recordDevicesChanged(tx, m.networkId, m.userId, now) : [];
+  await markSignedIn(tx, m, deviceId, now);
   return { deviceId, approved, records };
 }
 
 /** The device's and the member's last sign-in (the console's users and devices lists show them). */
-async function markSignedIn(db: Db, m: { networkId: string; userId: number }, deviceId: string, now: number): Promise<void> {
-  await db.updateTable('devices').set({ last_login: now }).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).where('app_id', '=', deviceId).execute();
-  await db.updateTable('users').set({ last_login: now, last_activity: now }).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).execute();
+async function markSignedIn(tx: WriteTx, m: { networkId: string; userId: number }, deviceId: string, now: number): Promise<void> {
+  await markDeviceSignedIn(tx, m, deviceId, now);
+  await usersRepo.markMemberSignedIn(tx, m.networkId, m.userId, now);
 }
 
-export async function login(deps: AccountDeps, input: z.infer<typeof LoginRequest>): Promise<SessionResponse> {
+export async function login(deps: AccountDeps, events: DomainEvents, input: z.infer<typeof LoginRequest>): Promise<SessionResponse> {
   const now = deps.now();
-  const { user } = await findAccount(deps.db, input.email, input.networkId);
+  const { user } = await findAccount(readTx(deps.db), input.email, input.networkId);
   const m = { networkId: user.network_id, userId: user.user_id };
   await checkPassword(deps, m.networkId, m.userId, input.password, now);
   if (user.suspended === 1) throw fail('account_suspended');
-  let records: { convId: string; seq: number }[] = [];
-  const response = await deps.db.transaction().execute(async (db) => {
-    const signedIn = await signInDevice(db, m, input.device, now, { recoveryKeyApproves: true });
+  let records: Records = [];
+  const response = await inTransaction(deps.db, async (tx) => {
+    const signedIn = await signInDevice(tx, m, input.device, now, { recoveryKeyApproves: true });
     const { deviceId, approved } = signedIn;
     records = signedIn.records;
-    return startSession(db, { ...m, deviceId, approved }, now);
+    return startSession(tx, { ...m, deviceId, approved }, now);
   });
-  deps.onRecords(records);
+  recordsAdded(events, records);
   return response;
 }
 
@@ -239,7 +219,7 @@ export async function createApprovalCode(deps: AccountDeps, member: Member): Pro
   if (!member.approved) throw fail('device_approval_required');
   const code = newApprovalCode();
   const expiresAt = deps.now() + APPROVAL_CODE_TTL_MS;
-  await deps.db.insertInto('member_codes').values({ code_hash: codeHash('device_approval', code), purpose: 'device_approval', network_id: member.networkId, user_id: member.userId, device_id: null, expires_at: expiresAt }).execute();
+  await accountsRepo.insertMemberCode(autocommit(deps.db), { code_hash: codeHash('device_approval', code), purpose: 'device_approval', network_id: member.networkId, user_id: member.userId, device_id: null, expires_at: expiresAt });
   return { code, expiresAt };
 }
 
@@ -248,7 +228,7 @@ export async function emailApprovalCode(deps: AccountDeps, member: Member): Prom
   if (member.approved) throw fail('conflict', 'This device is already approved.');
   const code = newApprovalCode();
   const expiresAt = deps.now() + APPROVAL_CODE_TTL_MS;
-  await deps.db.insertInto('member_codes').values({ code_hash: codeHash('email_approval', code), purpose: 'email_approval', network_id: member.networkId, user_id: member.userId, device_id: member.deviceId, expires_at: expiresAt }).execute();
+  await accountsRepo.insertMemberCode(autocommit(deps.db), { code_hash: codeHash('email_approval', code), purpose: 'email_approval', network_id: member.networkId, user_id: member.userId, device_id: member.deviceId, expires_at: expiresAt });
   await deps.mailer.send({
     to: member.email,
     subject: 'Your Enclave device verification code',
@@ -257,33 +237,34 @@ export async function emailApprovalCode(deps: AccountDeps, member: Member): Prom
 }
 
 /** Approves the caller's pending device with a code from another device, an emailed code, or the recovery key. */
-export async function approveDevice(deps: AccountDeps, member: Member, token: string, proof: { code: string } | { recoveryKey: string }): Promise<SessionResponse> {
+export async function approveDevice(deps: AccountDeps, events: DomainEvents, member: Member, token: string, proof: { code: string } | { recoveryKey: string }): Promise<SessionResponse> {
   const now = deps.now();
   if (member.approved) throw fail('conflict', 'This device is already approved.');
-  let records: { convId: string; seq: number }[] = [];
-  const response = await deps.db.transaction().execute(async (db) => {
+  let records: Records = [];
+  const response = await inTransaction(deps.db, async (tx) => {
     let ok = false;
     if ('recoveryKey' in proof) {
       // SSO members have no account row (no password, no recovery key): the key cannot approve.
-      const account = await db.selectFrom('member_accounts').select('recovery_key_hash').where('network_id', '=', member.networkId).where('user_id', '=', member.userId).executeTakeFirst();
+      const account = await accountsRepo.findRecoveryKeyHash(tx, member.networkId, member.userId);
       ok = !!account && account.recovery_key_hash !== null && account.recovery_key_hash === recoveryHash(proof.recoveryKey);
     } else {
       for (const purpose of ['device_approval', 'email_approval'] as const) {
-        const row = await db.selectFrom('member_codes').selectAll().where('code_hash', '=', codeHash(purpose, proof.code)).executeTakeFirst();
+        const row = await accountsRepo.findMemberCode(tx, codeHash(purpose, proof.code));
         if (!row || row.network_id !== member.networkId || row.user_id !== member.userId || row.expires_at <= now) continue;
         if (purpose === 'email_approval' && row.device_id !== member.deviceId) continue;
-        await db.deleteFrom('member_codes').where('code_hash', '=', row.code_hash).execute();
+        await accountsRepo.deleteMemberCode(tx, row.code_hash);
         ok = true;
         break;
       }
     }
     if (!ok) throw fail('forbidden', 'The code or recovery key is not valid (codes expire after 10 minutes).');
-    await db.updateTable('device_keys').set({ approved: 1 }).where('device_id', '=', member.deviceId).execute();
-    records = await recordDevicesChanged(db, member.networkId, member.userId, now);
-    const session = await db.selectFrom('member_sessions').select('expires_at').where('token_hash', '=', member.tokenHash).executeTakeFirstOrThrow();
-    return sessionResponse(db, { ...member, approved: true }, token, session.expires_at);
+    await approveDeviceKeys(tx, member.deviceId);
+    records = await recordDevicesChanged(tx, member.networkId, member.userId, now);
+    const expiresAt = await accountsRepo.sessionExpiryOf(tx, member.tokenHash);
+    return sessionResponse(tx, { ...member, approved: true }, token, expiresAt);
   });
-  deps.onRecords(records);
+  recordsAdded(events, records);
+  events.emit({ type: 'account-changed', networkId: member.networkId, userId: member.userId, reason: 'device-approved' });
   return response;
 }
 
@@ -291,14 +272,14 @@ export async function approveDevice(deps: AccountDeps, member: Member, token: st
 export async function requestPasswordReset(deps: AccountDeps, rawEmail: string, networkId: string | undefined): Promise<void> {
   let found;
   try {
-    found = await findAccount(deps.db, rawEmail, networkId);
+    found = await findAccount(readTx(deps.db), rawEmail, networkId);
   } catch (err) {
     if (err instanceof MessagingError) return;
     throw err;
   }
   const token = randomBytes(24).toString('base64url');
   const { user } = found;
-  await deps.db.insertInto('member_codes').values({ code_hash: codeHash('password_reset', token), purpose: 'password_reset', network_id: user.network_id, user_id: user.user_id, device_id: null, expires_at: deps.now() + RESET_TTL_MS }).execute();
+  await accountsRepo.insertMemberCode(autocommit(deps.db), { code_hash: codeHash('password_reset', token), purpose: 'password_reset', network_id: user.network_id, user_id: user.user_id, device_id: null, expires_at: deps.now() + RESET_TTL_MS });
   await deps.mailer.send({
     to: user.username,
     subject: 'Reset your Enclave password',
@@ -309,37 +290,70 @@ export async function requestPasswordReset(deps: AccountDeps, rawEmail: string, 
   });
 }
 
-/** Completes a reset: new password, every device and session gone, removed from every conversation. */
-export async function completePasswordReset(deps: AccountDeps, input: z.infer<typeof PasswordResetComplete>, onRemoved: (convId: string, who: { networkId: string; userId: number; deviceId: string }) => Promise<void>): Promise<SessionResponse> {
+/**
+ * Completes a reset: new password, every device and session gone, removed from every conversation
+ * (each removal in its own transaction, recorded in that conversation).
+ */
+export async function completePasswordReset(deps: AccountDeps, events: DomainEvents, input: z.infer<typeof PasswordResetComplete>): Promise<SessionResponse> {
   const now = deps.now();
   const hash = codeHash('password_reset', input.token);
   const passwordHash = await hashPassword(input.password);
-  const { response, networkId, userId, deviceId } = await deps.db.transaction().execute(async (db) => {
-    const row = await db.selectFrom('member_codes').selectAll().where('code_hash', '=', hash).where('purpose', '=', 'password_reset').executeTakeFirst();
+  const { response, networkId, userId, deviceId } = await inTransaction(deps.db, async (tx) => {
+    const row = await accountsRepo.findResetCode(tx, hash);
     if (!row || row.expires_at <= now) throw fail('forbidden', 'The password reset link is not valid or has expired (links expire after 24 hours).');
-    const policy = await policyFor(db, row.network_id, row.user_id);
+    const policy = await policyFor(tx, row.network_id, row.user_id);
     const violations = passwordViolations(input.password, policy.passwordRequirements);
     if (violations.length > 0) throw new MessagingError('password_policy', undefined, violations);
-    await db.deleteFrom('member_codes').where('network_id', '=', row.network_id).where('user_id', '=', row.user_id).execute();
-    const keys = await db.selectFrom('device_keys').select('device_id').where('network_id', '=', row.network_id).where('user_id', '=', row.user_id).execute();
-    if (keys.length > 0) await db.deleteFrom('device_keys').where('device_id', 'in', keys.map((k) => k.device_id)).execute();
-    await db.deleteFrom('devices').where('network_id', '=', row.network_id).where('user_id', '=', row.user_id).execute();
+    await accountsRepo.deleteCodesOfMember(tx, row.network_id, row.user_id);
+    const keys = await deviceIdsOfMember(tx, row.network_id, row.user_id);
+    if (keys.length > 0) await deleteDeviceKeys(tx, keys);
+    await deleteDevicesOfMember(tx, row.network_id, row.user_id);
     const recoveryKey = policy.showMasterRecoveryKey ? newRecoveryKey() : undefined;
-    await db.updateTable('member_accounts').set({ password_hash: passwordHash, failed_attempts: 0, locked_until: null, password_changed_at: now, recovery_key_hash: recoveryKey ? recoveryHash(recoveryKey) : null })
-      .where('network_id', '=', row.network_id).where('user_id', '=', row.user_id).execute();
+    await accountsRepo.resetMemberAccount(tx, row.network_id, row.user_id, passwordHash, recoveryKey ? recoveryHash(recoveryKey) : null, now);
     const m = { networkId: row.network_id, userId: row.user_id };
-    const deviceId = await createDevice(db, m, input.device as NewDevice, true, now);
-    return { response: await startSession(db, { ...m, deviceId, approved: true }, now, recoveryKey), ...m, deviceId };
+    const deviceId = await createDevice(tx, m, input.device as NewDevice, true, now);
+    return { response: await startSession(tx, { ...m, deviceId, approved: true }, now, recoveryKey), ...m, deviceId };
   });
   // Removed from every conversation (each removal is recorded in that conversation).
-  const convs = await deps.db.selectFrom('conversation_members').select('conv_id').where('network_id', '=', networkId).where('user_id', '=', userId).execute();
-  for (const c of convs) await onRemoved(c.conv_id, { networkId, userId, deviceId });
-  deps.onAccountChanged(networkId, userId);
+  const who = { networkId, userId, deviceId };
+  for (const convId of await memberConversationIds(readTx(deps.db), networkId, userId)) {
+    await transact(deps.db, events, (tx, ev) => leaveConversation(tx, ev, who, convId, deps.now()));
+  }
+  events.emit({ type: 'account-changed', networkId, userId, reason: 'password-reset' });
   return response;
 }
 
+/** What GET /v1/me answers: the member, its device, policy and devices. */
+export async function describeMe(tx: ReadTx, m: Member): Promise<{ member: { userId: number; email: string; firstName: string; lastName: string }; networkId: string; deviceId: string; deviceStatus: 'ACTIVE' | 'PENDING_APPROVAL'; policy: Policy; devices: DeviceInfo[] }> {
+  if (isRetentionBot(m)) {
+    return {
+      member: { userId: m.userId, email: m.email, firstName: 'Data retention', lastName: 'bot' },
+      networkId: m.networkId,
+      deviceId: m.deviceId,
+      deviceStatus: 'ACTIVE',
+      policy: await policyFor(tx, m.networkId, m.userId),
+      devices: await listDevices(tx, m.networkId, m.userId),
+    };
+  }
+  const user = await usersRepo.memberNameOf(tx, m.networkId, m.userId);
+  return {
+    member: { userId: m.userId, email: user.username, firstName: user.first_name, lastName: user.last_name },
+    networkId: m.networkId,
+    deviceId: m.deviceId,
+    deviceStatus: m.approved ? 'ACTIVE' : 'PENDING_APPROVAL',
+    policy: await policyFor(tx, m.networkId, m.userId),
+    devices: await listDevices(tx, m.networkId, m.userId),
+  };
+}
+
+/** Only members have a profile to edit (checked before the request body is read). */
+export function requireProfile(member: Member): void {
+  if (isRetentionBot(member)) throw fail('forbidden', 'The data retention bot has no profile to edit.');
+}
+
 /** A member changes his own first and/or last name (PATCH /v1/me); answers the member as /v1/me shows it. */
-export async function updateProfile(deps: AccountDeps, member: Member, input: { firstName?: string; lastName?: string }): Promise<{ userId: number; email: string; firstName: string; lastName: string }> {
+export async function updateProfile(deps: AccountDeps, events: DomainEvents, member: Member, input: { firstName?: string | undefined; lastName?: string | undefined }): Promise<{ userId: number; email: string; firstName: string; lastName: string }> {
+  requireProfile(member);
   const patch: { first_name?: string; first_name_lc?: string; last_name?: string; last_name_lc?: string; modified: number } = { modified: deps.now() };
   if (input.firstName !== undefined) {
     const v = input.firstName.trim();
@@ -349,8 +363,10 @@ export async function updateProfile(deps: AccountDeps, member: Member, input: { 
     const v = input.lastName.trim();
     Object.assign(patch, { last_name: v, last_name_lc: v.toLowerCase() });
   }
-  await deps.db.updateTable('users').set(patch).where('network_id', '=', member.networkId).where('user_id', '=', member.userId).execute();
-  const user = await deps.db.selectFrom('users').select(['username', 'first_name', 'last_name']).where('network_id', '=', member.networkId).where('user_id', '=', member.userId).executeTakeFirstOrThrow();
+  await usersRepo.updateMemberName(autocommit(deps.db), member.networkId, member.userId, patch);
+  const user = await usersRepo.memberNameOf(readTx(deps.db), member.networkId, member.userId);
+  // Open messengers of the member's conversations get the new name at once.
+  events.emit({ type: 'profile-changed', networkId: member.networkId, userId: member.userId });
   return { userId: member.userId, email: user.username, firstName: user.first_name, lastName: user.last_name };
 }
 
@@ -364,10 +380,22 @@ export async function changePassword(deps: AccountDeps, member: Member, input: {
   if (isRetentionBot(member)) {
     checkBotPassword(input.password, input.newPassword);
   } else {
-    const policy = await policyFor(deps.db, member.networkId, member.userId);
+    const policy = await policyFor(readTx(deps.db), member.networkId, member.userId);
     const violations = passwordViolations(input.newPassword, policy.passwordRequirements).map((v) => ({ ...v, field: 'newPassword' }));
     if (violations.length > 0) throw new MessagingError('password_policy', undefined, violations);
   }
   const hash = await hashPassword(input.newPassword);
-  await deps.db.updateTable('member_accounts').set({ password_hash: hash, password_changed_at: now }).where('network_id', '=', member.networkId).where('user_id', '=', member.userId).execute();
+  await accountsRepo.setMemberPassword(autocommit(deps.db), member.networkId, member.userId, hash, now);
+}
+
+/** A member signs one of its devices out (DELETE /v1/devices/:id): its keys are revoked and its conversations told. */
+export async function signOutDevice(deps: AccountDeps, events: DomainEvents, m: Member, deviceId: string): Promise<void> {
+  const mine = (await listDevices(readTx(deps.db), m.networkId, m.userId)).find((x) => x.deviceId === deviceId);
+  if (!mine) throw fail('not_found', 'Device not found.');
+  const records = await inTransaction(deps.db, async (tx) => {
+    await revokeDevice(tx, m.networkId, m.userId, deviceId);
+    return recordDevicesChanged(tx, m.networkId, m.userId, deps.now());
+  });
+  events.emit({ type: 'account-changed', networkId: m.networkId, userId: m.userId, reason: 'device-signed-out' });
+  recordsAdded(events, records);
 }

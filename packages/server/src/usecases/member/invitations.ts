@@ -1,66 +1,15 @@
-// Invitations (the guide's 邀請使用者): the email BatchCreateUser and BatchReinviteUser send, and the
-// invite information the registration page shows before the member chooses a password. The link is
-// `${publicUrl}/app/register?code=<inviteCode>`; the code is the secret, so the information
-// endpoint needs no sign-in and failed look-ups are throttled per address.
-import type { Kysely } from 'kysely';
+// Invitations (the guide's 邀請使用者): the email BatchCreateUser and BatchReinviteUser send, rendered
+// from the user's current rows when it is sent (its text: domain/mail/rules.ts), and the invite
+// information the registration page shows before the member chooses a password. The code is the
+// secret, so the information endpoint needs no sign-in and failed look-ups are throttled per address.
 import type { InviteInfo } from '@enclave/protocol';
+import type { ReadTx } from '../../infra/db.js';
 import { isInviteExpired, isValidInviteCode, normalizeEmail, STATUS_ACTIVE, STATUS_PENDING, type UserRow } from '../../domain/users/users.js';
-import type { Database } from '../../infra/schema.js';
-import { fail } from '../../kernel/member-errors.js';
+import { findInvitationOf, findMembersByInviteCode } from '../../domain/users/repo.js';
 import { effectivePasswordRequirements } from '../../domain/users/password-rules.js';
+import { invitationLink, renderInvitation } from '../../domain/mail/rules.js';
+import { fail } from '../../kernel/member-errors.js';
 import { policyFor } from './policy.js';
-
-type Db = Kysely<Database>;
-
-/** The registration link of an invite code. */
-export function invitationLink(publicUrl: string, code: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/app/register?code=${encodeURIComponent(code)}`;
-}
-
-/** `2025-01-07 13:45 UTC`: unambiguous in every locale. */
-export function formatExpiry(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-export interface InvitationContent {
-  networkName: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  code: string;
-  /** Epoch ms. */
-  expiresAt: number;
-  publicUrl: string;
-}
-
-/** The invitation email (English, plain text): who it is for, the link, the code and when it expires. */
-export function renderInvitation(c: InvitationContent): { subject: string; text: string } {
-  const name = `${c.firstName} ${c.lastName}`.trim();
-  const link = invitationLink(c.publicUrl, c.code);
-  const app = `${c.publicUrl.replace(/\/+$/, '')}/app/`;
-  return {
-    subject: `You are invited to join ${c.networkName} on Enclave`,
-    text: [
-      `Hello${name ? ` ${name}` : ''},`,
-      '',
-      `You have been invited to join the network "${c.networkName}" on Enclave, an end-to-end encrypted team messenger.`,
-      `This invitation is for ${c.email}.`,
-      '',
-      'To register, open this link:',
-      '',
-      link,
-      '',
-      `Or open ${app} , choose Register, and enter your email address and this invite code:`,
-      '',
-      `    ${c.code}`,
-      '',
-      `The invite code expires on ${formatExpiry(c.expiresAt)}. After that, ask your administrator to send a new invitation.`,
-      '',
-      'If you did not expect this invitation, you can ignore this email.',
-      '',
-    ].join('\n'),
-  };
-}
 
 /** What an invitation row renders to now, or why it is no longer sent. */
 export type InvitationOutcome =
@@ -72,14 +21,8 @@ export type InvitationOutcome =
  * or an edited code is what is mailed), names and network name. Nothing is sent for a user who was
  * deleted or has registered; an expired invitation is given up.
  */
-export async function renderInvitationFor(db: Db, networkId: string, userId: number, publicUrl: string, now: number): Promise<InvitationOutcome> {
-  const row = await db
-    .selectFrom('users as u')
-    .innerJoin('networks as n', 'n.network_id', 'u.network_id')
-    .select(['u.username', 'u.first_name', 'u.last_name', 'u.status', 'u.invite_code', 'u.invite_expiration', 'n.network_name'])
-    .where('u.network_id', '=', networkId)
-    .where('u.user_id', '=', userId)
-    .executeTakeFirst();
+export async function renderInvitationFor(tx: ReadTx, networkId: string, userId: number, publicUrl: string, now: number): Promise<InvitationOutcome> {
+  const row = await findInvitationOf(tx, networkId, userId);
   if (!row) return { send: false, state: 'dropped', reason: 'the user was deleted' };
   if (row.status === STATUS_ACTIVE) return { send: false, state: 'dropped', reason: 'the user has registered' };
   if (row.status !== STATUS_PENDING) return { send: false, state: 'dropped', reason: `the user is not pending (status ${row.status})` };
@@ -95,10 +38,10 @@ export async function renderInvitationFor(db: Db, networkId: string, userId: num
  * unknown code (the route counts these per address), invite_expired, or already_registered for a
  * used one.
  */
-export async function inviteInfo(db: Db, rawCode: string, rawEmail: string | undefined, now: number): Promise<InviteInfo> {
+export async function inviteInfo(tx: ReadTx, rawCode: string, rawEmail: string | undefined, now: number): Promise<InviteInfo> {
   const code = rawCode.trim();
   if (!isValidInviteCode(code)) throw fail('invite_invalid');
-  let rows: UserRow[] = await db.selectFrom('users').selectAll().where('invite_code', '=', code).execute();
+  let rows: UserRow[] = await findMembersByInviteCode(tx, code);
   if (rawEmail !== undefined && rawEmail !== '') {
     const email = normalizeEmail(rawEmail);
     rows = rows.filter((r) => r.username === email);
@@ -114,7 +57,7 @@ export async function inviteInfo(db: Db, rawCode: string, rawEmail: string | und
   }
   const user = pending[0]!;
   if (isInviteExpired(user, now)) throw fail('invite_expired');
-  const policy = await policyFor(db, user.network_id, user.user_id);
+  const policy = await policyFor(tx, user.network_id, user.user_id);
   return {
     email: user.username,
     firstName: user.first_name,

@@ -3,12 +3,10 @@
 // a member is signed in are checked on every use: a deleted user, a suspended user, a reset or
 // revoked device, an expired session. Never stores a token in clear.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { ReadTx, WriteTx } from '../../infra/db.js';
+import { deleteMemberSession, findSessionToAuthenticate, insertMemberSession } from '../../domain/member-accounts/repo.js';
 import { DEVICE_RESET, STATUS_ACTIVE } from '../../domain/users/users.js';
-import type { Database } from '../../infra/schema.js';
 import { fail } from '../../kernel/member-errors.js';
-
-type Db = Kysely<Database>;
 
 export interface Member {
   networkId: string;
@@ -22,31 +20,20 @@ export interface Member {
 
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
 
-export async function issueSession(db: Db, m: { networkId: string; userId: number; deviceId: string }, now: number, expiresAt: number | null): Promise<string> {
+export async function issueSession(tx: WriteTx, m: { networkId: string; userId: number; deviceId: string }, now: number, expiresAt: number | null): Promise<string> {
   const token = `es_${randomBytes(32).toString('base64url')}`;
-  await db
-    .insertInto('member_sessions')
-    .values({ token_hash: tokenHash(token), device_id: m.deviceId, network_id: m.networkId, user_id: m.userId, created_at: now, last_seen_at: now, expires_at: expiresAt })
-    .execute();
+  await insertMemberSession(tx, { token_hash: tokenHash(token), device_id: m.deviceId, network_id: m.networkId, user_id: m.userId, created_at: now, last_seen_at: now, expires_at: expiresAt });
   return token;
 }
 
 /** Checks a token and the account and device behind it; throws the error a client should show. */
-export async function authenticateMember(db: Db, token: string | undefined, now: number): Promise<Member> {
+export async function authenticateMember(tx: ReadTx, token: string | undefined, now: number): Promise<Member> {
   if (!token) throw fail('unauthorized');
   const hash = tokenHash(token);
-  const row = await db
-    .selectFrom('member_sessions as s')
-    .innerJoin('device_keys as k', 'k.device_id', 's.device_id')
-    .leftJoin('users as u', (j) => j.onRef('u.network_id', '=', 's.network_id').onRef('u.user_id', '=', 's.user_id'))
-    .leftJoin('devices as d', (j) => j.onRef('d.network_id', '=', 's.network_id').onRef('d.user_id', '=', 's.user_id').onRef('d.app_id', '=', 's.device_id'))
-    .leftJoin('retention_bots as b', 'b.network_id', 's.network_id')
-    .select(['s.network_id', 's.user_id', 's.device_id', 's.expires_at', 'k.approved', 'k.revoked', 'u.username', 'u.status', 'u.suspended', 'd.status as device_status', 'b.bot_name'])
-    .where('s.token_hash', '=', hash)
-    .executeTakeFirst();
+  const row = await findSessionToAuthenticate(tx, hash);
   if (!row) throw fail('unauthorized');
   if (row.user_id === 0) {
-    // The network's data retention bot (messaging/retention.ts): valid while it is provisioned.
+    // The network's data retention bot (usecases/member/retention.ts): valid while it is provisioned.
     if (row.bot_name === null) throw fail('user_not_found', 'User not found: the data retention bot was deleted.');
     if (row.revoked === 1 || row.device_status === DEVICE_RESET || row.device_status === null) throw fail('device_reset');
     return { networkId: row.network_id, userId: 0, deviceId: row.device_id, email: row.bot_name, approved: true, tokenHash: hash };
@@ -65,6 +52,7 @@ export function bearer(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
-export async function endSession(db: Db, hash: string): Promise<void> {
-  await db.deleteFrom('member_sessions').where('token_hash', '=', hash).execute();
+/** Ends a session (sign-out; an autocommitted delete). */
+export async function endSession(tx: WriteTx, hash: string): Promise<void> {
+  await deleteMemberSession(tx, hash);
 }

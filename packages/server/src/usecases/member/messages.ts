@@ -5,16 +5,19 @@
 // read receipts only in 1:1 and only where the network allows them. Deletion (for everyone,
 // expiry, burn-on-read) releases the files nobody references any more; a message a
 // data retention device has not received yet is kept for it until it has.
-import { sql, type Kysely, type SqlBool } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DeliveredMessage, Policy, SendMessage } from '@enclave/protocol';
+import { readTx, type WriteTx } from '../../infra/db.js';
 import type { Database } from '../../infra/schema.js';
-import { collectRetired, conversationDevices, nextSeq, requireMembership, retentionBehind, appendSystem } from './conversations.js';
+import * as repo from '../../domain/messages/repo.js';
+import { findPeerReadReceiptStatus, advanceCursor } from '../../domain/conversations/repo.js';
+import { addFileRefs, deleteFileRefs, findFilesToSend } from '../../domain/files/repo.js';
+import { hiddenFrom, toDelivered } from '../../domain/messages/rules.js';
 import { fail } from '../../kernel/member-errors.js';
-import { requireFederatedPeers } from '../../domain/federation/federation.js';
+import { collectRetired, conversationDevices, nextSeq, requireMembership, appendSystem } from './conversations.js';
+import { requireFederatedPeers } from './federation.js';
 import type { Member } from './member-auth.js';
 import { messageExpiry, receiptExpiry } from '../../domain/messages/expiry.js';
-
-type Db = Kysely<Database>;
 
 export interface SendResult {
   seq: number;
@@ -23,14 +26,14 @@ export interface SendResult {
   expiresAt: number | null;
 }
 
-export async function sendMessage(db: Db, member: Member, msg: SendMessage, policy: Policy, now: number): Promise<SendResult> {
-  const me = await requireMembership(db, member, msg.conv);
-  const prior = await db.selectFrom('conv_messages').select(['seq', 'sender_device_id', 'expires_at']).where('conv_id', '=', msg.conv).where('message_id', '=', msg.messageId).executeTakeFirst();
+export async function sendMessage(tx: WriteTx, member: Member, msg: SendMessage, policy: Policy, now: number): Promise<SendResult> {
+  const me = await requireMembership(tx, member, msg.conv);
+  const prior = await repo.findSentMessage(tx, msg.conv, msg.messageId);
   if (prior) {
     if (prior.sender_device_id !== member.deviceId) throw fail('conflict', 'This message ID is already used in this conversation.');
     return { seq: prior.seq, duplicate: true, expiresAt: prior.expires_at };
   }
-  await requireFederatedPeers(db, member, msg.conv);
+  await requireFederatedPeers(tx, member, msg.conv);
   if (msg.ttl !== undefined && msg.ttl > policy.maxTtl) throw fail('policy_violation', `Your security group allows an expiration timer of at most ${policy.maxTtl} seconds.`, [{ field: 'ttl', reason: `at most ${policy.maxTtl}` }]);
   if (msg.bor !== undefined && msg.bor > policy.maxBor) throw fail('policy_violation', `Your security group allows a burn-on-read timer of at most ${policy.maxBor} seconds.`, [{ field: 'bor', reason: `at most ${policy.maxBor}` }]);
   let body = '';
@@ -42,7 +45,7 @@ export async function sendMessage(db: Db, member: Member, msg: SendMessage, poli
     if (!msg.parts || msg.body || Object.keys(msg.parts).length === 0) throw fail('bad_request', 'A pairwise message has one part per recipient device and no body.');
     parts = Object.entries(msg.parts);
     if (parts.length > 2000) throw fail('too_large', 'At most 2000 recipient devices per message.');
-    const allowed = new Set((await conversationDevices(db, member, msg.conv)).map((d) => d.deviceId));
+    const allowed = new Set((await conversationDevices(tx, member, msg.conv)).map((d) => d.deviceId));
     const strangers = parts.map(([d]) => d).filter((d) => !allowed.has(d));
     // A device reset or a member removed since the sender listed the devices: the sender refreshes
     // the list (GET .../devices) and sends again; nothing is stored for anyone.
@@ -51,86 +54,39 @@ export async function sendMessage(db: Db, member: Member, msg: SendMessage, poli
   const files = [...new Set(msg.files ?? [])];
   if (files.length > 0) {
     if (!policy.filesEnabled) throw fail('files_disabled');
-    const rows = await db.selectFrom('files').select(['file_id', 'complete', 'uploader_user_id', 'network_id']).where('file_id', 'in', files).execute();
+    const rows = await findFilesToSend(tx, files);
     const ok = new Set(rows.filter((r) => r.complete === 1 && r.uploader_user_id === member.userId && r.network_id === member.networkId).map((r) => r.file_id));
     const bad = files.filter((f) => !ok.has(f));
     if (bad.length > 0) throw fail('bad_request', `File not uploaded completely by you: ${bad.join(', ')}.`, bad.map((f) => ({ field: 'files', reason: `${f} not complete` })));
   }
-  const seq = await nextSeq(db, msg.conv);
+  const seq = await nextSeq(tx, msg.conv);
   const expiresAt = messageExpiry(msg, me.kind, policy, now);
-  await db
-    .insertInto('conv_messages')
-    .values({
-      conv_id: msg.conv,
-      seq,
-      message_id: msg.messageId,
-      kind: msg.kind,
-      sender_user_id: member.userId,
-      sender_device_id: member.deviceId,
-      sent_at: now,
-      expires_at: expiresAt,
-      bor: msg.bor ?? null,
-      body,
-      files: JSON.stringify(files),
-    })
-    .execute();
-  for (let i = 0; i < parts.length; i += 200) {
-    await db.insertInto('conv_message_parts').values(parts.slice(i, i + 200).map(([device_id, b]) => ({ conv_id: msg.conv, seq, device_id, body: b }))).execute();
-  }
-  if (files.length > 0) {
-    await db.insertInto('file_refs').values(files.map((f) => ({ file_id: f, conv_id: msg.conv, seq }))).execute();
-    await db.updateTable('files').set({ referenced: 1 }).where('file_id', 'in', files).execute();
-  }
+  await repo.insertRecord(tx, {
+    conv_id: msg.conv,
+    seq,
+    message_id: msg.messageId,
+    kind: msg.kind,
+    sender_user_id: member.userId,
+    sender_device_id: member.deviceId,
+    sent_at: now,
+    expires_at: expiresAt,
+    bor: msg.bor ?? null,
+    body,
+    files: JSON.stringify(files),
+  });
+  await repo.insertParts(tx, msg.conv, seq, parts);
+  if (files.length > 0) await addFileRefs(tx, files, msg.conv, seq);
   return { seq, duplicate: false, expiresAt };
-}
-
-type Row = { seq: number; message_id: string; kind: string; sender_user_id: number; sender_device_id: string; sent_at: number; expires_at: number | null; bor: number | null; body: string; files: string; part: string | null };
-
-/**
- * Is a stored record hidden from a device? Members' devices never get a message past its expiry or
- * one deleted for everyone; a data retention device gets both (they are kept for it until it has
- * them: see collectExpired), so what was said reaches the archive whatever happened to it since.
- */
-export function hiddenFrom(r: { expires_at: number | null; deleted_at: number | null }, now: number, retention: boolean): boolean {
-  if (retention) return false;
-  return r.deleted_at !== null || (r.expires_at !== null && r.expires_at <= now);
-}
-
-/** A message some data retention device of its conversation has not received yet. */
-const owedToRetention = () => retentionBehind(sql.ref('m.conv_id'), sql.ref('m.seq'));
-
-export function toDelivered(convId: string, r: Row): DeliveredMessage {
-  return {
-    conv: convId,
-    seq: r.seq,
-    messageId: r.message_id,
-    kind: r.kind as DeliveredMessage['kind'],
-    senderUserId: r.sender_user_id,
-    senderDeviceId: r.sender_device_id,
-    sentAt: r.sent_at,
-    expiresAt: r.expires_at,
-    bor: r.bor,
-    body: r.kind === 'pw' ? (r.part ?? '') : r.body,
-    files: JSON.parse(r.files) as string[],
-  };
 }
 
 /**
  * Records after `after` as one device sees them: its own part of pairwise messages (a pairwise
  * message without a part for it is skipped), expired and deleted ones left out (except for a data
  * retention device: hiddenFrom). `upTo` is the last sequence examined, so a cursor can move past
- * skipped records.
+ * skipped records. `db`: the store or any transaction.
  */
-export async function readRange(db: Db, deviceId: string, convId: string, after: number, limit: number, now: number, retention = false): Promise<{ messages: DeliveredMessage[]; upTo: number }> {
-  const rows = await db
-    .selectFrom('conv_messages as m')
-    .leftJoin('conv_message_parts as p', (j) => j.onRef('p.conv_id', '=', 'm.conv_id').onRef('p.seq', '=', 'm.seq').on('p.device_id', '=', deviceId))
-    .select(['m.seq', 'm.message_id', 'm.kind', 'm.sender_user_id', 'm.sender_device_id', 'm.sent_at', 'm.expires_at', 'm.bor', 'm.body', 'm.files', 'm.deleted_at', 'p.body as part'])
-    .where('m.conv_id', '=', convId)
-    .where('m.seq', '>', after)
-    .orderBy('m.seq')
-    .limit(limit)
-    .execute();
+export async function readRange(db: Kysely<Database>, deviceId: string, convId: string, after: number, limit: number, now: number, retention = false): Promise<{ messages: DeliveredMessage[]; upTo: number }> {
+  const rows = await repo.readRangeRows(readTx(db), deviceId, convId, after, limit);
   const messages: DeliveredMessage[] = [];
   for (const r of rows) {
     if (hiddenFrom(r, now, retention)) continue;
@@ -145,103 +101,72 @@ export async function readRange(db: Db, deviceId: string, convId: string, after:
  * a data retention device has not received it, it is withdrawn instead (members no longer get it, the
  * retention device does; collectExpired deletes it once every retention device is past it).
  */
-export async function deleteForEveryone(db: Db, member: Member, convId: string, messageId: string, now: number): Promise<{ seq: number }> {
-  await requireMembership(db, member, convId);
-  const row = await db.selectFrom('conv_messages').select(['seq', 'sender_user_id', 'kind', 'expires_at']).where('conv_id', '=', convId).where('message_id', '=', messageId).executeTakeFirst();
+export async function deleteForEveryone(tx: WriteTx, member: Member, convId: string, messageId: string, now: number): Promise<{ seq: number }> {
+  await requireMembership(tx, member, convId);
+  const row = await repo.findMessageToDelete(tx, convId, messageId);
   if (!row || row.kind === 'sys') throw fail('not_found', 'Message not found.');
   if (row.sender_user_id !== member.userId) throw fail('forbidden', 'Only the sender can delete a message for everyone.');
-  const owed = await db
-    .selectFrom('conv_messages as m')
-    .select('m.seq')
-    .where('m.conv_id', '=', convId)
-    .where('m.seq', '=', row.seq)
-    .where(owedToRetention())
-    .executeTakeFirst();
-  if (owed) {
-    await db.updateTable('conv_messages').set({ deleted_at: now }).where('conv_id', '=', convId).where('seq', '=', row.seq).execute();
+  if (await repo.isOwedToRetention(tx, convId, row.seq)) {
+    await repo.withdrawRecord(tx, convId, row.seq, now);
   } else {
-    await db.deleteFrom('conv_messages').where('conv_id', '=', convId).where('seq', '=', row.seq).execute();
-    await releaseFileRefs(db, [{ conv_id: convId, seq: row.seq }]);
+    await repo.deleteRecord(tx, convId, row.seq);
+    await releaseFileRefs(tx, [{ conv_id: convId, seq: row.seq }]);
   }
-  const seq = await appendSystem(db, convId, member, { event: 'deleted_message', by: member.userId, messageId }, now);
+  const seq = await appendSystem(tx, convId, member, { event: 'deleted_message', by: member.userId, messageId }, now);
   // The tombstone is needed only while a copy of the message may be kept: it expires with it.
-  if (row.expires_at !== null) await db.updateTable('conv_messages').set({ expires_at: row.expires_at }).where('conv_id', '=', convId).where('seq', '=', seq).execute();
+  if (row.expires_at !== null) await repo.setExpiry(tx, convId, seq, row.expires_at);
   return { seq };
 }
 
 /** Read receipts: 1:1 only, only when the network's readReceiptConfig is not DISABLED. */
-export async function sendReceipt(db: Db, member: Member, convId: string, messageIds: string[], policy: Policy, now: number): Promise<{ seq: number }> {
-  const me = await requireMembership(db, member, convId);
+export async function sendReceipt(tx: WriteTx, member: Member, convId: string, messageIds: string[], policy: Policy, now: number): Promise<{ seq: number }> {
+  const me = await requireMembership(tx, member, convId);
   if (me.kind !== 'dm') throw fail('bad_request', 'Read receipts are only for direct messages.');
-  await requireFederatedPeers(db, member, convId);
+  await requireFederatedPeers(tx, member, convId);
   if (policy.readReceipts === 'DISABLED') throw fail('policy_violation', 'Read receipts are turned off for your network.');
-  const peer = await db.selectFrom('conversation_members as cm').innerJoin('networks as n', 'n.network_id', 'cm.network_id').select(['n.read_receipt_status']).where('cm.conv_id', '=', convId).where('cm.user_id', '!=', member.userId).executeTakeFirst();
-  if (peer && peer.read_receipt_status === 'DISABLED') throw fail('policy_violation', "Read receipts are turned off for the other member's network.");
+  const peerStatus = await findPeerReadReceiptStatus(tx, convId, member.userId);
+  if (peerStatus === 'DISABLED') throw fail('policy_violation', "Read receipts are turned off for the other member's network.");
   const ids = [...new Set(messageIds)];
-  const reported = await db.selectFrom('conv_messages').select('expires_at').where('conv_id', '=', convId).where('message_id', 'in', ids).execute();
-  const seq = await nextSeq(db, convId);
-  await db
-    .insertInto('conv_messages')
-    .values({ conv_id: convId, seq, message_id: `rcpt${seq}`, kind: 'rcpt', sender_user_id: member.userId, sender_device_id: member.deviceId, sent_at: now, expires_at: receiptExpiry(reported.map((r) => r.expires_at), policy, now), bor: null, body: JSON.stringify({ messageIds: ids, state: 'read' }), files: '[]' })
-    .execute();
+  const reported = await repo.expiriesOf(tx, convId, ids);
+  const seq = await nextSeq(tx, convId);
+  await repo.insertRecord(tx, { conv_id: convId, seq, message_id: `rcpt${seq}`, kind: 'rcpt', sender_user_id: member.userId, sender_device_id: member.deviceId, sent_at: now, expires_at: receiptExpiry(reported, policy, now), bor: null, body: JSON.stringify({ messageIds: ids, state: 'read' }), files: '[]' });
   return { seq };
 }
 
 /** Moves a device's cursor forward (never back). */
-export async function advanceCursors(db: Db, entries: readonly { deviceId: string; convId: string; seq: number }[]): Promise<void> {
-  for (const e of entries) {
-    await db.updateTable('device_cursors').set({ seq: e.seq }).where('device_id', '=', e.deviceId).where('conv_id', '=', e.convId).where('seq', '<', e.seq).execute();
-  }
+export async function advanceCursors(tx: WriteTx, entries: readonly { deviceId: string; convId: string; seq: number }[]): Promise<void> {
+  for (const e of entries) await advanceCursor(tx, e.deviceId, e.convId, e.seq);
 }
 
 /** Drops the file references of deleted records; files nobody references any more become garbage. */
-export async function releaseFileRefs(db: Db, records: readonly { conv_id: string; seq: number }[]): Promise<void> {
-  for (const r of records) await db.deleteFrom('file_refs').where('conv_id', '=', r.conv_id).where('seq', '=', r.seq).execute();
+export async function releaseFileRefs(tx: WriteTx, records: readonly { conv_id: string; seq: number }[]): Promise<void> {
+  for (const r of records) await deleteFileRefs(tx, r.conv_id, r.seq);
 }
 
 /**
  * Deletes what has expired: messages past their expiry timer, and burn-on-read messages every
  * recipient device (every member device but the sending one) has acknowledged; and messages deleted
  * for everyone that were kept for a data retention device, and retired conversations it has read to
- * their end. A message a retention device has not received yet is kept for it. Returns the expired message IDs per conversation (members' devices
- * drop them; withdrawn ones were announced by their tombstone).
+ * their end. A message a retention device has not received yet is kept for it. Returns the expired
+ * message IDs per conversation (members' devices drop them; withdrawn ones were announced by their
+ * tombstone).
  */
-export async function collectExpired(db: Db, now: number, limit = 1000): Promise<Map<string, string[]>> {
-  const expired = await db
-    .selectFrom('conv_messages as m')
-    .select(['m.conv_id', 'm.seq', 'm.message_id'])
-    .where('m.expires_at', '<=', now)
-    .where(sql<SqlBool>`not ${owedToRetention()}`)
-    .limit(limit)
-    .execute();
-  const withdrawn = await db
-    .selectFrom('conv_messages as m')
-    .select(['m.conv_id', 'm.seq'])
-    .where('m.deleted_at', 'is not', null)
-    .where(sql<SqlBool>`not ${owedToRetention()}`)
-    .limit(limit)
-    .execute();
-  for (const r of withdrawn) await db.deleteFrom('conv_messages').where('conv_id', '=', r.conv_id).where('seq', '=', r.seq).execute();
-  await releaseFileRefs(db, withdrawn);
-  await collectRetired(db, limit);
-  const burned = await db
-    .selectFrom('conv_messages as m')
-    .select(['m.conv_id', 'm.seq', 'm.message_id'])
-    .where('m.bor', 'is not', null)
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('device_cursors as c').select('c.device_id').whereRef('c.conv_id', '=', 'm.conv_id').whereRef('c.seq', '<', 'm.seq').whereRef('c.device_id', '!=', 'm.sender_device_id'))),
-    )
-    .limit(limit)
-    .execute();
+export async function collectExpired(tx: WriteTx, now: number, limit = 1000): Promise<Map<string, string[]>> {
+  const expired = await repo.listExpired(tx, now, limit);
+  const withdrawn = await repo.listWithdrawnDelivered(tx, limit);
+  for (const r of withdrawn) await repo.deleteRecord(tx, r.conv_id, r.seq);
+  await releaseFileRefs(tx, withdrawn);
+  await collectRetired(tx, limit);
+  const burned = await repo.listBurned(tx, limit);
   const all = [...expired, ...burned];
   const out = new Map<string, string[]>();
   if (all.length === 0) return out;
   for (const r of all) {
-    await db.deleteFrom('conv_messages').where('conv_id', '=', r.conv_id).where('seq', '=', r.seq).execute();
+    await repo.deleteRecord(tx, r.conv_id, r.seq);
     const list = out.get(r.conv_id) ?? [];
     if (!list.includes(r.message_id)) list.push(r.message_id);
     out.set(r.conv_id, list);
   }
-  await releaseFileRefs(db, all);
+  await releaseFileRefs(tx, all);
   return out;
 }

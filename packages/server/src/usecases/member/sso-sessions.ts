@@ -2,15 +2,16 @@
 // ssoMaxIdleMinutes, the server-side refresh of the IdP tokens (the refresh token sealed at rest) and
 // the network's grace period when refreshing fails; and switching SSO on, which signs every password
 // session of the network out. Never logs a token.
-import type { Kysely } from 'kysely';
 import * as oidc from 'openid-client';
-import type { Database } from '../../infra/schema.js';
+import { autocommit, readTx, type WriteTx } from '../../infra/db.js';
+import * as ssoRepo from '../../domain/sso/repo.js';
+import { lastSentAt } from '../../domain/messages/repo.js';
+import { deleteMemberSessions } from '../../domain/member-accounts/repo.js';
+import type { DomainEvents } from '../../kernel/events.js';
 import { fail, MessagingError } from '../../kernel/member-errors.js';
 import { endSession, type Member } from './member-auth.js';
 import { policyFor } from './policy.js';
 import { cachedClientConfig, DEFAULT_REFRESH_S, type SsoDeps } from './sso.js';
-
-type Db = Kysely<Database>;
 
 /** Activity is written at most once a minute per session. */
 const ACTIVITY_WRITE_MS = 60_000;
@@ -29,29 +30,31 @@ const refreshing = new Map<string, Promise<void>>();
  * the provider when due, and ends it when refreshing has failed for longer than the network's grace
  * period (ssoTokenBufferMinutes).
  */
-export async function keepSsoSessionAlive(deps: SsoDeps, member: Pick<Member, 'networkId' | 'userId' | 'deviceId' | 'tokenHash'>, opts: { activity?: boolean } = {}): Promise<void> {
+export async function keepSsoSessionAlive(deps: SsoDeps, events: DomainEvents, member: Pick<Member, 'networkId' | 'userId' | 'deviceId' | 'tokenHash'>, opts: { activity?: boolean } = {}): Promise<void> {
   const running = refreshing.get(member.tokenHash);
   if (running) await running.catch(() => undefined);
-  const s = await deps.db.selectFrom('sso_sessions').selectAll().where('token_hash', '=', member.tokenHash).executeTakeFirst();
+  const read = readTx(deps.db);
+  const s = await ssoRepo.findSsoSession(read, member.tokenHash);
   if (!s) return;
   const now = deps.now();
   const end = async (message: string): Promise<never> => {
-    await endSession(deps.db, member.tokenHash);
-    deps.onAccountChanged(member.networkId, member.userId); // the session's open sockets close too
+    await endSession(autocommit(deps.db), member.tokenHash);
+    // The session's open sockets close too.
+    events.emit({ type: 'account-changed', networkId: member.networkId, userId: member.userId, reason: 'sso-session-ended' });
     throw fail('session_expired', message);
   };
-  const policy = await policyFor(deps.db, member.networkId, member.userId);
+  const policy = await policyFor(read, member.networkId, member.userId);
   let lastActivity = Number(s.last_activity_at);
   if (policy.ssoMaxIdleMinutes > 0 && now - lastActivity > policy.ssoMaxIdleMinutes * 60_000) {
     // Messages sent over the socket are activity too (the socket does not touch this table): the
     // device's latest message, looked up only when the session would otherwise end.
-    const sent = await deps.db.selectFrom('conv_messages').select((eb) => eb.fn.max('sent_at').as('at')).where('sender_device_id', '=', member.deviceId).executeTakeFirst();
-    if (sent?.at !== null && sent?.at !== undefined) lastActivity = Math.max(lastActivity, Number(sent.at));
+    const sentAt = await lastSentAt(read, member.deviceId);
+    if (sentAt !== undefined) lastActivity = Math.max(lastActivity, sentAt);
     if (now - lastActivity > policy.ssoMaxIdleMinutes * 60_000) {
       await end(`You were signed out after ${policy.ssoMaxIdleMinutes} minutes without activity. Sign in with SSO again.`);
     }
   }
-  const row = await deps.db.selectFrom('oidc_configs').selectAll().where('network_id', '=', member.networkId).executeTakeFirst();
+  const row = await ssoRepo.findOidcConfigOfNetwork(read, member.networkId);
   if (!row) await end('Single sign-on was turned off for your network. Sign in again.');
   const graceMs = (row!.sso_token_buffer_minutes ?? 0) * 60_000;
   const patch: { last_activity_at?: number; refresh_ciphertext?: string | null; refresh_due_at?: number | null; refresh_failed_since?: number | null } = {};
@@ -74,7 +77,7 @@ export async function keepSsoSessionAlive(deps: SsoDeps, member: Pick<Member, 'n
       }
     };
     const flight = refresh().then(async () => {
-      if (ok) await deps.db.updateTable('sso_sessions').set(patch).where('token_hash', '=', member.tokenHash).execute();
+      if (ok) await ssoRepo.updateSsoSession(autocommit(deps.db), member.tokenHash, patch);
     });
     refreshing.set(member.tokenHash, flight);
     try {
@@ -88,23 +91,16 @@ export async function keepSsoSessionAlive(deps: SsoDeps, member: Pick<Member, 'n
     patch.refresh_failed_since = since;
     patch.refresh_due_at = now + RETRY_REFRESH_MS;
   }
-  if (Object.keys(patch).length > 0) await deps.db.updateTable('sso_sessions').set(patch).where('token_hash', '=', member.tokenHash).execute();
+  if (Object.keys(patch).length > 0) await ssoRepo.updateSsoSession(autocommit(deps.db), member.tokenHash, patch);
 }
 
 /**
  * Switching SSO on (the guide: "在網路上啟用 SSO 後，它會將作用中使用者登出"): every member session of
  * the network that was not signed in with SSO ends. Returns the users whose sessions ended.
  */
-export async function signOutNonSsoSessions(db: Db, networkId: string): Promise<number[]> {
-  const rows = await db
-    .selectFrom('member_sessions as s')
-    .leftJoin('sso_sessions as o', 'o.token_hash', 's.token_hash')
-    .select(['s.token_hash', 's.user_id'])
-    .where('s.network_id', '=', networkId)
-    .where('s.user_id', '!=', 0) // the data retention bot is not a member who signs in
-    .where('o.token_hash', 'is', null)
-    .execute();
-  if (rows.length > 0) await db.deleteFrom('member_sessions').where('token_hash', 'in', rows.map((r) => r.token_hash)).execute();
+export async function signOutNonSsoSessions(tx: WriteTx, networkId: string): Promise<number[]> {
+  const rows = await ssoRepo.listPasswordSessions(tx, networkId);
+  if (rows.length > 0) await deleteMemberSessions(tx, rows.map((r) => r.token_hash));
   return [...new Set(rows.map((r) => Number(r.user_id)))];
 }
 
@@ -116,20 +112,13 @@ const SWEEP_LIMIT = 1000;
  * tokens, applies the grace period and the idle timeout without counting as activity; ended sessions'
  * sockets close. Returns how many sessions ended.
  */
-export async function sweepSsoSessions(deps: SsoDeps): Promise<number> {
+export async function sweepSsoSessions(deps: SsoDeps, events: DomainEvents): Promise<number> {
   const now = deps.now();
-  const rows = await deps.db
-    .selectFrom('sso_sessions as o')
-    .innerJoin('member_sessions as s', 's.token_hash', 'o.token_hash')
-    .select(['o.token_hash', 'o.network_id', 'o.user_id', 's.device_id'])
-    .where((eb) => eb.or([eb('o.refresh_due_at', '<=', now), eb('o.last_activity_at', '<', now - ACTIVITY_WRITE_MS)]))
-    .orderBy('o.last_activity_at')
-    .limit(SWEEP_LIMIT)
-    .execute();
+  const rows = await ssoRepo.listSsoSessionsToSweep(readTx(deps.db), now, now - ACTIVITY_WRITE_MS, SWEEP_LIMIT);
   let ended = 0;
   for (const r of rows) {
     try {
-      await keepSsoSessionAlive(deps, { networkId: r.network_id, userId: Number(r.user_id), deviceId: r.device_id, tokenHash: r.token_hash }, { activity: false });
+      await keepSsoSessionAlive(deps, events, { networkId: r.network_id, userId: Number(r.user_id), deviceId: r.device_id, tokenHash: r.token_hash }, { activity: false });
     } catch (err) {
       if (!(err instanceof MessagingError)) throw err;
       ended++;

@@ -5,7 +5,7 @@
 // the IdP knows but Enclave does not is provisioned into the network's default security group. The
 // callback hands the messenger a one-time ticket, redeemable only by the client that started the
 // sign-in, for a member session on a device. What happens to the session afterwards (refresh, grace
-// period, idle timeout) is in ssoSessions.ts.
+// period, idle timeout) is in sso-sessions.ts.
 //
 // Never: holds or derives anything that decrypts messages (the device keys stay on the device), logs
 // a token, or lets a ticket be redeemed twice or by another client.
@@ -13,18 +13,22 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import * as oidc from 'openid-client';
 import { bareCompanyId, type SessionResponse } from '@enclave/protocol';
-import { checkIssuer, redirectUrl, type OidcConfigRow } from '../../domain/sso/oidc.js';
-import { normalizeEmail, STATUS_ACTIVE, STATUS_PENDING } from '../../domain/users/users.js';
-import type { SecretBox } from '../../infra/secret-box.js';
-import { unameFor } from '../../kernel/ids.js';
+import { autocommit, inTransaction, readTx, type ReadTx } from '../../infra/db.js';
 import type { Database } from '../../infra/schema.js';
-import { signInDevice, type SignInDevice } from './accounts.js';
-import { codeHash } from './devices.js';
+import type { SecretBox } from '../../infra/secret-box.js';
+import { checkIssuer, redirectUrl, type OidcConfigRow } from '../../domain/sso/oidc.js';
+import * as ssoRepo from '../../domain/sso/repo.js';
+import { usernameFromClaims } from '../../domain/sso/rules.js';
+import { normalizeEmail, STATUS_ACTIVE, STATUS_PENDING } from '../../domain/users/users.js';
+import * as usersRepo from '../../domain/users/repo.js';
+import { findResetCodeNetwork } from '../../domain/member-accounts/repo.js';
+import { codeHash } from '../../domain/member-accounts/rules.js';
+import type { DomainEvents } from '../../kernel/events.js';
+import { unameFor } from '../../kernel/ids.js';
 import { fail, MessagingError } from '../../kernel/member-errors.js';
+import { signInDevice, type SignInDevice } from './accounts.js';
 import { issueSession, tokenHash } from './member-auth.js';
 import { policyFor } from './policy.js';
-
-type Db = Kysely<Database>;
 
 /** An authorization request must come back within 10 minutes; its ticket must be redeemed within 5. */
 export const LOGIN_TTL_MS = 10 * 60_000;
@@ -34,13 +38,11 @@ export const DEFAULT_REFRESH_S = 300;
 export const PROVIDER_TIMEOUT_S = 10;
 
 export interface SsoDeps {
-  db: Db;
+  db: Kysely<Database>;
   secrets: SecretBox;
   now: () => number;
   /** The server's region: the company ID prefix (UE1- in us-east-1). */
   region: string;
-  onAccountChanged: (networkId: string, userId: number) => void;
-  onRecords: (records: { convId: string; seq: number }[]) => void;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -70,36 +72,34 @@ export class SsoError extends MessagingError {
 
 // The prefix rule (UE1-DemoNetworkW_drqtvva in us-east-1) is @enclave/protocol's companyIdPrefix/bareCompanyId.
 
-async function configForCompany(db: Db, companyId: string, region: string): Promise<OidcConfigRow> {
+async function configForCompany(tx: ReadTx, companyId: string, region: string): Promise<OidcConfigRow> {
   const bare = bareCompanyId(companyId, region);
   if (!/^[A-Za-z0-9_]+$/.test(bare)) throw new SsoError('company_id', SSO_TEXTS.companyIdUnknown, 'not_found');
-  const row = await db.selectFrom('oidc_configs').selectAll().where((eb) => eb(eb.fn('lower', ['company_id']), '=', bare.toLowerCase())).executeTakeFirst();
+  const row = await ssoRepo.findOidcConfigByCompanyId(tx, bare);
   if (!row) throw new SsoError('company_id', SSO_TEXTS.companyIdUnknown, 'not_found');
   return row;
 }
 
 /** Whether the network signs members in with SSO (it has an OIDC configuration). */
-export async function ssoEnabled(db: Db, networkId: string): Promise<boolean> {
-  return !!(await db.selectFrom('oidc_configs').select('network_id').where('network_id', '=', networkId).executeTakeFirst());
+export async function ssoEnabled(tx: ReadTx, networkId: string): Promise<boolean> {
+  return ssoRepo.hasOidcConfig(tx, networkId);
 }
 
 /**
  * Password sign-in, registration with an invite code and password changes are refused when every
  * network the email address belongs to uses SSO (the password is the identity provider's).
  */
-export async function refuseIfSsoOnly(db: Db, rawEmail: string, networkId?: string): Promise<void> {
+export async function refuseIfSsoOnly(tx: ReadTx, rawEmail: string, networkId?: string): Promise<void> {
   const email = normalizeEmail(rawEmail);
   if (!email) return;
-  let q = db.selectFrom('users as u').leftJoin('oidc_configs as o', 'o.network_id', 'u.network_id').select(['u.network_id', 'o.company_id']).where('u.username', '=', email);
-  if (networkId) q = q.where('u.network_id', '=', networkId);
-  const rows = await q.execute();
+  const rows = await ssoRepo.ssoOfUsername(tx, email, networkId);
   if (rows.length > 0 && rows.every((r) => r.company_id !== null)) throw new MessagingError('forbidden', SSO_TEXTS.ssoRequired, [{ field: 'sso', reason: 'required' }]);
 }
 
 /** A password-reset link sent before SSO was switched on cannot set a password afterwards. */
-export async function refuseResetInSsoNetwork(db: Db, token: string): Promise<void> {
-  const row = await db.selectFrom('member_codes').select('network_id').where('code_hash', '=', codeHash('password_reset', token)).where('purpose', '=', 'password_reset').executeTakeFirst();
-  if (row && (await ssoEnabled(db, row.network_id))) throw new MessagingError('forbidden', SSO_TEXTS.ssoRequired, [{ field: 'sso', reason: 'required' }]);
+export async function refuseResetInSsoNetwork(tx: ReadTx, token: string): Promise<void> {
+  const networkId = await findResetCodeNetwork(tx, codeHash('password_reset', token));
+  if (networkId !== undefined && (await ssoEnabled(tx, networkId))) throw new MessagingError('forbidden', SSO_TEXTS.ssoRequired, [{ field: 'sso', reason: 'required' }]);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -165,7 +165,7 @@ export interface SsoStart {
  * callback produces can only be redeemed with it (no one else can complete the sign-in).
  */
 export async function startSso(deps: SsoDeps, input: { companyId: string; binding: string; client?: 'web' | 'cli' }): Promise<SsoStart> {
-  const row = await configForCompany(deps.db, input.companyId, deps.region);
+  const row = await configForCompany(readTx(deps.db), input.companyId, deps.region);
   let config: oidc.Configuration;
   try {
     config = await cachedClientConfig(row, deps.secrets);
@@ -185,11 +185,8 @@ export async function startSso(deps: SsoDeps, input: { companyId: string; bindin
   const url = oidc.buildAuthorizationUrl(config, params);
   const now = deps.now();
   const expiresAt = now + LOGIN_TTL_MS;
-  await deps.db.deleteFrom('sso_logins').where('expires_at', '<=', now).execute();
-  await deps.db
-    .insertInto('sso_logins')
-    .values({ state, network_id: row.network_id, secrets_ciphertext: deps.secrets.seal(JSON.stringify({ nonce, codeVerifier, client: input.client ?? 'web' })), binding_hash: sha256(input.binding), created_at: now, expires_at: expiresAt, ticket_hash: null, user_id: null, tokens_ciphertext: null })
-    .execute();
+  await ssoRepo.deleteExpiredSsoLogins(autocommit(deps.db), now);
+  await ssoRepo.insertSsoLogin(autocommit(deps.db), { state, network_id: row.network_id, secrets_ciphertext: deps.secrets.seal(JSON.stringify({ nonce, codeVerifier, client: input.client ?? 'web' })), binding_hash: sha256(input.binding), created_at: now, expires_at: expiresAt, ticket_hash: null, user_id: null, tokens_ciphertext: null });
   return { authorizationUrl: url.href, state, expiresAt };
 }
 
@@ -198,22 +195,12 @@ interface SealedTokens {
   expiresIn?: number;
 }
 
-/**
- * The username from the validated ID-token claims: the custom claim, else email. An email the
- * provider itself marks unverified (email_verified: false) names no one: anyone could have typed it.
- */
-export function usernameFromClaims(claims: Record<string, unknown>, customClaim: string): string | undefined {
-  if (!customClaim && claims.email_verified === false) return undefined;
-  const raw = customClaim ? claims[customClaim] : claims.email;
-  return typeof raw === 'string' ? normalizeEmail(raw) : undefined;
-}
-
 /** Which client started a sign-in (the web messenger, or the CLI that shows the ticket to paste). */
 export async function clientOfState(deps: SsoDeps, query: string): Promise<'web' | 'cli'> {
   const state = new URLSearchParams(query).get('state');
-  const login = state ? await deps.db.selectFrom('sso_logins').select('secrets_ciphertext').where('state', '=', state).executeTakeFirst() : undefined;
-  if (!login) return 'web';
-  return (JSON.parse(deps.secrets.open(login.secrets_ciphertext)) as { client?: string }).client === 'cli' ? 'cli' : 'web';
+  const secrets = state ? await ssoRepo.findSsoLoginSecrets(readTx(deps.db), state) : undefined;
+  if (secrets === undefined) return 'web';
+  return (JSON.parse(deps.secrets.open(secrets)) as { client?: string }).client === 'cli' ? 'cli' : 'web';
 }
 
 /**
@@ -224,16 +211,15 @@ export async function completeCallback(deps: SsoDeps, query: string): Promise<{ 
   const params = new URLSearchParams(query);
   const state = params.get('state') ?? '';
   const now = deps.now();
-  const login = state ? await deps.db.selectFrom('sso_logins').selectAll().where('state', '=', state).executeTakeFirst() : undefined;
+  const login = state ? await ssoRepo.findSsoLogin(readTx(deps.db), state) : undefined;
   if (!login || login.expires_at <= now || login.ticket_hash !== null) throw new SsoError('expired', SSO_TEXTS.expired);
   // One use: the state is spent whatever happens next (a replayed callback finds nothing).
-  const spent = await deps.db.deleteFrom('sso_logins').where('state', '=', state).where('ticket_hash', 'is', null).executeTakeFirst();
-  if (Number(spent.numDeletedRows) !== 1) throw new SsoError('expired', SSO_TEXTS.expired);
+  if (!(await ssoRepo.spendSsoLogin(autocommit(deps.db), state))) throw new SsoError('expired', SSO_TEXTS.expired);
   const error = params.get('error');
   if (error === 'access_denied' || error === 'unauthorized_client' || error === 'consent_required') throw new SsoError('access_denied', SSO_TEXTS.accessDenied, 'forbidden');
   if (error) throw new SsoError('invalid_response', `${SSO_TEXTS.invalidResponse} (${error})`);
 
-  const row = await deps.db.selectFrom('oidc_configs').selectAll().where('network_id', '=', login.network_id).executeTakeFirst();
+  const row = await ssoRepo.findOidcConfigOfNetwork(readTx(deps.db), login.network_id);
   if (!row) throw new SsoError('company_id', SSO_TEXTS.companyIdUnknown, 'not_found');
   const { nonce, codeVerifier } = JSON.parse(deps.secrets.open(login.secrets_ciphertext)) as { nonce: string; codeVerifier: string };
   let claims: Record<string, unknown>;
@@ -253,62 +239,53 @@ export async function completeCallback(deps: SsoDeps, query: string): Promise<{ 
   const userId = await findOrProvision(deps, row.network_id, username, claims);
 
   const ticket = randomToken();
-  await deps.db
-    .insertInto('sso_logins')
-    .values({ ...login, ticket_hash: sha256(ticket), user_id: userId, tokens_ciphertext: deps.secrets.seal(JSON.stringify(tokens)), expires_at: now + TICKET_TTL_MS })
-    .execute();
+  await ssoRepo.insertSsoLogin(autocommit(deps.db), { ...login, ticket_hash: sha256(ticket), user_id: userId, tokens_ciphertext: deps.secrets.seal(JSON.stringify(tokens)), expires_at: now + TICKET_TTL_MS });
   return { ticket, state, email: username };
 }
 
 /** The user of that username in the network; created in the default security group when the IdP knows them and Enclave does not. */
 async function findOrProvision(deps: SsoDeps, networkId: string, username: string, claims: Record<string, unknown>): Promise<number> {
   const now = deps.now();
-  return deps.db.transaction().execute(async (db) => {
-    const user = await db.selectFrom('users').selectAll().where('network_id', '=', networkId).where('username', '=', username).executeTakeFirst();
+  return inTransaction(deps.db, async (tx) => {
+    const user = await usersRepo.findNetworkMemberByUsername(tx, networkId, username);
     if (user) {
       if (user.suspended === 1) throw fail('account_suspended');
-      if (user.status === STATUS_PENDING) {
-        await db.updateTable('users').set({ status: STATUS_ACTIVE, modified: now }).where('network_id', '=', networkId).where('user_id', '=', user.user_id).execute();
-      }
+      if (user.status === STATUS_PENDING) await usersRepo.setMemberStatus(tx, networkId, user.user_id, STATUS_ACTIVE, now);
       return user.user_id;
     }
-    const group = await db.selectFrom('security_groups').select('group_id').where('network_id', '=', networkId).where('is_default', '=', 1).executeTakeFirst();
-    if (!group) throw new SsoError('user_not_found', SSO_TEXTS.userNotFound, 'user_not_found');
-    const counter = await db.updateTable('counters').set((eb) => ({ value: eb('value', '+', 1) })).where('name', '=', 'user_id').returning('value').executeTakeFirstOrThrow();
-    const userId = Number(counter.value);
+    const groupId = await ssoRepo.findDefaultGroupId(tx, networkId);
+    if (groupId === undefined) throw new SsoError('user_not_found', SSO_TEXTS.userNotFound, 'user_not_found');
+    const userId = await usersRepo.allocateMemberUserId(tx);
     const name = (k: string) => (typeof claims[k] === 'string' ? (claims[k] as string).slice(0, 100) : '');
     const firstName = name('given_name');
     const lastName = name('family_name');
-    await db
-      .insertInto('users')
-      .values({
-        network_id: networkId,
-        user_id: userId,
-        username,
-        first_name: firstName,
-        last_name: lastName,
-        first_name_lc: firstName.toLowerCase(),
-        last_name_lc: lastName.toLowerCase(),
-        status: STATUS_ACTIVE,
-        suspended: 0,
-        is_admin: 0,
-        security_group_id: group.group_id,
-        // Never invited: an unguessable code that is already expired (registration is the IdP's).
-        invite_code: randomToken(),
-        invite_expiration: now,
-        code_validation: 0,
-        uname: unameFor(networkId, username),
-        cell: '',
-        country_code: '',
-        otp_enabled: 0,
-        challenge_failures: 0,
-        rejected: 0,
-        created_at: now,
-        modified: now,
-        last_login: null,
-        last_activity: null,
-      })
-      .execute();
+    await usersRepo.insertProvisionedMember(tx, {
+      network_id: networkId,
+      user_id: userId,
+      username,
+      first_name: firstName,
+      last_name: lastName,
+      first_name_lc: firstName.toLowerCase(),
+      last_name_lc: lastName.toLowerCase(),
+      status: STATUS_ACTIVE,
+      suspended: 0,
+      is_admin: 0,
+      security_group_id: groupId,
+      // Never invited: an unguessable code that is already expired (registration is the IdP's).
+      invite_code: randomToken(),
+      invite_expiration: now,
+      code_validation: 0,
+      uname: unameFor(networkId, username),
+      cell: '',
+      country_code: '',
+      otp_enabled: 0,
+      challenge_failures: 0,
+      rejected: 0,
+      created_at: now,
+      modified: now,
+      last_login: null,
+      last_activity: null,
+    });
     return userId;
   });
 }
@@ -320,15 +297,15 @@ export type SsoDevice = SignInDevice;
  * A new device waits for approval under account takeover protection when the account has another
  * approved device, as with password sign-in.
  */
-export async function redeemTicket(deps: SsoDeps, input: { ticket: string; binding: string; device: SsoDevice }): Promise<SessionResponse & { sso: true }> {
+export async function redeemTicket(deps: SsoDeps, events: DomainEvents, input: { ticket: string; binding: string; device: SsoDevice }): Promise<SessionResponse & { sso: true }> {
   const now = deps.now();
   let records: { convId: string; seq: number }[] = [];
-  const out = await deps.db.transaction().execute(async (db) => {
-    const login = await db.selectFrom('sso_logins').selectAll().where('ticket_hash', '=', sha256(input.ticket)).executeTakeFirst();
+  const out = await inTransaction(deps.db, async (db) => {
+    const login = await ssoRepo.findSsoLoginByTicket(db, sha256(input.ticket));
     if (!login || login.expires_at <= now || login.user_id === null || login.binding_hash !== sha256(input.binding)) throw new SsoError('expired', SSO_TEXTS.expired);
-    await db.deleteFrom('sso_logins').where('state', '=', login.state).execute();
+    await ssoRepo.deleteSsoLogin(db, login.state);
     const m = { networkId: login.network_id, userId: Number(login.user_id) };
-    const user = await db.selectFrom('users').select(['status', 'suspended']).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).executeTakeFirst();
+    const user = await usersRepo.findMemberStatus(db, m.networkId, m.userId);
     if (!user || user.status !== STATUS_ACTIVE) throw fail('user_not_found');
     if (user.suspended === 1) throw fail('account_suspended');
     const policy = await policyFor(db, m.networkId, m.userId);
@@ -340,20 +317,17 @@ export async function redeemTicket(deps: SsoDeps, input: { ticket: string; bindi
     // SSO sessions end by idle time and refresh failure, not by the non-SSO timeout.
     const token = await issueSession(db, { ...m, deviceId }, now, null);
     const tokens = login.tokens_ciphertext ? (JSON.parse(deps.secrets.open(login.tokens_ciphertext)) as SealedTokens) : {};
-    await db
-      .insertInto('sso_sessions')
-      .values({
-        token_hash: tokenHash(token),
-        network_id: m.networkId,
-        user_id: m.userId,
-        refresh_ciphertext: tokens.refreshToken ? deps.secrets.seal(tokens.refreshToken) : null,
-        // Due when the access token expires; without a refresh token that ends the session (after the grace period).
-        refresh_due_at: now + (tokens.expiresIn ?? DEFAULT_REFRESH_S) * 1000,
-        refresh_failed_since: null,
-        last_activity_at: now,
-      })
-      .execute();
-    const u = await db.selectFrom('users').select(['username', 'first_name', 'last_name']).where('network_id', '=', m.networkId).where('user_id', '=', m.userId).executeTakeFirstOrThrow();
+    await ssoRepo.insertSsoSession(db, {
+      token_hash: tokenHash(token),
+      network_id: m.networkId,
+      user_id: m.userId,
+      refresh_ciphertext: tokens.refreshToken ? deps.secrets.seal(tokens.refreshToken) : null,
+      // Due when the access token expires; without a refresh token that ends the session (after the grace period).
+      refresh_due_at: now + (tokens.expiresIn ?? DEFAULT_REFRESH_S) * 1000,
+      refresh_failed_since: null,
+      last_activity_at: now,
+    });
+    const u = await usersRepo.memberNameOf(db, m.networkId, m.userId);
     return {
       token,
       userId: m.userId,
@@ -368,6 +342,6 @@ export async function redeemTicket(deps: SsoDeps, input: { ticket: string; bindi
       sso: true as const,
     };
   });
-  deps.onRecords(records);
+  if (records.length > 0) events.emit({ type: 'records-added', records });
   return out;
 }
