@@ -349,6 +349,40 @@ describe(`IAM API (${dialectName})`, () => {
     expect(all.Warnings).toEqual([]);
   });
 
+  it('refuses more than 16 * wildcards in one Action or Resource everywhere a document is written, and ValidatePolicy reports it (issue 17)', async () => {
+    // The issue's pathological pattern (7 `*?` pairs), extended beyond the limit.
+    const resource = `arn:${'*?'.repeat(17)}Z`;
+    const reason = `Statement[1]: Resource "${resource}" has 17 * wildcards; at most 16 are allowed in one Resource`;
+    const bad = doc(allow('wickr:ListNetworks'), allow('wickr:GetNetwork', resource));
+    const refused = async (call: Promise<unknown>) => {
+      const err = await expectApiError(call, 'ValidationError', 422);
+      expect(err.body.reasons).toEqual([{ field: 'PolicyDocument', reason }]);
+    };
+    await refused(t.iam.call('CreatePolicy', { PolicyName: uniq('glob'), PolicyDocument: bad }));
+    const policy = await newPolicy(doc(allow('wickr:ListNetworks')));
+    await refused(t.iam.call('CreatePolicyVersion', { PolicyArn: policy.Arn, PolicyDocument: bad }));
+    const user = await newUser();
+    await refused(t.iam.call('PutUserPolicy', { UserName: user.UserName, PolicyName: 'glob', PolicyDocument: bad }));
+    const group = uniq('group');
+    await t.iam.call('CreateGroup', { GroupName: group });
+    await refused(t.iam.call('PutGroupPolicy', { GroupName: group, PolicyName: 'glob', PolicyDocument: bad }));
+    const role = uniq('role');
+    await t.iam.call('CreateRole', { RoleName: role });
+    await refused(t.iam.call('PutRolePolicy', { RoleName: role, PolicyName: 'glob', PolicyDocument: bad }));
+    expect(await t.iam.call('ValidatePolicy', { PolicyDocument: bad })).toEqual({ Valid: false, Errors: [{ Statement: 1, Message: reason }], Warnings: [] });
+  });
+
+  it('decides a policy with 16 *? pairs (the limit) quickly and correctly: the pattern is not a backtracking RegExp (issue 17)', async () => {
+    const p = await principal();
+    const self = p.user;
+    await t.iam.call('PutUserPolicy', { UserName: self.UserName, PolicyName: 'glob', PolicyDocument: doc(allow('iam:GetUser', `arn:${'*?'.repeat(16)}:user/${self.UserName}`)) });
+    expect((await p.iam.call<{ User: User }>('GetUser', { UserName: self.UserName })).User.UserName).toBe(self.UserName);
+    // Every other user's ARN fails to match: the case a backtracking RegExp takes exponential time on.
+    const other = await newUser();
+    const denied = await expectApiError(p.iam.call('GetUser', { UserName: other.UserName }), 'ForbiddenError', 403);
+    expect(denied.body.message).toMatch(/is not authorized to perform: iam:GetUser/);
+  });
+
   it('AWSWickrFullAccess exists for every account and cannot be changed', async () => {
     const { Policy } = await t.iam.call<{ Policy: Policy }>('GetPolicy', { PolicyArn: WICKR_FULL_ACCESS_ARN });
     expect(Policy).toMatchObject({ PolicyName: 'AWSWickrFullAccess', DefaultVersionId: 'v1', Path: '/' });

@@ -53,9 +53,9 @@ export async function loadPolicies(db: ReadTx, principal: Principal): Promise<Na
   for (const m of managed) {
     if (seen.has(m.policy_arn)) continue;
     seen.add(m.policy_arn);
-    out.push({ name: m.policy_arn, document: parsePolicy(m.document) });
+    out.push({ name: m.policy_arn, document: parsePolicy(m.document, { stored: true }) });
   }
-  for (const p of inline) out.push({ name: `inline:${p.principal_id}:${p.policy_name}`, document: parsePolicy(p.document) });
+  for (const p of inline) out.push({ name: `inline:${p.principal_id}:${p.policy_name}`, document: parsePolicy(p.document, { stored: true }) });
   return out;
 }
 

@@ -192,3 +192,33 @@ describe('policy variables are values, not patterns', () => {
     expect(evaluate(policies, { action: 'iam:GetUser', resource: 'arn:aws:iam::1:user/bob', variables: { username: 'bob' } }).decision).toBe('ImplicitDeny');
   });
 });
+
+describe('wildcards without backtracking (issue 17)', () => {
+  const allow = (resource: string, version = '2012-10-17') => [
+    { name: 'p', document: parsePolicy(JSON.stringify({ Version: version, Statement: [{ Effect: 'Allow', Action: 'wickr:*', Resource: resource }] }), { stored: true }) },
+  ];
+  // 126 characters, as in the issue (828 ms for one authorization with a backtracking RegExp).
+  const network = `arn:aws:wickr:us-east-1:123456789012:network/${'a'.repeat(81)}`;
+
+  it("decides the issue's pathological pattern, and far longer ones, correctly", () => {
+    for (const pairs of [7, 16, 100]) {
+      const policies = allow(`arn:${'*?'.repeat(pairs)}Z`);
+      expect(evaluate(policies, { action: 'wickr:GetNetwork', resource: network }).decision).toBe('ImplicitDeny');
+      expect(evaluate(policies, { action: 'wickr:GetNetwork', resource: `${network}Z` }).decision).toBe('Allow');
+    }
+  });
+
+  it('with policy variables: wildcards around the value, the value literal', () => {
+    const policies = allow('arn:aws:iam::*:user/*/${aws:username}?');
+    const req = (resource: string, username: string) => evaluate(policies, { action: 'wickr:X', resource, variables: { username } }).decision;
+    expect(req('arn:aws:iam::1:user/ops/alice1', 'alice')).toBe('Allow');
+    expect(req('arn:aws:iam::1:user/ops/x/alice1', 'alice')).toBe('Allow');
+    expect(req('arn:aws:iam::1:user/ops/alice', 'alice')).toBe('ImplicitDeny');
+    expect(req('arn:aws:iam::1:user/ops/a?c*1', 'a?c*')).toBe('Allow');
+    expect(req('arn:aws:iam::1:user/ops/abcd1', 'a?c*')).toBe('ImplicitDeny');
+    // ${aws:…} is case-insensitive, as in IAM; the pattern around it is matched with many wildcards too.
+    const many = allow(`arn:${'*?'.repeat(30)}/\${AWS:UserName}`);
+    expect(evaluate(many, { action: 'wickr:X', resource: `${network}/bob`, variables: { username: 'bob' } }).decision).toBe('Allow');
+    expect(evaluate(many, { action: 'wickr:X', resource: `${network}/bob`, variables: { username: 'bo' } }).decision).toBe('ImplicitDeny');
+  });
+});

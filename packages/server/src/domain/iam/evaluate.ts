@@ -1,8 +1,9 @@
 // Identity-policy evaluation, as IAM does it for one account: default deny; any matching Deny wins;
 // otherwise any matching Allow allows. Actions match case-insensitively, resources case-sensitively,
-// both with `*` and `?`. Policy variables ${aws:username} and ${aws:userid} are replaced per request.
-// Pure: no I/O.
-import { globMatch, type PolicyDocument, type Statement } from './policy.js';
+// both with `*` and `?` (glob.ts: no RegExp, no backtracking). Policy variables
+// ${aws:username} and ${aws:userid} are replaced per request. Pure: no I/O.
+import { compileGlob, globMatch, matchGlob, type GlobPart } from './glob.js';
+import type { PolicyDocument, Statement } from './policy.js';
 
 export type Decision = 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
 
@@ -21,29 +22,25 @@ export interface EvaluationResult {
 }
 
 const VARIABLE_RE = /\$\{aws:(username|userid)\}/gi;
-const escapeRe = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const globPart = (x: string) => x.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
 
 /**
  * Matches a Resource pattern, replacing policy variables by the caller's values taken literally (a `*`
  * in a value is not a wildcard). Policies of Version 2008-10-17 have no variables, as in IAM.
  */
 function resourceMatches(pattern: string, resource: string, vars: RequestContext['variables'], withVariables: boolean): boolean {
-  if (pattern === '*') return true;
-  if (!withVariables || !VARIABLE_RE.test(pattern)) return globMatch(pattern, resource, false);
-  VARIABLE_RE.lastIndex = 0;
-  let source = '';
+  if (!withVariables || !pattern.includes('${')) return globMatch(pattern, resource, false);
+  const parts: GlobPart[] = [];
   let last = 0;
   for (const m of pattern.matchAll(VARIABLE_RE)) {
-    source += globPart(pattern.slice(last, m.index));
+    parts.push({ text: pattern.slice(last, m.index) });
     const value = m[1]!.toLowerCase() === 'username' ? vars?.username : vars?.userid;
     // An unknown variable matches nothing.
     if (value === undefined) return false;
-    source += escapeRe(value);
+    parts.push({ text: value, literal: true });
     last = m.index + m[0].length;
   }
-  source += globPart(pattern.slice(last));
-  return new RegExp(`^${source}$`, 's').test(resource);
+  parts.push({ text: pattern.slice(last) });
+  return matchGlob(compileGlob(parts, false), resource);
 }
 
 function matchesAction(s: Statement, action: string): boolean {

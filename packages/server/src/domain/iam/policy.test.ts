@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { knownActions } from './actions.js';
 import { WICKR_FULL_ACCESS_DOCUMENT } from './authorizer.js';
-import { globMatch, MAX_POLICY_SIZE, parsePolicy, PolicyError, unknownActions } from './policy.js';
+import { globMatch, MAX_PATTERN_STARS, MAX_POLICY_SIZE, parsePolicy, PolicyError, unknownActions } from './policy.js';
 
 const json = (v: unknown) => JSON.stringify(v);
 const stmt = (extra: Record<string, unknown> = {}) => ({ Effect: 'Allow', Action: 'wickr:ListNetworks', Resource: '*', ...extra });
@@ -117,6 +117,35 @@ describe('wildcards', () => {
   it('case-insensitive for actions, case-sensitive for resources', () => {
     expect(globMatch('WICKR:listnetworks', 'wickr:ListNetworks', true)).toBe(true);
     expect(globMatch('arn:aws:iam::*:user/Alice', 'arn:aws:iam::1:user/alice', false)).toBe(false);
+  });
+});
+
+describe('the wildcard limit (issue 17)', () => {
+  // The issue's pattern, 7 `*?` pairs, extended beyond the limit.
+  const pathological = (pairs: number) => `arn:${'*?'.repeat(pairs)}Z`;
+
+  it(`allows ${MAX_PATTERN_STARS} * wildcards in one Action or Resource and refuses more, naming the statement and element`, () => {
+    expect(MAX_PATTERN_STARS).toBe(16);
+    expect(parsePolicy(json({ Statement: stmt({ Resource: pathological(7) }) })).statements[0]!.resources).toEqual([pathological(7)]);
+    expect(parsePolicy(json({ Statement: stmt({ Resource: pathological(16) }) })).statements).toHaveLength(1);
+    const err = parseError({ Statement: [stmt(), stmt({ Resource: ['*', pathological(17)] })] });
+    expect(err.statementIndex).toBe(1);
+    expect(err.message).toBe(`Statement[1]: Resource "${pathological(17)}" has 17 * wildcards; at most 16 are allowed in one Resource`);
+    expect(parseError({ Statement: stmt({ Resource: undefined, NotResource: pathological(40) }) }).message).toMatch(/^Statement\[0\]: NotResource "arn:\*\?.*" has 40 \* wildcards; at most 16 are allowed in one NotResource$/);
+    const action = `wickr:${'*a'.repeat(17)}`;
+    expect(parseError({ Statement: stmt({ Action: action }) }).message).toBe(`Statement[0]: Action "${action}" has 17 * wildcards; at most 16 are allowed in one Action`);
+    expect(parseError({ Statement: stmt({ Action: undefined, NotAction: ['iam:*', action] }) }).message).toMatch(/NotAction ".*" has 17 \* wildcards/);
+  });
+
+  it('counts * only: ? matches exactly one character and costs nothing', () => {
+    const resource = `arn:aws:wickr:*:${'?'.repeat(12)}:network/${'?'.repeat(30)}`;
+    expect(parsePolicy(json({ Statement: stmt({ Resource: resource }) })).statements[0]!.resources).toEqual([resource]);
+  });
+
+  it('is not applied again to a stored document read for evaluation (it may predate the limit)', () => {
+    const text = json({ Statement: stmt({ Resource: pathological(40) }) });
+    expect(() => parsePolicy(text)).toThrow(PolicyError);
+    expect(parsePolicy(text, { stored: true }).statements[0]!.resources).toEqual([pathological(40)]);
   });
 });
 

@@ -2,7 +2,11 @@
 // Version, Id, Statement (object or array), Sid, Effect, Action/NotAction, Resource/NotResource, with
 // `*` and `?` wildcards and the ${aws:username} / ${aws:userid} policy variables. Resource-based
 // elements (Principal, NotPrincipal), Condition (condition keys, ABAC) are not supported by Wickr and
-// are rejected with a reason naming the statement, never silently ignored. Pure: no I/O.
+// are rejected with a reason naming the statement, never silently ignored. Wildcards are matched by
+// glob.ts (no RegExp, no backtracking); a pattern may have at most MAX_PATTERN_STARS `*`s. Pure: no I/O.
+import { countStars, globMatch, MAX_PATTERN_STARS } from './glob.js';
+
+export { globMatch, MAX_PATTERN_STARS } from './glob.js';
 
 export type Effect = 'Allow' | 'Deny';
 
@@ -48,8 +52,23 @@ function stringList(v: unknown, name: string, index: number): string[] {
   return list as string[];
 }
 
-/** Parses and validates a policy document; throws PolicyError with the statement index. */
-export function parsePolicy(text: string): PolicyDocument {
+/** A pattern with more `*` wildcards than a policy document may have, reported in the element's name. */
+function checkWildcards(patterns: string[], element: string, index: number): void {
+  for (const p of patterns) {
+    const stars = countStars(p);
+    if (stars > MAX_PATTERN_STARS) {
+      throw new PolicyError(index, `${element} "${p}" has ${stars} * wildcards; at most ${MAX_PATTERN_STARS} are allowed in one ${element}`);
+    }
+  }
+}
+
+/**
+ * Parses and validates a policy document; throws PolicyError with the statement index. `stored`: a
+ * document read back from the database for evaluation — it was checked when it was written, under the
+ * limits of the day, so the wildcard limit (added later, issue 17) is not applied again: a policy that
+ * predates it keeps working (the matcher's cost does not depend on the number of wildcards).
+ */
+export function parsePolicy(text: string, opts: { stored?: boolean } = {}): PolicyDocument {
   if (text.length > MAX_POLICY_SIZE) throw new PolicyError(undefined, `The policy document exceeds ${MAX_POLICY_SIZE} characters`);
   let doc: unknown;
   try {
@@ -88,10 +107,12 @@ export function parsePolicy(text: string): PolicyDocument {
     if ((st.Resource === undefined) === (st.NotResource === undefined)) throw new PolicyError(i, 'exactly one of Resource or NotResource is required');
     const actions = stringList(st.Action ?? st.NotAction, st.Action !== undefined ? 'Action' : 'NotAction', i);
     for (const a of actions) if (!ACTION_RE.test(a)) throw new PolicyError(i, `Action "${a}" must be "*" or "<service>:<action>"`);
+    if (!opts.stored) checkWildcards(actions, st.Action !== undefined ? 'Action' : 'NotAction', i);
     if (st.Action !== undefined) out.actions = actions;
     else out.notActions = actions;
     const resources = stringList(st.Resource ?? st.NotResource, st.Resource !== undefined ? 'Resource' : 'NotResource', i);
     for (const r of resources) if (r !== '*' && !r.startsWith('arn:')) throw new PolicyError(i, `Resource "${r}" must be "*" or an ARN`);
+    if (!opts.stored) checkWildcards(resources, st.Resource !== undefined ? 'Resource' : 'NotResource', i);
     if (st.Resource !== undefined) out.resources = resources;
     else out.notResources = resources;
     return out;
@@ -110,18 +131,4 @@ export function unknownActions(doc: PolicyDocument, known: readonly string[]): s
     }
   }
   return [...new Set(out)];
-}
-
-const globCache = new Map<string, RegExp>();
-/** `*` matches any run of characters, `?` any one character. */
-export function globMatch(pattern: string, value: string, caseInsensitive: boolean): boolean {
-  const key = `${caseInsensitive ? 'i' : 's'}${pattern}`;
-  let re = globCache.get(key);
-  if (!re) {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-    re = new RegExp(`^${body}$`, caseInsensitive ? 'is' : 's');
-    if (globCache.size > 10_000) globCache.clear();
-    globCache.set(key, re);
-  }
-  return re.test(value);
 }
