@@ -4,4 +4,4 @@ export { operations, shapes, signingName, serviceVersion } from './model/model.g
 export { taggingOperations } from './model/tagging.js';
 export { allOperations } from './admin/adapter.js';
 export type { ModelOperation, ModelShape, ModelMember } from './model/modelTypes.js';
-export { AdminClient, AdminApiError, buildRequest, operationNames, type AdminClientOptions, type BuiltRequest } from './client/adminClient.js';
+export { AdminClient, AdminApiError, buildRequest, operationNames, type AdminClientOptions, type BuiltRequest } from '@enclave/admin-api/client';

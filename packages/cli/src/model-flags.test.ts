@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { coerceFlagValue, describeMember, flagKind } from './modelFlags.js';
+import { coerceFlagValue, describeMember, flagKind } from './model-flags.js';
 
 const usage = (fn: () => unknown, text: RegExp) => {
   try {

@@ -1,7 +1,7 @@
 // Turns an operation's top-level input members into command-line flags: how each member is shown in
 // --help and how a flag's text is coerced to the member's model type.
 import { readFileSync } from 'node:fs';
-import { shapeOf, type ModelMember } from '@enclave/server/client';
+import { shapeOf, type ModelMember } from '@enclave/admin-api';
 
 export { shapeOf };
 import { usageError } from './errors.js';

@@ -1,13 +1,12 @@
-// A model-driven AWS Wickr Admin API client: serializes an operation's input into the restJson1
-// request (labels, query, headers, JSON body), signs it with the AWS SigV4 signer and parses the
-// answer. Used by the CLI, the tests and the benchmarks; any AWS SDK works against the server too.
+// `@enclave/admin-api/client`: a model-driven AWS Wickr Admin API client. Serializes an operation's
+// input into the restJson1 request (labels, query, headers, JSON body), signs it with the AWS SigV4
+// signer and parses the answer. Used by the CLI, the tests and the benchmarks; any AWS SDK works
+// against the server too. Its own entry point, so bundles of the package's main entry (the web
+// console) never load the signer.
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { operations, shapes, signingName } from '../model/model.generated.js';
-import { taggingOperations } from '../model/tagging.js';
-import '../model/extensions.js';
-import type { ModelOperation } from '../model/modelTypes.js';
+import { allOperations as allOps, shapes, signingName } from './model.js';
 
 export interface AdminClientOptions {
   endpoint: string;
@@ -33,8 +32,6 @@ export class AdminApiError extends Error {
     super(`${errorType} (${status}): ${body.message ?? JSON.stringify(body)}`);
   }
 }
-
-const allOps: Record<string, ModelOperation> = { ...operations, ...taggingOperations };
 
 export function operationNames(): string[] {
   return Object.keys(allOps).sort();
