@@ -33,14 +33,6 @@ export function useNetwork(): { networkId: string; network: GetNetworkResponse; 
   return { networkId: ctx.networkId, network: ctx.state.data, reload: ctx.state.reload, setNetwork: ctx.state.setData };
 }
 
-/** Premium or a running Premium free trial (premium features: data retention, file download control). */
-export function isPremium(n: GetNetworkResponse, now = Date.now()): boolean {
-  return n.accessLevel === 'PREMIUM' && (!n.freeTrialExpiration || Date.parse(n.freeTrialExpiration) > now);
-}
-export function trialRunning(n: GetNetworkResponse, now = Date.now()): boolean {
-  return !!n.freeTrialExpiration && Date.parse(n.freeTrialExpiration) > now;
-}
-
 function LanguageSwitch() {
   const { lang, setLang, t } = useI18n();
   return (

@@ -1,7 +1,8 @@
 // 網路首頁: network details (name, ID, plan; edit → rename and change plan, with the free trial's
 // rules), the tags section and its manage tags page, and the delete network button.
 import { useState } from 'react';
-import { trialRunning, useNetwork } from '../App';
+import { trialRunning } from '@enclave/admin-api';
+import { useNetwork } from '../App';
 import { call } from '../api/admin';
 import { ApiError, clientToken } from '../api/http';
 import { Banner, Button, DescriptionList, Empty, ErrorBanner, Loaded, Page, Section, TextField, useTr } from '../components/ui';

@@ -4,7 +4,8 @@
 // extension of the network settings (GetNetworkSettings lists them, UpdateNetworkSettings saves them;
 // see docs/console.md).
 import { useState } from 'react';
-import { isPremium, useNetwork } from '../App';
+import { isPremium } from '@enclave/admin-api';
+import { useNetwork } from '../App';
 import { call, type ConsentPopup, type Setting } from '../api/admin';
 import { ApiError } from '../api/http';
 import { Banner, Button, CheckboxField, CopyButton, DescriptionList, ErrorBanner, Loaded, Page, RadioGroup, Section, TextAreaField, TextField, YesNo } from '../components/ui';

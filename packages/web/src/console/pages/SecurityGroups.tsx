@@ -2,7 +2,8 @@
 // page with one tab per settings area. Each section edits and saves on its own; the API's validation
 // reasons appear next to their fields, and a failed save leaves the shown settings as they were.
 import { useState, type ReactNode } from 'react';
-import { isPremium, useNetwork } from '../App';
+import { isPremium } from '@enclave/admin-api';
+import { useNetwork } from '../App';
 import { call, type SecurityGroup, type SecurityGroupSettings } from '../api/admin';
 import { ApiError, clientToken } from '../api/http';
 import {
