@@ -23,7 +23,8 @@ import {
 import { en } from '../../packages/web/src/console/i18n/en.js';
 import { zhTW } from '../../packages/web/src/console/i18n/zh-TW.js';
 import { I18nProvider } from '../../packages/web/src/console/i18n/index.js';
-import { CheckboxField, ConfirmDialog, TextField } from '../../packages/web/src/console/components/ui.js';
+import { CheckboxField, TextField } from '../../packages/web/src/shared/ui/index.js';
+import { ConfirmDialog } from '../../packages/web/src/console/components/confirm-dialog.js';
 import { ConsentPreview, consentValue, idleValue } from '../../packages/web/src/console/pages/Policies.js';
 import { fieldOf } from '../../packages/web/src/console/pages/InviteUser.js';
 import { TagRowsEditor } from '../../packages/web/src/console/pages/NetworkHome.js';

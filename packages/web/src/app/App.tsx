@@ -4,7 +4,9 @@
 // signed out) returns to the sign-in page with the guide's text.
 import { useCallback, useEffect, useState } from 'react';
 import type { EnclaveClient } from '@enclave/client';
-import { Button, Dialog, ErrorAlert, TextField } from './components/ui';
+import { Button, Dialog } from '../shared/ui';
+import { ErrorAlert } from './components/error-alert';
+import { TextField } from './components/text-field';
 import { LANGS, useI18n, type Lang } from './i18n';
 import { errorInfo, type ErrorInfo, Messenger, useMessenger } from './lib/messenger';
 import { navigate, useLocation } from './lib/router';

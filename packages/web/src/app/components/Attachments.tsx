@@ -3,7 +3,9 @@
 import { mayPreview, type Message } from '@enclave/client';
 import type { Policy } from '@enclave/protocol';
 import { useEffect, useState } from 'react';
-import { Button, ErrorAlert, formatBytes } from './ui';
+import { Button } from '../../shared/ui';
+import { ErrorAlert } from './error-alert';
+import { formatBytes } from '../lib/format-bytes';
 import { useI18n } from '../i18n';
 import { canStream, diskSink, DownloadError, IN_MEMORY_LIMIT, memorySink } from '../lib/download';
 import { errorInfo, type ErrorInfo, type Messenger } from '../lib/messenger';

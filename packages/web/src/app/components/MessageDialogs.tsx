@@ -2,7 +2,8 @@
 // the cross-boundary confirmation every send into a GovCloud-classified conversation asks for.
 import type { Message } from '@enclave/client';
 import { useState, type ReactNode } from 'react';
-import { Button, Dialog, ErrorAlert } from './ui';
+import { Button, Dialog } from '../../shared/ui';
+import { ErrorAlert } from './error-alert';
 import { useI18n } from '../i18n';
 import { errorInfo, type ErrorInfo, type Messenger, type MessengerState } from '../lib/messenger';
 import { conversationTitle } from '../pages/Messenger';

@@ -1,7 +1,7 @@
 // The page shown instead of the messenger while another tab of this browser uses the account, or after
 // this tab's account was moved to another one (tabLock.ts), with **Use here**.
 import { useEffect, type ReactNode } from 'react';
-import { Button } from '../components/ui';
+import { Button } from '../../shared/ui';
 import { useI18n } from '../i18n';
 import { LanguageSwitch } from '../App';
 import { lastEmail } from './session';

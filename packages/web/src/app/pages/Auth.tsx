@@ -4,7 +4,9 @@
 // the master recovery key) when account takeover protection is on.
 import { useEffect, useMemo, useState } from 'react';
 import type { EnclaveClient } from '@enclave/client';
-import { Button, ErrorAlert, TextField } from '../components/ui';
+import { Button } from '../../shared/ui';
+import { ErrorAlert } from '../components/error-alert';
+import { TextField } from '../components/text-field';
 import { useI18n } from '../i18n';
 import { errorInfo, type ErrorInfo } from '../lib/messenger';
 import { Link } from '../lib/router';

@@ -3,7 +3,9 @@
 // description, members and moderators for moderators, leave, delete).
 import type { Member } from '@enclave/protocol';
 import { useEffect, useState } from 'react';
-import { Button, Dialog, ErrorAlert, TextField } from '../components/ui';
+import { Button, Dialog } from '../../shared/ui';
+import { ErrorAlert } from '../components/error-alert';
+import { TextField } from '../components/text-field';
 import { useI18n } from '../i18n';
 import { errorInfo, type ErrorInfo, useMessenger, type Messenger } from '../lib/messenger';
 import { navigate } from '../lib/router';

@@ -3,7 +3,7 @@
 // and the routes: a conversation, a new direct message, a new room, room settings, settings.
 import type { Conversation } from '@enclave/protocol';
 import { useEffect, useRef } from 'react';
-import { Button } from '../components/ui';
+import { Button } from '../../shared/ui';
 import { LanguageSwitch } from '../App';
 import { useI18n } from '../i18n';
 import { useMessenger, type Messenger, type MessengerState, type Presence } from '../lib/messenger';

@@ -1,7 +1,9 @@
 // Settings: profile, devices (this one and others; sign another device out), language, about (the
 // client version) and the support log export (the SDK's log: IDs, counts and codes, never content).
 import { useCallback, useEffect, useState } from 'react';
-import { Button, Dialog, ErrorAlert, TextField } from '../components/ui';
+import { Button, Dialog } from '../../shared/ui';
+import { ErrorAlert } from '../components/error-alert';
+import { TextField } from '../components/text-field';
 import { LanguageSwitch } from '../App';
 import { useI18n } from '../i18n';
 import { errorInfo, type ErrorInfo, useMessenger, type Messenger } from '../lib/messenger';

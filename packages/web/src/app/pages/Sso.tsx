@@ -3,7 +3,9 @@
 // first SSO sign-in on this browser, entered on the next ones. Errors in the guide's words.
 import { useEffect, useState } from 'react';
 import type { EnclaveClient } from '@enclave/client';
-import { Button, ErrorAlert, TextField } from '../components/ui';
+import { Button } from '../../shared/ui';
+import { ErrorAlert } from '../components/error-alert';
+import { TextField } from '../components/text-field';
 import { useI18n } from '../i18n';
 import { Link } from '../lib/router';
 import { beginSso, finishSso, hasDeviceStore, lastCompanyId, MIN_PASSPHRASE, ssoError, type SsoReturn } from '../lib/sso';

@@ -2,7 +2,9 @@
 // read-only filters; each event's JSON.
 import { useState } from 'react';
 import { lookupEvents, type AuditEvent, type LookupInput } from '../api/audit';
-import { Button, Empty, ErrorBanner, Loading, Page, SelectField, TextField } from '../components/ui';
+import { Button, Empty, Loading, SelectField, TextField } from '../../shared/ui';
+import { ErrorBanner } from '../components/errors';
+import { Page } from '../components/page';
 import { useI18n } from '../i18n';
 
 /** `datetime-local` value (read as UTC) → ISO 8601. */

@@ -3,7 +3,11 @@
 import { useState, type ReactNode } from 'react';
 import { iam, listMfaDevices, type AccessKeyMeta, type MfaDevice, type AttachedPolicy, type IamUser, type ManagedPolicy, type PolicyVersion, type ValidatePolicyResult } from '../api/iam';
 import { ApiError } from '../api/http';
-import { Banner, Button, ConfirmDialog, CopyButton, DescriptionList, Empty, ErrorBanner, Loaded, Menu, Modal, Page, Section, SelectField, Tabs, TextAreaField, TextField, useTr } from '../components/ui';
+import { Banner, Button, CopyButton, DescriptionList, Empty, Menu, Modal, Section, SelectField, Tabs, TextAreaField, TextField } from '../../shared/ui';
+import { ConfirmDialog } from '../components/confirm-dialog';
+import { ErrorBanner, Loaded } from '../components/errors';
+import { Page } from '../components/page';
+import { useTr } from '../hooks/use-tr';
 import { useI18n } from '../i18n';
 import { policyJsonProblem } from '../lib/forms';
 import { Link, navigate, setQueryParam, useLocation } from '../lib/router';

@@ -4,7 +4,11 @@
 import { useState } from 'react';
 import { call, type Network } from '../api/admin';
 import { clientToken, ApiError } from '../api/http';
-import { Button, ConfirmDialog, Empty, ErrorBanner, Loaded, Menu, Page, RadioGroup, Section, TextField, useTr } from '../components/ui';
+import { Button, Empty, Menu, RadioGroup, Section, TextField } from '../../shared/ui';
+import { ConfirmDialog } from '../components/confirm-dialog';
+import { ErrorBanner, Loaded } from '../components/errors';
+import { Page } from '../components/page';
+import { useTr } from '../hooks/use-tr';
 import { useI18n } from '../i18n';
 import { networkNameProblem, tagProblems, type TagRow } from '../lib/forms';
 import { Link, navigate } from '../lib/router';

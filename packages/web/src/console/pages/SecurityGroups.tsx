@@ -6,27 +6,11 @@ import { isPremium } from '@enclave/admin-api';
 import { useNetwork } from '../App';
 import { call, type SecurityGroup, type SecurityGroupSettings } from '../api/admin';
 import { ApiError, clientToken } from '../api/http';
-import {
-  Banner,
-  Button,
-  CheckboxField,
-  ConfirmDialog,
-  DescriptionList,
-  Empty,
-  ErrorBanner,
-  Loaded,
-  Menu,
-  Modal,
-  Page,
-  RadioGroup,
-  Section,
-  SelectField,
-  Tabs,
-  TextAreaField,
-  TextField,
-  YesNo,
-  useTr,
-} from '../components/ui';
+import { Banner, Button, CheckboxField, DescriptionList, Empty, Menu, Modal, RadioGroup, Section, SelectField, Tabs, TextAreaField, TextField, YesNo } from '../../shared/ui';
+import { ConfirmDialog } from '../components/confirm-dialog';
+import { ErrorBanner, Loaded } from '../components/errors';
+import { Page } from '../components/page';
+import { useTr } from '../hooks/use-tr';
 import { useI18n, type Key } from '../i18n';
 import { groupNameProblem, intValue, reasonsByField } from '../lib/forms';
 import { Link, navigate, setQueryParam, useLocation } from '../lib/router';

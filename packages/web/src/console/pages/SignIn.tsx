@@ -3,7 +3,8 @@
 import { useState } from 'react';
 import { ApiError } from '../api/http';
 import { signIn } from '../api/session';
-import { Button, ErrorBanner, TextField } from '../components/ui';
+import { Button, TextField } from '../../shared/ui';
+import { ErrorBanner } from '../components/errors';
 import { useI18n } from '../i18n';
 
 const ACCOUNT_KEY = 'enclave.console.accountId';

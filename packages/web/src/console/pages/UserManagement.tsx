@@ -4,26 +4,11 @@ import { useEffect, useState } from 'react';
 import { useNetwork } from '../App';
 import { call, listAll, type Bot, type SecurityGroup, type User } from '../api/admin';
 import { ApiError, clientToken } from '../api/http';
-import {
-  Banner,
-  Button,
-  ConfirmDialog,
-  DescriptionList,
-  Empty,
-  ErrorBanner,
-  Loaded,
-  Menu,
-  Modal,
-  Page,
-  Pager,
-  Section,
-  SelectField,
-  SortHeader,
-  Tabs,
-  TextField,
-  YesNo,
-  useTr,
-} from '../components/ui';
+import { Banner, Button, DescriptionList, Empty, Menu, Modal, Pager, Section, SelectField, SortHeader, Tabs, TextField, YesNo } from '../../shared/ui';
+import { ConfirmDialog } from '../components/confirm-dialog';
+import { ErrorBanner, Loaded } from '../components/errors';
+import { Page } from '../components/page';
+import { useTr } from '../hooks/use-tr';
 import { useI18n } from '../i18n';
 import { DIRECTORY_HEADERS, toCsv } from '../lib/csv';
 import { botProblems, normalizeCell, normalizeCountryCode, phoneProblems, type BotForm } from '../lib/forms';
