@@ -27,8 +27,8 @@ import { CheckboxField, TextField } from '../../packages/web/src/shared/ui/index
 import { ConfirmDialog } from '../../packages/web/src/console/components/confirm-dialog.js';
 import { ConsentPreview, consentValue, idleValue } from '../../packages/web/src/console/pages/Policies.js';
 import { fieldOf } from '../../packages/web/src/console/pages/InviteUser.js';
-import { TagRowsEditor } from '../../packages/web/src/console/pages/NetworkHome.js';
-import { PlanRadios } from '../../packages/web/src/console/pages/Networks.js';
+import { TagRowsEditor } from '../../packages/web/src/console/components/tag-rows-editor.js';
+import { PlanRadios } from '../../packages/web/src/console/components/plan.js';
 
 const key = (p: { key: string } | null | undefined) => p?.key ?? null;
 

@@ -7,26 +7,15 @@ import type { EnclaveClient } from '@enclave/client';
 import { Button, Dialog } from '../shared/ui';
 import { ErrorAlert } from './components/error-alert';
 import { TextField } from './components/text-field';
-import { LANGS, useI18n, type Lang } from './i18n';
-import { errorInfo, type ErrorInfo, Messenger, useMessenger } from './lib/messenger';
+import { useI18n } from './i18n';
+import { errorInfo, type ErrorInfo, Messenger } from './lib/messenger';
+import { useMessenger } from './hooks/use-messenger';
 import { navigate, useLocation } from './lib/router';
 import { ApproveDevice, RecoveryKey, Register, SignIn } from './pages/Auth';
 import { forgetSso, readSsoReturn, signedInWithSso, type SsoReturn } from './lib/sso';
 import { SsoFinish, SsoStart } from './pages/Sso';
 import { MessengerView } from './pages/Messenger';
-
-export function LanguageSwitch() {
-  const { lang, setLang, t } = useI18n();
-  return (
-    <select className="lang" value={lang} onChange={(e) => setLang(e.target.value as Lang)} aria-label={t('app.language')}>
-      {LANGS.map((l) => (
-        <option key={l} value={l}>
-          {l === 'en' ? 'English' : '繁體中文'}
-        </option>
-      ))}
-    </select>
-  );
-}
+import { LanguageSwitch } from './components/language-switch';
 
 type Phase =
   | { kind: 'out'; notice?: ErrorInfo }

@@ -1,14 +1,11 @@
 // The console shell: sign-in gate, header (language, user, sign out), navigation and routes.
-import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { call } from './api/admin';
-import type { GetNetworkResponse } from './api/admin';
-import { ApiError, setUnauthorizedHandler } from './api/http';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { setUnauthorizedHandler } from './api/http';
 import { signOut, whoAmI, type WhoAmI } from './api/session';
-import { Banner, Button, Loading } from '../shared/ui';
-import { Loaded } from './components/errors';
-import { LANGS, useI18n, type Lang } from './i18n';
-import { useLoad, type Loaded as LoadedState } from './lib/useLoad';
-import { Link, match, navigate, useFocusHeading, useLocation } from './lib/router';
+import { Banner, Loading } from '../shared/ui';
+import { useI18n } from './i18n';
+import { Link, match, navigate, useLocation } from './lib/router';
+import { useFocusHeading } from './hooks/use-focus-heading';
 import { SignIn } from './pages/SignIn';
 import { NetworksPage, CreateNetworkPage } from './pages/Networks';
 import { NetworkHome, EditNetworkPage, ManageTagsPage } from './pages/NetworkHome';
@@ -21,128 +18,9 @@ import { NetworkPoliciesPage } from './pages/Policies';
 import { IamPage, IamUserPage, IamPolicyPage } from './pages/Iam';
 import { AuditPage } from './pages/Audit';
 import type { BulkKind } from './lib/csv';
-
-interface NetworkCtx {
-  networkId: string;
-  state: LoadedState<GetNetworkResponse>;
-}
-const NetworkContext = createContext<NetworkCtx | null>(null);
-
-export function useNetwork(): { networkId: string; network: GetNetworkResponse; reload: () => Promise<void>; setNetwork: (n: GetNetworkResponse) => void } {
-  const ctx = useContext(NetworkContext);
-  if (!ctx || !ctx.state.data) throw new Error('useNetwork outside a loaded network');
-  return { networkId: ctx.networkId, network: ctx.state.data, reload: ctx.state.reload, setNetwork: ctx.state.setData };
-}
-
-function LanguageSwitch() {
-  const { lang, setLang, t } = useI18n();
-  return (
-    <label className="lang">
-      <span className="sr-only">{t('app.language')}</span>
-      <select value={lang} onChange={(e) => setLang(e.target.value as Lang)} aria-label={t('app.language')}>
-        {LANGS.map((l) => (
-          <option key={l} value={l}>
-            {l === 'en' ? 'English' : '繁體中文'}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
-
-function Header({ me, onSignOut }: { me?: WhoAmI; onSignOut?: () => void }) {
-  const { t } = useI18n();
-  return (
-    <header className="top">
-      <a className="skip" href="#main">
-        {t('app.skip')}
-      </a>
-      <Link to="/" className="brand">
-        {t('app.brand')}
-      </Link>
-      <div className="top-right">
-        <LanguageSwitch />
-        {me ? (
-          <>
-            <span className="me" title={me.userArn}>
-              {me.userName} · {me.accountId}
-            </span>
-            <Button onClick={onSignOut}>{t('app.signOut')}</Button>
-          </>
-        ) : null}
-      </div>
-    </header>
-  );
-}
-
-function GlobalNav() {
-  const { t } = useI18n();
-  const { path } = useLocation();
-  const item = (to: string, label: string, active: boolean) => (
-    <li>
-      <Link to={to} aria-current={active ? 'page' : undefined}>
-        {label}
-      </Link>
-    </li>
-  );
-  return (
-    <nav className="side" aria-label={t('nav.main')}>
-      <ul>
-        {item('/', t('nav.networks'), path === '/' || path.startsWith('/networks'))}
-        {item('/iam', t('nav.iam'), path.startsWith('/iam'))}
-        {item('/audit', t('nav.audit'), path.startsWith('/audit'))}
-      </ul>
-    </nav>
-  );
-}
-
-function NetworkNav({ networkId, name }: { networkId: string; name: string }) {
-  const { t } = useI18n();
-  const { path } = useLocation();
-  const base = `/networks/${networkId}`;
-  const item = (to: string, label: string, active: boolean) => (
-    <li>
-      <Link to={to} aria-current={active ? 'page' : undefined}>
-        {label}
-      </Link>
-    </li>
-  );
-  return (
-    <nav className="side sub" aria-label={t('nav.network', { name })}>
-      <p className="side-title">{name}</p>
-      <ul>
-        {item(base, t('nav.home'), path === base || path === `${base}/edit` || path === `${base}/tags`)}
-        {item(`${base}/security-groups`, t('nav.securityGroups'), path.startsWith(`${base}/security-groups`))}
-        {item(`${base}/users`, t('nav.userManagement'), path.startsWith(`${base}/users`))}
-        {item(`${base}/policies`, t('nav.policies'), path.startsWith(`${base}/policies`))}
-      </ul>
-    </nav>
-  );
-}
-
-function NetworkLayout({ networkId, children }: { networkId: string; children: ReactNode }) {
-  const state = useLoad(() => call('GetNetwork', { networkId }), [networkId]);
-  const { t } = useI18n();
-  if (state.error instanceof ApiError && state.error.status === 404 && !state.data) {
-    return (
-      <Banner kind="error" title={t('network.notFound')}>
-        <Link to="/">{t('network.backToNetworks')}</Link>
-      </Banner>
-    );
-  }
-  return (
-    <NetworkContext.Provider value={{ networkId, state }}>
-      <Loaded state={state}>
-        {(n) => (
-          <div className="with-subnav">
-            <NetworkNav networkId={networkId} name={n.networkName} />
-            <div className="content">{children}</div>
-          </div>
-        )}
-      </Loaded>
-    </NetworkContext.Provider>
-  );
-}
+import { Header } from './components/header';
+import { GlobalNav } from './components/nav';
+import { NetworkLayout } from './components/network-layout';
 
 function Routes() {
   const { path } = useLocation();

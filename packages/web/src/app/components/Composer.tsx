@@ -9,7 +9,8 @@ import { Button } from '../../shared/ui';
 import { ErrorAlert } from './error-alert';
 import { useI18n } from '../i18n';
 import { errorInfo, type ErrorInfo, type Messenger } from '../lib/messenger';
-import { BOR_CHOICES, clock, timerChoices, TTL_CHOICES, useDuration } from '../lib/timers';
+import { BOR_CHOICES, clock, timerChoices, TTL_CHOICES } from '../lib/timers';
+import { useDuration } from '../hooks/use-duration';
 
 export function Composer({ messenger, conv, policy, replyTo, editing, onDone }: { messenger: Messenger; conv: Conversation; policy: Policy; replyTo?: Message; editing?: Message; onDone: () => void }) {
   const { t } = useI18n();

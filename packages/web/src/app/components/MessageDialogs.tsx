@@ -6,7 +6,7 @@ import { Button, Dialog } from '../../shared/ui';
 import { ErrorAlert } from './error-alert';
 import { useI18n } from '../i18n';
 import { errorInfo, type ErrorInfo, type Messenger, type MessengerState } from '../lib/messenger';
-import { conversationTitle } from '../pages/Messenger';
+import { conversationTitle } from '../lib/names';
 
 /**
  * GovCloud cross-boundary classification: a send (or forward) into such a conversation is confirmed

@@ -6,7 +6,6 @@
 // releases the lock and shows that Enclave was moved; the asking tab then signs in (the password is
 // needed again, as after any reload). A holder that does not answer (a frozen tab) loses the lock by
 // `steal` after a while. Browsers without Web Locks are not coordinated.
-import { useSyncExternalStore } from 'react';
 import type { EnclaveClient } from '@enclave/client';
 
 export type TabState = { kind: 'free' } | { kind: 'elsewhere'; email: string; taking?: boolean } | { kind: 'moved'; email: string; taking?: boolean };
@@ -149,13 +148,14 @@ export async function takeOverHere() {
   setState({ kind: 'free' });
 }
 
-export function useTabState(): TabState {
-  return useSyncExternalStore(
-    (fn) => {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
-    },
-    () => state,
-  );
+/** This tab's state (useTabState in hooks/ reads it in components). */
+export function tabState(): TabState {
+  return state;
+}
+
+/** Calls `fn` whenever this tab's state changes; returns the unsubscribe. */
+export function onTabState(fn: () => void): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
 }
 

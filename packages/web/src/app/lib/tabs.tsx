@@ -3,9 +3,10 @@
 import { useEffect, type ReactNode } from 'react';
 import { Button } from '../../shared/ui';
 import { useI18n } from '../i18n';
-import { LanguageSwitch } from '../App';
+import { LanguageSwitch } from '../components/language-switch';
 import { lastEmail } from './session';
-import { takeOverHere, useTabState, watchAccount } from './tabLock';
+import { takeOverHere, watchAccount } from './tabLock';
+import { useTabState } from '../hooks/use-tab-state';
 
 /** Shows the messenger only while this tab may use the account. */
 export function TabGuard({ children }: { children: ReactNode }) {

@@ -1,24 +1,13 @@
-// Message timers in the messenger: the choices a security group allows, durations in words, remaining
-// times as a clock, and a re-render while a countdown shows.
-import { useEffect, useState } from 'react';
-import { useI18n } from '../i18n';
+// Message timers in the messenger: the choices a security group allows and remaining times as a clock
+// (durations in words: hooks/use-duration.ts; the ticking clock: hooks/use-now.ts).
 
 export const TTL_CHOICES = [60, 300, 3600, 86_400, 7 * 86_400, 30 * 86_400, 365 * 86_400];
+
 export const BOR_CHOICES = [10, 30, 60, 300, 3600, 86_400];
 
 /** The timer choices the security group allows (at most its maximum). */
 export function timerChoices(max: number, choices: number[]): number[] {
   return choices.filter((c) => c <= max);
-}
-
-export function useDuration() {
-  const { t } = useI18n();
-  return (seconds: number): string => {
-    if (seconds % 86_400 === 0) return t('dur.days', { n: seconds / 86_400 });
-    if (seconds % 3600 === 0) return t('dur.hours', { n: seconds / 3600 });
-    if (seconds % 60 === 0) return t('dur.minutes', { n: seconds / 60 });
-    return t('dur.seconds', { n: seconds });
-  };
 }
 
 /** A remaining time as d h / h:mm:ss / m:ss. */
@@ -31,15 +20,4 @@ export function clock(ms: number): string {
   if (d > 0) return `${d}d ${h}h`;
   if (h > 0) return `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`;
   return `${m}:${String(sec).padStart(2, '0')}`;
-}
-
-/** The current time, re-rendering twice a second while a countdown is shown. */
-export function useNow(active: boolean): number {
-  const [, setTick] = useState(0);
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => setTick((n) => n + 1), 500);
-    return () => clearInterval(timer);
-  }, [active]);
-  return Date.now();
 }

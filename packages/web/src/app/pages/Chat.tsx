@@ -13,10 +13,14 @@ import { Button } from '../../shared/ui';
 import { formatBytes } from '../lib/format-bytes';
 import { useErrorText } from '../hooks/use-error-text';
 import { useI18n } from '../i18n';
-import { useMessenger, type Messenger, type MessengerState, type Outgoing } from '../lib/messenger';
+import { useMessenger } from '../hooks/use-messenger';
+import type { Messenger, MessengerState, Outgoing } from '../lib/messenger';
 import { Link } from '../lib/router';
-import { clock, useDuration, useNow } from '../lib/timers';
-import { conversationTitle, dmPeer, memberName, PresenceDot } from './Messenger';
+import { clock } from '../lib/timers';
+import { useDuration } from '../hooks/use-duration';
+import { useNow } from '../hooks/use-now';
+import { conversationTitle, dmPeer, memberName } from '../lib/names';
+import { PresenceDot } from '../components/presence-dot';
 
 export function ChatView({ messenger, id }: { messenger: Messenger; id: string }) {
   const { t, lang } = useI18n();

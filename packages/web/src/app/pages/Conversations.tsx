@@ -2,45 +2,16 @@
 // (search by name or email), a new room (name, description, members), and a room's settings (name and
 // description, members and moderators for moderators, leave, delete).
 import type { Member } from '@enclave/protocol';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Button, Dialog } from '../../shared/ui';
 import { ErrorAlert } from '../components/error-alert';
 import { TextField } from '../components/text-field';
 import { useI18n } from '../i18n';
-import { errorInfo, type ErrorInfo, useMessenger, type Messenger } from '../lib/messenger';
+import { errorInfo, type ErrorInfo, type Messenger } from '../lib/messenger';
+import { useMessenger } from '../hooks/use-messenger';
 import { navigate } from '../lib/router';
-import { memberName } from './Messenger';
-
-/** Searches the team directory as the member types (this network's active members, not oneself). */
-function useDirectory(messenger: Messenger, query: string): { members: Member[]; error: ErrorInfo | null; loading: boolean } {
-  const [members, setMembers] = useState<Member[]>([]);
-  const [error, setError] = useState<ErrorInfo | null>(null);
-  const [loading, setLoading] = useState(true);
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    const timer = setTimeout(() => {
-      messenger.client.directory(query.trim(), 50).then(
-        (list) => {
-          if (!live) return;
-          setMembers(list.filter((m) => m.userId !== messenger.client.userId));
-          setError(null);
-          setLoading(false);
-        },
-        (err: unknown) => {
-          if (!live) return;
-          setError(errorInfo(err));
-          setLoading(false);
-        },
-      );
-    }, 200);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [messenger, query]);
-  return { members, error, loading };
-}
+import { memberName } from '../lib/names';
+import { useDirectory } from '../hooks/use-directory';
 
 export function NewDm({ messenger }: { messenger: Messenger }) {
   const { t } = useI18n();

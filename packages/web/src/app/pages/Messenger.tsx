@@ -4,35 +4,16 @@
 import type { Conversation } from '@enclave/protocol';
 import { useEffect, useRef } from 'react';
 import { Button } from '../../shared/ui';
-import { LanguageSwitch } from '../App';
+import { LanguageSwitch } from '../components/language-switch';
 import { useI18n } from '../i18n';
-import { useMessenger, type Messenger, type MessengerState, type Presence } from '../lib/messenger';
+import { useMessenger } from '../hooks/use-messenger';
+import type { Messenger, MessengerState } from '../lib/messenger';
 import { Link, match, navigate, useLocation } from '../lib/router';
 import { ChatView } from './Chat';
 import { NewDm, NewGroup, NewRoom, RoomSettings } from './Conversations';
 import { SettingsView } from './Settings';
-
-export function conversationTitle(c: Conversation, myId: number, t: (k: 'conv.unnamed') => string): string {
-  if (c.kind === 'room' || c.name) return c.name || t('conv.unnamed');
-  const others = c.members.filter((m) => m.userId !== myId);
-  return others.map((m) => memberName(m)).join(', ') || t('conv.unnamed');
-}
-
-export function memberName(m: { firstName: string; lastName: string; email: string }): string {
-  return `${m.firstName} ${m.lastName}`.trim() || m.email;
-}
-
-export function dmPeer(c: Conversation, myId: number) {
-  return c.kind === 'dm' ? c.members.find((m) => m.userId !== myId) : undefined;
-}
-
-export function PresenceDot({ state }: { state: Presence | undefined }) {
-  const { t } = useI18n();
-  const s = state ?? 'offline';
-  return (
-    <span className={`presence presence-${s}`} role="img" aria-label={t(`presence.${s}`)} title={t(`presence.${s}`)} />
-  );
-}
+import { conversationTitle, dmPeer } from '../lib/names';
+import { PresenceDot } from '../components/presence-dot';
 
 export function MessengerView({ messenger, onSignOut }: { messenger: Messenger; onSignOut: () => void }) {
   const { t } = useI18n();

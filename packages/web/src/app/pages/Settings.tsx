@@ -4,9 +4,10 @@ import { useCallback, useEffect, useState } from 'react';
 import { Button, Dialog } from '../../shared/ui';
 import { ErrorAlert } from '../components/error-alert';
 import { TextField } from '../components/text-field';
-import { LanguageSwitch } from '../App';
+import { LanguageSwitch } from '../components/language-switch';
 import { useI18n } from '../i18n';
-import { errorInfo, type ErrorInfo, useMessenger, type Messenger } from '../lib/messenger';
+import { errorInfo, type ErrorInfo, type Messenger } from '../lib/messenger';
+import { useMessenger } from '../hooks/use-messenger';
 import { APP_VERSION, CLIENT_NAME, saveBlob, supportLog } from '../lib/session';
 
 type Device = Awaited<ReturnType<Messenger['client']['devices']>>[number];

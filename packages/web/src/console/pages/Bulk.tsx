@@ -3,7 +3,7 @@
 // progress bar while batches of 50 run, and a result table. Delete and suspend are not offered while
 // SSO is on (the guide).
 import { useRef, useState, type DragEvent } from 'react';
-import { useNetwork } from '../App';
+import { useNetwork } from '../hooks/use-network';
 import { call, listAll } from '../api/admin';
 import { clientToken } from '../api/http';
 import { Banner, Button, CheckboxField, Section } from '../../shared/ui';
@@ -12,7 +12,7 @@ import { Page } from '../components/page';
 import { useI18n } from '../i18n';
 import { batches, matchCreateResults, MAX_FILE_BYTES, templateCsv, validateBulkCsv, type BulkKind, type Report, type ReportRow, type RowProblem } from '../lib/csv';
 import { navigate } from '../lib/router';
-import { useLoad, type Loaded as LoadedState } from '../lib/useLoad';
+import { useLoad, type Loaded as LoadedState } from '../hooks/use-load';
 import { download, ssoOn, useGroups, useOidc } from './UserManagement';
 
 interface Result {

@@ -11,7 +11,7 @@ import { useTr } from '../hooks/use-tr';
 import { useI18n } from '../i18n';
 import { policyJsonProblem } from '../lib/forms';
 import { Link, navigate, setQueryParam, useLocation } from '../lib/router';
-import { useLoad } from '../lib/useLoad';
+import { useLoad } from '../hooks/use-load';
 
 async function listAllIam<T>(action: string, key: string, input: Record<string, unknown> = {}): Promise<T[]> {
   const items: T[] = [];

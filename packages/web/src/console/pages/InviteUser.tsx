@@ -2,7 +2,7 @@
 // and phone number (電話號碼) are optional. The server's reason for a refused invite is shown next to the
 // field it names (BatchCreateUser reports a per-item `field`).
 import { useEffect, useState } from 'react';
-import { useNetwork } from '../App';
+import { useNetwork } from '../hooks/use-network';
 import { call } from '../api/admin';
 import { ApiError, clientToken } from '../api/http';
 import { Banner, Button, Section, SelectField, TextField } from '../../shared/ui';

@@ -2,7 +2,7 @@
 // rules), the tags section and its manage tags page, and the delete network button.
 import { useState } from 'react';
 import { trialRunning } from '@enclave/admin-api';
-import { useNetwork } from '../App';
+import { useNetwork } from '../hooks/use-network';
 import { call } from '../api/admin';
 import { ApiError, clientToken } from '../api/http';
 import { Banner, Button, DescriptionList, Empty, Section, TextField } from '../../shared/ui';
@@ -10,37 +10,12 @@ import { ErrorBanner, Loaded } from '../components/errors';
 import { Page } from '../components/page';
 import { useTr } from '../hooks/use-tr';
 import { useI18n } from '../i18n';
-import { networkNameProblem, tagDiff, tagProblems, type Problems, type TagRow } from '../lib/forms';
+import { networkNameProblem, tagDiff, tagProblems, type TagRow } from '../lib/forms';
 import { navigate } from '../lib/router';
-import { useLoad } from '../lib/useLoad';
-import { DeleteNetworkDialog, PlanLabel, PlanRadios, type PlanChoice } from './Networks';
-
-export function TagRowsEditor({ rows, onChange, errors }: { rows: TagRow[]; onChange: (rows: TagRow[]) => void; errors: Problems }) {
-  const { t } = useI18n();
-  const tr = useTr();
-  const err = (k: string) => (errors[k] ? tr(errors[k]!.key, errors[k]!.params) : null);
-  const set = (i: number, patch: Partial<TagRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
-  return (
-    <div className="tag-rows">
-      {rows.length === 0 ? <p className="muted">{t('tags.none')}</p> : null}
-      {rows.map((r, i) => (
-        <div className="tag-row" key={i}>
-          <TextField label={t('tags.key')} value={r.key} onChange={(v) => set(i, { key: v })} readOnly={r.existing} hint={r.existing ? t('tags.keyLocked') : undefined} error={err(`${i}.key`)} />
-          <TextField label={t('tags.value')} value={r.value} onChange={(v) => set(i, { value: v })} error={err(`${i}.value`)} />
-          <Button onClick={() => onChange(rows.filter((_, j) => j !== i))} aria-label={t('tags.removeNamed', { key: r.key || String(i + 1) })}>
-            {t('tags.remove')}
-          </Button>
-        </div>
-      ))}
-      {err('tags') ? (
-        <p className="field-error" role="alert">
-          {err('tags')}
-        </p>
-      ) : null}
-      <Button onClick={() => onChange([...rows, { key: '', value: '', existing: false }])}>{t('tags.add')}</Button>
-    </div>
-  );
-}
+import { useLoad } from '../hooks/use-load';
+import { DeleteNetworkDialog } from '../components/delete-network-dialog';
+import { PlanLabel, PlanRadios, type PlanChoice } from '../components/plan';
+import { TagRowsEditor } from '../components/tag-rows-editor';
 
 export function NetworkHome() {
   const { t, dateTime } = useI18n();

@@ -3,52 +3,21 @@
 // delete network (type "confirm"; retained data is not deleted).
 import { useState } from 'react';
 import { call, type Network } from '../api/admin';
-import { clientToken, ApiError } from '../api/http';
-import { Button, Empty, Menu, RadioGroup, Section, TextField } from '../../shared/ui';
-import { ConfirmDialog } from '../components/confirm-dialog';
+import { ApiError } from '../api/http';
+import { Button, Empty, Menu, Section, TextField } from '../../shared/ui';
 import { ErrorBanner, Loaded } from '../components/errors';
 import { Page } from '../components/page';
 import { useTr } from '../hooks/use-tr';
 import { useI18n } from '../i18n';
 import { networkNameProblem, tagProblems, type TagRow } from '../lib/forms';
 import { Link, navigate } from '../lib/router';
-import { useLoad } from '../lib/useLoad';
-import { TagRowsEditor } from './NetworkHome';
+import { useLoad } from '../hooks/use-load';
+import { TagRowsEditor } from '../components/tag-rows-editor';
+import { PlanLabel, type PlanChoice, PlanRadios } from '../components/plan';
+import { DeleteNetworkDialog } from '../components/delete-network-dialog';
 
 interface Row extends Network {
   users?: number;
-}
-
-export function PlanLabel({ n }: { n: Pick<Network, 'accessLevel' | 'freeTrialExpiration'> }) {
-  const { t, dateTime } = useI18n();
-  if (n.freeTrialExpiration) {
-    const ends = Date.parse(n.freeTrialExpiration);
-    return <>{ends > Date.now() ? t('plan.trialUntil', { date: dateTime(ends) }) : t('plan.trialEnded')}</>;
-  }
-  return <>{n.accessLevel === 'PREMIUM' ? t('plan.premium') : t('plan.standard')}</>;
-}
-
-export function DeleteNetworkDialog({ network, open, onClose, onDeleted }: { network: { networkId: string; networkName: string }; open: boolean; onClose: () => void; onDeleted: () => void }) {
-  const { t } = useI18n();
-  return (
-    <ConfirmDialog
-      open={open}
-      onClose={onClose}
-      title={t('networks.deleteTitle', { name: network.networkName })}
-      requireText={t('common.confirmWord')}
-      confirmLabel={t('common.delete')}
-      body={
-        <>
-          <p>{t('networks.deleteBody', { name: network.networkName, id: network.networkId })}</p>
-          <p>{t('networks.deleteRetention')}</p>
-        </>
-      }
-      onConfirm={async () => {
-        await call('DeleteNetwork', { networkId: network.networkId, clientToken: clientToken() });
-        onDeleted();
-      }}
-    />
-  );
 }
 
 export function NetworksPage() {
@@ -144,46 +113,6 @@ export function NetworksPage() {
         />
       ) : null}
     </Page>
-  );
-}
-
-export type PlanChoice = 'STANDARD' | 'PREMIUM' | 'TRIAL';
-
-export function PlanRadios({ value, onChange, disabled = {}, reasons = {} }: { value: PlanChoice; onChange: (p: PlanChoice) => void; disabled?: Partial<Record<PlanChoice, boolean>>; reasons?: Partial<Record<PlanChoice, string>> }) {
-  const { t } = useI18n();
-  const hint = (base: string, p: PlanChoice) => (
-    <>
-      {base}
-      {reasons[p] ? <strong className="why"> {reasons[p]}</strong> : null}
-    </>
-  );
-  return (
-    <RadioGroup
-      legend={t('networks.plan')}
-      value={value}
-      onChange={(v) => onChange(v as PlanChoice)}
-      options={[
-        { value: 'STANDARD', label: t('plan.standard'), hint: hint(t('plan.standardHint'), 'STANDARD'), disabled: disabled.STANDARD },
-        { value: 'PREMIUM', label: t('plan.premium'), hint: hint(t('plan.premiumHint'), 'PREMIUM'), disabled: disabled.PREMIUM },
-        {
-          value: 'TRIAL',
-          label: t('plan.trial'),
-          hint: (
-            <>
-              {t('plan.trialHint')}
-              <ul className="plain small">
-                <li>{t('plan.trialLimit1')}</li>
-                <li>{t('plan.trialLimit2')}</li>
-                <li>{t('plan.trialLimit3')}</li>
-                <li>{t('plan.trialLimit4')}</li>
-              </ul>
-              {reasons.TRIAL ? <strong className="why">{reasons.TRIAL}</strong> : null}
-            </>
-          ),
-          disabled: disabled.TRIAL,
-        },
-      ]}
-    />
   );
 }
 

@@ -5,7 +5,7 @@
 // see docs/console.md).
 import { useState } from 'react';
 import { isPremium } from '@enclave/admin-api';
-import { useNetwork } from '../App';
+import { useNetwork } from '../hooks/use-network';
 import { call, type ConsentPopup, type Setting } from '../api/admin';
 import { ApiError } from '../api/http';
 import { Banner, Button, CheckboxField, CopyButton, DescriptionList, RadioGroup, Section, TextAreaField, TextField, YesNo } from '../../shared/ui';
@@ -13,7 +13,7 @@ import { ErrorBanner, Loaded } from '../components/errors';
 import { Page } from '../components/page';
 import { useI18n } from '../i18n';
 import { intValue } from '../lib/forms';
-import { useLoad } from '../lib/useLoad';
+import { useLoad } from '../hooks/use-load';
 
 export const CONSENT_OPTION = 'consentPopup';
 export const IDLE_OPTION = 'sessionIdleTimeoutMinutes';

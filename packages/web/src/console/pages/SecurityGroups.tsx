@@ -3,7 +3,7 @@
 // reasons appear next to their fields, and a failed save leaves the shown settings as they were.
 import { useState, type ReactNode } from 'react';
 import { isPremium } from '@enclave/admin-api';
-import { useNetwork } from '../App';
+import { useNetwork } from '../hooks/use-network';
 import { call, type SecurityGroup, type SecurityGroupSettings } from '../api/admin';
 import { ApiError, clientToken } from '../api/http';
 import { Banner, Button, CheckboxField, DescriptionList, Empty, Menu, Modal, RadioGroup, Section, SelectField, Tabs, TextAreaField, TextField, YesNo } from '../../shared/ui';
@@ -14,7 +14,7 @@ import { useTr } from '../hooks/use-tr';
 import { useI18n, type Key } from '../i18n';
 import { groupNameProblem, intValue, reasonsByField } from '../lib/forms';
 import { Link, navigate, setQueryParam, useLocation } from '../lib/router';
-import { useLoad } from '../lib/useLoad';
+import { useLoad } from '../hooks/use-load';
 
 export type GroupSettings = SecurityGroupSettings & { nonSsoTimeoutMinutes?: number };
 type Group = Omit<SecurityGroup, 'securityGroupSettings'> & { securityGroupSettings: GroupSettings };

@@ -2,7 +2,7 @@
 // extra auth parameters, token refresh grace period), "test connection" (RegisterOidcConfigTest),
 // then a review step before saving (RegisterOidcConfig).
 import { useState } from 'react';
-import { useNetwork } from '../App';
+import { useNetwork } from '../hooks/use-network';
 import { call, type RegisterOidcConfigTestResponse } from '../api/admin';
 import { ApiError } from '../api/http';
 import { Banner, Button, DescriptionList, RadioGroup, Section, TextField } from '../../shared/ui';

@@ -1,7 +1,7 @@
 // 使用者管理: the SSO section, then tabs for 團隊目錄 (team directory), 訪客使用者 (guest users) and
 // 機器人 (bots).
 import { useEffect, useState } from 'react';
-import { useNetwork } from '../App';
+import { useNetwork } from '../hooks/use-network';
 import { call, listAll, type Bot, type SecurityGroup, type User } from '../api/admin';
 import { ApiError, clientToken } from '../api/http';
 import { Banner, Button, DescriptionList, Empty, Menu, Modal, Pager, Section, SelectField, SortHeader, Tabs, TextField, YesNo } from '../../shared/ui';
@@ -14,7 +14,7 @@ import { DIRECTORY_HEADERS, toCsv } from '../lib/csv';
 import { botProblems, normalizeCell, normalizeCountryCode, phoneProblems, type BotForm } from '../lib/forms';
 import { navigate, setQueryParam, useLocation } from '../lib/router';
 import { prefixedCompanyId } from '../lib/companyId';
-import { useLoad } from '../lib/useLoad';
+import { useLoad } from '../hooks/use-load';
 
 export function useGroups(networkId: string) {
   return useLoad(() => listAll('ListSecurityGroups', { networkId }, (o) => o.securityGroups as SecurityGroup[]), [networkId]);
