@@ -13,7 +13,10 @@ import { useI18n } from '../i18n';
 import { batches, matchCreateResults, MAX_FILE_BYTES, templateCsv, validateBulkCsv, type BulkKind, type Report, type ReportRow, type RowProblem } from '../lib/csv';
 import { navigate } from '../lib/router';
 import { useLoad, type Loaded as LoadedState } from '../hooks/use-load';
-import { download, ssoOn, useGroups, useOidc } from './UserManagement';
+import { download } from '../lib/download';
+import { ssoOn } from '../lib/sso';
+import { useGroups } from '../hooks/use-groups';
+import { useOidc } from '../hooks/use-oidc';
 
 interface Result {
   row: ReportRow;

@@ -12,7 +12,7 @@ import { useTr } from '../hooks/use-tr';
 import { useI18n } from '../i18n';
 import { inviteProblems, normalizeCell, normalizeCountryCode, type InviteForm } from '../lib/forms';
 import { navigate } from '../lib/router';
-import { useGroups } from './UserManagement';
+import { useGroups } from '../hooks/use-groups';
 
 /** The form field a BatchCreateUser reason names (`username`, `users[0].cell`, `securityGroupIds` …). */
 export function fieldOf(apiField: string): keyof InviteForm {

@@ -13,7 +13,7 @@ import { useI18n } from '../i18n';
 import { ssoProblems, type SsoForm } from '../lib/forms';
 import { prefixedCompanyId } from '../lib/companyId';
 import { navigate } from '../lib/router';
-import { useOidc } from './UserManagement';
+import { useOidc } from '../hooks/use-oidc';
 
 export function SsoConfigPage() {
   const { t } = useI18n();
