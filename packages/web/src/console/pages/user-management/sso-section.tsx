@@ -4,7 +4,7 @@ import { Button, DescriptionList, Section } from '../../../shared/ui';
 import { Loaded } from '../../components/errors';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../lib/router';
-import { prefixedCompanyId } from '../../lib/companyId';
+import { prefixedCompanyId } from '../../lib/company-id';
 import { useOidc } from '../../hooks/use-oidc';
 import { ssoOn } from '../../lib/sso';
 

@@ -4,7 +4,7 @@
 import type { Message } from '@enclave/client';
 import type { Conversation, Policy } from '@enclave/protocol';
 import { useEffect, useRef, useState } from 'react';
-import { BoundaryConfirm } from './MessageDialogs';
+import { BoundaryConfirm } from './message-dialogs';
 import { Button } from '../../shared/ui';
 import { ErrorAlert } from './error-alert';
 import { useI18n } from '../i18n';

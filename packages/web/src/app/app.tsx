@@ -11,10 +11,10 @@ import { useI18n } from './i18n';
 import { errorInfo, type ErrorInfo, Messenger } from './lib/messenger';
 import { useMessenger } from './hooks/use-messenger';
 import { navigate, useLocation } from './lib/router';
-import { ApproveDevice, RecoveryKey, Register, SignIn } from './pages/Auth';
+import { ApproveDevice, RecoveryKey, Register, SignIn } from './pages/auth';
 import { forgetSso, readSsoReturn, signedInWithSso, type SsoReturn } from './lib/sso';
-import { SsoFinish, SsoStart } from './pages/Sso';
-import { MessengerView } from './pages/Messenger';
+import { SsoFinish, SsoStart } from './pages/sso';
+import { MessengerView } from './pages/messenger';
 import { LanguageSwitch } from './components/language-switch';
 
 type Phase =

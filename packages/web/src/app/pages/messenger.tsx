@@ -9,9 +9,9 @@ import { useI18n } from '../i18n';
 import { useMessenger } from '../hooks/use-messenger';
 import type { Messenger, MessengerState } from '../lib/messenger';
 import { Link, match, navigate, useLocation } from '../lib/router';
-import { ChatView } from './Chat';
-import { NewDm, NewGroup, NewRoom, RoomSettings } from './Conversations';
-import { SettingsView } from './Settings';
+import { ChatView } from './chat';
+import { NewDm, NewGroup, NewRoom, RoomSettings } from './conversations';
+import { SettingsView } from './settings';
 import { conversationTitle, dmPeer } from '../lib/names';
 import { PresenceDot } from '../components/presence-dot';
 

@@ -1,11 +1,11 @@
 // The page shown instead of the messenger while another tab of this browser uses the account, or after
-// this tab's account was moved to another one (tabLock.ts), with **Use here**.
+// this tab's account was moved to another one (lib/tab-lock.ts), with **Use here**.
 import { useEffect, type ReactNode } from 'react';
 import { Button } from '../../shared/ui';
 import { useI18n } from '../i18n';
-import { LanguageSwitch } from '../components/language-switch';
-import { lastEmail } from './session';
-import { takeOverHere, watchAccount } from './tabLock';
+import { LanguageSwitch } from './language-switch';
+import { lastEmail } from '../lib/session';
+import { takeOverHere, watchAccount } from '../lib/tab-lock';
 import { useTabState } from '../hooks/use-tab-state';
 
 /** Shows the messenger only while this tab may use the account. */

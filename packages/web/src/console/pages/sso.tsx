@@ -11,7 +11,7 @@ import { Page } from '../components/page';
 import { useTr } from '../hooks/use-tr';
 import { useI18n } from '../i18n';
 import { ssoProblems, type SsoForm } from '../lib/forms';
-import { prefixedCompanyId } from '../lib/companyId';
+import { prefixedCompanyId } from '../lib/company-id';
 import { navigate } from '../lib/router';
 import { useOidc } from '../hooks/use-oidc';
 

@@ -1,7 +1,7 @@
 // One tab per account on this browser. Two tabs of one account would share its IndexedDB profile (the
 // SDK's store, session, cursors) and both act on it; so a tab holds the account's Web Lock
 // (navigator.locks, per origin) from signing in or registering until its client closes. Another tab of
-// the same account is shown "Enclave is open in another tab" (tabs.tsx) with **Use here**, which asks
+// the same account is shown "Enclave is open in another tab" (components/tab-guard.tsx) with **Use here**, which asks
 // the holder over a BroadcastChannel to let go: the holder closes its client (connection and store),
 // releases the lock and shows that Enclave was moved; the asking tab then signs in (the password is
 // needed again, as after any reload). A holder that does not answer (a frozen tab) loses the lock by

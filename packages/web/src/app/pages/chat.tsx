@@ -1,14 +1,14 @@
 // The chat view of one conversation: messages (text, replies, edits, forwarded, files with preview and
 // download, timers with a live countdown), the delivery state of this device's messages (sending,
 // ✓ sent, ● read in 1:1 when the network allows receipts, failed with retry), the composer
-// (components/Composer.tsx) and the message dialogs (components/MessageDialogs.tsx). Forwarding is
+// (components/composer.tsx) and the message dialogs (components/message-dialogs.tsx). Forwarding is
 // offered only when the security group allows it.
 import type { Message } from '@enclave/client';
 import type { Conversation } from '@enclave/protocol';
 import { useEffect, useRef, useState } from 'react';
-import { FileBlock, LocationBlock } from '../components/Attachments';
-import { Composer } from '../components/Composer';
-import { DeleteDialog, ForwardDialog } from '../components/MessageDialogs';
+import { FileBlock, LocationBlock } from '../components/attachments';
+import { Composer } from '../components/composer';
+import { DeleteDialog, ForwardDialog } from '../components/message-dialogs';
 import { Button } from '../../shared/ui';
 import { formatBytes } from '../lib/format-bytes';
 import { useErrorText } from '../hooks/use-error-text';
