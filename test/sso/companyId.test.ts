@@ -1,7 +1,7 @@
 // The company ID's region prefix (the guide's UE1-DemoNetworkW_drqtvva): one rule in @enclave/protocol
 // that the server (which accepts it when members type it) and the console (which shows it) both use.
 import { describe, expect, it } from 'vitest';
-import { bareCompanyId, companyIdPrefix } from '../../packages/protocol/src/companyId.js';
+import { bareCompanyId, companyIdPrefix } from '../../packages/protocol/src/company-id.js';
 import { prefixedCompanyId } from '../../packages/web/src/console/lib/company-id.js';
 
 describe('company ID prefix', () => {
