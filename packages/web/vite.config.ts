@@ -7,8 +7,14 @@ export default defineConfig({
   root: 'src/console',
   base: '/console/',
   plugins: [react()],
-  // The company ID rule comes from the protocol's sources (built before its dist exists on a fresh clone).
-  resolve: { alias: [{ find: /^@enclave\/protocol$/, replacement: fileURLToPath(new URL('../protocol/src/index.ts', import.meta.url)) }] },
+  // The company ID rule (protocol) and the admin API's route table, types and plan rules (admin-api) come
+  // from the packages' sources (the web is built before their dist exists on a fresh clone).
+  resolve: {
+    alias: [
+      { find: /^@enclave\/protocol$/, replacement: fileURLToPath(new URL('../protocol/src/index.ts', import.meta.url)) },
+      { find: /^@enclave\/admin-api$/, replacement: fileURLToPath(new URL('../admin-api/src/index.ts', import.meta.url)) },
+    ],
+  },
   build: {
     outDir: '../../dist/console',
     emptyOutDir: true,

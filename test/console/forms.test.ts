@@ -23,11 +23,12 @@ import {
 import { en } from '../../packages/web/src/console/i18n/en.js';
 import { zhTW } from '../../packages/web/src/console/i18n/zh-TW.js';
 import { I18nProvider } from '../../packages/web/src/console/i18n/index.js';
-import { CheckboxField, ConfirmDialog, TextField } from '../../packages/web/src/console/components/ui.js';
-import { ConsentPreview, consentValue, idleValue } from '../../packages/web/src/console/pages/Policies.js';
-import { fieldOf } from '../../packages/web/src/console/pages/InviteUser.js';
-import { TagRowsEditor } from '../../packages/web/src/console/pages/NetworkHome.js';
-import { PlanRadios } from '../../packages/web/src/console/pages/Networks.js';
+import { CheckboxField, TextField } from '../../packages/web/src/shared/ui/index.js';
+import { ConfirmDialog } from '../../packages/web/src/console/components/confirm-dialog.js';
+import { ConsentPreview, consentValue, idleValue } from '../../packages/web/src/console/pages/policies.js';
+import { fieldOf } from '../../packages/web/src/console/pages/invite-user.js';
+import { TagRowsEditor } from '../../packages/web/src/console/components/tag-rows-editor.js';
+import { PlanRadios } from '../../packages/web/src/console/components/plan.js';
 
 const key = (p: { key: string } | null | undefined) => p?.key ?? null;
 

@@ -19,7 +19,7 @@ describe('the CLI action table', () => {
     expect(Object.keys(IAM_ACTIONS).sort()).toEqual(Object.keys(iamActions).sort());
     for (const [name, action] of Object.entries(iamActions)) {
       const server = Object.fromEntries(Object.entries(action.members).map(([k, m]) => [k, { kind: m.type, required: m.required === true }]));
-      const cli = Object.fromEntries(Object.entries(IAM_ACTIONS[name]!).map(([k, m]) => [k, { kind: m.kind, required: m.required }]));
+      const cli = Object.fromEntries(Object.entries(IAM_ACTIONS[name as keyof typeof IAM_ACTIONS]).map(([k, m]) => [k, { kind: m.kind, required: m.required }]));
       expect(cli, name).toEqual(server);
     }
   });

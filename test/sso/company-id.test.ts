@@ -2,7 +2,7 @@
 // that the server (which accepts it when members type it) and the console (which shows it) both use.
 import { describe, expect, it } from 'vitest';
 import { bareCompanyId, companyIdPrefix } from '../../packages/protocol/src/company-id.js';
-import { prefixedCompanyId } from '../../packages/web/src/console/lib/companyId.js';
+import { prefixedCompanyId } from '../../packages/web/src/console/lib/company-id.js';
 
 describe('company ID prefix', () => {
   it('follows the guide (us-east-1 → UE1), as the console shows it', () => {

@@ -1,14 +1,15 @@
 // `enclave admin <operation>`: one subcommand per admin API operation, named and flagged as the AWS
 // CLI names them (list-networks --network-id …), built from the model so a new operation needs no code.
 import { readFileSync } from 'node:fs';
-import { AdminClient, allOperations, type ModelMember, type ModelOperation } from '@enclave/server/client';
+import { allOperations, type ModelMember, type ModelOperation } from '@enclave/admin-api';
+import { AdminClient } from '@enclave/admin-api/client';
 import { Command, Option } from 'commander';
 import { CHUNK_SIZE, chunk, chunkedListMember, maxBaseTokenLength, runChunked } from './batch.js';
 import { resolveCredentials } from './credentials.js';
 import { usersFromCsv } from './csv.js';
 import { EXIT_USAGE, usageError } from './errors.js';
 import { checkInput, mergeInput, parseCliInputJson } from './input.js';
-import { coerceFlagValue, describeMember, flagKind, inputMembers, memberFlag, shapeOf } from './modelFlags.js';
+import { coerceFlagValue, describeMember, flagKind, inputMembers, memberFlag, shapeOf } from './model-flags.js';
 import { kebabCase } from './names.js';
 import { printJson, processOut, reportAdminError, type Out } from './output.js';
 import { collectPages } from './paginate.js';

@@ -5,7 +5,7 @@
 // unlisted files. Exit 0 when the trail is valid, 1 when it is not (every problem listed). See
 // docs/audit.md.
 import { readFileSync } from 'node:fs';
-import { AdminClient } from '@enclave/server/client';
+import { AdminClient } from '@enclave/admin-api/client';
 import { Command, Option } from 'commander';
 import { DEFAULT_ENDPOINT, DEFAULT_REGION, endpointOf } from './admin.js';
 import { resolveCredentials } from './credentials.js';

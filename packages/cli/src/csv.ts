@@ -2,7 +2,7 @@
 // lastName, securityGroupId; any other member of BatchCreateUserRequestItem may be added), then one
 // user a row. Several security groups go in one cell separated by ';'.
 import { usageError } from './errors.js';
-import { flagKind, inputMembers, shapeOf } from './modelFlags.js';
+import { flagKind, inputMembers, shapeOf } from './model-flags.js';
 
 /** RFC 4180 CSV: quoted fields with "" escapes and embedded newlines, CRLF or LF, optional BOM. */
 export function parseCsv(text: string): { rows: string[][]; lines: number[] } {

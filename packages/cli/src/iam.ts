@@ -3,13 +3,14 @@
 // (create-user --user-name …), JSON on stdout, the exit codes of `enclave admin`. Credentials and
 // endpoint come from the same flags and variables as `enclave admin`; because --access-key-id is the
 // caller's key there, the AccessKeyId member of the key actions is --target-access-key-id here.
-import { AdminClient } from '@enclave/server/client';
+import { IAM_ACTION_NAMES, type IamActionName } from '@enclave/admin-api';
+import { AdminClient } from '@enclave/admin-api/client';
 import { Command, Option } from 'commander';
 import { addCallerOptions, DEFAULT_ENDPOINT, DEFAULT_REGION, endpointOf } from './admin.js';
 import { resolveCredentials } from './credentials.js';
 import { usageError } from './errors.js';
 import { parseCliInputJson } from './input.js';
-import { readFlagText } from './modelFlags.js';
+import { readFlagText } from './model-flags.js';
 import { kebabCase } from './names.js';
 import { printJson, processOut, reportAdminError, type Out } from './output.js';
 
@@ -24,7 +25,7 @@ export interface IamMember {
 const req = (kind: IamMemberKind, doc: string): IamMember => ({ kind, required: true, doc });
 const opt = (kind: IamMemberKind, doc: string): IamMember => ({ kind, required: false, doc });
 
-/** The members of every /iam action (test/iam checks this table against the server's handlers). */
+/** The members of the /iam actions' inputs (test/iam checks the table below against the server's handlers). */
 const M = {
   AccessKeyId: req('string', "the access key to act on (--access-key-id is the caller's own key, as in enclave admin)"),
   AuthenticationCode1: req('string', "a code from the device"),
@@ -50,7 +51,8 @@ const M = {
   VersionId: req('string', "the policy version, e.g. v2"),
 };
 
-export const IAM_ACTIONS: Record<string, Record<string, IamMember>> = {
+/** The members of every /iam action: one entry per action of @enclave/admin-api's IAM_ACTION_NAMES (the type makes sure). */
+export const IAM_ACTIONS: Record<IamActionName, Record<string, IamMember>> = {
   AddUserToGroup: { GroupName: M.GroupName, UserName: M.UserName },
   AttachGroupPolicy: { GroupName: M.GroupName, PolicyArn: M.PolicyArn },
   AttachRolePolicy: { RoleName: M.RoleName, PolicyArn: M.PolicyArn },
@@ -151,7 +153,7 @@ function memberOptions(member: string, m: IamMember): Option[] {
 }
 
 export function iamActionSpecs(): IamActionSpec[] {
-  return Object.entries(IAM_ACTIONS)
+  return IAM_ACTION_NAMES.map((name) => [name, IAM_ACTIONS[name]] as const)
     .map(([name, members]) => ({
       name,
       command: kebabCase(name),

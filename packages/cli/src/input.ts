@@ -1,8 +1,8 @@
 // An operation's input: --cli-input-json (inline or file://path) first, then one flag per member on
 // top of it, checked like the AWS CLI does before anything is sent (unknown and missing members).
-import type { ModelMember } from '@enclave/server/client';
+import type { ModelMember } from '@enclave/admin-api';
 import { usageError } from './errors.js';
-import { readFlagText } from './modelFlags.js';
+import { readFlagText } from './model-flags.js';
 
 export function parseCliInputJson(raw: string): Record<string, unknown> {
   const text = readFlagText('--cli-input-json', raw);

@@ -1,4 +1,4 @@
-import { allOperations } from '@enclave/server/client';
+import { allOperations } from '@enclave/admin-api';
 import { describe, expect, it } from 'vitest';
 import { operationSpecs } from './admin.js';
 import { kebabCase } from './names.js';

@@ -1,6 +1,6 @@
 // What `enclave admin` prints: the answer as pretty JSON on stdout (nothing for an empty answer, as
 // the AWS CLI), errors on stderr in the AWS CLI's words, and the exit code that goes with them.
-import { AdminApiError } from '@enclave/server/client';
+import { AdminApiError } from '@enclave/admin-api/client';
 import { ChunkFailedError } from './batch.js';
 import { CliError, EXIT_OTHER, EXIT_SERVICE, errorMessage } from './errors.js';
 

@@ -24,7 +24,7 @@ import { authenticateSession, CSRF_HEADER } from './domain/console-sessions/sess
 import { Authorizer, ensureManagedPolicies } from './domain/iam/authorizer.js';
 import type { ServerConfig } from './kernel/config.js';
 import type { DomainEvent } from './kernel/events.js';
-import { signingName } from './model/model.generated.js';
+import { signingName } from '@enclave/admin-api';
 import { autocommit, openStore, readTx, type Store } from './infra/db.js';
 import { openBlobStore, type BlobStore } from './infra/blobs/index.js';
 import { openBus, type Bus } from './realtime/bus/index.js';

@@ -4,7 +4,7 @@
 // member plane's errors (codes of the client protocol) are kernel/member-errors.ts. No feature owns
 // either: every layer may throw them, only transports serialize them.
 import type { FastifyReply } from 'fastify';
-import { shapes } from '../model/model.generated.js';
+import { shapes } from '@enclave/admin-api';
 
 export type ErrorShape =
   | 'BadRequestError'

@@ -1,8 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
+import { App } from './app';
 import { I18nProvider } from './i18n';
-import { TabGuard } from './lib/tabs';
+import { TabGuard } from './components/tab-guard';
 import '../shared/base.css';
 import './styles.css';
 

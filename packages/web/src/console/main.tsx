@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
+import { App } from './app';
 import { I18nProvider } from './i18n';
 import '../shared/base.css';
 import './styles.css';

@@ -4,8 +4,8 @@
 // AWS shape (status from smithy.api#httpError, x-amzn-errortype header, {"message", "reasons"} body).
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { taggingOperations } from '../../model/tagging.js';
-import type { ModelOperation } from '../../model/modelTypes.js';
+import { taggingOperations } from '@enclave/admin-api';
+import type { ModelOperation } from '@enclave/admin-api';
 import type { Authenticate, Authenticated } from '../../kernel/authenticate.js';
 import { adminActor } from '../../kernel/actor.js';
 import { EventBuffer, type DomainEvent } from '../../kernel/events.js';
@@ -22,7 +22,7 @@ import type { OperationHandler, OperationName } from '../../usecases/admin/opera
 import { parseRawQuery } from '../../kernel/sigv4.js';
 import { authorizeCall, operationResource, type Authorizer } from '../../domain/iam/authorizer.js';
 
-import { allOperations } from '../../model/allOperations.js';
+import { allOperations } from '@enclave/admin-api';
 export { allOperations };
 
 export type { Authenticated } from '../../kernel/authenticate.js';

@@ -1,8 +1,8 @@
 // The model-driven half of the restJson1 adapter: takes an HTTP request apart into an operation's
 // input structure (labels, query string, headers, JSON body) and validates it against the model's
 // constraints (required, length, pattern, range, enum, types). It knows nothing of any operation.
-import { shapeOf } from '../../model/shapeOf.js';
-import type { ModelMember, ModelShape, Range } from '../../model/modelTypes.js';
+import { shapeOf } from '@enclave/admin-api';
+import type { ModelMember, ModelShape, Range } from '@enclave/admin-api';
 import { badRequest, validation, type ErrorReason } from '../../kernel/errors.js';
 
 export interface RawRequest {

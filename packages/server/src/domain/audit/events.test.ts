@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shapes } from '../../model/model.generated.js';
+import { shapes } from '@enclave/admin-api';
 import { buildEvent, isSecretName, isoSeconds, redact, redactByName, type BuildEventInput } from './events.js';
 
 const ACCOUNT = '123456789012';

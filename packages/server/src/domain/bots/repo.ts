@@ -1,7 +1,7 @@
 // The bots repository: `bots` rows of a network, bot ID allocation from `counters`, the username
 // lookups across bots, users and the data retention bot, the counts by status, and the keyset listing.
 import { sql, type Insertable, type Updateable } from 'kysely';
-import type { ListBotsRequest } from '../../model/types.generated.js';
+import type { ListBotsRequest } from '@enclave/admin-api';
 import type { ReadTx, WriteTx } from '../../infra/db.js';
 import { paginate, type Page, type PageRequest } from '../../infra/pagination.js';
 import type { BotsTable } from '../../infra/schema.js';

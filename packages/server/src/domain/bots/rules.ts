@@ -4,7 +4,7 @@
 // which also records its public key. Usernames end in "bot", use [a-z0-9_.-] and are unique in the
 // network across bots, users and the data retention bot.
 import type { Selectable } from 'kysely';
-import type { Bot } from '../../model/types.generated.js';
+import type { Bot } from '@enclave/admin-api';
 import type { BotsTable } from '../../infra/schema.js';
 import { validation, type ErrorReason } from '../../kernel/errors.js';
 

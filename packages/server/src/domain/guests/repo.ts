@@ -2,7 +2,7 @@
 // guest per billing period, written by the messaging layer), their monthly counts, and the network's
 // blocked guests (`guest_blocks`).
 import { sql } from 'kysely';
-import type { ListBlockedGuestUsersRequest, ListGuestUsersRequest } from '../../model/types.generated.js';
+import type { ListBlockedGuestUsersRequest, ListGuestUsersRequest } from '@enclave/admin-api';
 import type { ReadTx, WriteTx } from '../../infra/db.js';
 import { paginate, type Page, type PageRequest } from '../../infra/pagination.js';
 import { likePrefix } from '../bots/rules.js';

@@ -3,7 +3,7 @@
 // ('YYYY-MM', UTC); the admin API lists them, counts them per month and blocks or unblocks them
 // (guest_blocks, one row per blocked guest).
 import type { Selectable } from 'kysely';
-import type { BlockedGuestUser, GuestUser } from '../../model/types.generated.js';
+import type { BlockedGuestUser, GuestUser } from '@enclave/admin-api';
 import type { GuestBlocksTable, GuestUsersTable } from '../../infra/schema.js';
 import { validation } from '../../kernel/errors.js';
 

@@ -1,7 +1,7 @@
 // The policy language as Wickr supports it: every element, what is rejected and why, wildcards,
 // unknown actions, and the guide's example policies.
 import { describe, expect, it } from 'vitest';
-import { knownActions } from './actions.js';
+import { knownActions } from '@enclave/admin-api';
 import { WICKR_FULL_ACCESS_DOCUMENT } from './authorizer.js';
 import { globMatch, MAX_PATTERN_STARS, MAX_POLICY_SIZE, parsePolicy, PolicyError, unknownActions } from './policy.js';
 

@@ -4,7 +4,7 @@
 // type); network tags (the guide's 網路標籤): case-sensitive keys that cannot be renamed (editing
 // changes the value), at most 50 per network, addressed by the network ARN as AWS tagging does.
 import type { Selectable } from 'kysely';
-import type { Network, Setting } from '../../model/types.generated.js';
+import type { Network, Setting } from '@enclave/admin-api';
 import type { NetworksTable } from '../../infra/schema.js';
 import { badRequest, validation } from '../../kernel/errors.js';
 import { effectiveBoundary } from '../federation/federation.js';

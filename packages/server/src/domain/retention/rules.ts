@@ -5,7 +5,7 @@
 // archived data lives in the organisation's own storage and is never touched here.
 import { randomInt } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import type { GetDataRetentionBotResponse } from '../../model/types.generated.js';
+import type { GetDataRetentionBotResponse } from '@enclave/admin-api';
 import type { RetentionBotsTable } from '../../infra/schema.js';
 import { badRequest } from '../../kernel/errors.js';
 import type { NetworkRow } from '../networks/rules.js';

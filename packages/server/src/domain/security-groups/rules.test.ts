@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SecurityGroupSettings } from '../../model/types.generated.js';
+import type { SecurityGroupSettings } from '@enclave/admin-api';
 import { checkGroupName, checkSecurityGroupSettings, defaultSecurityGroupSettings, mergeSettings, sameGroupName, type NetworkFacts } from './rules.js';
 
 const NETWORK: NetworkFacts = { networkId: '12345678', region: 'us-east-1', premium: true, trialActive: false };

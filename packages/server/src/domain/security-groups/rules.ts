@@ -6,9 +6,9 @@
 // reported all at once with a field path; plan restrictions (Premium, free trial) separately, because
 // they are a different error (BadRequestError) and only apply to what a request changes.
 import type { Selectable } from 'kysely';
-import type { CallingSettings, PasswordRequirements, SecurityGroup, SecurityGroupSettings, ShredderSettings } from '../../model/types.generated.js';
+import type { CallingSettings, PasswordRequirements, SecurityGroup, SecurityGroupSettings, ShredderSettings } from '@enclave/admin-api';
 import type { ErrorReason } from '../../kernel/errors.js';
-import type { SecurityGroupSettingsExtension } from '../../model/extensions.js';
+import type { SecurityGroupSettingsExtension } from '@enclave/admin-api';
 import type { SecurityGroupsTable } from '../../infra/schema.js';
 
 export type SecurityGroupRow = Selectable<SecurityGroupsTable>;

@@ -1,7 +1,7 @@
 // Security groups as operations look them up and create them: one group of a network ("not found" is
 // the API's NotFound error), the group whose name collides case-insensitively, and a new group's row.
 // The queries are in repo.ts, the names and settings rules in rules.ts.
-import type { SecurityGroupSettings } from '../../model/types.generated.js';
+import type { SecurityGroupSettings } from '@enclave/admin-api';
 import type { ReadTx, WriteTx } from '../../infra/db.js';
 import { newSecurityGroupId } from '../../kernel/ids.js';
 import { notFound } from '../../kernel/errors.js';

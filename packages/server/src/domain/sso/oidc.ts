@@ -5,7 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { rootCertificates } from 'node:tls';
-import type { OidcTokenInfo } from '../../model/types.generated.js';
+import type { OidcTokenInfo } from '@enclave/admin-api';
 import { badRequest } from '../../kernel/errors.js';
 import { discoveryUrl, looksLikeSaml, providerUrlProblem, sameIssuer, SAML_REFUSAL, type DiscoveryDocument } from './rules.js';
 

@@ -6,7 +6,7 @@
 // must offer. The provider is contacted in oidc.ts, the rows are read and written in repo.ts.
 import { X509Certificate } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import type { OidcConfigInfo, RegisterOidcConfigTestResponse } from '../../model/types.generated.js';
+import type { OidcConfigInfo, RegisterOidcConfigTestResponse } from '@enclave/admin-api';
 import type { OidcConfigsTable } from '../../infra/schema.js';
 import { badRequest, validation } from '../../kernel/errors.js';
 import { normalizeEmail } from '../users/users.js';

@@ -3,7 +3,7 @@
 // the provider (only Virtru is supported). The client secret is sealed at rest; the model's
 // GetOpentdfConfig output carries it back to the admin.
 import type { Selectable } from 'kysely';
-import type { GetOpentdfConfigResponse } from '../../model/types.generated.js';
+import type { GetOpentdfConfigResponse } from '@enclave/admin-api';
 import type { TdfConfigsTable } from '../../infra/schema.js';
 import type { SecretBox } from '../../infra/secret-box.js';
 import { ApiError, type ErrorReason } from '../../kernel/errors.js';

@@ -2,7 +2,7 @@
 // deleted with what the messaging layer holds for them), their `devices`, user ID allocation from
 // `counters`, and the keyset-paged directory listings shaped to the (network_id, …) indexes.
 import { sql, type Insertable, type Updateable } from 'kysely';
-import type { ListUsersRequest } from '../../model/types.generated.js';
+import type { ListUsersRequest } from '@enclave/admin-api';
 import type { ReadTx, WriteTx } from '../../infra/db.js';
 import { paginate, prefixRange, resolveSort, type Page, type PageRequest, type PageSpec, type SortableColumn } from '../../infra/pagination.js';
 import type { UsersTable } from '../../infra/schema.js';

@@ -5,7 +5,7 @@
 // milliseconds. Batch operations take at most 50 items and report per-item failures without failing
 // the batch. Also the devices of a user as ListDevicesForUser shows them.
 import type { Selectable } from 'kysely';
-import type { BasicDeviceObject, User } from '../../model/types.generated.js';
+import type { BasicDeviceObject, User } from '@enclave/admin-api';
 import type { DevicesTable, UsersTable } from '../../infra/schema.js';
 import { newInviteCode } from '../../kernel/ids.js';
 import { validation } from '../../kernel/errors.js';

@@ -1,7 +1,7 @@
 // Users as operations look them up: one user of a network ("not found" is the API's NotFound error),
 // several by ID, and a batch's user IDs split into those of the network and per-item failures. The
 // queries are in repo.ts, the rules in rules.ts.
-import type { BatchUserErrorResponseItem, BatchUserSuccessResponseItem } from '../../model/types.generated.js';
+import type { BatchUserErrorResponseItem, BatchUserSuccessResponseItem } from '@enclave/admin-api';
 import type { ReadTx } from '../../infra/db.js';
 import { notFound } from '../../kernel/errors.js';
 import { findUser, findUsers } from './repo.js';

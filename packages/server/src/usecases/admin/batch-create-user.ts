@@ -1,4 +1,4 @@
-import type { BatchUserErrorResponseItem, User } from '../../model/types.generated.js';
+import type { BatchUserErrorResponseItem, User } from '@enclave/admin-api';
 import { unameFor } from '../../kernel/ids.js';
 import { requireNetwork, trialSeatsLeft } from '../../domain/networks/networks.js';
 import { trialActive } from '../../domain/networks/rules.js';
@@ -28,7 +28,7 @@ import {
 } from '../../domain/users/rules.js';
 import { defineCommand } from './operation.js';
 import { enqueueInvitations } from '../../domain/mail/mail-queue.js';
-import type { UserPhoneExtension } from '../../model/extensions.js';
+import type { UserPhoneExtension } from '@enclave/admin-api';
 
 /**
  * Invites up to 50 users: each starts PENDING with an invite code. Set-based: one query for taken

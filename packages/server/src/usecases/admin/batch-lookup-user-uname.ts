@@ -1,4 +1,4 @@
-import type { BatchUnameErrorResponseItem, BatchUnameSuccessResponseItem } from '../../model/types.generated.js';
+import type { BatchUnameErrorResponseItem, BatchUnameSuccessResponseItem } from '@enclave/admin-api';
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { usernamesByUname } from '../../domain/users/repo.js';
 import { batchResult, checkBatchSize, distinct } from '../../domain/users/rules.js';

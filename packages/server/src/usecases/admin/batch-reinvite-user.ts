@@ -1,4 +1,4 @@
-import type { BatchUserErrorResponseItem, BatchUserSuccessResponseItem } from '../../model/types.generated.js';
+import type { BatchUserErrorResponseItem, BatchUserSuccessResponseItem } from '@enclave/admin-api';
 import { requireNetwork, trialSeatsLeft } from '../../domain/networks/networks.js';
 import { trialActive } from '../../domain/networks/rules.js';
 import { renewInvite } from '../../domain/users/repo.js';

@@ -1,4 +1,4 @@
-import type { BatchDeviceErrorResponseItem, BatchDeviceSuccessResponseItem } from '../../model/types.generated.js';
+import type { BatchDeviceErrorResponseItem, BatchDeviceSuccessResponseItem } from '@enclave/admin-api';
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { userDeviceAppIds } from '../../domain/users/repo.js';
 import { batchResult, checkBatchSize, distinct } from '../../domain/users/rules.js';

@@ -1,4 +1,4 @@
-import type { GetUserResponse } from '../../model/types.generated.js';
+import type { GetUserResponse } from '@enclave/admin-api';
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { requireUser } from '../../domain/users/users.js';
 import { validation } from '../../kernel/errors.js';

@@ -4,8 +4,8 @@
 // validation, authentication, the IAM check, the transaction, idempotency, audit and serialization
 // around it, and refuses to start when a declaration disagrees with the model's readonly trait.
 import type { ReadTx, WriteTx } from '../../infra/db.js';
-import type { OperationTypes } from '../../model/types.generated.js';
-import type { TaggingTypes } from '../../model/tagging.js';
+import type { OperationTypes } from '@enclave/admin-api';
+import type { TaggingTypes } from '@enclave/admin-api';
 import type { CommandContext } from '../context.js';
 
 export type AllOperationTypes = OperationTypes & TaggingTypes;

@@ -11,7 +11,7 @@ import {
   requirePremium,
   SETTING_NAMES,
 } from '../../domain/networks/rules.js';
-import type { NetworkSettingsExtension } from '../../model/extensions.js';
+import type { NetworkSettingsExtension } from '@enclave/admin-api';
 import { startRetention, stopRetention } from '../member/retention.js';
 import { badRequest, validation } from '../../kernel/errors.js';
 import { defineCommand } from './operation.js';

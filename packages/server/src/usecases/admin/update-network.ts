@@ -1,4 +1,4 @@
-import type { UpdateNetworkExtension } from '../../model/extensions.js';
+import type { UpdateNetworkExtension } from '@enclave/admin-api';
 import { requireNetwork } from '../../domain/networks/networks.js';
 import { countUsers, markPremiumTrialUsed, premiumTrialUsed, updateNetwork } from '../../domain/networks/repo.js';
 import { addMonthsUtc, checkKmsKeyArn, checkNetworkName, TRIAL_MAX_USERS, TRIAL_MONTHS, trialActive } from '../../domain/networks/rules.js';

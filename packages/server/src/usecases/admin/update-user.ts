@@ -1,4 +1,4 @@
-import type { UpdateUserResponse } from '../../model/types.generated.js';
+import type { UpdateUserResponse } from '@enclave/admin-api';
 import type { UsersTable } from '../../infra/schema.js';
 import { unameFor } from '../../kernel/ids.js';
 import { requireNetwork } from '../../domain/networks/networks.js';
@@ -25,7 +25,7 @@ import {
 import { requireUser } from '../../domain/users/users.js';
 import { badRequest, validation, type ErrorReason } from '../../kernel/errors.js';
 import { defineCommand } from './operation.js';
-import type { UserPhoneExtension } from '../../model/extensions.js';
+import type { UserPhoneExtension } from '@enclave/admin-api';
 
 /**
  * Edits a user (the guide's 編輯使用者): names, username (an email address, unique in the network

@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { kebabCase } from '../../kernel/names.js';
-import { IAM_ACTION_NAMES } from '../../domain/iam/actions.js';
+import { IAM_ACTION_NAMES } from '@enclave/admin-api';
 import type { IamAction } from './action.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,4 +1,4 @@
-import { knownActions } from '../../domain/iam/actions.js';
+import { knownActions } from '@enclave/admin-api';
 import { anyResource } from './common.js';
 import { defineIamAction, m } from './action.js';
 import { parsePolicy, PolicyError, unknownActions } from '../../domain/iam/policy.js';

@@ -1,10 +1,9 @@
 // The messenger's state around one signed-in EnclaveClient: conversations, the decrypted messages kept
 // on this device, unread counts and last activity, read receipts, presence, messages being sent (with
-// retry), the lock, the consent pop-up and the connection. React reads it with useSyncExternalStore.
+// retry), the lock, the consent pop-up and the connection. React reads it with useMessenger (hooks/).
 // Plaintext lives only here (memory) and in the SDK's encrypted store.
 import { isEnclaveError, type EnclaveClient, type Message } from '@enclave/client';
 import type { Conversation, Policy } from '@enclave/protocol';
-import { useSyncExternalStore } from 'react';
 import { appLog, blobSource } from './session';
 
 export type Presence = 'online' | 'away' | 'offline';
@@ -45,6 +44,7 @@ export interface MessengerState {
 }
 
 const SEEN_PREFIX = 'enclave.app.seen.';
+
 /** Where earlier versions kept read message IDs (now in the SDK's encrypted store): removed on start. */
 const LEGACY_READ_PREFIX = 'enclave.app.read.';
 
@@ -459,8 +459,4 @@ function pick<T>(r: Record<string, T>, keys: string[]): Record<string, T> {
   const out: Record<string, T> = {};
   for (const k of keys) if (k in r) out[k] = r[k]!;
   return out;
-}
-
-export function useMessenger(m: Messenger): MessengerState {
-  return useSyncExternalStore(m.subscribe, m.get, m.get);
 }

@@ -4,7 +4,7 @@
 // registering, files as Blob sources (read a slice at a time), saving a Blob, and the support log (IDs and codes only).
 import { EnclaveClient, EncryptedStore, jsonLineLogger, type FileSource } from '@enclave/client';
 import { IndexedDbStore } from '@enclave/client/browser';
-import { claimProfile } from './tabLock';
+import { claimProfile } from './tab-lock';
 
 export const APP_VERSION = '0.1.0';
 export const CLIENT_NAME = `enclave-web/${APP_VERSION}`;

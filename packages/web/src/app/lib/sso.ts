@@ -7,7 +7,7 @@
 import { completeSso, EncryptedStore, EnclaveClient, startSso } from '@enclave/client';
 import { IndexedDbStore } from '@enclave/client/browser';
 import { CLIENT_NAME, logger, server } from './session';
-import { claimProfile } from './tabLock';
+import { claimProfile } from './tab-lock';
 
 const PENDING_KEY = 'enclave.app.sso.pending';
 const COMPANY_KEY = 'enclave.app.sso.companyId';
@@ -92,7 +92,7 @@ export async function hasDeviceStore(email: string): Promise<boolean> {
  * passphrase is forgotten (its history on this device is lost; a new device is created).
  */
 export async function finishSso(r: Extract<SsoReturn, { kind: 'ticket' }>, passphrase: string, fresh: boolean): Promise<EnclaveClient> {
-  // One tab per account (tabLock.ts): refused while another tab of this browser holds the profile.
+  // One tab per account (tab-lock.ts): refused while another tab of this browser holds the profile.
   const tab = await claimProfile(r.email);
   const backend = await backendFor(r.email);
   try {

@@ -5,6 +5,18 @@ export function iam<T = Record<string, unknown>>(action: string, input: Record<s
   return request<T>('POST', `/iam/${action}`, { body: input });
 }
 
+/** Reads every page of a list action (Marker / IsTruncated): the items under `key`. */
+export async function listAllIam<T>(action: string, key: string, input: Record<string, unknown> = {}): Promise<T[]> {
+  const items: T[] = [];
+  let Marker: string | undefined;
+  do {
+    const out = await iam<Record<string, unknown>>(action, { ...input, MaxItems: 1000, ...(Marker ? { Marker } : {}) });
+    items.push(...((out[key] as T[] | undefined) ?? []));
+    Marker = out.IsTruncated ? (out.Marker as string) : undefined;
+  } while (Marker);
+  return items;
+}
+
 export interface IamUser {
   UserName: string;
   UserId: string;

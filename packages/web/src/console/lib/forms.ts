@@ -1,6 +1,7 @@
 // Client-side checks that mirror the admin API's constraints (the model and docs/api-compat.md), so an
 // administrator sees a mistake before sending. The server's answer stays the truth: its reasons are
 // shown next to the fields too. Each check returns an i18n key (with parameters) or null. Pure.
+import { NETWORK_NAME_MAX } from '@enclave/admin-api';
 import type { Reason } from '../api/http';
 import { isEmail } from './csv';
 import { normalizeCell, normalizeCountryCode } from './phone';
@@ -18,7 +19,7 @@ const p = (key: string, params?: Problem['params']): Problem => (params ? { key,
 export function networkNameProblem(name: string): Problem | null {
   if (name.length === 0 || name.trim().length === 0) return p('v.networkNameRequired');
   if (name !== name.trim()) return p('v.networkNameSpaces');
-  if ([...name].length > 20) return p('v.networkNameLength');
+  if ([...name].length > NETWORK_NAME_MAX) return p('v.networkNameLength');
   return null;
 }
 
