@@ -32,6 +32,7 @@ import type { Database } from '../store/schema.js';
 import * as accounts from './accounts.js';
 import * as convs from './conversations.js';
 import { activeDevices, addOneTimePrekeys, claimBundles, listDevices, revokeDevice } from './devices.js';
+import { registerDeviceListRoutes, withDeviceLists } from './device-lists.js';
 import { badRequestFrom, fail, MessagingError } from './errors.js';
 import * as files from './files.js';
 import type { Hub } from './hub.js';
@@ -266,6 +267,8 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
       return json(reply, 200, { bundles });
     });
 
+    registerDeviceListRoutes(scope, { db, now: d.now, member: (req) => member(req), onRecords: d.accounts.onRecords });
+
     // Directory
     scope.get<{ Querystring: { q?: string; limit?: string } }>('/v1/directory', async (req, reply) => {
       const m = await member(req);
@@ -359,7 +362,7 @@ export function registerMessagingRoutes(app: FastifyInstance, d: RouteDeps): voi
       await d.membersChanged(change);
       return reply.status(204).send();
     });
-    scope.get<{ Params: { id: string } }>('/v1/conversations/:id/devices', async (req, reply) => json(reply, 200, { devices: await convs.conversationDevices(db, await member(req), req.params.id) }));
+    scope.get<{ Params: { id: string } }>('/v1/conversations/:id/devices', async (req, reply) => json(reply, 200, await withDeviceLists(db, await convs.conversationDevices(db, await member(req), req.params.id))));
     scope.get<{ Params: { id: string }; Querystring: { after?: string; limit?: string } }>('/v1/conversations/:id/messages', async (req, reply) => {
       const m = await member(req);
       await convs.requireReader(db, m, req.params.id);

@@ -2,6 +2,7 @@
 // only, so each migration runs unchanged on SQLite and PostgreSQL. Never edit a released migration:
 // add a new one.
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import { migration0010DeviceLists } from './migration-0010-device-lists.js';
 
 const bool = 'integer' as const;
 
@@ -568,6 +569,7 @@ export const migrations: Record<string, Migration> = {
   '0007_sso_sign_in': m0007,
   '0008_burn_on_read_index': m0008,
   '0009_retention_holds': m0009,
+  '0010_device_lists': migration0010DeviceLists,
 };
 
 export const migrationProvider: MigrationProvider = {
