@@ -9,7 +9,7 @@ import { SendMessage, type Content, type Policy } from '@enclave/protocol';
 import { b64, encodeEnvelope, newId, senderKeyAd } from './codec.js';
 import { Mutex, type Context } from './context.js';
 import type { Directory } from './directory.js';
-import { enclaveError } from './errors.js';
+import { EnclaveError, enclaveError } from './errors.js';
 import type { LocalMessages } from './local-messages.js';
 import type { SenderKeys } from './sender-keys.js';
 import type { SessionManager } from './sessions.js';
@@ -28,6 +28,9 @@ export interface SendOptions {
 export interface Delivery {
   deliver(msg: SendMessage): Promise<{ seq: number; duplicate: boolean }>;
 }
+
+/** Device-list rules checked before encrypting (device-trust.ts): throws to refuse the send. */
+export type SendGuard = (memberIds: number[]) => Promise<void>;
 
 /** Refuses timers beyond the security group's limits (policy_violation) before sending. */
 export function checkTimers(policy: Policy, opts: SendOptions): void {
@@ -50,7 +53,16 @@ export class Outbound {
     private readonly senderKeys: SenderKeys,
     private readonly local: LocalMessages,
     private readonly delivery: Delivery,
+    private readonly guard: SendGuard = async () => {},
   ) {}
+
+  /** The conversation's trusted devices, after the device-list rules allow sending to its members. */
+  private async devicesFor(conv: string, fresh = false): Promise<Awaited<ReturnType<Directory['devicesOf']>>> {
+    const devices = await this.dir.devicesOf(conv, fresh);
+    const c = await this.dir.get(conv);
+    await this.guard([...new Set([...c.members.map((m) => m.userId), ...devices.map((d) => d.userId)])]);
+    return devices;
+  }
 
   private lock(conv: string): Mutex {
     let m = this.convLocks.get(conv);
@@ -63,6 +75,7 @@ export class Outbound {
     checkTimers(this.ctx.policy, opts);
     const messageId = opts.messageId ?? newId();
     const c = await this.dir.get(conv);
+    await this.guard(c.members.map((m) => m.userId));
     return this.lock(conv).run(async () => {
       const from = this.ctx.profile.deviceId;
       const meta = {
@@ -76,6 +89,9 @@ export class Outbound {
           const { parts } = await this.ctx.crypto.run(() =>
             this.sessions.encryptFor(devices, (d) => encodeEnvelope({ v: 1, conv, id: messageId, from, to: d.deviceId, c: content })),
           );
+          if (Object.keys(parts).length === 0) {
+            throw new EnclaveError('device_list_invalid', "No device of this conversation is in its account's verified device list: nothing was sent.");
+          }
           await this.local.markSent(conv, messageId);
           return (await this.delivery.deliver(SendMessage.parse({ conv, messageId, kind: 'pw', parts, ...meta }))).seq;
         });
@@ -99,13 +115,13 @@ export class Outbound {
    */
   private async withFreshDevices<T>(conv: string, attempt: (devices: Awaited<ReturnType<Directory['devicesOf']>>) => Promise<T>): Promise<T> {
     try {
-      return await attempt(await this.dir.devicesOf(conv));
+      return await attempt(await this.devicesFor(conv));
     } catch (err) {
       const e = err as { code?: string; details?: { field: string }[] };
       if (e.code !== 'conflict' || !e.details?.some((d) => d.field.startsWith('parts.'))) throw err;
       this.dir.invalidateDevices(conv);
       this.ctx.logger.log('info', 'devices.changed', { conv });
-      return attempt(await this.dir.devicesOf(conv, true));
+      return attempt(await this.devicesFor(conv, true));
     }
   }
 
@@ -115,7 +131,7 @@ export class Outbound {
    */
   async distributeSenderKey(conv: string, retry = true): Promise<void> {
     try {
-      await this.distributeTo(conv, await this.dir.devicesOf(conv));
+      await this.distributeTo(conv, await this.devicesFor(conv));
     } catch (err) {
       const e = err as { code?: string; details?: { field: string }[] };
       if (!retry || e.code !== 'conflict' || !e.details?.some((d) => d.field.startsWith('parts.'))) throw err;

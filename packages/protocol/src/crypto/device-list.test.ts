@@ -85,7 +85,7 @@ describe('device lists', () => {
   it('refuses a tampered list (one byte changed anywhere)', () => {
     for (const at of [10, v2.encoded.length - 70, v2.encoded.length - 1]) {
       const bad = v2.encoded.slice();
-      bad[at] ^= 0x01;
+      bad[at] = bad[at]! ^ 0x01;
       let caught: unknown;
       try {
         checkDeviceListChain('1001', [v1.encoded, bad], v1.encoded);
