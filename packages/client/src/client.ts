@@ -158,7 +158,7 @@ export class EnclaveClient {
     this.trust = new DeviceTrust(this.ctx, {
       emailOf: (u) => this.dir.emailOf(u),
       conversationsWith: (u) => this.dir.conversationsWith(u),
-      positionOf: (conv) => this.local.cursor(conv),
+      positionOf: (conv) => this.local.position(conv),
       ownChanged: () => this.syncOwnSoon(),
     });
     this.dir.trustFilter = (devices, lists) => this.trust.filter(devices, lists);
@@ -443,6 +443,10 @@ export class EnclaveClient {
     this.requireUnlocked();
     const [userId] = await this.convs.resolve([contact]);
     await this.trust.confirm(userId!);
+  }
+  /** What this device knows about a contact's safety without asking the server: has a list, verified, waiting for confirmation. */
+  async contactTrust(userId: number): Promise<{ listed: boolean; verified: boolean; confirmRequired: boolean }> {
+    return this.trust.status(userId);
   }
   /** Whether sending to a verified contact whose identity resets waits for confirmation (default true). */
   async setBlockUntilConfirmed(on: boolean): Promise<void> {

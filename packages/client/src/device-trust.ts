@@ -243,6 +243,14 @@ export class DeviceTrust {
 
   // ---- Safety numbers and verification ---------------------------------------------------------
 
+  /** What is known locally about a contact (no request): has a list, verified, waiting for confirmation. */
+  async status(userId: number): Promise<{ listed: boolean; verified: boolean; confirmRequired: boolean }> {
+    const [mine, theirs] = [await this.record(this.ctx.profile.userId), await this.record(userId)];
+    if (!theirs) return { listed: false, verified: false, confirmRequired: false };
+    const verified = !!mine && !!theirs.verified && theirs.verified.theirRoot === theirs.root && theirs.verified.myRoot === mine.root;
+    return { listed: true, verified, confirmRequired: theirs.confirmRequired === true };
+  }
+
   /** The safety number with `userId`, from both pinned roots (after fetching both chains). */
   async safetyNumber(userId: number): Promise<SafetyNumber> {
     const me = this.ctx.profile.userId;

@@ -104,6 +104,7 @@ export class Outbound {
         seq = (await this.delivery.deliver(SendMessage.parse({ conv, messageId, kind: 'sk', body: b64(body), ...meta }))).seq;
       }
       this.ctx.logger.log('info', 'message.sent', { conv, messageId, seq, kind: c.kind === 'dm' ? 'pw' : 'sk', type: content.type });
+      await this.local.notePosition(conv, seq);
       return this.keepLocal(conv, seq, messageId, content, opts);
     });
   }
