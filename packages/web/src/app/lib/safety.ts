@@ -21,6 +21,9 @@ export interface SafetyState {
   notices: Record<string, SafetyNotice[]>;
 }
 
+/** How often a signed-in page looks for new devices of the account waiting for approval. */
+const PENDING_POLL_MS = 15_000;
+
 export class Safety {
   private state: SafetyState;
   private readonly listeners = new Set<() => void>();
@@ -50,6 +53,17 @@ export class Safety {
       }),
     );
     if (client.deviceListState === 'trusted') void this.loadPending();
+    // A new device of an account without conversations announces itself nowhere this device listens:
+    // look for devices waiting for approval now and then while the page is shown, and on return.
+    const look = () => {
+      if (document.visibilityState === 'visible' && this.state.deviceList === 'trusted') void this.loadPending();
+    };
+    const timer = setInterval(look, PENDING_POLL_MS);
+    document.addEventListener('visibilitychange', look);
+    client.on('stopped', () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', look);
+    });
   }
 
   subscribe = (fn: () => void) => {
