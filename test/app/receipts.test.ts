@@ -25,6 +25,10 @@ describe.skipIf(!haveChromium)(`messenger: read receipts in the SDK's store (${h
     aliceLaptop = (await env.newContext()).page;
     await signInBrowser(env, aliceLaptop, 'alice@example.com');
     await connected(aliceLaptop);
+    // It joins the account's signed device list once the first browser approves it.
+    const prompt = alice.getByRole('region', { name: 'A new device wants to join your account' });
+    await prompt.getByRole('button', { name: 'Approve this device' }).click({ timeout: 60_000 });
+    await aliceLaptop.getByRole('region', { name: 'This device is waiting for approval' }).waitFor({ state: 'detached', timeout: 30_000 });
   });
   afterAll(async () => {
     await env?.close();

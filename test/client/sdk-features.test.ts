@@ -82,6 +82,9 @@ describe('SDK message features', () => {
     const a2 = await EnclaveClient.login({ server: t.url, email: a.email, password: GOOD_PASSWORD, store: new MemoryStore(), kdf, platform: nodePlatform() });
     open.push(a2);
     expect(a2.pendingApproval).toBe(false);
+    // The new device is in the account's signed device list once the first device approves it.
+    await a.client.approveNewDevice(a2.deviceId);
+    expect(await a2.syncDevices()).toBe('trusted');
     await a2.connect();
     const a2Got = collect(a2);
     const bGot = collect(b.client);

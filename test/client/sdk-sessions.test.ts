@@ -71,6 +71,10 @@ describe('SDK sessions and connections', () => {
     const { code } = await a.client.createApprovalCode();
     await second.approveDevice({ code });
     expect(second.pendingApproval).toBe(false);
+    // Approved by the server; contacts encrypt to it once the first device signs it into the list.
+    expect(second.deviceListState).toBe('pending');
+    await a.client.approveNewDevice(second.deviceId);
+    expect(await second.syncDevices()).toBe('trusted');
     const got = collect(second);
     await second.connect();
     const dm = await b.client.openDm(a.email);

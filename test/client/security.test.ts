@@ -59,9 +59,12 @@ describe(`end-to-end security through the SDK (${dialectName})`, () => {
     clients.push(client);
     return { client, email, userId, store };
   }
-  async function secondDevice(email: string) {
+  /** A new device of the account, approved into its signed device list by `first`. */
+  async function secondDevice(first: EnclaveClient, email: string) {
     const client = await EnclaveClient.login({ server: url, email, password: GOOD_PASSWORD, store: new MemoryStore(), kdf, platform: nodePlatform(), deviceType: 'cli', clientName: 'e2e-test/1' });
     clients.push(client);
+    await first.approveNewDevice(client.deviceId);
+    await client.syncDevices();
     return client;
   }
   function inbox(c: EnclaveClient) {
@@ -207,8 +210,8 @@ describe(`end-to-end security through the SDK (${dialectName})`, () => {
   it("reaches every device of the sender and the recipients; a reset device gets nothing more", async () => {
     const a = await member('ma');
     const b = await member('mb');
-    const a2 = await secondDevice(a.email);
-    const b2 = await secondDevice(b.email);
+    const a2 = await secondDevice(a.client, a.email);
+    const b2 = await secondDevice(b.client, b.email);
     const [inA2, inB, inB2] = [inbox(a2), inbox(b.client), inbox(b2)];
     await Promise.all([a.client.connect(), a2.connect(), b.client.connect(), b2.connect()]);
     const dm = await a.client.openDm(b.email);

@@ -90,7 +90,8 @@ describe('SSO members in the SDK', () => {
     const store = new MemoryStore();
     const t1 = await ticketFor('tom');
     await completeSso({ server: w.t.url, ...t1, passphrase: 'tom passphrase 7', store, kdf, deviceType: 'cli', clientName: 'sso-test/1' });
-    const tom = await EnclaveClient.open({ store, password: 'tom passphrase 7', kdf, platform: nodePlatform() });
+    // Tom's second device: it starts his identity over rather than wait for his first device's approval.
+    const tom = await EnclaveClient.open({ store, password: 'tom passphrase 7', kdf, platform: nodePlatform(), newDevice: 'reset' });
     open.push(tom);
     await tom.connect();
     const dm = await tom.openDm('sara@example.com');

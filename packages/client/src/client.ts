@@ -23,6 +23,7 @@ import {
 } from './account.js';
 import { Mutex, type Context } from './context.js';
 import { Conversations, type ConversationPatch, type UserRef } from './conversations.js';
+import { DeviceTrust } from './device-trust.js';
 import { Directory } from './directory.js';
 import { TypedEmitter, type Listener } from './emitter.js';
 import { EnclaveError, enclaveError, isEnclaveError } from './errors.js';
@@ -36,13 +37,14 @@ import { LocalMessages } from './local-messages.js';
 import { silentLogger } from './logger.js';
 import { Messaging, type FileOptions, type TextOptions } from './messaging.js';
 import { Outbound, type Delivered } from './outbound.js';
+import { OwnDevices, type NewDeviceMode } from './own-devices.js';
 import { ApprovalCode, DevicesResponse, MeResponse, ProfileResponse, SendResponse } from './schemas.js';
 import { SenderKeys } from './sender-keys.js';
 import { SessionManager } from './sessions.js';
 import { Socket } from './socket.js';
 import type { EncryptedStore } from './store/encrypted-store.js';
 import type { FileRef } from '@enclave/protocol';
-import type { ClientEvents, FileSink, FileSource, Me, Message, Platform, Progress, Received } from './types.js';
+import type { ClientEvents, FileSink, FileSource, Me, Message, OwnDeviceState, PendingDevice, Platform, Progress, Received, SafetyNotice, SafetyNumber } from './types.js';
 
 const CONSENT_KEY = 'consent';
 /** Acknowledgements wait up to this long for more processed messages to share their store commit. */
@@ -81,6 +83,14 @@ export interface ClientOptions extends StoreOptions {
    * device until it has them, and the archive records them with their timers.
    */
   receiveExpired?: boolean;
+  /**
+   * What a new device does when the account already has a signed device list (docs/protocol.md):
+   * 'await-approval' (default) — it is pending until an existing device approves it
+   * (approveNewDevice) or the user calls resetIdentity(); 'reset' — it resets the account's identity
+   * at once (every contact sees a new safety number). With no device of the list left (all reset) a
+   * new device resets in either case.
+   */
+  newDevice?: NewDeviceMode;
 }
 
 export class EnclaveClient {
@@ -94,6 +104,9 @@ export class EnclaveClient {
   private readonly convs: Conversations;
   private readonly files: Files;
   private readonly msgs: Messaging;
+  private readonly trust: DeviceTrust;
+  private own?: OwnDevices;
+  private readonly newDeviceMode: NewDeviceMode;
   private keys?: KeyManager;
   private sessions?: SessionManager;
   private outbound?: Outbound;
@@ -142,6 +155,14 @@ export class EnclaveClient {
     this.senderKeys = new SenderKeys(this.ctx);
     this.convs = new Conversations(this.ctx, this.dir, this.senderKeys, this.local);
     this.files = new Files(this.ctx);
+    this.trust = new DeviceTrust(this.ctx, {
+      emailOf: (u) => this.dir.emailOf(u),
+      conversationsWith: (u) => this.dir.conversationsWith(u),
+      positionOf: (conv) => this.local.position(conv),
+      ownChanged: () => this.syncOwnSoon(),
+    });
+    this.dir.trustFilter = (devices, lists) => this.trust.filter(devices, lists);
+    this.newDeviceMode = opts.newDevice ?? 'await-approval';
     this.sessionLock = new SessionLock(this.ctx, (pw) => this.signInAgain(pw));
     this.msgs = new Messaging({
       ctx: this.ctx,
@@ -216,8 +237,20 @@ export class EnclaveClient {
   private async init(): Promise<void> {
     this.keys = await KeyManager.load(this.ctx);
     this.sessions = new SessionManager(this.ctx, this.keys);
-    this.outbound = new Outbound(this.ctx, this.dir, this.sessions, this.senderKeys, this.local, { deliver: (m) => this.deliver(m) });
-    this.inbound = new Inbound(this.ctx, this.dir, this.sessions, this.senderKeys, this.local, { beforeAck: this.beforeAck, keepMessages: this.keepMessages, receiveExpired: this.receiveExpired });
+    this.own = new OwnDevices(this.ctx, this.trust, this.keys.identity);
+    this.outbound = new Outbound(this.ctx, this.dir, this.sessions, this.senderKeys, this.local, { deliver: (m) => this.deliver(m) }, async (members) => {
+      if (this.own?.state === 'pending') throw enclaveError('device_not_in_list');
+      await this.trust.assertSendable(members);
+    });
+    this.inbound = new Inbound(this.ctx, this.dir, this.sessions, this.senderKeys, this.local, {
+      beforeAck: this.beforeAck,
+      keepMessages: this.keepMessages,
+      receiveExpired: this.receiveExpired,
+      onDevicesChanged: (userId, at) => {
+        if (userId === this.ctx.profile.userId) this.syncOwnSoon();
+        else void this.trust.refresh([userId], at).catch((err: unknown) => this.ctx.logger.log('warn', 'device_list.refresh_failed', { userId, code: (err as EnclaveError).code }));
+      },
+    });
     this.inbound.onProcessed = (conv, seq) => this.ack(conv, seq);
     const me = await this.ctx.http.json('GET', '/v1/me', MeResponse);
     this.member = me.member;
@@ -226,6 +259,9 @@ export class EnclaveClient {
     await this.local.restoreTimers();
     for (const conv of await this.senderKeys.heldConversations()) await this.ctx.store.atomic(() => this.inbound!.retryHeld(conv));
     await this.inbound.resumePending();
+    // This device and the account's signed device list (publishes the first list of an account;
+    // a new device waits for approval or resets). A failure leaves it to the next sync.
+    await this.own.sync(this.newDeviceMode).catch((err: unknown) => this.ctx.logger.log('warn', 'device_list.sync_failed', { code: (err as EnclaveError).code }));
     this.sessionLock.arm();
     void this.keys.replenish().catch((err: unknown) => this.ctx.logger.log('warn', 'keys.replenish_failed', { code: (err as EnclaveError).code }));
   }
@@ -342,8 +378,86 @@ export class EnclaveClient {
   async devices() {
     return (await this.ctx.http.json('GET', '/v1/devices', DevicesResponse)).devices;
   }
+  /** Signs a device of this account out (its keys revoked) and signs it out of the account's device list. */
   async resetDevice(deviceId: string): Promise<void> {
     await this.ctx.http.empty('DELETE', `/v1/devices/${q(deviceId)}`);
+    if (deviceId !== this.deviceId) await this.syncDevices().catch(() => undefined);
+  }
+
+  // ---- Device lists and safety numbers (device-trust.ts, own-devices.ts) ----------------------
+
+  /** 'pending' while this device is not in the account's signed device list (approve it on another device, or resetIdentity()). */
+  get deviceListState(): OwnDeviceState {
+    return this.own?.state ?? 'trusted';
+  }
+  /** This device's identity key fingerprint (a new device shows it; the approving device compares it). */
+  get deviceFingerprint(): string | undefined {
+    return this.own?.fingerprint;
+  }
+  /** Reads the account's device list again (a pending device learns it was approved). */
+  async syncDevices(): Promise<OwnDeviceState> {
+    this.requireActive();
+    return this.own!.sync('await-approval');
+  }
+  private syncOwnSoon(): void {
+    if (!this.own || this.closing) return;
+    void this.own.sync().catch((err: unknown) => this.ctx.logger.log('warn', 'device_list.sync_failed', { code: (err as EnclaveError).code }));
+  }
+  /** New devices of this account waiting to be approved into its device list. */
+  async pendingDevices(): Promise<PendingDevice[]> {
+    this.requireActive();
+    return this.own!.pending();
+  }
+  /** Approves a new device of this account: this device signs the next device list with it (compare its fingerprint first). */
+  async approveNewDevice(deviceId: string): Promise<void> {
+    this.requireUnlocked();
+    await this.own!.approve(deviceId);
+  }
+  /** Starts the account's identity over from this device: every contact sees a new safety number. */
+  async resetIdentity(): Promise<void> {
+    this.requireActive();
+    await this.own!.reset();
+  }
+  /** The safety number with a contact (60 digits and the QR code's text), and whether it is verified. */
+  async safetyNumber(contact: UserRef): Promise<SafetyNumber> {
+    this.requireUnlocked();
+    const [userId] = await this.convs.resolve([contact]);
+    return this.trust.safetyNumber(userId!);
+  }
+  /**
+   * Marks a contact verified after comparing safety numbers; with `compared` (the digits read out or
+   * the scanned QR text) only when it matches. Also ends a "block until confirmed".
+   */
+  async markVerified(contact: UserRef, compared?: string): Promise<SafetyNumber> {
+    this.requireUnlocked();
+    const [userId] = await this.convs.resolve([contact]);
+    return this.trust.markVerified(userId!, compared);
+  }
+  async clearVerification(contact: UserRef): Promise<void> {
+    this.requireUnlocked();
+    const [userId] = await this.convs.resolve([contact]);
+    await this.trust.clearVerification(userId!);
+  }
+  /** Accepts a verified contact's identity reset without comparing again (sending resumes; the contact is no longer verified). */
+  async confirmIdentityChange(contact: UserRef): Promise<void> {
+    this.requireUnlocked();
+    const [userId] = await this.convs.resolve([contact]);
+    await this.trust.confirm(userId!);
+  }
+  /** What this device knows about a contact's safety without asking the server: has a list, verified, waiting for confirmation. */
+  async contactTrust(userId: number): Promise<{ listed: boolean; verified: boolean; confirmRequired: boolean }> {
+    return this.trust.status(userId);
+  }
+  /** Whether sending to a verified contact whose identity resets waits for confirmation (default true). */
+  async setBlockUntilConfirmed(on: boolean): Promise<void> {
+    await this.trust.setBlockUntilConfirmed(on);
+  }
+  async blockUntilConfirmed(): Promise<boolean> {
+    return (await this.trust.settings()).blockUntilConfirmed;
+  }
+  /** The safety notices of a conversation (devices changed, identity reset, verification), in order. */
+  notices(conv: string): Promise<SafetyNotice[]> {
+    return this.trust.notices(conv);
   }
 
   // ---- Connection ------------------------------------------------------------------------------
@@ -359,7 +473,10 @@ export class EnclaveClient {
       create,
       logger: this.ctx.logger,
       onFrame: (f) => this.enqueue(f),
-      onState: (state) => this.events.emit('connection', { state }),
+      onState: (state) => {
+        if (state === 'ready') this.syncOwnSoon();
+        this.events.emit('connection', { state });
+      },
       onTerminal: (code, message) => this.onTerminal(code, message),
     });
     try {
@@ -411,6 +528,7 @@ export class EnclaveClient {
         return this.events.emit('conversation', f.conversation);
       case 'removed':
         await this.convs.forgetLocally(f.conv);
+        await this.trust.forgetConversation(f.conv);
         return this.events.emit('removed', { conv: f.conv });
       case 'expired': {
         // The server also drops burn-on-read records once every device has them: a bor message
@@ -567,8 +685,8 @@ export class EnclaveClient {
   createGroup(members: UserRef[], name?: string) { return this.convs.createGroup(members, name); }
   openDm(user: UserRef) { return this.convs.openDm(user); }
   updateConversation(conv: string, patch: ConversationPatch) { return this.convs.update(conv, patch); }
-  leave(conv: string) { return this.convs.leave(conv); }
-  deleteConversation(conv: string) { return this.convs.delete(conv); }
+  async leave(conv: string) { await this.convs.leave(conv); await this.trust.forgetConversation(conv); }
+  async deleteConversation(conv: string) { await this.convs.delete(conv); await this.trust.forgetConversation(conv); }
 
   // ---- Messages (messaging.ts) -----------------------------------------------------------------
 

@@ -6,7 +6,7 @@
  * Keeps each conversation's `crossBoundary` in step with its members: true while some member is
  * outside the viewer's classification boundary (the server marks them `outsideBoundary`).
  */
-import { Conversation, ConversationDevices, type Member } from '@enclave/protocol';
+import { Conversation, ConversationDevices, type DeviceListChain, type Member } from '@enclave/protocol';
 import type { Context } from './context.js';
 import { q } from './http.js';
 import { ConversationsResponse } from './schemas.js';
@@ -26,7 +26,21 @@ export class Directory {
   private emails = new Map<number, string>();
   private members = new Map<number, Member>();
 
+  /** Keeps out devices no verified device list names (device-trust.ts); set by the client. */
+  trustFilter?: (devices: DeviceRef[], lists: DeviceListChain[] | undefined) => Promise<DeviceRef[]>;
+
   constructor(private readonly ctx: Context) {}
+
+  /** Conversations kept on this device that have this user as a member. */
+  async conversationsWith(userId: number): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const c of this.convs.values()) if (c.members.some((m) => m.userId === userId)) ids.add(c.id);
+    for (const key of await this.ctx.store.list('conv/')) {
+      const c = this.convs.get(key.slice('conv/'.length)) ?? (await this.ctx.store.getJson<Conversation>(key));
+      if (c?.members.some((m) => m.userId === userId)) ids.add(c.id);
+    }
+    return [...ids];
+  }
 
   remember(c: Conversation): void {
     withBoundary(c);
@@ -82,13 +96,17 @@ export class Directory {
     await this.ctx.store.delete(`conv/${id}`);
   }
 
-  /** Every device to encrypt to in `conv` (members' and the retention bot's). */
+  /**
+   * Every device to encrypt to in `conv` (members' and the retention bot's): those the server lists
+   * that the members' verified device lists name (see device-trust.ts).
+   */
   async devicesOf(conv: string, fresh = false): Promise<DeviceRef[]> {
     const cached = this.devices.get(conv);
     if (!fresh && cached && this.ctx.now() - cached.at < DEVICE_CACHE_MS) return cached.list;
-    const { devices } = await this.ctx.http.json('GET', `/v1/conversations/${q(conv)}/devices`, ConversationDevices);
-    this.devices.set(conv, { at: this.ctx.now(), list: devices });
-    return devices;
+    const { devices, lists } = await this.ctx.http.json('GET', `/v1/conversations/${q(conv)}/devices`, ConversationDevices);
+    const trusted = this.trustFilter ? await this.trustFilter(devices, lists) : devices;
+    this.devices.set(conv, { at: this.ctx.now(), list: trusted });
+    return trusted;
   }
 
   invalidateDevices(conv?: string): void {

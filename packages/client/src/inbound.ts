@@ -32,6 +32,8 @@ export interface InboundOptions {
   keepMessages?: boolean;
   /** Take messages whose expiry passed before they arrived (an archive); others drop them. */
   receiveExpired?: boolean | undefined;
+  /** A `devices_changed` record: the account's device list is read again (device-trust.ts). */
+  onDevicesChanged?: ((userId: number, at: { conv: string; seq: number }) => void) | undefined;
 }
 
 export class Inbound {
@@ -248,6 +250,7 @@ export class Inbound {
         this.dir.invalidateDevices(m.conv);
         await this.ctx.crypto.run(() => this.senderKeys.requireRotation(m.conv));
         if (e.event === 'devices_changed' && e.userId === this.ctx.profile.userId) this.dir.invalidateDevices();
+        if (e.event === 'devices_changed') this.opts.onDevicesChanged?.(e.userId, { conv: m.conv, seq: m.seq });
         break;
       case 'members_added':
       case 'created':

@@ -12,5 +12,6 @@ export type { TextOptions, FileOptions } from './messaging.js';
 export type { ConversationPatch, UserRef } from './conversations.js';
 export type { DeviceOptions } from './account.js';
 export { completeSso, startSso, SSO_KEY, type SsoStartResult } from './sso.js';
-export type { ClientEvents, FileSink, FileSource, Me, Message, Platform, Profile, Progress, Received, Sender, WebSocketLike } from './types.js';
+export type { ClientEvents, FileSink, FileSource, Me, Message, OwnDeviceState, PendingDevice, Platform, Profile, Progress, Received, SafetyNotice, SafetyNumber, Sender, WebSocketLike } from './types.js';
+export type { NewDeviceMode } from './own-devices.js';
 export { receivedRef } from './types.js';

@@ -28,6 +28,7 @@ const K = {
   file: (fileId: string) => `fileidx/${fileId}`,
   timer: (conv: string, id: string) => `timers/${conv}.${id}`,
   pending: (conv: string, id: string) => `pending/${conv}.${id}`,
+  position: (conv: string) => `position/${conv}`,
 };
 
 interface TimerRecord {
@@ -99,6 +100,17 @@ export class LocalMessages {
     return (await this.ctx.store.getJson<Cursor>(K.cursor(conv)))?.seq ?? 0;
   }
 
+  /** Remembers the sequence of a message this device sent (the cursor counts received ones only). */
+  async notePosition(conv: string, seq: number): Promise<void> {
+    if (seq > (await this.position(conv))) await this.ctx.store.putJson(K.position(conv), seq);
+  }
+
+  /** The latest sequence this device knows of in a conversation (received or sent by it): where a local notice goes. */
+  async position(conv: string): Promise<number> {
+    const sent = (await this.ctx.store.getJson<number>(K.position(conv))) ?? 0;
+    return Math.max(sent, await this.cursor(conv));
+  }
+
   async get(conv: string, id: string): Promise<Message | undefined> {
     return this.ctx.store.getJson<Message>(K.msg(conv, id));
   }
@@ -147,6 +159,7 @@ export class LocalMessages {
   async forgetConversation(conv: string): Promise<void> {
     for (const key of await this.ctx.store.list(K.msgFolder(conv))) await this.delete(conv, key.slice(K.msgFolder(conv).length));
     await this.ctx.store.delete(K.cursor(conv));
+    await this.ctx.store.delete(K.position(conv));
   }
 
   /** Persists and arms a deletion timer (the earlier of expiry and burn wins). */

@@ -10,7 +10,7 @@ import { SendMessage, type Content, type Policy } from '@enclave/protocol';
 import { b64, encodeEnvelope, newId, senderKeyAd } from './codec.js';
 import { Mutex, type Context } from './context.js';
 import type { Directory } from './directory.js';
-import { enclaveError } from './errors.js';
+import { EnclaveError, enclaveError } from './errors.js';
 import type { LocalMessages } from './local-messages.js';
 import type { SenderKeys } from './sender-keys.js';
 import type { SessionManager } from './sessions.js';
@@ -37,6 +37,9 @@ export interface Delivery {
   deliver(msg: SendMessage): Promise<Delivered>;
 }
 
+/** Device-list rules checked before encrypting (device-trust.ts): throws to refuse the send. */
+export type SendGuard = (memberIds: number[]) => Promise<void>;
+
 /** Refuses timers beyond the security group's limits (policy_violation) before sending. */
 export function checkTimers(policy: Policy, opts: SendOptions): void {
   for (const [value, max] of [
@@ -58,7 +61,16 @@ export class Outbound {
     private readonly senderKeys: SenderKeys,
     private readonly local: LocalMessages,
     private readonly delivery: Delivery,
+    private readonly guard: SendGuard = async () => {},
   ) {}
+
+  /** The conversation's trusted devices, after the device-list rules allow sending to its members. */
+  private async devicesFor(conv: string, fresh = false): Promise<Awaited<ReturnType<Directory['devicesOf']>>> {
+    const devices = await this.dir.devicesOf(conv, fresh);
+    const c = await this.dir.get(conv);
+    await this.guard([...new Set([...c.members.map((m) => m.userId), ...devices.map((d) => d.userId)])]);
+    return devices;
+  }
 
   private lock(conv: string): Mutex {
     let m = this.convLocks.get(conv);
@@ -71,6 +83,7 @@ export class Outbound {
     checkTimers(this.ctx.policy, opts);
     const messageId = opts.messageId ?? newId();
     const c = await this.dir.get(conv);
+    await this.guard(c.members.map((m) => m.userId));
     return this.lock(conv).run(async () => {
       const from = this.ctx.profile.deviceId;
       const meta = {
@@ -84,6 +97,9 @@ export class Outbound {
           const { parts } = await this.ctx.crypto.run(() =>
             this.sessions.encryptFor(devices, (d) => encodeEnvelope({ v: 1, conv, id: messageId, from, to: d.deviceId, c: content })),
           );
+          if (Object.keys(parts).length === 0) {
+            throw new EnclaveError('device_list_invalid', "No device of this conversation is in its account's verified device list: nothing was sent.");
+          }
           await this.local.markSent(conv, messageId);
           return this.delivery.deliver(SendMessage.parse({ conv, messageId, kind: 'pw', parts, ...meta }));
         });
@@ -96,6 +112,7 @@ export class Outbound {
         sent = await this.delivery.deliver(SendMessage.parse({ conv, messageId, kind: 'sk', body: b64(body), ...meta }));
       }
       this.ctx.logger.log('info', 'message.sent', { conv, messageId, seq: sent.seq, kind: c.kind === 'dm' ? 'pw' : 'sk', type: content.type });
+      await this.local.notePosition(conv, sent.seq);
       return this.keepLocal(conv, sent, messageId, content, opts);
     });
   }
@@ -107,13 +124,13 @@ export class Outbound {
    */
   private async withFreshDevices<T>(conv: string, attempt: (devices: Awaited<ReturnType<Directory['devicesOf']>>) => Promise<T>): Promise<T> {
     try {
-      return await attempt(await this.dir.devicesOf(conv));
+      return await attempt(await this.devicesFor(conv));
     } catch (err) {
       const e = err as { code?: string; details?: { field: string }[] };
       if (e.code !== 'conflict' || !e.details?.some((d) => d.field.startsWith('parts.'))) throw err;
       this.dir.invalidateDevices(conv);
       this.ctx.logger.log('info', 'devices.changed', { conv });
-      return attempt(await this.dir.devicesOf(conv, true));
+      return attempt(await this.devicesFor(conv, true));
     }
   }
 
@@ -123,7 +140,7 @@ export class Outbound {
    */
   async distributeSenderKey(conv: string, retry = true): Promise<void> {
     try {
-      await this.distributeTo(conv, await this.dir.devicesOf(conv));
+      await this.distributeTo(conv, await this.devicesFor(conv));
     } catch (err) {
       const e = err as { code?: string; details?: { field: string }[] };
       if (!retry || e.code !== 'conflict' || !e.details?.some((d) => d.field.startsWith('parts.'))) throw err;

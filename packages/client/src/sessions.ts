@@ -1,8 +1,9 @@
 /**
  * sessions.ts — owns the pairwise Double Ratchet sessions of this device with every other device:
  * claiming and verifying prekey bundles, opening sessions, encrypting one part per device,
- * decrypting (accepting a peer's new session, trying every kept session), and pinning each device's
- * identity keys (trust on first use; a changed identity for a known device ID is refused).
+ * decrypting (accepting a peer's new session only from a device its account's verified device list
+ * names, trying every kept session), and pinning each device's identity keys (a changed identity for
+ * a known device ID is refused).
  * Callers hold ctx.crypto while calling. Never logs or uploads plaintext or private keys.
  */
 import {
@@ -145,8 +146,8 @@ export class SessionManager {
   }
 
   /**
-   * Decrypts a pairwise message from `sender`. A prekey message of a new session is accepted after
-   * its identity is checked against the pin (or, for a device seen the first time, `identityOf`).
+   * Decrypts a pairwise message from `sender`. A prekey message of a new session is accepted only
+   * from a device `identityOf` lists (the trusted devices) with the identity the message carries.
    */
   async decrypt(sender: { userId: number; deviceId: string }, message: Uint8Array, identityOf: (deviceId: string) => Promise<DeviceRef | undefined>): Promise<Uint8Array> {
     const ad = sessionAd(this.self, sender.deviceId);
@@ -162,13 +163,12 @@ export class SessionManager {
     }
     if (!isPrekeyMessage(message)) throw new EnclaveError('integrity', 'A message arrived for a session this device does not have.');
     const res = await sessionAcceptInitial(this.keys.identity, this.keys.prekeyStore(), message, ad);
-    let pin = await this.ctx.store.getJson<PinRecord>(K.pin(sender.deviceId));
-    if (!pin) {
-      const d = await identityOf(sender.deviceId);
-      if (!d || d.userId !== sender.userId) throw new EnclaveError('integrity', 'A message came from a device the directory does not list.');
-      await this.checkPin(d);
-      pin = { userId: d.userId, signPub: d.identitySignPub, dhPub: d.identityDhPub };
-    }
+    // A new session only from a device the sender's verified device list names (identityOf lists
+    // trusted devices only), whatever was pinned for its ID before.
+    const d = await identityOf(sender.deviceId);
+    if (!d || d.userId !== sender.userId) throw new EnclaveError('integrity', 'A message came from a device that is not in its account\'s verified device list.');
+    await this.checkPin(d);
+    const pin = (await this.ctx.store.getJson<PinRecord>(K.pin(sender.deviceId))) ?? { userId: d.userId, signPub: d.identitySignPub, dhPub: d.identityDhPub };
     if (pin.userId !== sender.userId || !equalBytes(unb64(pin.signPub), res.theirIdentity.signPub) || !equalBytes(unb64(pin.dhPub), res.theirIdentity.dhPub)) {
       throw new EnclaveError('integrity', "A message's sender identity does not match the device's keys.");
     }

@@ -63,6 +63,54 @@ export interface Message {
   readAt?: number;
 }
 
+/** This device and the account's signed device list: in it, or waiting for approval (or a reset). */
+export type OwnDeviceState = 'trusted' | 'pending';
+
+/** A device of this account that is not in its signed list yet (approve it with approveNewDevice). */
+export interface PendingDevice {
+  deviceId: string;
+  type: string;
+  client: string;
+  created: number;
+  /** ACTIVE, or PENDING_APPROVAL while account takeover protection holds it. */
+  status: string;
+  /** The 60-digit fingerprint of its identity key: compare it with the one the new device shows. */
+  fingerprint: string;
+}
+
+/**
+ * A line a conversation shows about a member's safety: their devices changed (a change signed by a
+ * device they had), their identity reset (a new safety number), or this user's verification of them.
+ * Kept in the local store with the conversation; `seq` places it among the messages.
+ */
+export interface SafetyNotice {
+  id: string;
+  conv: string;
+  seq: number;
+  at: number;
+  kind: 'devices_changed' | 'identity_reset' | 'verified' | 'unverified';
+  userId: number;
+  email?: string;
+  /** Device IDs added and removed (devices_changed, identity_reset). */
+  added?: string[];
+  removed?: string[];
+}
+
+/** The safety number between this account and a contact (docs/protocol.md). */
+export interface SafetyNumber {
+  userId: number;
+  email?: string;
+  /** 60 digits in twelve groups of five, the same on both sides. */
+  digits: string;
+  /** The QR code's text (ENCLAVE-SN:1:…). */
+  qr: string;
+  verified: boolean;
+  /** The contact reset after being verified: sending waits for confirmIdentityChange or markVerified. */
+  confirmRequired: boolean;
+  /** Version of the contact's device list. */
+  version: number;
+}
+
 export interface ClientEvents {
   message: Message;
   edited: { conv: string; messageId: string; text: string; edited: number };
@@ -86,6 +134,18 @@ export interface ClientEvents {
   /** close() or logout() finished: the connection and the local store are closed (this process may open the profile again). */
   stopped: Record<string, never>;
   error: { code: string; message: string; conv?: string; messageId?: string };
+  /** A contact's (or, with self, this account's) devices changed by a list signed by one of their devices. */
+  devices_changed: { userId: number; email?: string; added: string[]; removed: string[]; self: boolean };
+  /** A contact's (or this account's) identity reset: a new chain, a new safety number. */
+  identity_reset: { userId: number; email?: string; wasVerified: boolean; confirmRequired: boolean; self: boolean };
+  /** A safety notice was added to a conversation (see notices(conv)). */
+  notice: SafetyNotice;
+  /** A contact was marked verified or its verification cleared. */
+  verification: { userId: number; email?: string; verified: boolean };
+  /** A new device of this account waits to be approved into its signed list. */
+  device_approval_requested: PendingDevice;
+  /** This device entered the account's signed list, or left it (pending: approve it elsewhere, or reset). */
+  device_list: { state: OwnDeviceState };
 }
 
 /** What the SDK keeps about the signed-in account (encrypted in the local store). */

@@ -61,6 +61,9 @@ export const ERROR_TEXTS = {
   integrity: 'The data does not match its digest.',
   rate_limited: 'Too many requests. Try again shortly.',
   conflict: 'The request conflicts with the current state.',
+  identity_changed: "This contact's safety number changed. Compare the new safety number, or confirm the change, before sending.",
+  device_not_in_list: 'This device is not in your signed device list yet. Approve it on one of your other devices, or reset your safety number.',
+  device_list_invalid: "The contact's device list failed verification: nothing was encrypted to its devices.",
   internal: 'An internal error occurred.',
 } as const;
 export type ErrorCode = keyof typeof ERROR_TEXTS;
@@ -334,8 +337,27 @@ export const UpdateConversationRequest = z.object({
   removeModerators: z.array(z.number().int().positive()).max(MAX_ROOM_MEMBERS).optional(),
 });
 
-/** Devices a sender encrypts to: every active device of every member (and the retention bot's). */
-export const ConversationDevices = z.object({ devices: z.array(z.object({ userId: z.number(), deviceId: id, identitySignPub: b64, identityDhPub: b64 })) });
+/** Largest signed device list accepted (100 devices of ≤ 64-byte IDs), base64url characters. */
+export const MAX_DEVICE_LIST_CHARS = 24 * 1024;
+
+/**
+ * An account's signed device lists since its last first list, oldest first (docs/protocol.md, "Device
+ * lists and safety numbers"). The server checks shape and links; clients decide whether to trust them.
+ */
+export const DeviceListChain = z.object({ userId: z.number(), chain: z.array(b64.max(MAX_DEVICE_LIST_CHARS)).max(1000) });
+export type DeviceListChain = z.infer<typeof DeviceListChain>;
+export const DeviceListsResponse = z.object({ lists: z.array(DeviceListChain) });
+/** PUT /v1/device-list: this device publishes the account's next list (or a first list: a reset). */
+export const PublishDeviceList = z.object({ list: b64.min(1).max(MAX_DEVICE_LIST_CHARS) });
+
+/**
+ * Devices a sender encrypts to: every active device of every member (and the retention bot's), with
+ * the members' signed device lists (clients encrypt only to devices a verified list names).
+ */
+export const ConversationDevices = z.object({
+  devices: z.array(z.object({ userId: z.number(), deviceId: id, identitySignPub: b64, identityDhPub: b64 })),
+  lists: z.array(DeviceListChain).optional(),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Messages as stored and delivered. `sk`: one sender-key ciphertext for every member device. `pw`:

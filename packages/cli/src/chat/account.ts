@@ -1,6 +1,7 @@
 /**
  * chat/account.ts — owns `enclave register`, `enclave login` and `enclave devices
- * list|approve|code|email-code|reset`: signing a profile in and managing its devices. Prints the
+ * list|approve|code|email-code|reset`: signing a profile in and managing its devices (the
+ * device-list commands are in safety.ts). Prints the
  * master recovery key only when the server returns it at registration; never prints passwords.
  */
 import type { Command } from 'commander';
@@ -19,6 +20,12 @@ interface RegisterFlags extends ProfileFlags {
 function report(client: EnclaveClient, json: boolean | undefined, verb: string): void {
   const me = client.me;
   const out = { userId: me.member.userId, email: me.member.email, deviceId: client.deviceId, deviceStatus: client.pendingApproval ? 'PENDING_APPROVAL' : 'ACTIVE', ...(client.recoveryKey ? { recoveryKey: client.recoveryKey } : {}) };
+  if (!client.pendingApproval && client.deviceListState === 'pending') {
+    process.stderr.write(
+      `This device is not in your account's signed device list yet, so your contacts do not encrypt to it. On one of your other devices, compare its fingerprint\n  ${client.deviceFingerprint}\n` +
+        `and run \`enclave devices confirm --device ${client.deviceId}\`; or run \`enclave devices reset-identity\` here (your contacts then see a new safety number).\n`,
+    );
+  }
   if (json) return printJson(out);
   process.stdout.write(`${verb} ${out.email} (user ${out.userId}), device ${out.deviceId}${client.pendingApproval ? ' (waiting for approval)' : ''}\n`);
   if (client.recoveryKey) process.stdout.write(`Master recovery key: ${client.recoveryKey}\n`);
@@ -66,8 +73,9 @@ export function registerAccountCommands(program: Command): void {
       .requiredOption('--server <url>', 'Enclave server URL')
       .requiredOption('--email <email>', 'email address')
       .option('--network-id <id>', 'network, when the address belongs to several')
+      .option('--reset-identity', "a new device resets the account's safety number instead of waiting for approval by another device")
       .option('--json', 'print the result as JSON'),
-  ).action(async (flags: ProfileFlags & { server: string; email: string; networkId?: string; json?: boolean }) => {
+  ).action(async (flags: ProfileFlags & { server: string; email: string; networkId?: string; resetIdentity?: boolean; json?: boolean }) => {
     const o = await storeOptions(flags);
     let client: EnclaveClient | undefined;
     try {
@@ -76,6 +84,7 @@ export function registerAccountCommands(program: Command): void {
         email: flags.email,
         password: passwordOf(flags),
         ...(flags.networkId ? { networkId: flags.networkId } : {}),
+        ...(flags.resetIdentity ? { newDevice: 'reset' as const } : {}),
         deviceType: 'cli',
         clientName: CLIENT_NAME,
         store: o.store,

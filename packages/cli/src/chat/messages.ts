@@ -1,12 +1,13 @@
 /**
  * chat/messages.ts — owns `enclave send`, `enclave listen` and `enclave files download`: sending a
  * text or file to a person (DM) or a room, printing received messages (one JSON object per line
- * with --json) until a count or a timeout, and saving a received file after its digest checked
+ * with --json) and safety notices (a contact's devices changed, an identity reset) until a count or
+ * a timeout, and saving a received file after its digest checked
  * out. Plaintext goes to stdout only when the user asks for it; never into the log.
  */
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
-import type { EnclaveClient, Message } from '@enclave/client';
+import type { EnclaveClient, Message, SafetyNotice } from '@enclave/client';
 import { fileSink } from '@enclave/client/node';
 import { CliError, EXIT_USAGE } from '../errors.js';
 import { byteProgress, openClient, positiveInt, printJson, profileOptions, type ProfileFlags } from './common.js';
@@ -50,6 +51,17 @@ export function messageRecord(m: Message) {
     ...(m.expiresAt ? { expiresAt: m.expiresAt } : {}),
     ...(m.bor ? { bor: m.bor } : {}),
   };
+}
+
+/** The record `listen --json` prints for a safety notice: `{ notice, conversation, userId, email?, added?, removed? }`. */
+export function noticeRecord(n: SafetyNotice) {
+  return { notice: n.kind, conversation: n.conv, userId: n.userId, ...(n.email ? { email: n.email } : {}), ...(n.added ? { added: n.added } : {}), ...(n.removed ? { removed: n.removed } : {}), at: n.at };
+}
+
+function noticeText(n: SafetyNotice): string {
+  const who = n.email ?? `user ${n.userId}`;
+  if (n.kind === 'identity_reset') return `NOTICE: the safety number of ${who} changed (their identity was reset). Run \`enclave safety-number --contact ${who}\` and compare it.`;
+  return `NOTICE: ${who}'s devices changed (${n.added?.length ?? 0} added, ${n.removed?.length ?? 0} removed), signed by one of their devices.`;
 }
 
 async function conversationOf(client: EnclaveClient, flags: SendFlags): Promise<string> {
@@ -122,6 +134,13 @@ export function registerMessageCommands(program: Command): void {
           else process.stdout.write(`${new Date(m.sentAt).toISOString()} ${m.sender.email ?? m.sender.userId} [${m.conv}]: ${m.text ?? ''}${m.file ? ` (file ${m.file.name}, ${m.file.size} bytes, id ${m.file.fileId})` : ''}\n`);
           if (flags.count !== undefined && seen >= flags.count) stop(resolve);
         });
+        // Safety notices: a contact's devices changed or their identity reset (not counted as messages).
+        client.on('notice', (n) => {
+          if (n.kind !== 'devices_changed' && n.kind !== 'identity_reset') return;
+          if (flags.json) printJson(noticeRecord(n));
+          else process.stdout.write(`${new Date(n.at).toISOString()} [${n.conv}] ${noticeText(n)}\n`);
+        });
+        client.on('device_approval_requested', (d) => process.stderr.write(`enclave: a new device of your account waits for approval: ${d.deviceId} (${d.client}), fingerprint ${d.fingerprint}. Run \`enclave devices confirm --device ${d.deviceId}\` if it is yours.\n`));
         client.on('closed', (e) => stop(() => reject(new CliError(e.message, 1))));
         client.on('error', (e) => process.stderr.write(`enclave: warning: ${e.message}${e.messageId ? ` (message ${e.messageId})` : ''}\n`));
         client.connect().catch((err: unknown) => stop(() => reject(err as Error)));

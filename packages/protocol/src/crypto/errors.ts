@@ -13,7 +13,11 @@ export type ProtocolErrorCode =
   | 'session_mismatch' // a prekey message does not belong to this session
   | 'unknown_key' // a sender-key message for a different sender key id
   | 'stale_iteration' // a sender-key message older than the point we imported the key at
-  | 'invalid_argument'; // caller passed an argument outside the allowed range
+  | 'invalid_argument' // caller passed an argument outside the allowed range
+  | 'untrusted_signer' // a device list signed by a device the previous list does not hold
+  | 'broken_chain' // a device list that does not link to its predecessor (hash, version or account)
+  | 'rollback' // a device list older than the pinned one, or a different list at the pinned version
+  | 'wrong_account'; // a device list of another account than expected
 
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;

@@ -45,3 +45,23 @@ export {
   deserializeSenderKey,
 } from './sender-key.js';
 export { FILE_CHUNK_SIZE, generateFileKey, encryptFileChunk, decryptFileChunk, encryptedSize, chunkCount } from './file.js';
+export {
+  type ListedDevice,
+  type DeviceList,
+  type DeviceListCheck,
+  DEVICE_LIST_FORMAT,
+  MAX_LIST_DEVICES,
+  SAFETY_NUMBER_ITERATIONS,
+  SAFETY_QR_PREFIX,
+  firstDeviceList,
+  nextDeviceList,
+  decodeDeviceList,
+  verifyFirstDeviceList,
+  verifyNextDeviceList,
+  verifyDeviceListChain,
+  checkDeviceListChain,
+  diffDeviceLists,
+  accountFingerprint,
+  safetyNumber,
+  matchesSafetyNumber,
+} from './device-list.js';

@@ -51,6 +51,9 @@ export const LABEL = {
   file: 'Enclave-v1/file/chunk-key',
   fileAd: 'Enclave-v1/file/chunk',
   fingerprint: 'Enclave-v1/fingerprint',
+  deviceList: 'Enclave-v1/device-list',
+  deviceListHash: 'Enclave-v1/device-list/hash',
+  safetyNumber: 'Enclave-v1/safety-number',
 } as const;
 
 /** utf8(label) || 0x00: labels contain no NUL, so prefixed encodings are unambiguous. */

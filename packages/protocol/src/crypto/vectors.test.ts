@@ -9,7 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import {
+  checkDeviceListChain,
   createSenderKey,
+  firstDeviceList,
+  nextDeviceList,
+  safetyNumber,
   encryptFileChunk,
   decryptFileChunk,
   fingerprint,
@@ -65,6 +69,15 @@ async function computeVectors(): Promise<Record<string, Record<string, string | 
   const sm = await senderKeyEncrypt(sk, utf8Encode('Hello, room'), roomAd);
   expect(utf8Decode((await senderKeyDecrypt(importSenderKey(senderKeyDistribution(sk)), sm.message, roomAd)).plaintext)).toBe('Hello, room');
 
+  // Device lists: Alice's account 1001 starts with dev-1; dev-1 then adds dev-2 (Bob's identity
+  // keys stand in for dev-2's). Bob's account 1002 has one list with dev-b.
+  const listed = (deviceId: string, id: typeof alice) => ({ deviceId, signPub: id.signPub, dhPub: id.dhPub });
+  const aliceList1 = firstDeviceList({ account: '1001', version: 1, devices: [listed('dev-1', alice)], signerId: 'dev-1', identity: alice });
+  const aliceList2 = nextDeviceList(aliceList1, { devices: [listed('dev-1', alice), listed('dev-2', bob)], signerId: 'dev-1', identity: alice });
+  const bobList1 = firstDeviceList({ account: '1002', version: 1, devices: [listed('dev-b', bob)], signerId: 'dev-b', identity: bob });
+  expect(checkDeviceListChain('1001', [aliceList1.encoded, aliceList2.encoded], aliceList1.encoded).outcome).toBe('changed');
+  const sn = safetyNumber({ account: '1001', root: aliceList1.hash }, { account: '1002', root: bobList1.hash });
+
   const fileKey = generateFileKey(seededRng('enclave-vector/file-key'));
   const chunk0 = await encryptFileChunk(fileKey, 0, true, utf8Encode('Hello, file'));
 
@@ -109,6 +122,15 @@ async function computeVectors(): Promise<Record<string, Record<string, string | 
       plaintext: 'Hello, room',
       message: hex(sm.message),
     },
+    deviceList: {
+      aliceList1: hex(aliceList1.encoded),
+      aliceList2: hex(aliceList2.encoded),
+      aliceRoot: hex(aliceList1.hash),
+      bobList1: hex(bobList1.encoded),
+      bobRoot: hex(bobList1.hash),
+      safetyNumber: sn.digits,
+      safetyNumberQr: sn.qr,
+    },
     file: {
       key: hex(fileKey),
       index: 0,
@@ -139,5 +161,11 @@ describe('test vectors', () => {
     const recv = importSenderKey(hexToBytes(s.distribution as string));
     const out = await senderKeyDecrypt(recv, hexToBytes(s.message as string), hexToBytes(s.ad as string));
     expect(utf8Decode(out.plaintext)).toBe('Hello, room');
+    const d = v.deviceList!;
+    const alice = checkDeviceListChain('1001', [hexToBytes(d.aliceList1 as string), hexToBytes(d.aliceList2 as string)]);
+    expect(hex(alice.root)).toBe(d.aliceRoot);
+    expect(alice.head.devices.map((x) => x.deviceId)).toEqual(['dev-1', 'dev-2']);
+    const bob = checkDeviceListChain('1002', [hexToBytes(d.bobList1 as string)]);
+    expect(safetyNumber({ account: '1002', root: bob.root }, { account: '1001', root: alice.root })).toEqual({ digits: d.safetyNumber, qr: d.safetyNumberQr });
   });
 });

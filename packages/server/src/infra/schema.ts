@@ -447,7 +447,21 @@ export interface MailQueueTable {
   finished_at: number | null;
 }
 
+/** Signed device lists an account's devices published (migration 0010): the server stores and serves them; clients verify. */
+export interface DeviceListsTable {
+  network_id: string;
+  user_id: number;
+  version: number;
+  /** The version of the first list of this row's chain (the last reset at or before it). */
+  first_version: number;
+  /** The encoded, signed list (base64url). */
+  body: string;
+  signer_device_id: string;
+  created_at: number;
+}
+
 export interface Database {
+  device_lists: DeviceListsTable;
   accounts: AccountsTable;
   principals: PrincipalsTable;
   access_keys: AccessKeysTable;

@@ -6,6 +6,7 @@ import { CreateConversationRequest, UpdateConversationRequest, type Conversation
 import * as convs from '../../usecases/member/conversations.js';
 import { markConversation } from '../../usecases/member/federation.js';
 import type { Member } from '../../usecases/member/member-auth.js';
+import { withDeviceLists } from '../../usecases/member/device-lists.js';
 import { json, parse, type MemberRoutes } from './http.js';
 
 export function registerConversationRoutes(scope: FastifyInstance, r: MemberRoutes): void {
@@ -45,5 +46,5 @@ export function registerConversationRoutes(scope: FastifyInstance, r: MemberRout
     await command((tx, events) => convs.deleteConversation(tx, events, m, req.params.id, d.now()));
     return reply.status(204).send();
   });
-  scope.get<{ Params: { id: string } }>('/v1/conversations/:id/devices', async (req, reply) => json(reply, 200, { devices: await convs.conversationDevices(read, await member(req), req.params.id) }));
+  scope.get<{ Params: { id: string } }>('/v1/conversations/:id/devices', async (req, reply) => json(reply, 200, await withDeviceLists(read, await convs.conversationDevices(read, await member(req), req.params.id))));
 }

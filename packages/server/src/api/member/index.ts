@@ -6,6 +6,7 @@ import { fail, MessagingError } from '../../kernel/member-errors.js';
 import { registerAccountRoutes } from './accounts.js';
 import { registerConversationRoutes } from './conversations.js';
 import { registerDeviceRoutes } from './devices.js';
+import { registerDeviceListRoutes } from './device-lists.js';
 import { registerDirectoryRoutes } from './directory.js';
 import { registerFileRoutes } from './files.js';
 import { memberRoutes, sendMessagingError, type RouteDeps } from './http.js';
@@ -29,6 +30,7 @@ export function registerMemberApi(app: FastifyInstance, deps: RouteDeps): void {
     registerSsoRoutes(app, scope, routes);
     registerAccountRoutes(scope, routes);
     registerDeviceRoutes(scope, routes);
+    registerDeviceListRoutes(scope, routes);
     registerDirectoryRoutes(scope, routes);
     registerConversationRoutes(scope, routes);
     registerMessageRoutes(scope, routes);

@@ -1,14 +1,16 @@
 // The chat view of one conversation: messages (text, replies, edits, forwarded, files with preview and
 // download, timers with a live countdown), the delivery state of this device's messages (sending,
 // ✓ sent, ● read in 1:1 when the network allows receipts, failed with retry), the composer
-// (components/composer.tsx) and the message dialogs (components/message-dialogs.tsx). Forwarding is
-// offered only when the security group allows it.
+// (components/composer.tsx) and the message dialogs (components/message-dialogs.tsx), with the safety
+// notices, badge and prompts of components/safety.tsx. Forwarding is offered only when the security
+// group allows it.
 import type { Message } from '@enclave/client';
 import type { Conversation } from '@enclave/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { FileBlock, LocationBlock } from '../components/attachments';
 import { Composer } from '../components/composer';
 import { DeleteDialog, ForwardDialog } from '../components/message-dialogs';
+import { ChatSafetyHead, IdentityChangedPrompt, SafetyNoticeLine, useChatSafety, withNotices } from '../components/safety';
 import { Button } from '../../shared/ui';
 import { formatBytes } from '../lib/format-bytes';
 import { useErrorText } from '../hooks/use-error-text';
@@ -34,11 +36,12 @@ export function ChatView({ messenger, id }: { messenger: Messenger; id: string }
   const messages = s.messages[id] ?? [];
   const pending = s.pending[id] ?? [];
   const now = useNow(soonestTimer(messages));
+  const notices = useChatSafety(messenger, conv);
 
   useEffect(() => {
     const el = listRef.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [messages.length, pending.length]);
+  }, [messages.length, pending.length, notices?.length]);
 
   if (!conv) {
     return (
@@ -72,6 +75,7 @@ export function ChatView({ messenger, id }: { messenger: Messenger; id: string }
         <span className="muted small">
           {t(`kind.${conv.kind}`)} · {t('conv.members', { n: conv.members.length })}
         </span>
+        <ChatSafetyHead messenger={messenger} conv={conv} />
         {conv.kind !== 'dm' ? (
           <Link to={`/c/${conv.id}/settings`} className="btn btn-normal">
             {t(conv.kind === 'room' ? 'room.settings' : 'group.settings')}
@@ -81,7 +85,7 @@ export function ChatView({ messenger, id }: { messenger: Messenger; id: string }
       {conv.description ? <p className="muted desc">{conv.description}</p> : null}
       <ol className="messages" ref={listRef} aria-label={t('chat.messages')} tabIndex={0}>
         {messages.length === 0 && pending.length === 0 ? <li className="muted system">{t('chat.empty')}</li> : null}
-        {messages.map((m) => (
+        {withNotices(messages, notices).map(({ m, n }) => n ? <SafetyNoticeLine key={n.id} messenger={messenger} n={n} /> : (
           <MessageItem
             key={m.id}
             m={m}
@@ -108,6 +112,7 @@ export function ChatView({ messenger, id }: { messenger: Messenger; id: string }
           <PendingItem key={p.key} p={p} messenger={messenger} />
         ))}
       </ol>
+      <IdentityChangedPrompt messenger={messenger} conv={conv} />
       <Composer
         key={editing?.id ?? 'new'}
         messenger={messenger}

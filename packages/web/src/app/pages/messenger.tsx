@@ -1,8 +1,10 @@
 // The signed-in messenger: header (network, connection, settings, sign out), the data retention
 // notice, the conversation list (direct messages, groups, rooms with unread counts and last activity)
-// and the routes: a conversation, a new direct message, a new room, room settings, settings.
+// and the routes: a conversation, a new direct message, a new room, room settings, settings, the
+// safety number of a contact (with the device-list prompts of components/Safety.tsx).
 import type { Conversation } from '@enclave/protocol';
 import { useEffect, useRef } from 'react';
+import { AccountSafetyBanners, SafetyNumberView } from '../components/safety';
 import { Button } from '../../shared/ui';
 import { LanguageSwitch } from '../components/language-switch';
 import { useI18n } from '../i18n';
@@ -21,6 +23,7 @@ export function MessengerView({ messenger, onSignOut }: { messenger: Messenger; 
   const { path } = useLocation();
   const convMatch = match('/c/:id', path);
   const roomMatch = match('/c/:id/settings', path);
+  const safetyMatch = match('/safety/:userId', path);
   const openId = convMatch?.id;
 
   useEffect(() => {
@@ -45,6 +48,7 @@ export function MessengerView({ messenger, onSignOut }: { messenger: Messenger; 
   else if (path === '/new/room') main = <NewRoom messenger={messenger} />;
   else if (path === '/new/group') main = <NewGroup messenger={messenger} />;
   else if (path === '/settings') main = <SettingsView messenger={messenger} />;
+  else if (safetyMatch?.userId) main = <SafetyNumberView key={safetyMatch.userId} messenger={messenger} userId={Number(safetyMatch.userId)} />;
   else
     main = (
       <div className="empty-main">
@@ -78,6 +82,7 @@ export function MessengerView({ messenger, onSignOut }: { messenger: Messenger; 
           {t('retention.notice')}
         </div>
       ) : null}
+      <AccountSafetyBanners messenger={messenger} />
       {s.notice ? (
         <div className="banner banner-error" role="alert">
           {s.notice.message}{' '}
