@@ -16,7 +16,8 @@ import {
   publicSignedPrekey,
   toBase64Url,
 } from '../../packages/protocol/src/index.js';
-import { recordDevicesChanged } from '../../packages/server/src/messaging/conversations.js';
+import { recordDevicesChanged } from '../../packages/server/src/usecases/member/conversations.js';
+import { autocommit } from '../../packages/server/src/infra/db.js';
 import { createNetwork, dialectName, startTestServer, type TestServer } from '../helpers/harness.js';
 import { GOOD_PASSWORD } from '../helpers/members.js';
 import { collect, kdf, sdkMember, until } from '../helpers/sdk.js';
@@ -142,7 +143,7 @@ describe(`device lists and safety numbers through the SDK (${dialectName})`, () 
     const resetB = b.client.next('identity_reset', (e) => e.self);
     const noticeA = a.client.next('notice', (n: SafetyNotice) => n.kind === 'identity_reset' && n.conv === dm.id);
     await lists().insertInto('device_lists').values({ network_id: net, user_id: b.client.userId, version: forged.version, first_version: forged.version, body: toBase64Url(forged.encoded), signer_device_id: ghostId, created_at: now }).execute();
-    const records = await recordDevicesChanged(db(), net, b.client.userId, now);
+    const records = await recordDevicesChanged(autocommit(db()), net, b.client.userId, now);
     for (const r of records) await t.server.messaging.hub.committed(r.convId, r);
 
     // Alice verified Bob: told, and blocked until she confirms. Carol (unverified) is told too.
@@ -171,7 +172,7 @@ describe(`device lists and safety numbers through the SDK (${dialectName})`, () 
     a.client.on('error', (e) => errors.push(e.code));
     const newest = await lists().selectFrom('device_lists').select('version').where('user_id', '=', b.client.userId).orderBy('version', 'desc').limit(1).executeTakeFirstOrThrow();
     await lists().deleteFrom('device_lists').where('user_id', '=', b.client.userId).where('version', '=', newest.version).execute();
-    const records = await recordDevicesChanged(db(), net, b.client.userId, Date.now());
+    const records = await recordDevicesChanged(autocommit(db()), net, b.client.userId, Date.now());
     for (const r of records) await t.server.messaging.hub.committed(r.convId, r);
     await a.client.sendText(dm.id, 'after the rollback');
     await until(() => errors.includes('device_list_invalid'), 10_000, 'the rollback refused');

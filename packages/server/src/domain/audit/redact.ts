@@ -9,10 +9,8 @@
 //      model does not describe. Two token names are exempt because they are not credentials and
 //      CloudTrail logs them: nextToken (paging) and clientToken (idempotency). Boolean values are
 //      kept (hasChallenge says whether a secret exists, not what it is).
-import { shapes } from '@enclave/admin-api';
-// Registers the tagging shapes and Enclave's extensions of modelled shapes in `shapes`.
-import '../../model/allOperations.js';
-import type { ModelShape } from '@enclave/admin-api';
+// The package entry registers the tagging shapes and Enclave's extensions of modelled shapes in `shapes`.
+import { shapes, type ModelShape } from '@enclave/admin-api';
 
 export const REDACTED = '****';
 
