@@ -1,4 +1,7 @@
 /**
+ * Over 500 lines on purpose: the SDK's whole public surface is this one class, each method a few lines
+ * delegating to the modules beside it (account, outbound, inbound, device-trust, own-devices…).
+ *
  * client.ts — owns EnclaveClient, the SDK's entry point: signing in (delegating to account.ts),
  * wiring the modules together, the WebSocket lifecycle and the ordered processing of server frames,
  * policy updates, the SDK-enforced session timers (alwaysReauthenticate, absolute session timeout),

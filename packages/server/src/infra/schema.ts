@@ -1,5 +1,7 @@
 // Table types for Kysely. One schema for both dialects: booleans are stored as 0/1 integers and
 // times as epoch milliseconds (bigint), so that every repository query is written once.
+// Over 500 lines on purpose: one interface per table of the whole database, in one place, so that the
+// Database type Kysely checks every query against is whole and a migration's table is easy to find.
 import type { Generated } from 'kysely';
 
 export interface AccountsTable {

@@ -2,6 +2,8 @@
 // console logins (password and TOTP), managed policies with their versions, attachments and inline
 // policies. Written once with Kysely for SQLite and PostgreSQL. Every lookup is scoped to one account;
 // AWS managed policies (account_id null) are visible to every account but belong to none.
+// Over 500 lines on purpose: every statement on IAM's tables (a dozen small ones) in one repository;
+// split it by table if it grows further.
 import { sql, type Updateable } from 'kysely';
 import type { Database } from '../../infra/schema.js';
 import type { ReadTx, WriteTx } from '../../infra/db.js';
