@@ -1,6 +1,8 @@
-// Builds the Enclave server: storage, secrets, bootstrap credentials and the Fastify app with the
-// admin API at the root. Cross-cutting concerns (request IDs, SigV4, error shapes) are applied here,
-// in one place; operations live in admin/operations.
+// Wires the Enclave server (docs/architecture.md): opens the store, secrets and bootstrap credentials,
+// builds the one authenticator and authorizer, and registers the transports — the admin API at the
+// root (api/admin, commands in usecases/admin), /iam, /audit, the console session routes, the web
+// apps and the messaging plane (messaging.ts) — plus the request-wide hooks (request IDs, error
+// shapes). No feature logic lives here.
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { findActiveAccessKey, touchAccessKey } from './domain/accounts/repo.js';
@@ -12,6 +14,7 @@ import { AuditWriter } from './domain/audit/writer.js';
 import { AuditDelivery } from './jobs/audit-delivery.js';
 import { loadAuditSigningKey } from './infra/audit-keys.js';
 import { registerAuditApi } from './api/audit/lookup-events.js';
+import { registerHealth } from './api/health.js';
 import { s3ClientFor } from './infra/object-store.js';
 import { registerIamApi } from './api/iam/routes.js';
 import { ApiError, sendAwsError } from './kernel/errors.js';
@@ -118,7 +121,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     sendAwsError(reply, new ApiError('ResourceNotFoundError', `No operation matches ${request.method} ${request.url.split('?')[0]}.`)),
   );
 
-  app.get('/_enclave/health', async () => ({ status: 'ok' }));
+  registerHealth(app);
 
   const authenticate = createAuthenticator({
     region: config.region,

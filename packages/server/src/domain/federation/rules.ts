@@ -10,7 +10,7 @@
 // when the server's region is a us-gov-* region. A GOVCLOUD viewer sees members of COMMERCIAL
 // networks as outside the boundary; COMMERCIAL viewers see no marks.
 import type { ClassificationBoundary, Member as WireMember } from '@enclave/protocol';
-import { FEDERATION_ALL, FEDERATION_RESTRICTED } from '../security-groups/settings.js';
+import { FEDERATION_ALL, FEDERATION_RESTRICTED } from '../security-groups/rules.js';
 import { storedSettings } from '../security-groups/security-groups.js';
 
 export interface UserRef {

@@ -4,16 +4,21 @@
 // type); network tags (the guide's 網路標籤): case-sensitive keys that cannot be renamed (editing
 // changes the value), at most 50 per network, addressed by the network ARN as AWS tagging does.
 import type { Selectable } from 'kysely';
-import type { Network, Setting } from '@enclave/admin-api';
+import { isPremium as isPremiumPlan, NETWORK_NAME_MAX, trialRunning, type Network, type NetworkPlan, type Setting } from '@enclave/admin-api';
 import type { NetworksTable } from '../../infra/schema.js';
 import { badRequest, validation } from '../../kernel/errors.js';
-import { effectiveBoundary } from '../federation/federation.js';
+import { effectiveBoundary } from '../federation/rules.js';
 
 export type NetworkRow = Selectable<NetworksTable>;
 
-export const TRIAL_MAX_USERS = 30;
-export const TRIAL_MONTHS = 3;
-export const NETWORK_NAME_MAX = 20;
+// The plan rules are the admin API contract's (@enclave/admin-api), shared with the console.
+export { NETWORK_NAME_MAX, TRIAL_MAX_USERS, TRIAL_MONTHS } from '@enclave/admin-api';
+
+/** A network row as the contract's plan rules read it (a trial without an end date counts as ended). */
+const planOf = (row: NetworkRow): NetworkPlan => ({
+  accessLevel: row.access_level,
+  freeTrialExpiration: row.premium_free_trial === 1 ? (row.free_trial_expiration ?? 0) : null,
+});
 
 export function networkArn(region: string, accountId: string, networkId: string): string {
   return `arn:aws:wickr:${region}:${accountId}:network/${networkId}`;
@@ -26,14 +31,14 @@ export function checkNetworkName(name: string): void {
   }
 }
 
+/** The network is on the Premium free trial and it has not ended. */
 export function trialActive(row: NetworkRow, now: number): boolean {
-  return row.premium_free_trial === 1 && row.free_trial_expiration !== null && now < row.free_trial_expiration;
+  return trialRunning(planOf(row), now);
 }
 
 /** Premium features (data retention, file-download control) need PREMIUM or a running free trial. */
 export function isPremium(row: NetworkRow, now: number): boolean {
-  if (row.access_level !== 'PREMIUM') return false;
-  return row.premium_free_trial === 0 || trialActive(row, now);
+  return isPremiumPlan(planOf(row), now);
 }
 
 export function requirePremium(row: NetworkRow, now: number, feature: string): void {
